@@ -1,0 +1,44 @@
+# Veriport: `make run` opens the workstation, `make test` runs every test.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/veriport
+# Fyne reads the locale from LANG; "C" is not a language tag it accepts.
+export LANG := en_US.UTF-8
+# Where models, portraits and the demo video live (outside the repository).
+VERIPORT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/veriport
+export VERIPORT_CACHE
+MODELS ?=
+SETUP_FLAGS := $(if $(MODELS),--models $(MODELS),)
+
+.PHONY: all setup build run test unit smoke bench vet clean
+
+all: build
+
+## setup: install system packages, Go modules, models, portraits, demo video
+setup:
+	@scripts/setup.sh $(SETUP_FLAGS)
+
+build:
+	$(GO) build -o $(BIN) .
+
+## run: setup, then open the workstation on the embedded defaults
+run: setup build
+	./$(BIN) $(if $(MODELS),--models $(MODELS),) $(RUN_FLAGS)
+
+## test: setup, unit and integration tests, then the GUI smoke test under Xvfb
+test: setup unit smoke
+
+unit:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/
+
+smoke: build
+	scripts/smoke-gui.sh $(BIN)
+
+## bench: every performance figure, as JSON
+bench: build
+	./$(BIN) bench --json
+
+clean:
+	rm -rf bin

@@ -1,0 +1,54 @@
+package camera
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// Choice is the source Open picked and why.
+type Choice struct {
+	Source Source
+	Demo   bool // the demo video stands in for a camera
+}
+
+// Open chooses a source from a spec: a device index ("0"), a video file
+// path, or "" for device 0 with the demo video as fallback.
+func Open(spec, demoVideo string, width, height int) (Choice, error) {
+	if spec != "" {
+		if idx, err := strconv.Atoi(spec); err == nil {
+			d, err := OpenDevice(idx, width, height)
+			if err != nil {
+				return Choice{}, err
+			}
+			return Choice{Source: d}, nil
+		}
+		if _, err := os.Stat(spec); err != nil {
+			return Choice{}, fmt.Errorf("camera %q is neither a device index nor a readable video file: %w", spec, err)
+		}
+		f, err := OpenFile(spec, true)
+		if err != nil {
+			return Choice{}, err
+		}
+		return Choice{Source: f, Demo: sameFile(spec, demoVideo)}, nil
+	}
+	if _, err := os.Stat("/dev/video0"); err == nil {
+		if d, err := OpenDevice(0, width, height); err == nil {
+			return Choice{Source: d}, nil
+		}
+	}
+	if _, err := os.Stat(demoVideo); err != nil {
+		return Choice{}, fmt.Errorf("no camera at device 0 and no demo video at %s (run make setup): %w", demoVideo, ErrOffline)
+	}
+	f, err := OpenFile(demoVideo, true)
+	if err != nil {
+		return Choice{}, err
+	}
+	return Choice{Source: f, Demo: true}, nil
+}
+
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}

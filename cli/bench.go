@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/spf13/cobra"
+)
+
+// BenchFunc measures one capability and adds its figures to out under the
+// keys its issue names. It logs progress to env.Stderr, never to stdout.
+type BenchFunc func(ctx context.Context, env *Env, out map[string]any) error
+
+type benchEntry struct {
+	name string
+	fn   BenchFunc
+}
+
+var benches []benchEntry
+
+// registerBench adds a measurement to `veriport bench`; called from init.
+func registerBench(name string, fn BenchFunc) { benches = append(benches, benchEntry{name, fn}) }
+
+func init() {
+	register(func(env *Env) *cobra.Command {
+		var asJSON bool
+		var only []string
+		cmd := &cobra.Command{
+			Use:   "bench",
+			Short: "Run the performance measurements and print their figures",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				out := map[string]any{}
+				sel := map[string]bool{}
+				for _, o := range only {
+					sel[o] = true
+				}
+				sort.Slice(benches, func(i, j int) bool { return benches[i].name < benches[j].name })
+				for _, b := range benches {
+					if len(sel) > 0 && !sel[b.name] {
+						continue
+					}
+					fmt.Fprintf(env.Stderr, "bench: %s…\n", b.name)
+					if err := b.fn(cmd.Context(), env, out); err != nil {
+						return fmt.Errorf("bench %s: %w", b.name, err)
+					}
+				}
+				if asJSON {
+					return env.PrintJSON(out)
+				}
+				keys := make([]string, 0, len(out))
+				for k := range out {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				for _, k := range keys {
+					fmt.Fprintf(env.Stdout, "%-24s %v\n", k, out[k])
+				}
+				return nil
+			},
+		}
+		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+		cmd.Flags().StringSliceVar(&only, "only", nil, "run only these measurements (names as logged)")
+		return cmd
+	})
+}

@@ -1,0 +1,100 @@
+// Package cli is Veriport's command line: the global flags, the GUI command
+// and one file per subcommand group. Commands register themselves with
+// register in an init function.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"veriport/config"
+)
+
+// Version is the workstation's version, as in FyneApp.toml.
+const Version = "0.1.0"
+
+// Env is what every command gets: the global flags and the output streams.
+type Env struct {
+	Overrides config.Overrides
+	Stdout    io.Writer
+	Stderr    io.Writer
+	Log       *slog.Logger
+}
+
+// Config loads the settings with the global flags applied.
+func (e *Env) Config() (config.Config, error) { return config.Load(e.Overrides) }
+
+// PrintJSON writes v as one JSON object on stdout.
+func (e *Env) PrintJSON(v any) error {
+	enc := json.NewEncoder(e.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+var builders []func(*Env) *cobra.Command
+
+// register adds a subcommand; called from init functions.
+func register(b func(*Env) *cobra.Command) { builders = append(builders, b) }
+
+// ExitError carries a process exit code with its message.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// NewRoot builds the command tree.
+func NewRoot(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "veriport",
+		Short: "Face verification workstation for inspection booths and boarding gates",
+		Long: "Veriport confirms a traveler's identity by face against the flight gallery.\n" +
+			"Without a subcommand it opens the workstation window.",
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runGUI(cmd.Context(), env)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&env.Overrides.DataDir, "data-dir", "", "put settings, database and vault of this run under one folder")
+	pf.StringVar(&env.Overrides.Models, "models", "", "folder of the dlib model files (default $XDG_CACHE_HOME/veriport/models)")
+	pf.StringVar(&env.Overrides.Camera, "camera", "", "camera device index or video file (default: device 0, else the demo video)")
+	for _, b := range builders {
+		root.AddCommand(b(env))
+	}
+	return root
+}
+
+// Execute runs the command line and returns the process exit code.
+func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	env := &Env{Stdout: stdout, Stderr: stderr,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	slog.SetDefault(env.Log)
+	root := NewRoot(env)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "veriport:", err)
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			return ee.Code
+		}
+		return 1
+	}
+	return 0
+}
+
+// Main is Execute on the process's own arguments and streams.
+func Main(ctx context.Context) int { return Execute(ctx, os.Args[1:], os.Stdout, os.Stderr) }

@@ -1,0 +1,160 @@
+// Package config holds Veriport's typed settings: defaults, the TOML file
+// they are read from, and the folders (data, cache, models) a run uses.
+// Settings load once, in Load, and are passed by value to the components.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/BurntSushi/toml"
+)
+
+// FileName is the name of the settings file inside the config folder.
+const FileName = "config.toml"
+
+// Config is the whole of Veriport's settings. Each section belongs to one
+// component and is documented where its type is declared.
+type Config struct {
+	// Paths are resolved folders and files; not read from TOML.
+	Paths Paths `toml:"-"`
+
+	// Station names this workstation in records and transmitted results.
+	Station string `toml:"station"`
+	// Demo marks a demo profile: DEMO is shown on screen and demo data is used.
+	Demo bool `toml:"demo"`
+
+	Camera Camera `toml:"camera"`
+	Verify Verify `toml:"verify"`
+}
+
+// Camera configures the frame source.
+type Camera struct {
+	// Source is a device index ("0"), a video file path, or "" for automatic:
+	// device 0 if it opens, else the demo video.
+	Source string `toml:"source"`
+	// Width and Height are requested from a device source.
+	Width  int `toml:"width"`
+	Height int `toml:"height"`
+}
+
+// Verify configures the face engine and the decision policy.
+type Verify struct {
+	// Threshold is the largest plain Euclidean distance accepted as a match.
+	Threshold float64 `toml:"threshold"`
+	// Margin is the least distance between the best and second-best subject
+	// for a MATCH; a smaller margin is AMBIGUOUS.
+	Margin float64 `toml:"margin"`
+}
+
+// Paths are the folders one run uses.
+type Paths struct {
+	ConfigDir string // holds config.toml
+	DataDir   string // database, vault, logs
+	CacheDir  string // models, portraits, demo assets
+	ModelsDir string // the three dlib model files
+	Database  string // SQLite file
+}
+
+// Overrides are the command-line choices that take precedence over the file.
+type Overrides struct {
+	DataDir string // --data-dir: everything of one run under one folder
+	Models  string // --models
+	Camera  string // --camera
+}
+
+// Default returns the built-in settings.
+func Default() Config {
+	return Config{
+		Station: "booth-1",
+		Camera:  Camera{Width: 1280, Height: 720},
+		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
+	}
+}
+
+// Load resolves the folders, reads config.toml if it exists (a missing file
+// means defaults), applies the overrides and validates the result.
+func Load(o Overrides) (Config, error) {
+	c := Default()
+	c.Paths = resolvePaths(o)
+	file := filepath.Join(c.Paths.ConfigDir, FileName)
+	if _, err := toml.DecodeFile(file, &c); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Config{}, fmt.Errorf("read settings %s: %w", file, err)
+	}
+	if o.Camera != "" {
+		c.Camera.Source = o.Camera
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("settings %s: %w", file, err)
+	}
+	return c, nil
+}
+
+// Validate reports the first setting that is out of range.
+func (c Config) Validate() error {
+	switch {
+	case c.Verify.Threshold <= 0 || c.Verify.Threshold > 2:
+		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
+	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
+		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
+	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
+		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
+	}
+	return nil
+}
+
+func resolvePaths(o Overrides) Paths {
+	var p Paths
+	if o.DataDir != "" {
+		abs, err := filepath.Abs(o.DataDir)
+		if err == nil {
+			o.DataDir = abs
+		}
+		p.ConfigDir = o.DataDir
+		p.DataDir = o.DataDir
+	} else {
+		p.ConfigDir = filepath.Join(xdg("XDG_CONFIG_HOME", ".config"), "veriport")
+		p.DataDir = filepath.Join(xdg("XDG_DATA_HOME", ".local/share"), "veriport")
+	}
+	p.CacheDir = os.Getenv("VERIPORT_CACHE")
+	if p.CacheDir == "" {
+		p.CacheDir = filepath.Join(xdg("XDG_CACHE_HOME", ".cache"), "veriport")
+	}
+	p.ModelsDir = o.Models
+	if p.ModelsDir == "" {
+		p.ModelsDir = os.Getenv("VERIPORT_MODELS")
+	}
+	if p.ModelsDir == "" {
+		p.ModelsDir = filepath.Join(p.CacheDir, "models")
+	}
+	p.Database = filepath.Join(p.DataDir, "veriport.db")
+	return p
+}
+
+func xdg(env, fallback string) string {
+	if v := os.Getenv(env); v != "" {
+		return v
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "."
+	}
+	return filepath.Join(home, fallback)
+}
+
+// DemoVideo is the demo clip setup generates for machines without a webcam.
+func (p Paths) DemoVideo() string { return filepath.Join(p.CacheDir, "demo", "demo.avi") }
+
+// Portraits is the folder of public-domain test portraits setup fetches.
+func (p Paths) Portraits() string { return filepath.Join(p.CacheDir, "portraits") }
+
+// EnsureDataDir creates the data folder, private to the user.
+func (p Paths) EnsureDataDir() error {
+	if err := os.MkdirAll(p.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data folder %s: %w", p.DataDir, err)
+	}
+	return nil
+}

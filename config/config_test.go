@@ -1,0 +1,60 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadDefaultsWithDataDir(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(Overrides{DataDir: dir, Camera: "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Paths.Database != filepath.Join(dir, "veriport.db") {
+		t.Errorf("database %s not under --data-dir", c.Paths.Database)
+	}
+	if c.Camera.Source != "2" {
+		t.Errorf("--camera not applied: %q", c.Camera.Source)
+	}
+	if c.Verify.Threshold != Default().Verify.Threshold {
+		t.Error("default threshold not kept")
+	}
+}
+
+func TestLoadReadsTOMLAndValidates(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) {
+		if err := os.WriteFile(filepath.Join(dir, FileName), []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("station = \"gate-b7\"\n[verify]\nthreshold = 0.45\n")
+	c, err := Load(Overrides{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Station != "gate-b7" || c.Verify.Threshold != 0.45 {
+		t.Errorf("settings not read: %+v", c)
+	}
+	write("[verify]\nthreshold = 7\n")
+	if _, err := Load(Overrides{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "verify.threshold") {
+		t.Errorf("out-of-range threshold accepted or unnamed: %v", err)
+	}
+	write("[verify\n")
+	if _, err := Load(Overrides{DataDir: dir}); err == nil || !strings.Contains(err.Error(), FileName) {
+		t.Errorf("malformed TOML error does not name the file: %v", err)
+	}
+}
+
+func TestModelsOverride(t *testing.T) {
+	c, err := Load(Overrides{DataDir: t.TempDir(), Models: "/opt/models"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Paths.ModelsDir != "/opt/models" {
+		t.Errorf("models dir %s", c.Paths.ModelsDir)
+	}
+}

@@ -1,0 +1,51 @@
+// Package ui is Veriport's Fyne interface: the booth window, its live view
+// and status bar. It is the only package that imports Fyne.
+package ui
+
+import (
+	"context"
+	"log/slog"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"veriport/assets"
+	"veriport/camera"
+)
+
+// AppID is the application's reverse-DNS identifier (as in FyneApp.toml).
+const AppID = "org.veriport.workstation"
+
+// Deps are the components the window shows; built by the caller.
+type Deps struct {
+	Source   camera.Source
+	Demo     bool   // the source is the demo video: show DEMO
+	Database string // path shown in the status bar
+	// LoadModels loads the face models in the background and returns a short
+	// status ("loaded from DIR") or an error. Nil means no models are used.
+	LoadModels func() (string, error)
+	Log        *slog.Logger
+}
+
+// Run opens the main window and blocks until it is closed or ctx ends.
+func Run(ctx context.Context, d Deps) error {
+	a := app.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	w := a.NewWindow("Veriport")
+	mw := newMainWindow(w, d)
+	w.SetContent(mw.build())
+	w.Resize(fyne.NewSize(1280, 800))
+	w.CenterOnScreen()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w.SetCloseIntercept(func() { cancel() })
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	mw.start(ctx)
+	w.ShowAndRun()
+	cancel()
+	mw.wait()
+	return nil
+}

@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"veriport/camera"
+)
+
+// mainWindow is the booth screen: live view, DEMO banner, status bar.
+type mainWindow struct {
+	win  fyne.Window
+	deps Deps
+	log  *slog.Logger
+
+	live      *canvas.Image
+	fps       *widget.Label
+	banner    *fyne.Container
+	camStatus *widget.Label
+	modStatus *widget.Label
+	dbStatus  *widget.Label
+	offline   *widget.Label
+
+	bufs    [2]*image.RGBA // front is shown, back is filled; swapped on the UI thread
+	front   int
+	shown   int // frames shown since the last FPS update
+	started bool
+	wg      sync.WaitGroup
+}
+
+func newMainWindow(w fyne.Window, d Deps) *mainWindow {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	return &mainWindow{win: w, deps: d, log: d.Log}
+}
+
+func (m *mainWindow) build() fyne.CanvasObject {
+	m.live = canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 16, 9)))
+	m.live.FillMode = canvas.ImageFillContain
+	m.live.ScaleMode = canvas.ImageScaleFastest
+	m.fps = widget.NewLabel("— fps")
+	m.fps.TextStyle = fyne.TextStyle{Monospace: true}
+	m.offline = widget.NewLabelWithStyle("Camera offline", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	m.offline.Importance = widget.DangerImportance
+	m.offline.Hide()
+
+	demo := widget.NewLabelWithStyle("DEMO — demo video and demo data, not for operational use",
+		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	demo.Importance = widget.WarningImportance
+	m.banner = container.NewStack(canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x40}), demo)
+	if !m.deps.Demo {
+		m.banner.Hide()
+	}
+
+	name := "none"
+	if m.deps.Source != nil {
+		name = m.deps.Source.Name()
+	}
+	m.camStatus = widget.NewLabel("Camera: " + name)
+	m.modStatus = widget.NewLabel("Models: not loaded")
+	if m.deps.LoadModels != nil {
+		m.modStatus.SetText("Models: loading…")
+	}
+	m.dbStatus = widget.NewLabel("Database: " + m.deps.Database)
+	status := container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus,
+		widget.NewSeparator(), m.dbStatus)
+
+	view := container.NewStack(canvas.NewRectangle(color.Black), m.live,
+		container.NewCenter(m.offline),
+		container.NewVBox(container.NewHBox(layoutSpacer(), m.fps)))
+	m.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierControl},
+		func(fyne.Shortcut) { m.win.Close() })
+	return container.NewBorder(m.banner, container.NewVBox(widget.NewSeparator(), status), nil, nil, view)
+}
+
+func layoutSpacer() fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(theme.Padding(), 0))
+	return container.NewStack(r)
+}
+
+// start begins the frame loop and model loading; wait blocks until they end.
+func (m *mainWindow) start(ctx context.Context) {
+	if m.deps.Source != nil {
+		pump := camera.NewPump(m.deps.Source)
+		stopped := make(chan error, 1)
+		m.wg.Add(2)
+		go func() {
+			defer m.wg.Done()
+			stopped <- pump.Run(ctx)
+		}()
+		go func() {
+			defer m.wg.Done()
+			m.frameLoop(ctx, pump, stopped)
+		}()
+	}
+	if m.deps.LoadModels != nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			msg, err := m.deps.LoadModels()
+			fyne.Do(func() {
+				if err != nil {
+					m.modStatus.SetText("Models: not loaded — " + err.Error())
+					m.modStatus.Importance = widget.DangerImportance
+					m.modStatus.Refresh()
+					return
+				}
+				m.modStatus.SetText("Models: " + msg)
+			})
+		}()
+	}
+}
+
+func (m *mainWindow) wait() { m.wg.Wait() }
+
+// frameLoop copies each newest frame into the back buffer, then swaps it in
+// on the UI thread; the FPS label updates once a second.
+// When the pump stops with an error, the last frame stays and "Camera
+// offline" shows over it.
+func (m *mainWindow) frameLoop(ctx context.Context, pump *camera.Pump, stopped <-chan error) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case f := <-pump.Frames():
+			m.present(pump, f)
+		case err := <-stopped:
+			stopped = nil
+			if err == nil {
+				return
+			}
+			select { // the frame read just before the failure still shows
+			case f := <-pump.Frames():
+				m.present(pump, f)
+			default:
+			}
+			m.log.Warn("camera stopped", "source", m.deps.Source.Name(), "err", err)
+			fyne.DoAndWait(func() { m.offline.Show() })
+		case now := <-tick.C:
+			fyne.DoAndWait(func() {
+				fps := float64(m.shown) / now.Sub(last).Seconds()
+				m.shown = 0
+				m.fps.SetText(fmt.Sprintf("%.1f fps", fps))
+			})
+			last = now
+		}
+	}
+}
+
+// present copies f into the back buffer and swaps it in.
+func (m *mainWindow) present(pump *camera.Pump, f camera.Frame) {
+	back := 1 - m.front
+	m.bufs[back] = copyInto(m.bufs[back], f.Image)
+	pump.Release(f)
+	fyne.DoAndWait(func() { m.show(back) })
+}
+
+// show makes buffer i the displayed frame. UI thread only.
+func (m *mainWindow) show(i int) {
+	m.front = i
+	m.live.Image = m.bufs[i]
+	m.live.Refresh()
+	m.shown++
+	if m.offline.Visible() {
+		m.offline.Hide()
+	}
+	if !m.started {
+		m.started = true
+		b := m.bufs[i].Rect
+		m.log.Info("live view started", "source", m.deps.Source.Name(), "width", b.Dx(), "height", b.Dy())
+	}
+}
+
+// copyInto copies src into dst, reallocating dst when the size differs.
+func copyInto(dst, src *image.RGBA) *image.RGBA {
+	if dst == nil || dst.Rect.Size() != src.Rect.Size() {
+		dst = image.NewRGBA(image.Rectangle{Max: src.Rect.Size()})
+	}
+	if dst.Stride == src.Stride {
+		copy(dst.Pix, src.Pix)
+		return dst
+	}
+	w := src.Rect.Dx() * 4
+	for y := 0; y < src.Rect.Dy(); y++ {
+		copy(dst.Pix[y*dst.Stride:y*dst.Stride+w], src.Pix[y*src.Stride:y*src.Stride+w])
+	}
+	return dst
+}
