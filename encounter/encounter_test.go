@@ -14,7 +14,9 @@ type step struct {
 
 var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-func stepUp(at int) step { return step{at, func(e *Encounter, n time.Time) error { return e.StepUp(n) }} }
+func stepUp(at int) step {
+	return step{at, func(e *Encounter, n time.Time) error { return e.StepUp(n) }}
+}
 func decide(at int, o Outcome) step {
 	return step{at, func(e *Encounter, n time.Time) error { return e.Decide(n, o, "subj-17") }}
 }
