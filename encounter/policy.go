@@ -179,3 +179,9 @@ func AgeOn(birth, day time.Time) int {
 	}
 	return age
 }
+
+// Traveler returns the policy input the zone gives: nationality and date of
+// birth. The officer adds the visa class, LPR status and flags.
+func (m *MRZ) Traveler() Traveler {
+	return Traveler{Nationality: m.Nationality, BirthDate: m.BirthDate}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"veriport/config"
 )
 
 var encounterDay = time.Date(2026, 11, 25, 9, 15, 0, 0, time.UTC)
@@ -198,5 +200,41 @@ func TestNormaliseVisaClass(t *testing.T) {
 		if got := NormaliseVisaClass(in); got != want {
 			t.Errorf("NormaliseVisaClass(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestConfiguredChoiceIsKnown(t *testing.T) {
+	p, err := NewPolicy(DefaultRules(), config.Default().Workflow.PolicyRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := p.Decide(Traveler{Nationality: "USA"}, encounterDay); err != nil || d.RuleSet != SeedRuleSet {
+		t.Errorf("default configuration applies %q (%v), want the seed set", d.RuleSet, err)
+	}
+}
+
+func TestPolicyFromMRZ(t *testing.T) {
+	// A U.S. passport zone and the ICAO specimen (nationality UTO) aged 52.
+	us := "P<USAHOLDER<<PAT<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n" + line2("X12345678", "USA", "121126", "<", "301231", "")
+	m, err := ParseMRZ(us, encounterDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := seedPolicy(t)
+	if d, _ := p.Decide(m.Traveler(), encounterDay); d.Category != CategoryUSCitizen || d.Age != 13 || !d.MayOptOut {
+		t.Errorf("U.S. passport: %+v", d)
+	}
+	m, err = ParseMRZ(specimen1+"\n"+specimen2, encounterDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := m.Traveler()
+	tr.VisaClass = "B-2"
+	if d, _ := p.Decide(tr, encounterDay); d.Category != CategoryInScope || d.Age != 52 || d.MayOptOut {
+		t.Errorf("specimen: %+v", d)
+	}
+	tr.VisaClass = "G-4"
+	if d, _ := p.Decide(tr, encounterDay); d.Category != CategoryExempt || !d.MayOptOut {
+		t.Errorf("specimen with G-4: %+v", d)
 	}
 }
