@@ -76,6 +76,8 @@ type FieldError struct {
 	Err    error // a sentinel: ErrMRZCheckDigit, ErrMRZCharacter, ...
 }
 
+// Error says where the problem is and what it is, e.g.
+// "line 2 column 10 (document number): check digit is 7, the data give 6".
 func (e *FieldError) Error() string {
 	loc := fmt.Sprintf("line %d", e.Line)
 	if e.Column > 0 {
@@ -93,6 +95,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 // MRZErrors is every problem found in one zone, in reading order.
 type MRZErrors []*FieldError
 
+// Error joins every problem in reading order.
 func (es MRZErrors) Error() string {
 	parts := make([]string, len(es))
 	for i, e := range es {

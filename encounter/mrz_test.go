@@ -132,6 +132,9 @@ func TestMRZWrongCheckDigitFlagged(t *testing.T) {
 			if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("line 2 column %d (%s)", c.col, c.field)) {
 				t.Errorf("message %q does not name the position and field", msg)
 			}
+			if msg := err.Error(); strings.Contains(msg, "ERIKSSON") || strings.Contains(msg, "L898902C") {
+				t.Errorf("message %q carries the name or document number", msg)
+			}
 		})
 	}
 }

@@ -181,6 +181,7 @@ type LoginError struct {
 // LockedUntil is when the lock ends; zero if the account is not locked.
 func (e *LoginError) LockedUntil() time.Time { return e.until }
 
+// Error is the sentence for the officer: generic, or the lock's end.
 func (e *LoginError) Error() string {
 	if e.until.IsZero() {
 		return ErrBadCredentials.Error()
