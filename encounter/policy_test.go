@@ -238,3 +238,28 @@ func TestPolicyFromMRZ(t *testing.T) {
 		t.Errorf("specimen with G-4: %+v", d)
 	}
 }
+
+func FuzzLoadRules(f *testing.F) {
+	f.Add(embeddedRules)
+	f.Add("[[ruleset]]\nid = \"x\"\neffective_from = 2020-01-01\ncitizen_nationality = \"USA\"\nexempt_older_than = 79\n")
+	f.Add("[[ruleset]]\n[[ruleset.exemption]]\nvisa_classes = [\"\"]\n")
+	f.Fuzz(func(t *testing.T, doc string) {
+		rules, err := LoadRules(strings.NewReader(doc))
+		if err != nil {
+			if !errors.Is(err, ErrRules) {
+				t.Fatalf("error %v does not wrap ErrRules", err)
+			}
+			return
+		}
+		p, err := NewPolicy(rules, InForce)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range []Traveler{{Nationality: "USA"}, {Nationality: "CAN", BirthDate: adult, VisaClass: "c3", Flags: knownFlags}} {
+			d, err := p.Decide(tr, encounterDay)
+			if err == nil && (d.Category == "" || d.Sentence == "") {
+				t.Fatalf("empty decision %+v", d)
+			}
+		}
+	})
+}
