@@ -1,0 +1,321 @@
+package booth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"veriport/encounter"
+)
+
+// Decision is the biometric decision on one captured image: verify.Decision
+// plus the matched traveler's category from the flight gallery.
+type Decision struct {
+	Outcome  encounter.Outcome
+	Subject  string             // gallery subject id on a match ("" otherwise)
+	Category encounter.Category // the subject's category from the gallery; "" if unknown
+	Distance float64
+	Margin   float64
+}
+
+// Decider turns a captured image into a decision: face template, search of
+// the loaded flight gallery, threshold policy. It may take a second; it
+// must honour ctx. A photo without a usable face is an error.
+type Decider interface {
+	Decide(ctx context.Context, img image.Image) (Decision, error)
+}
+
+// DeciderFunc adapts a function to Decider.
+type DeciderFunc func(ctx context.Context, img image.Image) (Decision, error)
+
+// Decide implements Decider.
+func (f DeciderFunc) Decide(ctx context.Context, img image.Image) (Decision, error) { return f(ctx, img) }
+
+// Errors of the shift.
+var (
+	ErrNoDecider   = errors.New("no gallery loaded: capture cannot be decided, use the manual check")
+	ErrUnfinished  = errors.New("this traveler is not finished: complete the manual check first")
+	ErrNoCapture   = errors.New("capture not possible now")
+	ErrNotRecorded = errors.New("encounter not recorded")
+)
+
+// Config is what a shift needs besides the officer.
+type Config struct {
+	Station  string
+	Policy   *encounter.Policy // exemption and opt-out rules
+	Recorder Recorder
+	Now      func() time.Time // nil: time.Now
+}
+
+// Shift is one officer's shift at the booth: the current encounter and the
+// count of travelers processed. Its methods are safe for concurrent use;
+// Capture may block on the Decider and is meant for a background goroutine.
+type Shift struct {
+	cfg     Config
+	officer string
+
+	mu        sync.Mutex
+	decider   Decider
+	flight    string
+	enc       *encounter.Encounter
+	id        string // current encounter's record id
+	photo     []byte // JPEG of the current capture, until recorded
+	captured  time.Time
+	decision  *Decision
+	category  encounter.Category
+	ruleset   string
+	processed int
+}
+
+// NewShift starts a shift for a logged-in officer and audits the login.
+func NewShift(ctx context.Context, officerID string, cfg Config) (*Shift, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Policy == nil || cfg.Recorder == nil {
+		return nil, errors.New("booth shift: policy and recorder are required")
+	}
+	s := &Shift{cfg: cfg, officer: officerID}
+	s.reset()
+	if err := cfg.Recorder.Audit(ctx, AuditLogin, officerID, "", `{"result":"ok"}`); err != nil {
+		return nil, fmt.Errorf("booth shift: audit login: %w", err)
+	}
+	return s, nil
+}
+
+// End audits the logout (explicit or idle) and discards an unrecorded photo.
+func (s *Shift) End(ctx context.Context, reason string) error {
+	s.mu.Lock()
+	clear(s.photo)
+	s.photo = nil
+	s.mu.Unlock()
+	detail, _ := json.Marshal(map[string]string{"reason": reason})
+	return s.cfg.Recorder.Audit(ctx, AuditLogout, s.officer, "", string(detail))
+}
+
+// Officer is the logged-in officer's id.
+func (s *Shift) Officer() string { return s.officer }
+
+// reset starts a fresh encounter. Caller holds mu (or owns s).
+func (s *Shift) reset() {
+	clear(s.photo)
+	s.enc, s.id, s.photo, s.captured = encounter.New(), uuid.NewString(), nil, time.Time{}
+	s.decision, s.category, s.ruleset = nil, "", ""
+}
+
+// SetGallery sets the loaded flight and the decider searching its gallery
+// (nil when none is loaded).
+func (s *Shift) SetGallery(flight string, d Decider) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flight, s.decider = flight, d
+}
+
+// Snapshot is what the booth screen shows of the shift.
+type Snapshot struct {
+	State     encounter.State
+	Decision  *Decision           // the biometric decision, if any
+	Policy    *encounter.Decision // the opt-out or document policy decision, if any
+	Processed int                 // travelers finished this shift
+	Flight    string
+	Gallery   bool // a decider is set
+}
+
+// Snapshot returns the current state.
+func (s *Shift) Snapshot() Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := Snapshot{State: s.enc.State(), Policy: s.enc.Policy(), Processed: s.processed,
+		Flight: s.flight, Gallery: s.decider != nil}
+	if s.decision != nil {
+		d := *s.decision
+		snap.Decision = &d
+	}
+	return snap
+}
+
+// Capture takes img as the traveler's photo (stepping up when the booth is
+// ready, or after a refused opt-out) and decides it. On an error the
+// encounter stays in capture so the officer can retry or go to the manual
+// check; the photo is kept only with a decision.
+func (s *Shift) Capture(ctx context.Context, img image.Image) (Decision, error) {
+	s.mu.Lock()
+	if st := s.enc.State(); st == encounter.StateReady || st == encounter.StateOptOutRefused {
+		if err := s.enc.StepUp(s.cfg.Now()); err != nil {
+			s.mu.Unlock()
+			return Decision{}, err
+		}
+	} else if st != encounter.StateCapturing {
+		s.mu.Unlock()
+		return Decision{}, fmt.Errorf("%w (%s)", ErrNoCapture, st)
+	}
+	dec, id := s.decider, s.id
+	captured := s.cfg.Now()
+	s.mu.Unlock()
+	if dec == nil {
+		return Decision{}, ErrNoDecider
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+		return Decision{}, fmt.Errorf("capture: encode photo: %w", err)
+	}
+	d, err := dec.Decide(ctx, img)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.id != id { // the officer moved on meanwhile
+		clear(buf.Bytes())
+		return Decision{}, fmt.Errorf("capture: %w", encounter.ErrTransition)
+	}
+	if err != nil {
+		clear(buf.Bytes())
+		return Decision{}, fmt.Errorf("capture: %w", err)
+	}
+	if err := s.enc.Decide(s.cfg.Now(), d.Outcome, d.Subject); err != nil {
+		clear(buf.Bytes())
+		return Decision{}, err
+	}
+	clear(s.photo)
+	s.photo, s.captured, s.decision = buf.Bytes(), captured, &d
+	if d.Outcome == encounter.OutcomeMatch {
+		s.category = d.Category
+	}
+	return d, nil
+}
+
+// OptOut records that the traveler declines the photo and applies the
+// policy to what the officer established (or the MRZ gave). When the
+// traveler may opt out the encounter goes to the manual check and no photo
+// is taken; otherwise the officer tells the traveler the photo is required
+// and may capture or route to the manual check. Bad traveler data changes
+// nothing.
+func (s *Shift) OptOut(ctx context.Context, t encounter.Traveler) (encounter.Decision, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.cfg.Now()
+	d, err := s.cfg.Policy.Decide(t, now)
+	if err != nil {
+		return d, fmt.Errorf("opt-out: %w", err)
+	}
+	if err := s.enc.RequestOptOut(now); err != nil {
+		return d, err
+	}
+	if err := s.enc.ResolveOptOut(now, d); err != nil {
+		return d, err
+	}
+	s.category, s.ruleset = d.Category, d.RuleSet
+	if !d.MayOptOut {
+		detail, _ := json.Marshal(map[string]any{"allowed": false, "category": d.Category, "rules": d.RuleSet})
+		if err := s.cfg.Recorder.Audit(ctx, AuditOptOut, s.officer, s.id, string(detail)); err != nil {
+			return d, fmt.Errorf("opt-out: audit: %w", err)
+		}
+	}
+	return d, nil
+}
+
+// BeginManualCheck routes the traveler to the manual document check; the
+// camera never blocks it.
+func (s *Shift) BeginManualCheck() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.enc.State() == encounter.StateManualCheck {
+		return nil
+	}
+	return s.enc.BeginManualCheck(s.cfg.Now())
+}
+
+// DecideTraveler applies the policy to a document's facts without changing
+// the encounter: the manual check shows it before the officer concludes.
+func (s *Shift) DecideTraveler(t encounter.Traveler) (encounter.Decision, error) {
+	return s.cfg.Policy.Decide(t, s.cfg.Now())
+}
+
+// CompleteManualCheck ends the manual check as verified or referred and
+// records the encounter.
+func (s *Shift) CompleteManualCheck(ctx context.Context, r encounter.ManualResult) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.enc.CompleteManualCheck(s.cfg.Now(), r); err != nil {
+		return err
+	}
+	if r.Policy != nil {
+		s.category, s.ruleset = r.Policy.Category, r.Policy.RuleSet
+	}
+	return s.finish(ctx)
+}
+
+// Next moves to the next traveler: a MATCH is cleared and recorded; a
+// finished encounter is already recorded; an untouched booth stays as it
+// is. A no-match, ambiguous or opt-out encounter needs its manual check
+// first (ErrUnfinished).
+func (s *Shift) Next(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch st := s.enc.State(); {
+	case st == encounter.StateReady:
+		return nil
+	case st == encounter.StateCapturing && s.decision == nil:
+		s.reset() // stepped up, nothing decided: the traveler left
+		return nil
+	case st == encounter.StateDecided && s.enc.Outcome() == encounter.OutcomeMatch:
+		if err := s.enc.Clear(s.cfg.Now()); err != nil {
+			return err
+		}
+		return s.finish(ctx)
+	case st == encounter.StateDone:
+		s.reset()
+		return nil
+	}
+	return ErrUnfinished
+}
+
+// finish records the done encounter and starts the next. Caller holds mu.
+func (s *Shift) finish(ctx context.Context) error {
+	r := s.record()
+	err := s.cfg.Recorder.RecordEncounter(ctx, r, s.photo)
+	s.processed++
+	s.reset()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
+	}
+	return nil
+}
+
+// record builds the row of the done encounter. Caller holds mu.
+func (s *Shift) record() Record {
+	t := s.enc.Timings()
+	r := Record{ID: s.id, Station: s.cfg.Station, OfficerID: s.officer, Flight: s.flight,
+		StartedAt: t.SteppedUp, DecidedAt: t.Decided, ManualAt: t.ManualCheck, DoneAt: t.Done,
+		Category: s.category, Result: s.enc.Result(), Referral: s.enc.Referral(),
+		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset}
+	if s.photo != nil {
+		r.CapturedAt = s.captured
+	}
+	switch {
+	case s.decision != nil:
+		r.Outcome = string(s.decision.Outcome)
+		dist := s.decision.Distance
+		r.Distance = &dist
+		if s.decision.Outcome == encounter.OutcomeMatch {
+			r.TravelerID = s.decision.Subject
+		}
+	case s.enc.OptOutRequested():
+		r.Outcome = OutcomeOptOut
+	default:
+		r.Outcome = OutcomeNone
+	}
+	if r.Result == encounter.ResultCleared || r.Result == encounter.ResultVerified {
+		r.VerifiedAt = t.Done
+		if r.Result == encounter.ResultCleared {
+			r.VerifiedAt = t.Decided
+		}
+	}
+	return r
+}
