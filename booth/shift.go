@@ -37,7 +37,9 @@ type Decider interface {
 type DeciderFunc func(ctx context.Context, img image.Image) (Decision, error)
 
 // Decide implements Decider.
-func (f DeciderFunc) Decide(ctx context.Context, img image.Image) (Decision, error) { return f(ctx, img) }
+func (f DeciderFunc) Decide(ctx context.Context, img image.Image) (Decision, error) {
+	return f(ctx, img)
+}
 
 // Errors of the shift.
 var (
