@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The workflow's keyboard shortcuts: Alt plus a letter, shown on each
+// button. Alt avoids the editing shortcuts of text fields (Ctrl+C, Ctrl+V...).
+var (
+	keyCapture      = altKey(fyne.KeyC)
+	keyOptOut       = altKey(fyne.KeyO)
+	keyManualCheck  = altKey(fyne.KeyM)
+	keyNext         = altKey(fyne.KeyN)
+	keyDecide       = altKey(fyne.KeyD)
+	keyVerified     = altKey(fyne.KeyV)
+	keyRefer        = altKey(fyne.KeyR)
+	keyBack         = altKey(fyne.KeyB)
+	keyHighContrast = altKey(fyne.KeyH)
+	keyLogout       = altKey(fyne.KeyL)
+)
+
+func altKey(k fyne.KeyName) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierAlt}
+}
+
+// keyLabel is a button caption with its shortcut, e.g. "Capture  [Alt+C]".
+func keyLabel(text string, s *desktop.CustomShortcut) string {
+	return text + "  [Alt+" + string(s.KeyName) + "]"
+}
+
+// keyEntry is a text field that passes the workflow's Alt shortcuts on to
+// the window, so they work while the officer is typing: a focused Entry
+// would otherwise swallow them.
+type keyEntry struct {
+	widget.Entry
+}
+
+func newKeyEntry() *keyEntry {
+	e := &keyEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut implements fyne.Shortcutable.
+func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && cs.Modifier == fyne.KeyModifierAlt {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+			if h, ok := c.(fyne.Shortcutable); ok {
+				h.TypedShortcut(s)
+				return
+			}
+		}
+	}
+	e.Entry.TypedShortcut(s)
+}
