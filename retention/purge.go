@@ -197,6 +197,11 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		return fmt.Errorf("purge: %w", err)
 	}
 	defer tx.Rollback()
+	mark, err := tx.PrepareContext(ctx, `UPDATE encounters SET photo_state = 'purged', purged_at = ? WHERE id = ?`)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	defer mark.Close()
 	for _, r := range rows {
 		rep.Items = append(rep.Items, r.item)
 		if r.item.Result == record.ResultFailed {
@@ -214,8 +219,7 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 			Method: record.MethodVaultDelete, Result: r.item.Result}); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE encounters SET photo_state = 'purged', purged_at = ? WHERE id = ?`,
-			record.FormatTime(now), r.item.EncounterID); err != nil {
+		if _, err := mark.ExecContext(ctx, record.FormatTime(now), r.item.EncounterID); err != nil {
 			return fmt.Errorf("purge: mark %s purged: %w", r.item.EncounterID, err)
 		}
 	}
@@ -235,7 +239,9 @@ func (k *Keeper) markPurging(ctx context.Context, rows []dueRow) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	q := `UPDATE encounters SET photo_state = 'purging' WHERE photo_state = 'stored' AND id IN (?` +
+	// "+photo_state" keeps SQLite on the primary key rather than scanning
+	// every stored photo through the photo_state index.
+	q := `UPDATE encounters SET photo_state = 'purging' WHERE +photo_state = 'stored' AND id IN (?` +
 		strings.Repeat(",?", len(ids)-1) + `)`
 	if _, err := k.store.DB.ExecContext(ctx, q, ids...); err != nil {
 		return fmt.Errorf("purge: mark purging: %w", err)
