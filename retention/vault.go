@@ -316,4 +316,3 @@ func (v *Vault) Files() ([]string, error) {
 	}
 	return out, err
 }
-
