@@ -191,3 +191,20 @@ func auditExportCmd(env *Env) *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", "JSONL file to write")
 	return cmd
 }
+
+// startPurgeJob opens the retention keeper and runs its purge job in the
+// background: at once (catching up after downtime), then every configured
+// interval. stop ends the job and waits for it, before the store is closed.
+func startPurgeJob(ctx context.Context, env *Env, store *record.Store, cfg config.Config) (*retention.Keeper, func(), error) {
+	k, err := retention.Open(store, cfg, env.Log)
+	if err != nil {
+		return nil, nil, err
+	}
+	jobCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		k.Run(jobCtx, cfg.Retention.PurgeInterval)
+	}()
+	return k, func() { cancel(); <-done }, nil
+}
