@@ -104,6 +104,13 @@ func (k *Keeper) Purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 }
 
 func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
+	if !dryRun {
+		unlock, err := k.vault.lockPurge()
+		if err != nil {
+			return PurgeReport{}, err
+		}
+		defer unlock()
+	}
 	now, err := k.effectiveNow(ctx, !dryRun)
 	rep := PurgeReport{Now: now, DryRun: dryRun}
 	if err != nil {

@@ -354,3 +354,54 @@ func TestFailedDeletionRaisesOverdueAlarm(t *testing.T) {
 		t.Fatalf("log %+v", log)
 	}
 }
+
+func TestConcurrentPurgesLogOnce(t *testing.T) {
+	dir := t.TempDir()
+	a := newFixture(t, dir, Options{BatchSize: 50}, nil)
+	b := newFixture(t, dir, Options{BatchSize: 50}, nil)
+	a.vault.NoSync = true
+	for range 300 {
+		a.add(t, CategoryUSCitizen, t0, t0, photo(200))
+	}
+	a.clock.Set(t0.Add(13 * time.Hour))
+	b.clock.Set(t0.Add(13 * time.Hour))
+	ctx := context.Background()
+	errs := make(chan error, 2)
+	for _, f := range []*fixture{a, b} {
+		go func() { _, err := f.keep.Purge(ctx, false); errs <- err }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, _ := record.ListPurges(ctx, a.store.DB, record.PurgeKindPhoto)
+	if len(log) != 300 {
+		t.Fatalf("%d purge rows, want 300", len(log))
+	}
+	for _, l := range log {
+		if l.Result != record.ResultDeleted {
+			t.Fatalf("row %+v", l)
+		}
+	}
+}
+
+func TestInterruptedWriteTempSwept(t *testing.T) {
+	f := newFixture(t, "", Options{}, nil)
+	bucket := filepath.Join(f.vault.Dir(), "2026030221")
+	os.MkdirAll(bucket, 0o700)
+	old, fresh := filepath.Join(bucket, ".put-1.tmp"), filepath.Join(bucket, ".put-2.tmp")
+	os.WriteFile(old, []byte("ciphertext"), 0o600)
+	os.WriteFile(fresh, []byte("ciphertext"), 0o600)
+	past := time.Now().Add(-time.Hour)
+	os.Chtimes(old, past, past)
+	if _, err := NewVault(f.vault.Dir(), f.key, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Error("stale temp file of an interrupted write kept")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("temp file of a write in progress removed")
+	}
+}

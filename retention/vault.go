@@ -290,23 +290,45 @@ func (v *Vault) removeBucketDir(bucket string) {
 	_ = v.fs.Remove(filepath.Join(v.dir, bucket))
 }
 
-// sweepTemps removes temp files of writes a crash interrupted: they hold
-// only ciphertext, and their encounter is marked so the purge skips nothing.
+// staleTemp is the age after which a temp file is taken for the remains of
+// an interrupted write (a live write takes milliseconds; another process may
+// be writing while this one opens the vault).
+const staleTemp = 10 * time.Minute
+
+// sweepTemps removes temp files of writes a crash interrupted. They hold
+// only ciphertext; their encounter row is purged at its deadline as "absent".
 func (v *Vault) sweepTemps() {
 	matches, _ := filepath.Glob(filepath.Join(v.dir, "*", ".put-*.tmp"))
 	for _, m := range matches {
-		_ = v.fs.Remove(m)
+		if st, err := os.Stat(m); err == nil && time.Since(st.ModTime()) > staleTemp {
+			_ = v.fs.Remove(m)
+		}
 	}
 }
 
-// Files lists the photo files in the vault (paths), for checks and tests.
+// lockPurge takes the vault's purge lock (an flock on .purge.lock), so that
+// the workstation's job and a `veriport purge` never purge at once.
+func (v *Vault) lockPurge() (unlock func(), err error) {
+	f, err := os.OpenFile(filepath.Join(v.dir, ".purge.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("purge lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("purge lock: %w", err)
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+}
+
+// Files lists the files in the vault's bucket folders (photos, and temp
+// files of writes in progress), for checks and tests.
 func (v *Vault) Files() ([]string, error) {
 	var out []string
 	err := filepath.WalkDir(v.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() {
+		if !d.IsDir() && filepath.Dir(p) != v.dir {
 			out = append(out, p)
 		}
 		return nil
