@@ -30,6 +30,7 @@ type Config struct {
 	Camera Camera `toml:"camera"`
 	Verify Verify `toml:"verify"`
 
+	Workflow  Workflow  `toml:"workflow"`
 	Retention Retention `toml:"retention"`
 }
 
@@ -75,6 +76,7 @@ func Default() Config {
 		Camera:  Camera{Width: 1280, Height: 720},
 		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
 
+		Workflow:  defaultWorkflow(),
 		Retention: defaultRetention(),
 	}
 }
@@ -107,7 +109,13 @@ func (c Config) Validate() error {
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}
-	return c.Retention.validate()
+	if err := c.Workflow.validate(); err != nil {
+		return err
+	}
+	if err := c.Retention.validate(); err != nil {
+		return err
+	}
+	return nil
 }
 
 func resolvePaths(o Overrides) Paths {
