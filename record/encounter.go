@@ -42,11 +42,17 @@ type Encounter struct {
 	CapturedAt time.Time // probe photo taken
 	DecidedAt  time.Time // decision shown
 	VerifiedAt time.Time // identity verified (match, or manual check verified)
+	// ManualCheckAt is when a manual document check began; DoneAt when the
+	// encounter ended.
+	ManualCheckAt time.Time
+	DoneAt        time.Time
 	// AcknowledgedAt is when the back end acknowledged the result.
 	AcknowledgedAt time.Time
 	TravelerID     string // matched traveler id; "" without a match
 	Category       string // us-citizen, exempt, in-scope, lpr, or unknown
-	Outcome        string // match, no-match, ambiguous, opt-out, manual-verified, manual-referred...
+	Outcome        string // biometric outcome: match, no-match, ambiguous, or opt-out
+	Result         string // how it ended: cleared, verified, referred ("" until done)
+	Referral       string // referral reason code, when referred
 	Distance       *float64
 	Quality        string        // quality summary (JSON), never the image
 	DecisionTime   time.Duration // time to decision
@@ -60,8 +66,9 @@ type Encounter struct {
 }
 
 const encounterCols = `id, station, officer_id, flight, started_at, captured_at, decided_at,
- verified_at, acknowledged_at, traveler_id, category, outcome, distance, quality, decision_ms,
- photo_state, purge_deadline, vault_bucket, purged_at, rules_version`
+ verified_at, manual_check_at, done_at, acknowledged_at, traveler_id, category, outcome, result,
+ referral, distance, quality, decision_ms, photo_state, purge_deadline, vault_bucket, purged_at,
+ rules_version`
 
 // InsertEncounter records e (filling e.ID with a new UUID when empty and
 // e.PhotoState with PhotoNone). The photo itself is stored by retention.
@@ -90,10 +97,11 @@ func InsertEncounter(ctx context.Context, q DBTX, e *Encounter) error {
 		bucket = e.VaultBucket
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO encounters (`+encounterCols+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.ID, e.Station, officer, e.Flight, FormatTime(e.StartedAt), nullTime(e.CapturedAt),
-		nullTime(e.DecidedAt), nullTime(e.VerifiedAt), nullTime(e.AcknowledgedAt), e.TravelerID,
-		e.Category, e.Outcome, dist, e.Quality, ms, e.PhotoState, nullTime(e.PurgeDeadline),
+		nullTime(e.DecidedAt), nullTime(e.VerifiedAt), nullTime(e.ManualCheckAt), nullTime(e.DoneAt),
+		nullTime(e.AcknowledgedAt), e.TravelerID, e.Category, e.Outcome, e.Result, e.Referral,
+		dist, e.Quality, ms, e.PhotoState, nullTime(e.PurgeDeadline),
 		bucket, nullTime(e.PurgedAt), e.RulesVersion)
 	if err != nil {
 		return fmt.Errorf("insert encounter %s: %w", e.ID, err)
@@ -106,12 +114,12 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanEncounter(r rowScanner) (Encounter, error) {
 	var e Encounter
 	var officer, bucket sql.NullString
-	var started, captured, decided, verified, acked, deadline, purged sql.NullString
+	var started, captured, decided, verified, manual, done, acked, deadline, purged sql.NullString
 	var dist sql.NullFloat64
 	var ms sql.NullInt64
 	err := r.Scan(&e.ID, &e.Station, &officer, &e.Flight, &started, &captured, &decided,
-		&verified, &acked, &e.TravelerID, &e.Category, &e.Outcome, &dist, &e.Quality, &ms,
-		&e.PhotoState, &deadline, &bucket, &purged, &e.RulesVersion)
+		&verified, &manual, &done, &acked, &e.TravelerID, &e.Category, &e.Outcome, &e.Result,
+		&e.Referral, &dist, &e.Quality, &ms, &e.PhotoState, &deadline, &bucket, &purged, &e.RulesVersion)
 	if err != nil {
 		return e, err
 	}
@@ -127,7 +135,7 @@ func scanEncounter(r rowScanner) (Encounter, error) {
 		dst *time.Time
 		src sql.NullString
 	}{{&e.StartedAt, started}, {&e.CapturedAt, captured}, {&e.DecidedAt, decided},
-		{&e.VerifiedAt, verified}, {&e.AcknowledgedAt, acked}, {&e.PurgeDeadline, deadline},
+		{&e.VerifiedAt, verified}, {&e.ManualCheckAt, manual}, {&e.DoneAt, done}, {&e.AcknowledgedAt, acked}, {&e.PurgeDeadline, deadline},
 		{&e.PurgedAt, purged}} {
 		if *p.dst, err = scanTime(p.src); err != nil {
 			return e, fmt.Errorf("encounter %s: %w", e.ID, err)

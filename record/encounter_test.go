@@ -23,6 +23,7 @@ func TestEncounterRoundTrip(t *testing.T) {
 	d := 0.4213
 	in := Encounter{Station: "booth-1", OfficerID: "o-1", Flight: "AA100", StartedAt: at,
 		CapturedAt: at.Add(time.Second), DecidedAt: at.Add(1200 * time.Millisecond), VerifiedAt: at.Add(2 * time.Second),
+		ManualCheckAt: at.Add(3 * time.Second), DoneAt: at.Add(time.Minute), Result: "referred", Referral: "not-on-manifest",
 		TravelerID: "T-9", Category: "in-scope", Outcome: "match", Distance: &d, Quality: `{"sharpness":0.9}`,
 		DecisionTime: 180 * time.Millisecond}
 	if err := InsertEncounter(ctx, s.DB, &in); err != nil {
@@ -37,7 +38,8 @@ func TestEncounterRoundTrip(t *testing.T) {
 	}
 	if !out.StartedAt.Equal(at) || !out.VerifiedAt.Equal(in.VerifiedAt) || out.Distance == nil || *out.Distance != d ||
 		out.DecisionTime != in.DecisionTime || out.OfficerID != "o-1" || out.Quality != in.Quality ||
-		!out.AcknowledgedAt.IsZero() || out.TravelerID != "T-9" {
+		!out.AcknowledgedAt.IsZero() || out.TravelerID != "T-9" || out.Result != "referred" ||
+		out.Referral != "not-on-manifest" || !out.ManualCheckAt.Equal(in.ManualCheckAt) || !out.DoneAt.Equal(in.DoneAt) {
 		t.Fatalf("round trip:\n in %+v\nout %+v", in, out)
 	}
 	opt := Encounter{Station: "booth-1", StartedAt: at.Add(time.Minute), Category: "us-citizen", Outcome: "opt-out"}
@@ -57,8 +59,16 @@ func TestEncounterRoundTrip(t *testing.T) {
 	if _, err := GetEncounter(ctx, s.DB, "missing"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing: %v", err)
 	}
+	lock := at.Add(time.Hour)
+	if err := UpdateOfficerLogin(ctx, s.DB, "o-1", 5, lock, 12345); err != nil {
+		t.Fatal(err)
+	}
+	if err := UpdateOfficerLogin(ctx, s.DB, "nobody", 1, lock, 1); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unknown officer: %v", err)
+	}
 	o, err := GetOfficer(ctx, s.DB, "o-1")
-	if err != nil || o.Name != "Officer One" || o.CreatedAt.IsZero() {
+	if err != nil || o.Name != "Officer One" || o.CreatedAt.IsZero() || o.FailedLogins != 5 ||
+		!o.LockedUntil.Equal(lock) || o.LastTOTPCounter != 12345 {
 		t.Fatalf("officer %+v %v", o, err)
 	}
 }

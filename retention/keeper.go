@@ -77,19 +77,27 @@ func (k *Keeper) Vault() *Vault { return k.vault }
 // Mode is the deployment mode the keeper applies.
 func (k *Keeper) Mode() string { return k.opts.Mode }
 
-func auditKind(outcome string, photo bool) string {
-	switch outcome {
-	case "match":
-		return record.AuditMatch
-	case "opt-out":
-		return record.AuditOptOut
-	case "manual-verified", "manual-referred", "manual-check":
-		return record.AuditManualCheck
+// auditKinds are the audit events an encounter's record stands for: the
+// opt-out, the capture, the biometric decision, the manual document check.
+func auditKinds(e *record.Encounter, photo bool) []string {
+	var kinds []string
+	if e.Outcome == "opt-out" {
+		kinds = append(kinds, record.AuditOptOut)
 	}
 	if photo {
-		return record.AuditCapture
+		kinds = append(kinds, record.AuditCapture)
 	}
-	return record.AuditManualCheck
+	switch e.Outcome {
+	case "match", "no-match", "ambiguous":
+		kinds = append(kinds, record.AuditMatch)
+	}
+	if !e.ManualCheckAt.IsZero() || e.Result == "verified" || e.Result == "referred" {
+		kinds = append(kinds, record.AuditManualCheck)
+	}
+	if len(kinds) == 0 {
+		kinds = append(kinds, record.AuditCapture)
+	}
+	return kinds
 }
 
 // RecordEncounter records e and, when photo is not nil, stores the photo in
@@ -126,11 +134,13 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 	if err := record.InsertEncounter(ctx, tx, e); err != nil {
 		return err
 	}
-	detail, _ := json.Marshal(map[string]any{"outcome": e.Outcome, "category": e.Category,
-		"photo": photo != nil, "flight": e.Flight})
-	if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: auditKind(e.Outcome, photo != nil),
-		Actor: e.OfficerID, Subject: e.ID, Detail: string(detail)}); err != nil {
-		return err
+	detail, _ := json.Marshal(map[string]any{"outcome": e.Outcome, "result": e.Result,
+		"category": e.Category, "photo": photo != nil, "flight": e.Flight})
+	for _, kind := range auditKinds(e, photo != nil) {
+		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: kind,
+			Actor: e.OfficerID, Subject: e.ID, Detail: string(detail)}); err != nil {
+			return err
+		}
 	}
 	if also != nil {
 		if err := also(ctx, tx); err != nil {

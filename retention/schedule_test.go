@@ -219,3 +219,28 @@ func FuzzParseSchedule(f *testing.F) {
 		}
 	})
 }
+
+func TestAuditKindsPerEncounter(t *testing.T) {
+	for _, c := range []struct {
+		e     record.Encounter
+		photo bool
+		want  string
+	}{
+		{record.Encounter{Outcome: "match", Result: "cleared"}, true, "capture match"},
+		{record.Encounter{Outcome: "no-match", Result: "verified", ManualCheckAt: t0}, true, "capture match manual-check"},
+		{record.Encounter{Outcome: "opt-out", Result: "verified", ManualCheckAt: t0}, false, "opt-out manual-check"},
+		{record.Encounter{Outcome: "ambiguous", Result: "referred"}, true, "capture match manual-check"},
+		{record.Encounter{Outcome: ""}, false, "capture"},
+	} {
+		got := ""
+		for i, k := range auditKinds(&c.e, c.photo) {
+			if i > 0 {
+				got += " "
+			}
+			got += k
+		}
+		if got != c.want {
+			t.Errorf("%+v photo=%v: %q, want %q", c.e.Outcome, c.photo, got, c.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ CREATE TABLE officers (
     totp_secret   TEXT NOT NULL DEFAULT '',
     failed_logins INTEGER NOT NULL DEFAULT 0,
     locked_until  TEXT,
+    last_totp_counter INTEGER NOT NULL DEFAULT 0,
     created_at    TEXT NOT NULL,
     disabled      INTEGER NOT NULL DEFAULT 0
 );
@@ -26,10 +27,14 @@ CREATE TABLE encounters (
     captured_at     TEXT,
     decided_at      TEXT,
     verified_at     TEXT,
+    manual_check_at TEXT,
+    done_at         TEXT,
     acknowledged_at TEXT,
     traveler_id     TEXT NOT NULL DEFAULT '',
     category        TEXT NOT NULL,
     outcome         TEXT NOT NULL,
+    result          TEXT NOT NULL DEFAULT '',
+    referral        TEXT NOT NULL DEFAULT '',
     distance        REAL,
     quality         TEXT NOT NULL DEFAULT '',
     decision_ms     INTEGER,
