@@ -68,8 +68,8 @@ func init() {
 						fmt.Fprintf(env.Stdout, "%s  %-10s deadline %s  %s\n", it.EncounterID, it.Category,
 							it.Deadline.Format("2006-01-02 15:04Z"), it.Result)
 					}
-					fmt.Fprintf(env.Stdout, "due %d, %s %d, absent %d, failed %d, keys destroyed %d, overdue %d (%s)\n",
-						rep.Due, verb, rep.Deleted, rep.Absent, rep.Failed, rep.KeysDestroyed, rep.Overdue, rep.Took)
+					fmt.Fprintf(env.Stdout, "due %d, %s %d, absent %d, failed %d, keys destroyed %d, overdue %d (%.1f ms)\n",
+						rep.Due, verb, rep.Deleted, rep.Absent, rep.Failed, rep.KeysDestroyed, rep.Overdue, rep.TookMS)
 				}
 				if rep.Failed > 0 {
 					return &ExitError{Code: 1, Err: fmt.Errorf("%d photo(s) could not be deleted; see the log", rep.Failed)}

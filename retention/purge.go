@@ -40,7 +40,7 @@ type PurgeReport struct {
 	KeysDestroyed int         `json:"keys_destroyed"`
 	Overdue       int         `json:"overdue_after"` // still overdue when the run ended
 	Items         []PurgeItem `json:"items"`
-	Took          string      `json:"took"`
+	TookMS        float64     `json:"took_ms"`
 }
 
 type runInfo struct {
@@ -91,7 +91,7 @@ func (k *Keeper) effectiveNow(ctx context.Context, persist bool) (time.Time, err
 func (k *Keeper) Purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 	start := time.Now()
 	rep, err := k.purge(ctx, dryRun)
-	rep.Took = time.Since(start).Round(time.Millisecond).String()
+	rep.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	if rep.Items == nil {
 		rep.Items = []PurgeItem{}
 	}
