@@ -187,21 +187,31 @@ func (k *Keeper) Photo(ctx context.Context, id string) ([]byte, error) {
 // (after a manual check, say) and brings its purge deadline forward when the
 // rules now give an earlier one. A deadline never moves later.
 func (k *Keeper) MarkVerified(ctx context.Context, id string, at time.Time) error {
-	return k.update(ctx, id, "verified_at", func(e *record.Encounter) { e.VerifiedAt = at })
+	return k.update(ctx, id, "verified_at", record.FormatTime(at), func(e *record.Encounter) { e.VerifiedAt = at })
+}
+
+// Reclassify sets the encounter's traveler category (once a manual check
+// has read the document, say) and brings the purge deadline forward when the
+// new category's rule is shorter. A deadline never moves later.
+func (k *Keeper) Reclassify(ctx context.Context, id, category string) error {
+	return k.update(ctx, id, "category", category, func(e *record.Encounter) { e.Category = category })
 }
 
 // MarkAcknowledged records the back end's acknowledgment of the encounter's
 // result. In partner mode a verified encounter's photo becomes due at once,
 // and the purge job is woken to delete it.
 func (k *Keeper) MarkAcknowledged(ctx context.Context, id string, at time.Time) error {
-	if err := k.update(ctx, id, "acknowledged_at", func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
+	if err := k.update(ctx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
 		return err
 	}
 	k.Kick()
 	return nil
 }
 
-func (k *Keeper) update(ctx context.Context, id, column string, set func(*record.Encounter)) error {
+// update sets one column (a constant chosen by the caller) to value, applies
+// the same change to the encounter in memory with set, and recomputes the
+// purge deadline, keeping the earlier of the old and new.
+func (k *Keeper) update(ctx context.Context, id, column string, value any, set func(*record.Encounter)) error {
 	tx, err := k.store.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("update encounter %s: %w", id, err)
@@ -212,10 +222,6 @@ func (k *Keeper) update(ctx context.Context, id, column string, set func(*record
 		return err
 	}
 	set(&e)
-	value := e.VerifiedAt
-	if column == "acknowledged_at" {
-		value = e.AcknowledgedAt
-	}
 	deadline := e.PurgeDeadline
 	if e.PhotoState == record.PhotoStored {
 		if d, _ := k.opts.Schedule.Deadline(k.opts.Mode, e); d.Before(deadline) {
@@ -223,7 +229,7 @@ func (k *Keeper) update(ctx context.Context, id, column string, set func(*record
 		}
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE encounters SET `+column+` = ?, purge_deadline = ? WHERE id = ?`,
-		record.FormatTime(value), nullable(deadline), id)
+		value, nullable(deadline), id)
 	if err != nil {
 		return fmt.Errorf("update encounter %s: %w", id, err)
 	}

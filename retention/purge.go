@@ -283,6 +283,10 @@ func (k *Keeper) finish(ctx context.Context, now time.Time, rep *PurgeReport) er
 		if _, err := tx.ExecContext(ctx, `DELETE FROM vault_keys WHERE bucket = ?`, b); err != nil {
 			return fmt.Errorf("purge: destroy key of bucket %s: %w", b, err)
 		}
+		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: record.AuditKeyDestroyed,
+			Actor: "system", Subject: "bucket:" + b, Detail: `{"method":"crypto-erase"}`}); err != nil {
+			return err
+		}
 	}
 	rep.KeysDestroyed = len(empty)
 	if rep.Due > 0 || len(empty) > 0 {

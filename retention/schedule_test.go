@@ -244,3 +244,24 @@ func TestAuditKindsPerEncounter(t *testing.T) {
 		}
 	}
 }
+
+func TestReclassifyNeverExtends(t *testing.T) {
+	f := newFixture(t, "", Options{}, nil)
+	ctx := context.Background()
+	a := f.add(t, CategoryInScope, t0, t0, photo(100))
+	if err := f.keep.Reclassify(ctx, a.ID, CategoryExempt); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.state(t, a.ID); got.Category != CategoryExempt || !got.PurgeDeadline.Equal(t0.Add(12*time.Hour)) {
+		t.Fatalf("in-scope -> exempt: %s %s", got.Category, got.PurgeDeadline)
+	}
+	if err := f.keep.Reclassify(ctx, a.ID, CategoryLPR); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.state(t, a.ID); got.Category != CategoryLPR || !got.PurgeDeadline.Equal(t0.Add(12*time.Hour)) {
+		t.Fatalf("exempt -> lpr extended the deadline: %s", got.PurgeDeadline)
+	}
+	if err := f.keep.Reclassify(ctx, "missing", CategoryLPR); !errors.Is(err, record.ErrNotFound) {
+		t.Fatalf("missing encounter: %v", err)
+	}
+}
