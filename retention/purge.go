@@ -96,8 +96,10 @@ func (k *Keeper) Purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 		rep.Items = []PurgeItem{}
 	}
 	if !dryRun {
+		kept := rep
+		kept.Items = nil
 		k.mu.Lock()
-		k.last = runInfo{at: rep.Now, report: rep, err: err}
+		k.last = runInfo{at: rep.Now, report: kept, err: err}
 		k.mu.Unlock()
 	}
 	return rep, err
@@ -122,6 +124,8 @@ func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 		if err != nil || len(rows) == 0 {
 			if err == nil && !dryRun {
 				err = k.finish(ctx, now, &rep)
+			} else if err == nil {
+				rep.Overdue, err = OverdueCount(ctx, k.store.DB, now)
 			}
 			return rep, err
 		}

@@ -77,7 +77,7 @@ func TestPurgeIdempotentAndDryRun(t *testing.T) {
 	keep := f.add(t, CategoryLPR, t0, t0, photo(100))
 	f.clock.Set(t0.Add(13 * time.Hour))
 	dry, err := f.keep.Purge(ctx, true)
-	if err != nil || dry.Due != 7 || dry.Deleted != 0 || len(dry.Items) != 7 || !dry.Items[0].Overdue {
+	if err != nil || dry.Due != 7 || dry.Deleted != 0 || len(dry.Items) != 7 || !dry.Items[0].Overdue || dry.Overdue != 7 {
 		t.Fatalf("dry run: %+v %v", dry, err)
 	}
 	if files, _ := f.vault.Files(); len(files) != 8 {
