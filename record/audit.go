@@ -157,7 +157,10 @@ func (c *chainChecker) report() AuditReport {
 }
 
 // VerifyAudit walks the stored chain and reports the first broken entry.
-// A broken chain is reported in AuditReport, not as an error.
+// A broken chain is reported in AuditReport, not as an error. The chain is
+// unkeyed: someone able to rewrite every entry after an edit could rehash
+// them, so an auditor keeps the head hash (HeadHash, the last line of an
+// export) elsewhere and checks that later chains still contain it.
 func VerifyAudit(ctx context.Context, q DBTX) (AuditReport, error) {
 	var c chainChecker
 	err := eachAudit(ctx, q, func(e AuditEntry) bool { return c.check(e) })
