@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"veriport/record"
 )
 
@@ -111,6 +113,11 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 	now := k.opts.Clock.Now()
 	if e.StartedAt.IsZero() {
 		e.StartedAt = now
+	}
+	if photo != nil && e.ID != "" {
+		if _, err := uuid.Parse(e.ID); err != nil || len(e.ID) != 36 {
+			return fmt.Errorf("record encounter %q: an encounter with a photo needs a UUID id", e.ID)
+		}
 	}
 	var key []byte
 	var keyID string

@@ -265,3 +265,14 @@ func TestReclassifyNeverExtends(t *testing.T) {
 		t.Fatalf("missing encounter: %v", err)
 	}
 }
+
+func TestPhotoNeedsUUID(t *testing.T) {
+	f := newFixture(t, "", Options{}, nil)
+	e := &record.Encounter{ID: "../../escape", Station: "t", StartedAt: t0, Category: CategoryExempt, Outcome: "match"}
+	if err := f.keep.RecordEncounter(context.Background(), e, photo(10), nil); err == nil {
+		t.Fatal("path-like encounter id accepted for a photo")
+	}
+	if _, err := record.GetEncounter(context.Background(), f.store.DB, e.ID); !errors.Is(err, record.ErrNotFound) {
+		t.Fatalf("refused encounter was recorded: %v", err)
+	}
+}
