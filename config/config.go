@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -27,8 +28,9 @@ type Config struct {
 	// Demo marks a demo profile: DEMO is shown on screen and demo data is used.
 	Demo bool `toml:"demo"`
 
-	Camera Camera `toml:"camera"`
-	Verify Verify `toml:"verify"`
+	Camera   Camera   `toml:"camera"`
+	Verify   Verify   `toml:"verify"`
+	Transmit Transmit `toml:"transmit"`
 }
 
 // Camera configures the frame source.
@@ -69,9 +71,10 @@ type Overrides struct {
 // Default returns the built-in settings.
 func Default() Config {
 	return Config{
-		Station: "booth-1",
-		Camera:  Camera{Width: 1280, Height: 720},
-		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
+		Station:  "booth-1",
+		Camera:   Camera{Width: 1280, Height: 720},
+		Verify:   Verify{Threshold: 0.5, Margin: 0.05},
+		Transmit: Transmit{BacklogWarn: Duration{15 * time.Minute}},
 	}
 }
 
@@ -100,6 +103,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
+	case c.Transmit.BacklogWarn.Duration <= 0:
+		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}
