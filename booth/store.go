@@ -1,0 +1,59 @@
+package booth
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"veriport/record"
+	"veriport/retention"
+	"veriport/transmit"
+)
+
+// StoreRecorder records encounters in the record store through the
+// retention keeper (encounter row, audit entries, photo to the vault with
+// its deadline) and queues each result for transmittal in the same
+// transaction.
+type StoreRecorder struct {
+	Store  *record.Store
+	Keeper *retention.Keeper
+	// Outbox queues the result for the back end with the encounter.
+	Outbox bool
+}
+
+var _ Recorder = (*StoreRecorder)(nil)
+
+// RecordEncounter implements Recorder.
+func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []byte) error {
+	e := toRecord(r)
+	var also func(context.Context, *sql.Tx) error
+	if s.Outbox {
+		also = func(ctx context.Context, tx *sql.Tx) error {
+			return transmit.Enqueue(ctx, tx, transmit.Result{EncounterID: e.ID, Station: e.Station,
+				Officer: e.OfficerID, Flight: e.Flight, Time: e.DoneAt, Outcome: e.Outcome,
+				TravelerID: e.TravelerID, Category: e.Category, Distance: e.Distance})
+		}
+	}
+	if err := s.Keeper.RecordEncounter(ctx, &e, photo, also); err != nil {
+		return fmt.Errorf("record encounter: %w", err)
+	}
+	return nil
+}
+
+// Audit implements Recorder.
+func (s *StoreRecorder) Audit(ctx context.Context, kind, actor, subject, detail string) error {
+	return s.Store.Audit(ctx, record.AuditEvent{Kind: kind, Actor: actor, Subject: subject, Detail: detail})
+}
+
+// toRecord maps a booth record to the store's row.
+func toRecord(r Record) record.Encounter {
+	cat := string(r.Category)
+	if cat == "" {
+		cat = "unknown"
+	}
+	return record.Encounter{ID: r.ID, Station: r.Station, OfficerID: r.OfficerID, Flight: r.Flight,
+		StartedAt: r.StartedAt, CapturedAt: r.CapturedAt, DecidedAt: r.DecidedAt, VerifiedAt: r.VerifiedAt,
+		ManualCheckAt: r.ManualAt, DoneAt: r.DoneAt, TravelerID: r.TravelerID, Category: cat,
+		Outcome: r.Outcome, Result: string(r.Result), Referral: string(r.Referral), Distance: r.Distance,
+		DecisionTime: r.Decision}
+}

@@ -1,0 +1,71 @@
+package officer
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"veriport/record"
+)
+
+func TestSQLStoreLoginAndLockoutPersist(t *testing.T) {
+	ctx := context.Background()
+	st, err := record.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	store := &SQLStore{DB: st.DB}
+	c := &clock{time.Date(2026, 11, 25, 8, 0, 7, 0, time.UTC)}
+	auth, err := NewAuthenticator(store, DefaultPolicy, WithClock(c.now), WithHashParams(cheap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.Enroll(ctx, "o.kim", "Officer Kim", RoleSupervisor, goodPIN); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.Enroll(ctx, "o.kim", "Again", RoleOfficer, goodPIN); !errors.Is(err, ErrOfficerExists) {
+		t.Errorf("duplicate enrol: %v", err)
+	}
+	acct, err := store.Account(ctx, "o.kim")
+	if err != nil || acct.Role != RoleSupervisor || acct.TOTPSecret == "" {
+		t.Fatalf("account %+v %v", acct, err)
+	}
+	code, _ := TOTPCode(acct.TOTPSecret, c.now())
+	if _, err := auth.Login(ctx, "o.kim", goodPIN, code); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if _, err := auth.Login(ctx, "o.kim", goodPIN, code); !errors.Is(err, ErrCodeReused) {
+		t.Errorf("replayed code: %v", err)
+	}
+	for i := 0; i < 4; i++ {
+		_, _ = auth.Login(ctx, "o.kim", "999999", code)
+	}
+	// a fresh authenticator over the same table sees the lock
+	auth2, _ := NewAuthenticator(&SQLStore{DB: st.DB}, DefaultPolicy, WithClock(c.now), WithHashParams(cheap))
+	next, _ := TOTPCode(acct.TOTPSecret, c.now().Add(TOTPPeriod))
+	if _, err := auth2.Login(ctx, "o.kim", goodPIN, next); !errors.Is(err, ErrLocked) {
+		t.Errorf("lock not persisted: %v", err)
+	}
+	if _, err := store.Account(ctx, "nobody"); !errors.Is(err, ErrUnknownOfficer) {
+		t.Errorf("unknown: %v", err)
+	}
+}
+
+func TestDemoOfficerCreatedOnceWithTheDocumentedCredentials(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{time.Date(2026, 11, 25, 8, 0, 7, 0, time.UTC)}
+	store := NewMemoryStore()
+	auth, _ := NewAuthenticator(store, DefaultPolicy, WithClock(c.now), WithHashParams(cheap))
+	for i, want := range []bool{true, false} {
+		created, err := auth.EnsureDemoOfficer(ctx)
+		if err != nil || created != want {
+			t.Fatalf("call %d: created %v err %v", i, created, err)
+		}
+	}
+	if _, err := auth.Login(ctx, DemoOfficerID, DemoPIN, DemoCode(c.now())); err != nil {
+		t.Fatalf("demo login: %v", err)
+	}
+}
