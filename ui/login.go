@@ -20,6 +20,7 @@ type loginScreen struct {
 	demoHint func() string // "DEMO: code 123456" in the demo profile; nil otherwise
 	onLogin  func(*officer.Session)
 	touch    func()
+	async    func(func()) // runs the check off the UI thread
 
 	id     *keyEntry
 	pin    *keyEntry
@@ -33,7 +34,7 @@ type loginScreen struct {
 }
 
 func newLoginScreen(auth *officer.Authenticator, demoHint func() string, onLogin func(*officer.Session), touch func()) *loginScreen {
-	return &loginScreen{auth: auth, demoHint: demoHint, onLogin: onLogin, touch: touch}
+	return &loginScreen{auth: auth, demoHint: demoHint, onLogin: onLogin, touch: touch, async: func(f func()) { go f() }}
 }
 
 func (l *loginScreen) build() fyne.CanvasObject {
@@ -111,12 +112,12 @@ func (l *loginScreen) onSubmit() {
 	}
 	l.busy = true
 	l.submit.Disable()
-	go func() {
+	l.async(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		s, err := l.auth.Login(ctx, id, pin, code)
 		fyne.Do(func() { l.applyLogin(s, err) })
-	}()
+	})
 }
 
 // applyLogin shows the outcome of a login attempt. UI thread.

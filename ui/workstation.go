@@ -66,6 +66,10 @@ type workstation struct {
 	flight  string
 	gallery string // gallery state line for the booth
 	lastMs  int64  // capture to banner of the last decision, milliseconds
+	// async runs slow work (login check, decision) off the UI thread; it
+	// reports back through fyne.Do. Tests on the Fyne test driver, which
+	// has no UI thread, run it inline.
+	async func(func())
 }
 
 func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *workstation {
@@ -75,7 +79,7 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 	if wf.Log == nil {
 		wf.Log = slog.Default()
 	}
-	return &workstation{win: w, wf: wf, live: live}
+	return &workstation{win: w, wf: wf, live: live, async: func(f func()) { go f() }}
 }
 
 // build makes every screen, registers the shortcuts and shows the login.
@@ -85,6 +89,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	a.Settings().SetTheme(ws.theme)
 
 	ws.login = newLoginScreen(ws.wf.Auth, ws.wf.DemoHint, ws.onLogin, ws.touch)
+	ws.login.async = func(f func()) { ws.async(f) }
 	ws.booth = newBoothScreen(boothActions{capture: ws.onCapture, optOut: ws.onOptOut,
 		manualCheck: ws.onManualCheck, next: ws.onNext, logout: func() { ws.logout("officer logged out", "") },
 		toggleTheme: ws.onToggleTheme})
@@ -110,9 +115,17 @@ func (ws *workstation) build() fyne.CanvasObject {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
 	}
 	ws.login.reset("")
-	ws.show(screenLogin)
+	for k, v := range ws.views {
+		if k != screenLogin {
+			v.Hide()
+		}
+	}
 	return ws.root
 }
+
+// begin shows the login screen with the cursor in the officer id; call it
+// once the built content is on the window.
+func (ws *workstation) begin() { ws.show(screenLogin) }
 
 // show makes one screen visible and focuses its first field.
 func (ws *workstation) show(id screenID) {
@@ -252,10 +265,10 @@ func (ws *workstation) captured(img image.Image) {
 	sh := ws.shift
 	ws.booth.showDeciding()
 	start := time.Now()
-	go func() {
+	ws.async(func() {
 		d, err := sh.Capture(context.Background(), img)
 		fyne.Do(func() { ws.applyDecision(sh, d, err, start) })
-	}()
+	})
 }
 
 // applyDecision shows the decision banner. UI thread.

@@ -1,0 +1,408 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"veriport/booth"
+	"veriport/encounter"
+)
+
+var (
+	matchT7   = booth.Decision{Outcome: encounter.OutcomeMatch, Subject: "T-0007", Category: encounter.CategoryInScope, Distance: 0.31, Margin: 0.2}
+	noMatch   = booth.Decision{Outcome: encounter.OutcomeNoMatch, Distance: 0.71}
+	ambiguous = booth.Decision{Outcome: encounter.OutcomeAmbiguous, Distance: 0.45, Margin: 0.01}
+)
+
+func TestLoginRightCredentialsOpensTheBooth(t *testing.T) {
+	f := newWF(t, matchT7)
+	if f.win.Canvas().Focused() != f.ws.login.id {
+		t.Error("focus is not on the officer id field")
+	}
+	if f.ws.login.hint.Visible() {
+		t.Error("DEMO code hint shown outside the demo profile")
+	}
+	f.login(testPIN, f.code(), true)
+	if got := f.ws.booth.officer.Text; got != "Officer: "+testOfficer {
+		t.Errorf("officer label %q", got)
+	}
+	if got := f.ws.booth.count.Text; got != "Travelers this shift: 0" {
+		t.Errorf("count %q", got)
+	}
+	if got := f.ws.booth.flight.Text; !strings.Contains(got, "VP123") || !strings.Contains(got, "gallery loaded") {
+		t.Errorf("flight label %q", got)
+	}
+	if a := f.rec.Audits(); len(a) != 1 || a[0].Kind != booth.AuditLogin || a[0].Actor != testOfficer {
+		t.Errorf("audit %+v", a)
+	}
+	for _, b := range []*widget.Button{f.ws.booth.capture, f.ws.booth.optOut, f.ws.booth.manual, f.ws.booth.next} {
+		if !strings.Contains(b.Text, "[Alt+") {
+			t.Errorf("button %q does not show its shortcut", b.Text)
+		}
+	}
+}
+
+func TestLoginWrongPINIsRefused(t *testing.T) {
+	f := newWF(t, matchT7)
+	f.login("000000", f.code(), false)
+	if got := f.ws.login.errMsg.Text; !strings.Contains(got, "not accepted") || strings.Contains(got, "PIN is wrong") {
+		t.Errorf("error %q", got)
+	}
+	if f.ws.screen != screenLogin || f.ws.login.pin.Text != "" {
+		t.Error("still logged out, PIN field cleared")
+	}
+}
+
+func TestLoginWrongTOTPIsRefused(t *testing.T) {
+	f := newWF(t, matchT7)
+	good := f.code()
+	bad := []byte(good)
+	bad[5] = '0' + (bad[5]-'0'+5)%10
+	f.login(testPIN, string(bad), false)
+	if got := f.ws.login.errMsg.Text; !strings.Contains(got, "not accepted") {
+		t.Errorf("error %q", got)
+	}
+	f.typeInto(f.ws.login.id, "")
+	f.ws.login.reset("")
+	f.enter()
+	if got := f.ws.login.errMsg.Text; !strings.Contains(got, "Enter your officer id") {
+		t.Errorf("empty form: %q", got)
+	}
+}
+
+func TestLockoutAfterFiveFailures(t *testing.T) {
+	f := newWF(t, matchT7)
+	for i := 0; i < 4; i++ {
+		f.ws.login.reset("")
+		f.login("111111", f.code(), false)
+		if strings.Contains(f.ws.login.errMsg.Text, "locked") {
+			t.Fatalf("locked after %d failures", i+1)
+		}
+	}
+	f.ws.login.reset("")
+	f.login("111111", f.code(), false)
+	if got := f.ws.login.errMsg.Text; !strings.Contains(got, "locked") || !strings.Contains(got, "Try again after") {
+		t.Fatalf("fifth failure: %q", got)
+	}
+	f.clock.add(31 * time.Second) // a fresh code: the right credentials are still refused while locked
+	f.ws.login.reset("")
+	f.login(testPIN, f.code(), false)
+	if !strings.Contains(f.ws.login.errMsg.Text, "locked") {
+		t.Errorf("right credentials while locked: %q", f.ws.login.errMsg.Text)
+	}
+	f.clock.add(16 * time.Minute)
+	f.ws.login.reset("")
+	f.login(testPIN, f.code(), true)
+}
+
+func TestLoginIdleLogoutReturnsToLogin(t *testing.T) {
+	f := newWF(t, matchT7)
+	f.login(testPIN, f.code(), true)
+	f.clock.add(14 * time.Minute)
+	f.ws.checkIdle(f.clock.now())
+	if f.ws.screen != screenBooth {
+		t.Fatal("logged out before the idle period")
+	}
+	f.key(keyNext) // input restarts the period
+	f.clock.add(14 * time.Minute)
+	f.ws.checkIdle(f.clock.now())
+	if f.ws.screen != screenBooth {
+		t.Fatal("input did not restart the idle period")
+	}
+	f.clock.add(61 * time.Second)
+	f.ws.checkIdle(f.clock.now())
+	if f.ws.screen != screenLogin || !strings.Contains(f.ws.login.notice.Text, "without input") {
+		t.Fatalf("screen %d notice %q", f.ws.screen, f.ws.login.notice.Text)
+	}
+	if a := f.rec.Audits(); a[len(a)-1].Kind != booth.AuditLogout || !strings.Contains(a[len(a)-1].Detail, "idle") {
+		t.Errorf("audit %+v", a)
+	}
+	if f.win.Canvas().Focused() != f.ws.login.id {
+		t.Error("focus not on the officer id after logout")
+	}
+}
+
+func TestLoginDemoHintOnlyInDemoMode(t *testing.T) {
+	f := newWF(t, matchT7)
+	f.ws.login.demoHint = func() string { return "DEMO: code 123456" }
+	f.ws.login.reset("")
+	if !f.ws.login.hint.Visible() || f.ws.login.hint.Text != "DEMO: code 123456" {
+		t.Errorf("hint %q visible %v", f.ws.login.hint.Text, f.ws.login.hint.Visible())
+	}
+}
+
+func TestMatchShowsGreenBannerAndRecords(t *testing.T) {
+	f := newWF(t, matchT7)
+	f.login(testPIN, f.code(), true)
+	f.key(keyCapture)
+	f.decided("MATCH")
+	b := f.ws.booth
+	if b.bannerTitle.Importance != widget.SuccessImportance || !strings.Contains(b.bannerText.Text, "T-0007") ||
+		!strings.Contains(b.bannerText.Text, "in-scope traveler") {
+		t.Errorf("banner %q %q importance %v", b.bannerTitle.Text, b.bannerText.Text, b.bannerTitle.Importance)
+	}
+	f.key(keyNext)
+	rs := f.rec.Records()
+	if len(rs) != 1 {
+		t.Fatalf("records: %d", len(rs))
+	}
+	r := rs[0]
+	if r.Outcome != "match" || r.Result != encounter.ResultCleared || r.TravelerID != "T-0007" ||
+		r.Category != encounter.CategoryInScope || r.OfficerID != testOfficer || r.Flight != "VP123" ||
+		r.Station != "B7" || f.rec.PhotoSize(r.ID) == 0 || r.StartedAt.IsZero() || r.DecidedAt.IsZero() {
+		t.Errorf("record %+v", r)
+	}
+	if b.count.Text != "Travelers this shift: 1" || b.bannerTitle.Text != "Ready" {
+		t.Errorf("after next: %q %q", b.count.Text, b.bannerTitle.Text)
+	}
+}
+
+func TestManualCheckAfterNoMatchVerified(t *testing.T) {
+	f := newWF(t, noMatch)
+	f.login(testPIN, f.code(), true)
+	f.key(keyCapture)
+	f.decided("NO MATCH")
+	b := f.ws.booth
+	if b.bannerTitle.Importance != widget.WarningImportance || b.manual.Importance != widget.WarningImportance ||
+		!strings.Contains(b.bannerText.Text, "[Alt+M]") {
+		t.Errorf("no-match banner %q %v", b.bannerText.Text, b.bannerTitle.Importance)
+	}
+	f.key(keyNext)
+	if !strings.Contains(b.message.Text, "manual check") || len(f.rec.Records()) != 0 {
+		t.Fatalf("next without the manual check: %q", b.message.Text)
+	}
+	f.key(keyManualCheck)
+	if f.ws.screen != screenManual || !strings.HasPrefix(f.ws.manual.why.Text, "NO MATCH") {
+		t.Fatalf("screen %d why %q", f.ws.screen, f.ws.manual.why.Text)
+	}
+	m := f.ws.manual
+	f.typeInto(m.form.mrz1, mrzFRA1)
+	f.typeInto(m.form.mrz2, mrzFRA2)
+	f.enter()
+	if m.form.mrzErrors.Visible() || !strings.Contains(m.form.parsed.Text, "MARTIN") ||
+		m.form.nationality.Text != "FRA" || m.form.birth.Text != "1985-03-10" {
+		t.Fatalf("parsed %q errors %q", m.form.parsed.Text, m.form.mrzErrors.Text)
+	}
+	f.key(keyVerified)
+	if !strings.Contains(m.errMsg.Text, "attestation") || len(f.rec.Records()) != 0 {
+		t.Fatal("verified without the attestation")
+	}
+	m.attest.SetChecked(true)
+	f.key(keyVerified)
+	if f.ws.screen != screenBooth {
+		t.Fatalf("still on screen %d: %q", f.ws.screen, m.errMsg.Text)
+	}
+	r := f.rec.Records()[0]
+	if r.Outcome != "no-match" || r.Result != encounter.ResultVerified || r.Category != encounter.CategoryInScope ||
+		r.ManualAt.IsZero() || r.VerifiedAt.IsZero() || r.TravelerID != "" || r.RulesetUsed != "seed" {
+		t.Errorf("record %+v", r)
+	}
+	if !strings.Contains(b.message.Text, "Verified") || b.count.Text != "Travelers this shift: 1" {
+		t.Errorf("booth after: %q %q", b.message.Text, b.count.Text)
+	}
+}
+
+func TestManualCheckAfterAmbiguousReferred(t *testing.T) {
+	f := newWF(t, ambiguous)
+	f.login(testPIN, f.code(), true)
+	f.key(keyCapture)
+	f.decided("AMBIGUOUS")
+	if f.ws.booth.bannerTitle.Importance != widget.WarningImportance {
+		t.Error("ambiguous banner not amber")
+	}
+	f.key(keyManualCheck)
+	m := f.ws.manual
+	f.key(keyRefer)
+	if !strings.Contains(m.errMsg.Text, "reason") {
+		t.Fatalf("refer without a reason: %q", m.errMsg.Text)
+	}
+	m.referral.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight}) // first code
+	if m.referral.SelectedIndex() != 0 {
+		t.Fatalf("referral %d", m.referral.SelectedIndex())
+	}
+	f.key(keyRefer)
+	rs := f.rec.Records()
+	if len(rs) != 1 {
+		t.Fatalf("records %d (%q)", len(rs), m.errMsg.Text)
+	}
+	if r := rs[0]; r.Outcome != "ambiguous" || r.Result != encounter.ResultReferred ||
+		r.Referral != encounter.ReferDocumentMismatch || r.Category != "" {
+		t.Errorf("record %+v", r)
+	}
+}
+
+func TestOptOutUSCitizenGoesToManualCheckWithoutPhoto(t *testing.T) {
+	f := newWF(t, matchT7)
+	f.login(testPIN, f.code(), true)
+	f.key(keyOptOut)
+	if f.ws.screen != screenOptOut {
+		t.Fatal("opt-out screen not shown")
+	}
+	o := f.ws.optOut
+	f.key(keyDecide)
+	if !strings.Contains(o.errMsg.Text, "nationality") {
+		t.Errorf("no nationality: %q", o.errMsg.Text)
+	}
+	f.typeInto(o.form.mrz1, mrzUSA1)
+	f.typeInto(o.form.mrz2, mrzUSA2)
+	f.enter()
+	f.key(keyDecide)
+	if f.ws.screen != screenManual {
+		t.Fatalf("screen %d, error %q", f.ws.screen, o.errMsg.Text)
+	}
+	m := f.ws.manual
+	if !strings.Contains(m.why.Text, "Opt-out accepted") || !strings.Contains(m.policy.Text, "U.S. citizen") ||
+		m.form.nationality.Text != "USA" || !strings.Contains(m.form.parsed.Text, "SMITH") {
+		t.Errorf("manual check after opt-out: why %q policy %q", m.why.Text, m.policy.Text)
+	}
+	m.attest.SetChecked(true)
+	f.key(keyVerified)
+	r := f.rec.Records()[0]
+	if r.Outcome != booth.OutcomeOptOut || r.Category != encounter.CategoryUSCitizen || r.Result != encounter.ResultVerified ||
+		f.rec.PhotoSize(r.ID) != 0 || !r.CapturedAt.IsZero() || f.grabs != 0 {
+		t.Errorf("opt-out record %+v, grabs %d", r, f.grabs)
+	}
+}
+
+func TestOptOutInScopeAlienIsToldThePhotoIsRequired(t *testing.T) {
+	f := newWF(t, matchT7)
+	f.login(testPIN, f.code(), true)
+	f.key(keyOptOut)
+	o := f.ws.optOut
+	f.typeInto(o.form.nationality, "FRA")
+	f.typeInto(o.form.birth, "1985-03-10")
+	f.typeInto(o.form.visa, "B-2")
+	f.key(keyDecide)
+	b := f.ws.booth
+	if f.ws.screen != screenBooth || b.bannerTitle.Text != "PHOTO REQUIRED" ||
+		b.bannerTitle.Importance != widget.WarningImportance || !strings.Contains(b.bannerText.Text, "photo is required") {
+		t.Fatalf("screen %d banner %q %q", f.ws.screen, b.bannerTitle.Text, b.bannerText.Text)
+	}
+	if a := f.rec.Audits(); a[len(a)-1].Kind != booth.AuditOptOut {
+		t.Errorf("refused opt-out not audited: %+v", a)
+	}
+	// the officer can still route to the manual check
+	f.key(keyManualCheck)
+	if f.ws.screen != screenManual || !strings.Contains(f.ws.manual.why.Text, "declined the required photo") {
+		t.Fatalf("manual route: screen %d %q", f.ws.screen, f.ws.manual.why.Text)
+	}
+	m := f.ws.manual
+	m.referral.SetSelectedIndex(4) // required photo refused
+	f.key(keyRefer)
+	r := f.rec.Records()[0]
+	if r.Outcome != booth.OutcomeOptOut || r.Referral != encounter.ReferPhotoRefused || r.Category != encounter.CategoryInScope {
+		t.Errorf("record %+v", r)
+	}
+}
+
+func TestMRZWrongCheckDigitFlaggedAtItsPosition(t *testing.T) {
+	f := newWF(t, noMatch)
+	f.login(testPIN, f.code(), true)
+	f.key(keyManualCheck)
+	m := f.ws.manual
+	bad := []byte(mrzFRA2)
+	bad[9] = '0' + (bad[9]-'0'+1)%10 // document number check digit, column 10
+	f.typeInto(m.form.mrz1, mrzFRA1)
+	f.typeInto(m.form.mrz2, string(bad))
+	f.enter()
+	if !m.form.mark2.Visible() || m.form.mark1.Visible() {
+		t.Fatalf("marks: line1 %v line2 %v", m.form.mark1.Visible(), m.form.mark2.Visible())
+	}
+	if got := m.form.mark2.Text; got != strings.Repeat(" ", 9)+"^" && got != strings.Repeat(" ", 9)+"^"+strings.Repeat(" ", 33)+"^" {
+		t.Errorf("caret line %q", got)
+	}
+	if got := m.form.mrzErrors.Text; !strings.Contains(got, "line 2 column 10 (document number)") {
+		t.Errorf("errors %q", got)
+	}
+	// a corrected zone clears the marks
+	m.form.mrz2.SetText(mrzFRA2)
+	f.win.Canvas().Focus(m.form.mrz2)
+	f.enter()
+	if m.form.mark2.Visible() || m.form.mrzErrors.Visible() {
+		t.Errorf("marks stay after correction: %q", m.form.mrzErrors.Text)
+	}
+}
+
+func TestMRZScannedAsOneRunIsSplit(t *testing.T) {
+	f := newWF(t, noMatch)
+	f.login(testPIN, f.code(), true)
+	f.key(keyManualCheck)
+	m := f.ws.manual
+	f.typeInto(m.form.mrz1, mrzFRA1+mrzFRA2)
+	if m.form.mrz1.Text != mrzFRA1 || m.form.mrz2.Text != mrzFRA2 {
+		t.Errorf("split: %q / %q", m.form.mrz1.Text, m.form.mrz2.Text)
+	}
+}
+
+func TestKeyboardOnlyFullEncounter(t *testing.T) {
+	f := newWF(t, noMatch)
+	c := f.win.Canvas()
+	// login: the cursor starts in the officer id; Tab between fields, Enter submits
+	f.typeKeys(testOfficer)
+	test.FocusNext(c)
+	f.typeKeys(testPIN)
+	test.FocusNext(c)
+	f.typeKeys(f.code())
+	f.enter()
+	f.wait("the booth", func() bool { return f.ws.screen == screenBooth })
+	f.key(keyCapture)
+	f.decided("NO MATCH")
+	f.key(keyManualCheck)
+	if c.Focused() != f.ws.manual.form.mrz1 {
+		t.Fatal("focus not in the MRZ after opening the manual check")
+	}
+	f.typeKeys(mrzFRA1)
+	f.enter() // to line 2
+	f.typeKeys(mrzFRA2)
+	f.enter() // read the zone
+	f.key(keyDecide)
+	if !strings.Contains(f.ws.manual.policy.Text, "In-scope") {
+		t.Errorf("policy %q", f.ws.manual.policy.Text)
+	}
+	for i := 0; i < 40 && c.Focused() != fyne.Focusable(f.ws.manual.attest); i++ {
+		test.FocusNext(c)
+	}
+	if c.Focused() != fyne.Focusable(f.ws.manual.attest) {
+		t.Fatal("attestation not reachable with Tab")
+	}
+	f.typeKeys(" ")
+	f.key(keyVerified)
+	if f.ws.screen != screenBooth || len(f.rec.Records()) != 1 || f.rec.Records()[0].Result != encounter.ResultVerified {
+		t.Fatalf("screen %d records %+v (%q)", f.ws.screen, f.rec.Records(), f.ws.manual.errMsg.Text)
+	}
+	// next traveler: a match cleared with Alt+N; log out with Alt+L
+	f.ws.setGallery("VP123", "", nil)
+	f.key(keyCapture)
+	f.wait("the no-gallery message", func() bool { return strings.Contains(f.ws.booth.message.Text, "no gallery loaded") })
+	f.key(keyLogout)
+	if f.ws.screen != screenLogin {
+		t.Error("Alt+L did not log out")
+	}
+}
+
+func TestKeyboardHighContrastToggle(t *testing.T) {
+	f := newWF(t, matchT7)
+	base := theme.DefaultTheme().Size(theme.SizeNameText)
+	f.key(keyHighContrast)
+	th := fyne.CurrentApp().Settings().Theme()
+	if th.Size(theme.SizeNameText) <= base*1.5 || th.Color(theme.ColorNameBackground, theme.VariantLight) != hcBlack {
+		t.Errorf("high contrast: text %v", th.Size(theme.SizeNameText))
+	}
+	if !fyne.CurrentApp().Preferences().Bool(PrefHighContrast) {
+		t.Error("choice not kept")
+	}
+	f.key(keyHighContrast)
+	th = fyne.CurrentApp().Settings().Theme()
+	if th.Size(theme.SizeNameText) != base {
+		t.Errorf("back to normal: %v", th.Size(theme.SizeNameText))
+	}
+	if th.Color(theme.ColorNameFocus, theme.VariantLight) != focusRing {
+		t.Error("focus colour not strengthened")
+	}
+}
