@@ -65,9 +65,10 @@ func Open(data []byte, keys Keyring, now time.Time) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := ReadHeader(data[:body])
-	if err != nil {
-		return nil, err
+	d := &decoder{b: data[:body], off: prefixLen}
+	h := d.header() // fields are validated after the signature check
+	if d.err != nil {
+		return nil, d.err
 	}
 	pub, ok := keys[h.KeyID]
 	if !ok {
