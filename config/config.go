@@ -29,6 +29,8 @@ type Config struct {
 
 	Camera Camera `toml:"camera"`
 	Verify Verify `toml:"verify"`
+
+	Gallery Gallery `toml:"gallery"` // config/gallery.go
 }
 
 // Camera configures the frame source.
@@ -72,6 +74,7 @@ func Default() Config {
 		Station: "booth-1",
 		Camera:  Camera{Width: 1280, Height: 720},
 		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
+		Gallery: defaultGallery(),
 	}
 }
 
@@ -103,7 +106,7 @@ func (c Config) Validate() error {
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}
-	return nil
+	return c.Gallery.validate()
 }
 
 func resolvePaths(o Overrides) Paths {
