@@ -29,8 +29,8 @@ var _ FlightService = (*gallery.Manager)(nil)
 // (fresh / expires in … / refused: reason), a download with progress, and
 // Use to load the chosen gallery.
 type flightPicker struct {
-	svc   FlightService
-	now   func() time.Time
+	svc    FlightService
+	now    func() time.Time
 	chosen func(gallery.Status) // the officer chose a usable gallery
 
 	date     *widget.Entry
@@ -67,7 +67,9 @@ func (p *flightPicker) build() fyne.CanvasObject {
 	p.date.OnSubmitted = func(string) { p.onRefresh() }
 	p.refresh = widget.NewButton("Show flights", p.onRefresh)
 	p.list = widget.NewList(func() int { return len(p.rows) },
-		func() fyne.CanvasObject { return widget.NewLabel("ZZ0000 AAA-BBB departs 00:00Z, 000 travelers: not downloaded") },
+		func() fyne.CanvasObject {
+			return widget.NewLabel("ZZ0000 AAA-BBB departs 00:00Z, 000 travelers: not downloaded")
+		},
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.rowText(id)) })
 	p.list.OnSelected = p.onSelect
 	p.message = widget.NewLabel("")
