@@ -138,7 +138,7 @@ func galleryBuild(env *Env) *cobra.Command {
 			h := gallery.Header{
 				Flight: gallery.Flight{Carrier: carrier, Number: number, Date: date, Origin: origin,
 					Destination: dest, Departure: dep.UTC()},
-				IssuedAt: now, ExpiresAt: dep.UTC().Add(cfg.Gallery.Grace.Duration),
+				IssuedAt: now, ExpiresAt: dep.UTC().Add(cfg.Gallery.Grace),
 			}
 			if !h.ExpiresAt.After(now) {
 				return fmt.Errorf("departure %s plus grace %s is already past: the bundle would be expired", departure, cfg.Gallery.Grace)

@@ -171,7 +171,7 @@ func buildDemoBundle(env *Env, cfg config.Config, df demoFiles, priv ed25519.Pri
 	h := gallery.Header{
 		Flight: gallery.Flight{Carrier: carrier, Number: number, Date: dep.Format(time.DateOnly),
 			Origin: "IAD", Destination: "LHR", Departure: dep},
-		IssuedAt: now.Truncate(time.Second), ExpiresAt: dep.Add(cfg.Gallery.Grace.Duration),
+		IssuedAt: now.Truncate(time.Second), ExpiresAt: dep.Add(cfg.Gallery.Grace),
 	}
 	b, err := gallery.Build(h, enrolled, standings)
 	if err != nil {

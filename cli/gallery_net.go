@@ -108,7 +108,7 @@ func galleryFetch(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := cache.Purge(cmd.Context(), time.Now(), g.Grace.Duration, gallery.SlogPurgeLogger{Log: env.Log}); err != nil {
+			if _, err := cache.Purge(cmd.Context(), time.Now(), g.Grace, gallery.SlogPurgeLogger{Log: env.Log}); err != nil {
 				env.Log.Warn("gallery purge", "err", err)
 			}
 			bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(env.Stderr),
@@ -199,7 +199,7 @@ func galleryList(env *Env) *cobra.Command {
 				return err
 			}
 			now := time.Now()
-			_, perr := cache.Purge(cmd.Context(), now, cfg.Gallery.Grace.Duration, gallery.SlogPurgeLogger{Log: env.Log})
+			_, perr := cache.Purge(cmd.Context(), now, cfg.Gallery.Grace, gallery.SlogPurgeLogger{Log: env.Log})
 			recs, err := cache.Records()
 			if err != nil {
 				return errors.Join(err, perr)

@@ -30,6 +30,8 @@ type Config struct {
 	Camera Camera `toml:"camera"`
 	Verify Verify `toml:"verify"`
 
+	Workflow Workflow `toml:"workflow"`
+
 	Gallery Gallery `toml:"gallery"` // config/gallery.go
 }
 
@@ -74,7 +76,9 @@ func Default() Config {
 		Station: "booth-1",
 		Camera:  Camera{Width: 1280, Height: 720},
 		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
-		Gallery: defaultGallery(),
+
+		Workflow: defaultWorkflow(),
+		Gallery:  defaultGallery(),
 	}
 }
 
@@ -105,6 +109,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
+	}
+	if err := c.Workflow.validate(); err != nil {
+		return err
 	}
 	return c.Gallery.validate()
 }

@@ -24,32 +24,16 @@ type Gallery struct {
 	IssuerKeys []string `toml:"issuer_keys"`
 	// Grace is how long after scheduled departure a flight's gallery stays
 	// in the cache, as a Go duration ("12h").
-	Grace Duration `toml:"grace"`
+	Grace time.Duration `toml:"grace"`
 }
 
-// Duration is a time.Duration written in TOML as a string such as "12h".
-type Duration struct{ time.Duration }
-
-// UnmarshalText reads a Go duration string.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("duration %q: %w", b, err)
-	}
-	d.Duration = v
-	return nil
-}
-
-// MarshalText writes the duration as a Go duration string.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-func defaultGallery() Gallery { return Gallery{Grace: Duration{12 * time.Hour}} }
+func defaultGallery() Gallery { return Gallery{Grace: 12 * time.Hour} }
 
 func (g Gallery) validate() error {
 	switch {
 	case g.Service != "" && !strings.HasPrefix(g.Service, "https://"):
 		return fmt.Errorf("gallery.service %q must be an https:// URL", g.Service)
-	case g.Grace.Duration < 0 || g.Grace.Duration > 7*24*time.Hour:
+	case g.Grace < 0 || g.Grace > 7*24*time.Hour:
 		return fmt.Errorf("gallery.grace %s is outside [0, 168h]", g.Grace)
 	case (g.ClientCert == "") != (g.ClientKey == ""):
 		return fmt.Errorf("gallery.client_cert and gallery.client_key go together")
