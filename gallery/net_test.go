@@ -28,7 +28,7 @@ type service struct {
 	cut   []int    // drop the connection after this many bytes, one per request
 }
 
-func startService(t *testing.T) *service {
+func startService(t testing.TB) *service {
 	t.Helper()
 	s := &service{dir: t.TempDir()}
 	var err error
@@ -248,4 +248,45 @@ func TestRefusedUpdateKeepsLastGood(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Listing == nil || list[0].Record == nil {
 		t.Fatalf("manager flights %+v %v", list, err)
 	}
+}
+
+// BenchmarkFetchLoad42k measures DESIGN.md's gallery target on loopback:
+// download over mutual TLS + verify + encrypted cache write + load of a
+// 42,000-traveler bundle (one template each).
+func BenchmarkFetchLoad42k(b *testing.B) {
+	s := startService(b)
+	key := newKey(b)
+	f := testFlight()
+	bundle := &Bundle{Header: Header{Flight: f, IssuedAt: t0, ExpiresAt: f.Departure.Add(DefaultGrace)},
+		Entries: SyntheticEntries(42_000, 1)}
+	for i := range bundle.Entries {
+		bundle.Entries[i].Templates = bundle.Entries[i].Templates[:1]
+	}
+	data, err := Sign(bundle, key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "big.bundle"), data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := ClientTLS(s.certs.ClientCert, s.certs.ClientKey, s.certs.CA)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := &Manager{Client: NewClient(s.url, cfg, ringOf(key)), Keys: ringOf(key), Now: func() time.Time { return t0 }}
+	m.Client.Now = m.Now
+	if m.Cache, err = OpenCache(b.TempDir()); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		st, err := m.Fetch(context.Background(), f.Date, f.ID(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, n, err := m.Load(st.Record.Key, &sliceIndex{}); err != nil || n != 42_000 {
+			b.Fatalf("load: %d %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/fetch+load")
 }
