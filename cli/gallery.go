@@ -203,6 +203,7 @@ func summarize(b *gallery.Bundle) bundleSummary {
 		Travelers: len(b.Entries), Templates: n}
 }
 
+// String is the one-line summary verify prints for a valid bundle.
 func (s bundleSummary) String() string {
 	return fmt.Sprintf("%s %s %s-%s departs %s: %d travelers, %d templates, issuer key %s, expires %s",
 		s.Flight, s.Date, s.Origin, s.Destination, s.Departure.Format(time.RFC3339), s.Travelers, s.Templates,
