@@ -3,7 +3,9 @@ package gallery
 import (
 	"bytes"
 	"crypto/ed25519"
+	"strings"
 	"testing"
+	"time"
 )
 
 // fuzzKey is fixed so that seed bundles stay valid across runs.
@@ -32,6 +34,20 @@ func FuzzDecode(f *testing.F) {
 		}
 		if !bytes.Equal(body, in[:len(in)-sigLen]) {
 			t.Fatal("decoded bundle re-encodes to other bytes")
+		}
+	})
+}
+
+// FuzzReadInputs feeds arbitrary text to the template-file and categories
+// readers that `gallery build` uses; they must refuse, never panic.
+func FuzzReadInputs(f *testing.F) {
+	f.Add("subject,category,reason,name\nT1,exempt,A-1 visa holder,X\nT2,lpr,,\n")
+	f.Add(`{"subject":"T1","template":"` + string(bytes.Repeat([]byte("A"), 684)) + `"}` + "\n")
+	f.Add("subject,category\n\"unterminated")
+	f.Fuzz(func(t *testing.T, in string) {
+		ReadStandings(strings.NewReader(in))
+		if es, err := ReadTemplates(strings.NewReader(in)); err == nil {
+			Build(Header{Flight: testFlight(), IssuedAt: t0, ExpiresAt: t0.Add(time.Hour)}, es, nil)
 		}
 	})
 }
