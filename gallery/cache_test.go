@@ -151,3 +151,34 @@ func TestPurgeAtItsBoundary(t *testing.T) {
 		})
 	}
 }
+
+func TestPurgeLoopPurgesDueGalleries(t *testing.T) {
+	c, err := OpenCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, b := testBundle(t, newKey(t), 1)
+	afterDeparture := func() time.Time { return b.Flight.Departure.Add(time.Minute) }
+	if _, err := c.Put(data, b, t0); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	log := &fakePurgeLog{}
+	go func() { c.PurgeLoop(ctx, 10*time.Millisecond, 0, log, afterDeparture, nil); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if recs, _ := c.Records(); len(recs) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("due gallery not purged by the loop")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if len(log.entries) != 1 {
+		t.Fatalf("purge log %+v", log.entries)
+	}
+}

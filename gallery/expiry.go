@@ -80,3 +80,25 @@ func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, l
 	}
 	return done, errors.Join(errs...)
 }
+
+// PurgeLoop purges at once and then every interval until ctx ends; the
+// workstation runs it in the background. now is the clock (nil: time.Now);
+// errors go to onErr (may be nil).
+func (c *Cache) PurgeLoop(ctx context.Context, interval, grace time.Duration, log PurgeLogger,
+	now func() time.Time, onErr func(error)) {
+	if now == nil {
+		now = time.Now
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := c.Purge(ctx, now(), grace, log); err != nil && onErr != nil {
+			onErr(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
