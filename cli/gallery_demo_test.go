@@ -42,11 +42,11 @@ func TestGalleryDemo(t *testing.T) {
 	}
 	t.Setenv("VERIPORT_CACHE", cache)
 	t.Setenv("VERIPORT_MODELS", filepath.Join(real, "models"))
-	code, out, errs := run(t, "--data-dir", data, "gallery", "demo")
+	code, out, errs := gexec(t, "--data-dir", data, "gallery", "demo")
 	if code != 0 || !strings.Contains(out, "420 travelers") {
 		t.Fatalf("gallery demo: %d %s %s", code, out, errs)
 	}
-	if code, out, _ = run(t, "--data-dir", data, "gallery", "demo"); code != 0 || !strings.Contains(out, "present") {
+	if code, out, _ = gexec(t, "--data-dir", data, "gallery", "demo"); code != 0 || !strings.Contains(out, "present") {
 		t.Fatalf("second gallery demo rebuilt: %s", out)
 	}
 	dir := filepath.Join(cache, "demo", "gallery")

@@ -13,7 +13,7 @@ import (
 	"veriport/gallery"
 )
 
-func run(t *testing.T, args ...string) (int, string, string) {
+func gexec(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Execute(context.Background(), args, &out, &errb)
@@ -28,14 +28,14 @@ func TestGalleryCommands(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	p := func(n string) string { return filepath.Join(dir, n) }
 
-	if code, _, e := run(t, "gallery", "keygen", "--out", p("issuer")); code != 0 {
+	if code, _, e := gexec(t, "gallery", "keygen", "--out", p("issuer")); code != 0 {
 		t.Fatalf("keygen: %s", e)
 	}
 	if st, err := os.Stat(p("issuer.key")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("issuer.key mode: %v %v", st, err)
 	}
-	run(t, "gallery", "keygen", "--out", p("rogue"))
-	if code, _, _ := run(t, "gallery", "keygen", "--out", p("issuer")); code == 0 {
+	gexec(t, "gallery", "keygen", "--out", p("rogue"))
+	if code, _, _ := gexec(t, "gallery", "keygen", "--out", p("issuer")); code == 0 {
 		t.Fatal("keygen overwrote an existing key")
 	}
 
@@ -52,17 +52,17 @@ func TestGalleryCommands(t *testing.T) {
 	build := []string{"--data-dir", data, "gallery", "build", "--flight", "ZZ42", "--date", date,
 		"--departure", dep.Format(time.RFC3339), "--origin", "IAD", "--destination", "LHR",
 		"--templates", p("g.jsonl"), "--key", p("issuer.key"), "--out", p("zz42.bundle")}
-	if code, o, e := run(t, build...); code != 0 || !strings.Contains(o, "30 travelers") {
+	if code, o, e := gexec(t, build...); code != 0 || !strings.Contains(o, "30 travelers") {
 		t.Fatalf("build: %d %s %s", code, o, e)
 	}
-	if code, _, e := run(t, append(build, "--categories", p("c.csv"))...); code == 0 || !strings.Contains(e, "categories") {
+	if code, _, e := gexec(t, append(build, "--categories", p("c.csv"))...); code == 0 || !strings.Contains(e, "categories") {
 		t.Fatalf("build with an incomplete categories file: %d %s", code, e)
 	}
 
 	verifyArgs := func(pub, file string) []string {
 		return []string{"--data-dir", data, "gallery", "verify", "--pub", pub, file}
 	}
-	if code, o, e := run(t, verifyArgs(p("issuer.pub"), p("zz42.bundle"))...); code != 0 || !strings.HasPrefix(o, "valid: ZZ42") {
+	if code, o, e := gexec(t, verifyArgs(p("issuer.pub"), p("zz42.bundle"))...); code != 0 || !strings.HasPrefix(o, "valid: ZZ42") {
 		t.Fatalf("verify good bundle: %d %s %s", code, o, e)
 	}
 	raw, _ := os.ReadFile(p("zz42.bundle"))
@@ -80,14 +80,14 @@ func TestGalleryCommands(t *testing.T) {
 		{"issuer.pub", "short.bundle", 5, "truncated"},
 		{"issuer.pub", "g.jsonl", 6, "malformed"},
 	} {
-		code, _, e := run(t, verifyArgs(p(c.pub), p(c.file))...)
+		code, _, e := gexec(t, verifyArgs(p(c.pub), p(c.file))...)
 		if code != c.code || !strings.Contains(e, c.reason) {
 			t.Errorf("verify %s with %s: exit %d %q, want %d %q", c.file, c.pub, code, e, c.code, c.reason)
 		}
 	}
 
 	// serve and fetch over mutual TLS on 127.0.0.1.
-	if code, _, e := run(t, "gallery", "certs", "--out", p("certs")); code != 0 {
+	if code, _, e := gexec(t, "gallery", "certs", "--out", p("certs")); code != 0 {
 		t.Fatalf("certs: %s", e)
 	}
 	os.Mkdir(p("bundles"), 0o755)
@@ -112,7 +112,7 @@ func TestGalleryCommands(t *testing.T) {
 	var code int
 	var o, e string
 	for i := 0; i < 50; i++ { // until the service listens
-		if code, o, e = run(t, fetch...); code == 0 || !strings.Contains(e, "connection refused") {
+		if code, o, e = gexec(t, fetch...); code == 0 || !strings.Contains(e, "connection refused") {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -122,10 +122,10 @@ func TestGalleryCommands(t *testing.T) {
 	}
 	// The same fetch trusting only the rogue key is refused; the good copy stays.
 	fetch[len(fetch)-1] = p("rogue.pub")
-	if code, _, e = run(t, fetch...); code != 3 || !strings.Contains(e, "keeping the last good gallery") {
+	if code, _, e = gexec(t, fetch...); code != 3 || !strings.Contains(e, "keeping the last good gallery") {
 		t.Fatalf("fetch under a rogue pin: %d %s", code, e)
 	}
-	if code, o, _ = run(t, "--data-dir", data, "gallery", "list"); code != 0 || !strings.Contains(o, "refused: signed by an unknown issuer key") {
+	if code, o, _ = gexec(t, "--data-dir", data, "gallery", "list"); code != 0 || !strings.Contains(o, "refused: signed by an unknown issuer key") {
 		t.Fatalf("list after refusal: %d %s", code, o)
 	}
 }

@@ -30,7 +30,8 @@ type Config struct {
 	Camera Camera `toml:"camera"`
 	Verify Verify `toml:"verify"`
 
-	Workflow Workflow `toml:"workflow"`
+	Workflow  Workflow  `toml:"workflow"`
+	Retention Retention `toml:"retention"`
 
 	Gallery Gallery `toml:"gallery"` // config/gallery.go
 }
@@ -77,8 +78,9 @@ func Default() Config {
 		Camera:  Camera{Width: 1280, Height: 720},
 		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
 
-		Workflow: defaultWorkflow(),
-		Gallery:  defaultGallery(),
+		Workflow:  defaultWorkflow(),
+		Retention: defaultRetention(),
+		Gallery:   defaultGallery(),
 	}
 }
 
@@ -111,6 +113,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}
 	if err := c.Workflow.validate(); err != nil {
+		return err
+	}
+	if err := c.Retention.validate(); err != nil {
 		return err
 	}
 	return c.Gallery.validate()
