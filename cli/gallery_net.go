@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +14,8 @@ import (
 
 	"veriport/config"
 	"veriport/gallery"
+	"veriport/record"
+	"veriport/retention"
 )
 
 func init() {
@@ -108,7 +111,7 @@ func galleryFetch(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := cache.Purge(cmd.Context(), time.Now(), g.Grace, gallery.SlogPurgeLogger{Log: env.Log}); err != nil {
+			if err := purgeGalleries(cmd.Context(), env, cfg, cache); err != nil {
 				env.Log.Warn("gallery purge", "err", err)
 			}
 			bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(env.Stderr),
@@ -157,6 +160,26 @@ func galleryFetch(env *Env) *cobra.Command {
 	return cmd
 }
 
+var _ gallery.PurgeLogger = retention.PurgeLogger{}
+
+// purgeGalleries deletes the cached galleries past departure plus grace and
+// writes each deletion to the record store's purge log (and audit chain).
+func purgeGalleries(ctx context.Context, env *Env, cfg config.Config, cache *gallery.Cache) error {
+	if err := cfg.Paths.EnsureDataDir(); err != nil {
+		return err
+	}
+	store, err := record.Open(ctx, cfg.Paths.Database)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	done, err := cache.Purge(ctx, time.Now(), cfg.Gallery.Grace, retention.PurgeLogger{Store: store})
+	for _, r := range done {
+		env.Log.Info("gallery purged", "flight", r.Flight.ID(), "date", r.Flight.Date)
+	}
+	return err
+}
+
 func galleryCerts(env *Env) *cobra.Command {
 	var out string
 	var days int
@@ -199,7 +222,7 @@ func galleryList(env *Env) *cobra.Command {
 				return err
 			}
 			now := time.Now()
-			_, perr := cache.Purge(cmd.Context(), now, cfg.Gallery.Grace, gallery.SlogPurgeLogger{Log: env.Log})
+			perr := purgeGalleries(cmd.Context(), env, cfg, cache)
 			recs, err := cache.Records()
 			if err != nil {
 				return errors.Join(err, perr)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"veriport/gallery"
+	"veriport/record"
 )
 
 func gexec(t *testing.T, args ...string) (int, string, string) {
@@ -127,5 +129,43 @@ func TestGalleryCommands(t *testing.T) {
 	}
 	if code, o, _ = gexec(t, "--data-dir", data, "gallery", "list"); code != 0 || !strings.Contains(o, "refused: signed by an unknown issuer key") {
 		t.Fatalf("list after refusal: %d %s", code, o)
+	}
+}
+
+// TestGalleryListPurgesIntoPurgeLog: a gallery past departure plus grace is
+// deleted by `gallery list` and the deletion lands in the record store's
+// purge log.
+func TestGalleryListPurgesIntoPurgeLog(t *testing.T) {
+	t.Setenv("VERIPORT_CACHE", t.TempDir())
+	data := t.TempDir()
+	_, priv, _ := ed25519.GenerateKey(nil)
+	now := time.Now().UTC().Truncate(time.Second)
+	dep := now.Add(-12*time.Hour - time.Minute)
+	b := &gallery.Bundle{Header: gallery.Header{Flight: gallery.Flight{Carrier: "ZZ", Number: "7",
+		Date: dep.Format(time.DateOnly), Origin: "IAD", Destination: "LHR", Departure: dep},
+		IssuedAt: dep.Add(-time.Hour), ExpiresAt: now.Add(time.Hour)}, Entries: gallery.SyntheticEntries(2, 1)}
+	raw, err := gallery.Sign(b, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, err := gallery.OpenCache(filepath.Join(data, "galleries"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cache.Put(raw, b, now); err != nil {
+		t.Fatal(err)
+	}
+	if code, o, e := gexec(t, "--data-dir", data, "gallery", "list"); code != 0 || o != "" {
+		t.Fatalf("list: %d %q %s", code, o, e)
+	}
+	store, err := record.Open(context.Background(), filepath.Join(data, "veriport.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	log, err := record.ListPurges(context.Background(), store.DB, record.PurgeKindGallery)
+	if err != nil || len(log) != 1 || log[0].SubjectID != b.Flight.Key() || log[0].Method != record.MethodFileDelete ||
+		!log[0].Deadline.Equal(dep.Add(12*time.Hour)) {
+		t.Fatalf("purge log %+v %v", log, err)
 	}
 }

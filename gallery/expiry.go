@@ -33,8 +33,12 @@ func (l SlogPurgeLogger) LogPurge(ctx context.Context, kind, id string, deadline
 	return nil
 }
 
-// PurgeKind is the kind under which gallery deletions are logged.
-const PurgeKind = "flight-gallery"
+// The kind and method under which gallery deletions are logged; the same
+// strings as record.PurgeKindGallery and record.MethodFileDelete.
+const (
+	PurgeKind   = "gallery"
+	PurgeMethod = "file-delete"
+)
 
 // Deadline is when a cached flight's gallery must be gone: scheduled
 // departure plus grace. A record without a known departure (a refusal
@@ -74,7 +78,7 @@ func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, l
 		} else {
 			done = append(done, r)
 		}
-		if err := log.LogPurge(ctx, PurgeKind, r.Key, deadline, now, "delete", result); err != nil {
+		if err := log.LogPurge(ctx, PurgeKind, r.Key, deadline, now, PurgeMethod, result); err != nil {
 			errs = append(errs, fmt.Errorf("log purge of gallery %s: %w", r.Key, err))
 		}
 	}
