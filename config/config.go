@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -32,6 +33,7 @@ type Config struct {
 
 	Workflow  Workflow  `toml:"workflow"`
 	Retention Retention `toml:"retention"`
+	Transmit  Transmit  `toml:"transmit"`
 
 	Gallery Gallery `toml:"gallery"` // config/gallery.go
 }
@@ -80,6 +82,7 @@ func Default() Config {
 
 		Workflow:  defaultWorkflow(),
 		Retention: defaultRetention(),
+		Transmit:  Transmit{BacklogWarn: 15 * time.Minute},
 		Gallery:   defaultGallery(),
 	}
 }
@@ -109,6 +112,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
+	case c.Transmit.BacklogWarn <= 0:
+		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}

@@ -18,6 +18,10 @@ const OverdueGrace = time.Minute
 
 const highWaterKey = "clock_high_water"
 
+// RuleOnAcknowledgment marks a partner photo purged because the back end
+// acknowledged its result and the identity was verified.
+const RuleOnAcknowledgment = "partner: on acknowledgment"
+
 // PurgeItem is one photo a purge run found due, and what became of it.
 type PurgeItem struct {
 	EncounterID string    `json:"encounter_id"`
@@ -26,7 +30,10 @@ type PurgeItem struct {
 	VerifiedAt  time.Time `json:"verified_at,omitzero"`
 	Deadline    time.Time `json:"deadline"`
 	Overdue     bool      `json:"overdue"` // more than OverdueGrace past its deadline
-	Result      string    `json:"result"`  // deleted, absent, failed, or dry-run
+	// Rule says what made the photo due when it is not the category's period:
+	// RuleOnAcknowledgment in a partner deployment.
+	Rule   string `json:"rule,omitempty"`
+	Result string `json:"result"` // deleted, absent, failed, or dry-run
 }
 
 // PurgeReport is what a purge run found and did.
@@ -146,7 +153,7 @@ func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 
 func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, afterID string) ([]dueRow, error) {
 	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, category, captured_at, verified_at, purge_deadline,
-		photo_state, COALESCE(vault_bucket, '') FROM encounters
+		photo_state, COALESCE(vault_bucket, ''), acknowledged_at IS NOT NULL FROM encounters
 		WHERE photo_state IN ('stored', 'purging') AND purge_deadline <= ?
 		  AND (purge_deadline, id) > (?, ?)
 		ORDER BY purge_deadline, id LIMIT ?`,
@@ -159,13 +166,17 @@ func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, af
 	for rows.Next() {
 		var r dueRow
 		var c, v, d sql.NullString
-		if err := rows.Scan(&r.item.EncounterID, &r.item.Category, &c, &v, &d, &r.state, &r.bucket); err != nil {
+		var acked bool
+		if err := rows.Scan(&r.item.EncounterID, &r.item.Category, &c, &v, &d, &r.state, &r.bucket, &acked); err != nil {
 			return nil, fmt.Errorf("select due photos: %w", err)
 		}
 		r.item.CapturedAt, _ = time.Parse(time.RFC3339Nano, c.String)
 		r.item.VerifiedAt, _ = time.Parse(time.RFC3339Nano, v.String)
 		r.item.Deadline, _ = time.Parse(time.RFC3339Nano, d.String)
 		r.item.Overdue = now.Sub(r.item.Deadline) > OverdueGrace
+		if acked && k.opts.Mode == ModePartner {
+			r.item.Rule = RuleOnAcknowledgment
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -227,7 +238,7 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		if err := record.InsertPurge(ctx, tx, record.PurgeEntry{Kind: record.PurgeKindPhoto,
 			SubjectID: r.item.EncounterID, Category: r.item.Category, CapturedAt: r.item.CapturedAt,
 			VerifiedAt: r.item.VerifiedAt, Deadline: r.item.Deadline, PurgedAt: now,
-			Method: record.MethodVaultDelete, Result: r.item.Result}); err != nil {
+			Method: record.MethodVaultDelete, Result: r.item.Result, Detail: r.item.Rule}); err != nil {
 			return err
 		}
 		if _, err := mark.ExecContext(ctx, record.FormatTime(now), r.item.EncounterID); err != nil {
