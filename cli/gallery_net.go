@@ -16,6 +16,7 @@ import (
 	"veriport/gallery"
 	"veriport/record"
 	"veriport/retention"
+	"veriport/transmit"
 )
 
 func init() {
@@ -28,7 +29,7 @@ func demoCerts(cfg config.Config) gallery.DevCerts {
 }
 
 func galleryServe(env *Env) *cobra.Command {
-	var dir, addr, cert, key, clientCA string
+	var dir, addr, cert, key, clientCA, resultsDB string
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR --addr HOST:PORT --tls-cert FILE --tls-key FILE --client-ca FILE",
 		Short: "Run the reference gallery service over HTTPS, client certificates required",
@@ -57,12 +58,22 @@ func galleryServe(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			env.Log.Info("gallery service listening", "url", "https://"+ln.Addr().String(), "dir", dir)
-			return (&gallery.Server{Dir: dir, Log: env.Log}).Serve(cmd.Context(), ln, tlsCfg)
+			if resultsDB == "" {
+				resultsDB = filepath.Join(cfg.Paths.DataDir, "backend", "results.db")
+			}
+			recv, err := transmit.OpenReceiver(cmd.Context(), resultsDB, env.Log)
+			if err != nil {
+				return err
+			}
+			defer recv.Close()
+			env.Log.Info("gallery service listening", "url", "https://"+ln.Addr().String(), "dir", dir,
+				"results_db", resultsDB)
+			return (&gallery.Server{Dir: dir, Log: env.Log, Results: recv}).Serve(cmd.Context(), ln, tlsCfg)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&dir, "dir", "", "folder of signed bundles (default: the demo bundles)")
+	f.StringVar(&resultsDB, "results-db", "", "where received results are stored (default: DATA/backend/results.db)")
 	f.StringVar(&addr, "addr", "127.0.0.1:8443", "address to listen on")
 	f.StringVar(&cert, "tls-cert", "", "server certificate (PEM)")
 	f.StringVar(&key, "tls-key", "", "server private key (PEM)")

@@ -51,6 +51,9 @@ func BundlePath(date, flight string) string {
 type Server struct {
 	Dir string
 	Log *slog.Logger
+	// Results, when set, receives encounter results at /results (the
+	// reference back end's other half; see package transmit).
+	Results http.Handler
 }
 
 type served struct {
@@ -59,11 +62,15 @@ type served struct {
 	mod  time.Time
 }
 
-// Handler routes GET /v1/flights and GET /v1/flights/{date}/{flight}/gallery.
+// Handler routes GET /v1/flights and GET /v1/flights/{date}/{flight}/gallery,
+// and /results to the Results handler when one is set.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/flights", s.onList)
 	mux.HandleFunc("GET /v1/flights/{date}/{flight}/gallery", s.onBundle)
+	if s.Results != nil {
+		mux.Handle("/results", s.Results)
+	}
 	return mux
 }
 
