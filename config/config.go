@@ -34,6 +34,8 @@ type Config struct {
 	Workflow  Workflow  `toml:"workflow"`
 	Retention Retention `toml:"retention"`
 	Transmit  Transmit  `toml:"transmit"`
+
+	Gallery Gallery `toml:"gallery"` // config/gallery.go
 }
 
 // Camera configures the frame source.
@@ -81,6 +83,7 @@ func Default() Config {
 		Workflow:  defaultWorkflow(),
 		Retention: defaultRetention(),
 		Transmit:  Transmit{BacklogWarn: 15 * time.Minute},
+		Gallery:   defaultGallery(),
 	}
 }
 
@@ -120,7 +123,7 @@ func (c Config) Validate() error {
 	if err := c.Retention.validate(); err != nil {
 		return err
 	}
-	return nil
+	return c.Gallery.validate()
 }
 
 func resolvePaths(o Overrides) Paths {
