@@ -72,7 +72,12 @@ func runGUI(ctx context.Context, env *Env) error {
 		engine = e
 		return fmt.Sprintf("loaded (%d files) from %s", len(verify.ModelFiles), cfg.Paths.ModelsDir), nil
 	}
+	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, choice.Demo || cfg.Demo)
+	if err != nil {
+		return err
+	}
 	return ui.Run(ctx, ui.Deps{
+		Workflow:   wf,
 		Source:     choice.Source,
 		Demo:       choice.Demo || cfg.Demo,
 		Database:   cfg.Paths.Database,

@@ -18,6 +18,9 @@ type Workflow struct {
 	LockFor time.Duration `toml:"lock_for"`
 	// IdleLogout logs an officer out after this long without input ("15m").
 	IdleLogout time.Duration `toml:"idle_logout"`
+	// HighContrast starts the workstation in the large-text high-contrast
+	// theme (officers toggle it with Alt+H; their choice is kept).
+	HighContrast bool `toml:"high_contrast"`
 }
 
 // defaultWorkflow is the seed rule set, five failures, 15-minute lock and

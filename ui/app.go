@@ -25,6 +25,9 @@ type Deps struct {
 	// status ("loaded from DIR") or an error. Nil means no models are used.
 	LoadModels func() (string, error)
 	Log        *slog.Logger
+	// Workflow, when set, puts the officer workflow (login, booth, opt-out,
+	// manual check) around the live view.
+	Workflow *Workflow
 }
 
 // Run opens the main window and blocks until it is closed or ctx ends.
@@ -33,7 +36,12 @@ func Run(ctx context.Context, d Deps) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Veriport")
 	mw := newMainWindow(w, d)
-	w.SetContent(mw.build())
+	content := mw.build()
+	ws := mw.withWorkflow(content)
+	if ws != nil {
+		content = ws.build()
+	}
+	w.SetContent(content)
 	w.Resize(fyne.NewSize(1280, 800))
 	w.CenterOnScreen()
 	ctx, cancel := context.WithCancel(ctx)
@@ -44,6 +52,10 @@ func Run(ctx context.Context, d Deps) error {
 		fyne.Do(a.Quit)
 	}()
 	mw.start(ctx)
+	if ws != nil {
+		ws.begin()
+		ws.start(ctx)
+	}
 	w.ShowAndRun()
 	cancel()
 	mw.wait()

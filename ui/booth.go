@@ -43,8 +43,8 @@ type boothScreen struct {
 
 func newBoothScreen(a boothActions) *boothScreen { return &boothScreen{act: a} }
 
-// build lays out the booth panel; live is the live view (or a placeholder).
-func (b *boothScreen) build(live fyne.CanvasObject) fyne.CanvasObject {
+// build lays out the booth panel (beside the live view).
+func (b *boothScreen) build() fyne.CanvasObject {
 	b.bannerBg = canvas.NewRectangle(color.Transparent)
 	b.bannerBg.CornerRadius = theme.InputRadiusSize()
 	b.bannerTitle = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
@@ -71,12 +71,7 @@ func (b *boothScreen) build(live fyne.CanvasObject) fyne.CanvasObject {
 	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, b.flight,
 		widget.NewSeparator(), b.officer, container.NewGridWithColumns(2, b.logout, b.themeBtn))
 	b.showReady()
-	if live == nil {
-		return container.NewPadded(panel)
-	}
-	split := container.NewHSplit(live, container.NewVScroll(container.NewPadded(panel)))
-	split.Offset = 0.62
-	return split
+	return container.NewVScroll(container.NewPadded(panel))
 }
 
 // setBanner shows the result banner in a tone: success, warning or plain.

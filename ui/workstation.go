@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 
@@ -24,6 +25,8 @@ type Workflow struct {
 	Recorder   booth.Recorder
 	Station    string
 	IdleLogout time.Duration // 0: officer.DefaultIdleTimeout
+	// HighContrast starts in the large-text high-contrast theme.
+	HighContrast bool
 	// DemoHint, in the demo profile only, returns "DEMO: code NNNNNN" for
 	// the login screen; nil otherwise.
 	DemoHint func() string
@@ -43,22 +46,24 @@ const (
 	screenManual
 )
 
-// workstation switches between the login, booth, opt-out and manual-check
-// screens, owns the officer's shift and the idle logout, and routes the
-// keyboard shortcuts to the screen on show.
+// workstation shows the live view on the left and switches the right-hand
+// panel between the login, booth, opt-out and manual-check screens. It owns
+// the officer's shift and the idle logout, and routes the keyboard
+// shortcuts to the screen on show.
 type workstation struct {
 	win  fyne.Window
 	wf   Workflow
 	live fyne.CanvasObject
 
-	theme  *accessTheme
-	root   *fyne.Container
-	screen screenID
-	views  map[screenID]fyne.CanvasObject
-	login  *loginScreen
-	booth  *boothScreen
-	optOut *optOutScreen
-	manual *manualCheckScreen
+	theme   *accessTheme
+	root    *fyne.Container
+	panelBg *canvas.Rectangle // opaque behind the panel: the live side may overflow
+	screen  screenID
+	views   map[screenID]fyne.CanvasObject
+	login   *loginScreen
+	booth   *boothScreen
+	optOut  *optOutScreen
+	manual  *manualCheckScreen
 
 	shift   *booth.Shift
 	idle    *officer.IdleTimer
@@ -85,7 +90,7 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 // build makes every screen, registers the shortcuts and shows the login.
 func (ws *workstation) build() fyne.CanvasObject {
 	a := fyne.CurrentApp()
-	ws.theme = &accessTheme{base: theme.DefaultTheme(), high: a.Preferences().Bool(PrefHighContrast)}
+	ws.theme = &accessTheme{base: theme.DefaultTheme(), high: ws.wf.HighContrast || a.Preferences().Bool(PrefHighContrast)}
 	a.Settings().SetTheme(ws.theme)
 
 	ws.login = newLoginScreen(ws.wf.Auth, ws.wf.DemoHint, ws.onLogin, ws.touch)
@@ -97,13 +102,21 @@ func (ws *workstation) build() fyne.CanvasObject {
 	ws.manual = newManualCheckScreen(ws.wf.Now, ws.decideTraveler, ws.onManualComplete, ws.touch)
 	ws.views = map[screenID]fyne.CanvasObject{
 		screenLogin:  ws.login.build(),
-		screenBooth:  ws.booth.build(ws.live),
+		screenBooth:  ws.booth.build(),
 		screenOptOut: ws.optOut.build(),
 		screenManual: ws.manual.build(),
 	}
 	ws.root = container.NewStack()
 	for _, k := range []screenID{screenLogin, screenBooth, screenOptOut, screenManual} {
 		ws.root.Add(ws.views[k])
+	}
+	var content fyne.CanvasObject = ws.root
+	if ws.live != nil { // the live view stays on the left; the screens switch on the right
+		ws.panelBg = canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
+		left := container.New(shrinkLayout{}, ws.live)
+		split := container.NewHSplit(left, container.NewStack(ws.panelBg, ws.root))
+		split.Offset = 0.6
+		content = split
 	}
 	c := ws.win.Canvas()
 	for s, f := range map[fyne.Shortcut]func(){
@@ -120,7 +133,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 			v.Hide()
 		}
 	}
-	return ws.root
+	return content
 }
 
 // begin shows the login screen with the cursor in the officer id; call it
@@ -437,4 +450,30 @@ func (ws *workstation) onToggleTheme() {
 	a.Settings().SetTheme(&accessTheme{base: ws.theme.base, high: ws.theme.high})
 	ws.theme = a.Settings().Theme().(*accessTheme)
 	ws.booth.refreshBannerColour()
+	if ws.panelBg != nil {
+		ws.panelBg.FillColor = theme.Color(theme.ColorNameBackground)
+		ws.panelBg.Refresh()
+	}
+}
+
+// shrinkLayout gives its one child the whole space but asks for little, so
+// the live view and its status line yield room to the workflow panel (what
+// overflows is covered by the panel's background).
+type shrinkLayout struct{}
+
+// Layout implements fyne.Layout.
+func (shrinkLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize implements fyne.Layout.
+func (shrinkLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(320, h)
 }

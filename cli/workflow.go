@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"veriport/booth"
+	"veriport/config"
+	"veriport/encounter"
+	"veriport/officer"
+	"veriport/record"
+	"veriport/retention"
+	"veriport/ui"
+)
+
+// buildWorkflow assembles the officer workflow of the workstation: logins
+// against the officers table, the configured exemption rules, encounters
+// recorded through the retention keeper with their results queued for
+// transmittal. In the demo profile (demo video or demo = true) it creates
+// the documented demo officer if absent and shows its code on the login
+// screen; never otherwise.
+func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *record.Store,
+	keeper *retention.Keeper, demo bool) (*ui.Workflow, error) {
+	policy, err := encounter.NewPolicy(encounter.DefaultRules(), cfg.Workflow.PolicyRules)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := officer.NewAuthenticator(&officer.SQLStore{DB: store.DB}, loginPolicy(cfg.Workflow),
+		officer.WithLogger(env.Log))
+	if err != nil {
+		return nil, err
+	}
+	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
+		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
+		Recorder: &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true}}
+	if demo {
+		if _, err := auth.EnsureDemoOfficer(ctx); err != nil {
+			return nil, err
+		}
+		wf.DemoHint = func() string { return "DEMO: code " + officer.DemoCode(time.Now()) }
+	}
+	return wf, nil
+}

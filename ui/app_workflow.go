@@ -1,0 +1,40 @@
+package ui
+
+import (
+	"errors"
+	"image"
+
+	"fyne.io/fyne/v2"
+)
+
+// errNoFrame means the camera has shown no frame yet.
+var errNoFrame = errors.New("the camera has shown no frame yet")
+
+// withWorkflow returns the officer workflow around the main window's
+// content (live view and status), or nil when the deps have none. The
+// workflow takes its photos from the live view unless the deps give a Grab.
+func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
+	if m.deps.Workflow == nil {
+		return nil
+	}
+	wf := *m.deps.Workflow
+	if wf.Grab == nil {
+		wf.Grab = m.grab
+	}
+	if wf.Log == nil {
+		wf.Log = m.log
+	}
+	return newWorkstation(m.win, wf, live)
+}
+
+// grab copies the frame on show. UI thread (the buffers swap there).
+func (m *mainWindow) grab() (image.Image, error) {
+	if m.offline != nil && m.offline.Visible() {
+		return nil, errors.New("camera offline")
+	}
+	src := m.bufs[m.front]
+	if src == nil {
+		return nil, errNoFrame
+	}
+	return copyInto(nil, src), nil
+}
