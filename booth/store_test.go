@@ -1,0 +1,110 @@
+package booth
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"veriport/encounter"
+	"veriport/record"
+	"veriport/retention"
+)
+
+func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := record.Open(ctx, filepath.Join(dir, "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v, err := retention.NewVault(filepath.Join(dir, "vault"), bytes.Repeat([]byte{7}, 32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := retention.New(st, v, retention.Options{})
+	if err := record.InsertOfficer(ctx, st.DB, record.Officer{ID: "o1", Name: "Officer One", Role: "officer"}); err != nil {
+		t.Fatal(err)
+	}
+	rec := &StoreRecorder{Store: st, Keeper: k, Outbox: true}
+	p, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
+	s, err := NewShift(ctx, "o1", Config{Station: "B1", Policy: p, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetGallery("VP9", fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-3",
+		Category: encounter.CategoryUSCitizen, Distance: 0.28}))
+	photo := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	photo.Set(3, 3, color.RGBA{R: 200, A: 255})
+	if _, err := s.Capture(ctx, photo); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Next(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// an opt-out: recorded without a photo
+	if _, err := s.OptOut(ctx, encounter.Traveler{Nationality: "USA"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.End(ctx, "test"); err != nil {
+		t.Fatal(err)
+	}
+
+	rows, err := record.ListEncounters(ctx, st.DB, record.EncounterFilter{})
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("encounters %d %v", len(rows), err)
+	}
+	m, o := rows[0], rows[1]
+	if m.Outcome != "match" || m.Result != "cleared" || m.TravelerID != "T-3" || m.Category != "us-citizen" ||
+		m.PhotoState != record.PhotoStored || m.PurgeDeadline.IsZero() || m.OfficerID != "o1" || m.Flight != "VP9" {
+		t.Errorf("match row %+v", m)
+	}
+	if d := m.PurgeDeadline.Sub(m.VerifiedAt); d <= 0 || d > 12*time.Hour {
+		t.Errorf("citizen photo deadline %v after verification, want at most 12 h", d)
+	}
+	if got, err := k.Photo(ctx, m.ID); err != nil || len(got) == 0 {
+		t.Errorf("photo from the vault: %d bytes, %v", len(got), err)
+	}
+	if o.Outcome != OutcomeOptOut || o.Result != "verified" || o.PhotoState != record.PhotoNone || !o.CapturedAt.IsZero() {
+		t.Errorf("opt-out row %+v", o)
+	}
+	rep, err := record.VerifyAudit(ctx, st.DB)
+	if err != nil || !rep.Intact {
+		t.Fatalf("audit chain %+v %v", rep, err)
+	}
+	kinds := map[string]int{}
+	_, _ = record.ExportAudit(ctx, st.DB, &auditKinds{kinds})
+	for _, k := range []string{record.AuditLogin, record.AuditCapture, record.AuditMatch, record.AuditOptOut,
+		record.AuditManualCheck, record.AuditLogout} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s audit entry (have %v)", k, kinds)
+		}
+	}
+	stats, err := st.OutboxStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Pending != 2 {
+		t.Errorf("outbox %+v, want 2 pending results", stats)
+	}
+}
+
+// auditKinds counts the kinds in an audit export (JSON lines).
+type auditKinds struct{ n map[string]int }
+
+func (a *auditKinds) Write(p []byte) (int, error) {
+	for _, line := range bytes.Split(p, []byte("\n")) {
+		if i := bytes.Index(line, []byte(`"kind":"`)); i >= 0 {
+			rest := line[i+8:]
+			a.n[string(rest[:bytes.IndexByte(rest, '"')])]++
+		}
+	}
+	return len(p), nil
+}
