@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -11,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	face "github.com/Kagami/go-face"
@@ -46,12 +48,25 @@ type Face struct {
 	Template  Template
 }
 
-// Engine computes faces and templates with one go-face recognizer. Calls are
-// serialised (go-face is not safe for concurrent use of one recognizer).
+// Engine computes faces and templates with a pool of go-face recognizers
+// (see Options). Calls at Live priority are served before Background ones
+// and always have a recognizer of their own; Close is safe while calls are in
+// flight (it waits for them, and later calls get ErrClosed).
 type Engine struct {
-	mu  sync.Mutex
-	rec *face.Recognizer
+	pool *pool
+	size int
 }
+
+// Options tunes Open.
+type Options struct {
+	// Recognizers is the pool size; 0 means one per CPU, at least 2 (one is
+	// kept for live captures) and at most 4. Each holds its own copy of the
+	// models (about 30 MB).
+	Recognizers int
+}
+
+// DefaultRecognizers is the pool size for this machine.
+func DefaultRecognizers() int { return min(max(runtime.NumCPU(), 2), 4) }
 
 // CheckModels reports which model files are missing from dir.
 func CheckModels(dir string) error {
@@ -67,40 +82,72 @@ func CheckModels(dir string) error {
 	return nil
 }
 
-// Open loads the models from dir.
-func Open(dir string) (*Engine, error) {
+// Open loads the models from dir into a pool sized to the machine.
+func Open(dir string) (*Engine, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith loads the models from dir with the given options. The recognizers
+// are loaded in parallel.
+func OpenWith(dir string, o Options) (*Engine, error) {
 	if err := CheckModels(dir); err != nil {
 		return nil, err
 	}
-	rec, err := face.NewRecognizer(dir)
-	if err != nil {
+	n := o.Recognizers
+	if n <= 0 {
+		n = DefaultRecognizers()
+	}
+	recs := make([]recognizer, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range recs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := face.NewRecognizer(dir)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			recs[i] = r
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, r := range recs {
+			if r != nil {
+				r.Close()
+			}
+		}
 		return nil, fmt.Errorf("%w: %v", ErrModels, err)
 	}
-	return &Engine{rec: rec}, nil
+	return &Engine{pool: newPool(recs), size: n}, nil
 }
 
-// Close frees the recognizer; it waits for a call in flight to finish.
-func (e *Engine) Close() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.rec != nil {
-		e.rec.Close()
-		e.rec = nil
-	}
-}
+// Size is the number of recognizers in the pool.
+func (e *Engine) Size() int { return e.size }
 
-// Faces finds every face in img with its landmarks and template.
+// Close frees the recognizers once the calls in flight have finished; calls
+// made after Close return ErrClosed. Safe to call more than once.
+func (e *Engine) Close() { e.pool.close() }
+
+// Faces finds every face in img with its landmarks and template, at Live
+// priority.
 func (e *Engine) Faces(img image.Image) ([]Face, error) {
+	return e.FacesAt(context.Background(), img, Live)
+}
+
+// FacesAt is Faces at the given priority; ctx bounds the wait for a
+// recognizer (not the dlib call itself, which cannot be interrupted).
+func (e *Engine) FacesAt(ctx context.Context, img image.Image, prio Priority) ([]Face, error) {
 	jpg, err := EncodeJPEG(img)
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.rec == nil {
-		return nil, ErrClosed
+	rec, err := e.pool.acquire(ctx, prio)
+	if err != nil {
+		return nil, err
 	}
-	found, err := e.rec.Recognize(jpg)
+	found, err := rec.Recognize(jpg)
+	e.pool.release(rec, prio)
 	if err != nil {
 		return nil, fmt.Errorf("recognize: %w", err)
 	}
@@ -111,9 +158,16 @@ func (e *Engine) Faces(img image.Image) ([]Face, error) {
 	return out, nil
 }
 
-// Single returns the one face in img: ErrNoFace or ErrManyFaces otherwise.
+// Single returns the one face in img, at Live priority: ErrNoFace or
+// ErrManyFaces otherwise.
 func (e *Engine) Single(img image.Image) (Face, error) {
-	faces, err := e.Faces(img)
+	return e.SingleAt(context.Background(), img, Live)
+}
+
+// SingleAt is Single at the given priority. go-face's own single-face call
+// answers nil for both no face and several faces; the faces are counted here.
+func (e *Engine) SingleAt(ctx context.Context, img image.Image, prio Priority) (Face, error) {
+	faces, err := e.FacesAt(ctx, img, prio)
 	if err != nil {
 		return Face{}, err
 	}

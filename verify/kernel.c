@@ -1,0 +1,48 @@
+// Scan kernels for the 1:N index. Both use GCC's portable vector extension
+// (8 floats, lowered to AVX2 or SSE by -march) and the same compiler flags,
+// so the sequential-read floor and the search are measured like for like.
+#include <string.h>
+#include "kernel.h"
+
+typedef float v8 __attribute__((vector_size(32)));
+
+static inline v8 ld(const float *p) { v8 v; memcpy(&v, p, sizeof v); return v; }
+
+static inline float hsum(v8 v) {
+	float s = 0;
+	for (int i = 0; i < 8; i++) s += v[i];
+	return s;
+}
+
+// vp_sum is the read floor: a sum of n floats with eight independent vector
+// accumulators, so it is limited by memory and load throughput, not by the
+// latency of one add chain.
+float vp_sum(const float *m, long n) {
+	v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+	long i = 0;
+	for (; i + 64 <= n; i += 64) {
+		a0 += ld(m + i);      a1 += ld(m + i + 8);  a2 += ld(m + i + 16); a3 += ld(m + i + 24);
+		a4 += ld(m + i + 32); a5 += ld(m + i + 40); a6 += ld(m + i + 48); a7 += ld(m + i + 56);
+	}
+	float s = hsum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+	for (; i < n; i++) s += m[i];
+	return s;
+}
+
+// vp_sqdist writes to out[j] the full squared Euclidean distance between the
+// 128-float probe and template j of m (n templates, contiguous). No early
+// exit: every template is read and every distance is complete.
+void vp_sqdist(const float *probe, const float *m, long n, float *out) {
+	for (long j = 0; j < n; j++) {
+		const float *t = m + j * 128;
+		v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+		for (int i = 0; i < 128; i += 32) {
+			v8 d0 = ld(probe + i) - ld(t + i);
+			v8 d1 = ld(probe + i + 8) - ld(t + i + 8);
+			v8 d2 = ld(probe + i + 16) - ld(t + i + 16);
+			v8 d3 = ld(probe + i + 24) - ld(t + i + 24);
+			a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+		}
+		out[j] = hsum((a0 + a1) + (a2 + a3));
+	}
+}
