@@ -1,8 +1,10 @@
 package verify
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -116,11 +118,11 @@ func (ix *Index) Search(probe *Template, k int) []Hit {
 		t := (*Template)(ix.data[int(bestIdx[s])*TemplateLen:])
 		hits[i] = Hit{Subject: ix.names[s], Distance: Distance(probe, t)}
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Distance != hits[j].Distance {
-			return hits[i].Distance < hits[j].Distance
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if c := cmp.Compare(a.Distance, b.Distance); c != 0 {
+			return c
 		}
-		return hits[i].Subject < hits[j].Subject
+		return strings.Compare(a.Subject, b.Subject)
 	})
 	return hits
 }

@@ -5,7 +5,7 @@ package verify
 // -march=native): Go's scalar code needs three instructions per float for a
 // squared distance and cannot keep up with the memory it reads.
 
-// #cgo CFLAGS: -O3 -march=native -std=c11
+// #cgo CFLAGS: -O3 -march=native -std=gnu11
 // #include "kernel.h"
 import "C"
 

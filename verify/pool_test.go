@@ -127,4 +127,3 @@ func TestPoolCloseWaitsForCallsInFlight(t *testing.T) {
 		}
 	}
 }
-
