@@ -31,9 +31,8 @@ type Index struct {
 }
 
 type scratch struct {
-	d2      []float32 // one kernel block of squared distances
-	best    []float32 // per subject, squared
-	bestIdx []int32   // per subject, template number of best
+	d2   []float32 // one kernel block of squared distances
+	best []float32 // per subject, squared
 }
 
 // NewIndex returns an empty index with room for capacity templates.
@@ -84,7 +83,8 @@ func (ix *Index) Has(subject string) bool {
 
 // Search returns at most k subjects nearest to probe, ascending by distance
 // (ties by subject id). Each subject's distance is that of its best template,
-// recomputed with Distance so it matches a direct comparison.
+// as the vector kernel computes it: it may differ from Distance in the
+// seventh significant digit (another order of float32 additions).
 func (ix *Index) Search(probe *Template, k int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -95,7 +95,7 @@ func (ix *Index) Search(probe *Template, k int) []Hit {
 	k = min(k, ns)
 	sc := ix.scratch(ns)
 	defer ix.pool.Put(sc)
-	best, bestIdx := sc.best[:ns], sc.bestIdx[:ns]
+	best := sc.best[:ns]
 	for i := range best {
 		best[i] = float32(math.Inf(1))
 	}
@@ -108,17 +108,15 @@ func (ix *Index) Search(probe *Template, k int) []Hit {
 		for i, d := range d2 {
 			if s := subj[i]; d < best[s] {
 				best[s] = d
-				bestIdx[s] = int32(lo + i)
 			}
 		}
 	}
 	top := topK(best, k)
 	hits := make([]Hit, len(top))
 	for i, s := range top {
-		t := (*Template)(ix.data[int(bestIdx[s])*TemplateLen:])
-		hits[i] = Hit{Subject: ix.names[s], Distance: Distance(probe, t)}
+		hits[i] = Hit{Subject: ix.names[s], Distance: math.Sqrt(float64(best[s]))}
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
+	slices.SortStableFunc(hits, func(a, b Hit) int {
 		if c := cmp.Compare(a.Distance, b.Distance); c != 0 {
 			return c
 		}
@@ -143,7 +141,6 @@ func (ix *Index) scratch(ns int) *scratch {
 	}
 	if cap(sc.best) < ns {
 		sc.best = make([]float32, ns)
-		sc.bestIdx = make([]int32, ns)
 	}
 	return sc
 }

@@ -63,7 +63,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 				t.Fatalf("probe %d k %d: %d hits, want %d", q, k, len(got), len(want))
 			}
 			for i := range got {
-				if got[i] != want[i] {
+				if got[i].Subject != want[i].Subject || math.Abs(got[i].Distance-want[i].Distance) > 1e-6 {
 					t.Fatalf("probe %d k %d hit %d = %+v, want %+v", q, k, i, got[i], want[i])
 				}
 			}
