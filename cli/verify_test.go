@@ -163,6 +163,11 @@ func TestEnrollIdentifyRealModels(t *testing.T) {
 	if got["decision"] != "no-match" || got["subject"] != "" {
 		t.Errorf("biden vs gallery without biden = %v, want no-match", got)
 	}
+	// A pattern without a face.
+	got = verifyJSON(t, "identify", "--gallery", g1, "--image", filepath.Join(imgs, "pattern.png"), "--json")
+	if got["decision"] != "no-face" || got["distance"] != nil {
+		t.Errorf("pattern = %v, want no-face with null distance", got)
+	}
 	// Two portraits side by side: many faces.
 	two := image.NewRGBA(image.Rect(0, 0, 1280, 720))
 	for i, name := range []string{"obama.jpg", "biden.jpg"} {
