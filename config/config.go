@@ -29,6 +29,8 @@ type Config struct {
 
 	Camera Camera `toml:"camera"`
 	Verify Verify `toml:"verify"`
+
+	Workflow Workflow `toml:"workflow"`
 }
 
 // Camera configures the frame source.
@@ -76,6 +78,8 @@ func Default() Config {
 		// mated pairs are <= 0.44 and non-mated >= 0.81. Figures and the
 		// calibration procedure: verify/CALIBRATION.md.
 		Verify: Verify{Threshold: 0.5, Margin: 0.05},
+
+		Workflow: defaultWorkflow(),
 	}
 }
 
@@ -106,6 +110,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
+	}
+	if err := c.Workflow.validate(); err != nil {
+		return err
 	}
 	return nil
 }
