@@ -31,8 +31,7 @@ type Index struct {
 }
 
 type scratch struct {
-	d2   []float32 // one kernel block of squared distances
-	best []float32 // per subject, squared
+	best []float32 // per subject, squared distance
 }
 
 // NewIndex returns an empty index with room for capacity templates.
@@ -99,18 +98,7 @@ func (ix *Index) Search(probe *Template, k int) []Hit {
 	for i := range best {
 		best[i] = float32(math.Inf(1))
 	}
-	n := len(ix.subj)
-	for lo := 0; lo < n; lo += kernelBlock {
-		hi := min(lo+kernelBlock, n)
-		d2 := sc.d2[:hi-lo]
-		sqDistances(probe, ix.data[lo*TemplateLen:hi*TemplateLen], d2)
-		subj := ix.subj[lo:hi]
-		for i, d := range d2 {
-			if s := subj[i]; d < best[s] {
-				best[s] = d
-			}
-		}
-	}
+	bestPerSubject(probe, ix.data, ix.subj, best)
 	top := topK(best, k)
 	hits := make([]Hit, len(top))
 	for i, s := range top {
@@ -137,7 +125,7 @@ func (ix *Index) ScanFloor() float32 {
 func (ix *Index) scratch(ns int) *scratch {
 	sc, _ := ix.pool.Get().(*scratch)
 	if sc == nil {
-		sc = &scratch{d2: make([]float32, kernelBlock)}
+		sc = &scratch{}
 	}
 	if cap(sc.best) < ns {
 		sc.best = make([]float32, ns)

@@ -31,20 +31,28 @@ float vp_sum(const float *m, long n) {
 	return s;
 }
 
-// vp_sqdist writes to out[j] the full squared Euclidean distance between the
-// 128-float probe and template j of m (n templates, contiguous). No early
-// exit: every template is read and every distance is complete.
-void vp_sqdist(const float *probe, const float *m, long n, float *out) {
+// sqdist is the full squared Euclidean distance between the 128-float probe
+// and template t: four vector accumulators, no early exit.
+static inline float sqdist(const float *restrict probe, const float *restrict t) {
+	v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+	for (int i = 0; i < 128; i += 32) {
+		v8 d0 = ld(probe + i) - ld(t + i);
+		v8 d1 = ld(probe + i + 8) - ld(t + i + 8);
+		v8 d2 = ld(probe + i + 16) - ld(t + i + 16);
+		v8 d3 = ld(probe + i + 24) - ld(t + i + 24);
+		a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+	}
+	return hsum((a0 + a1) + (a2 + a3));
+}
+
+// vp_best scores every one of the n contiguous templates of m against the
+// probe, in order, and keeps in best[subj[j]] the smallest squared distance
+// of each subject (best must hold the caller's starting values, +Inf).
+void vp_best(const float *restrict probe, const float *restrict m, long n,
+             const int *restrict subj, float *restrict best) {
 	for (long j = 0; j < n; j++) {
-		const float *t = m + j * 128;
-		v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-		for (int i = 0; i < 128; i += 32) {
-			v8 d0 = ld(probe + i) - ld(t + i);
-			v8 d1 = ld(probe + i + 8) - ld(t + i + 8);
-			v8 d2 = ld(probe + i + 16) - ld(t + i + 16);
-			v8 d3 = ld(probe + i + 24) - ld(t + i + 24);
-			a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
-		}
-		out[j] = hsum((a0 + a1) + (a2 + a3));
+		float d = sqdist(probe, m + j * 128);
+		int s = subj[j];
+		best[s] = d < best[s] ? d : best[s];
 	}
 }

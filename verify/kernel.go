@@ -11,20 +11,18 @@ import "C"
 
 import "unsafe"
 
-// kernelBlock is how many templates one kernel call scores; the scores of one
-// block (16 KB) stay in L1 while the Go side folds them per subject.
-const kernelBlock = 4096
-
-// sqDistances writes the squared distances between probe and each template
-// in m (len(m)/TemplateLen of them) to out.
-func sqDistances(probe *Template, m []float32, out []float32) {
+// bestPerSubject scores every template of m (len(m)/TemplateLen of them,
+// contiguous) against probe and lowers best[subj[j]] to template j's squared
+// distance where it is smaller. best must be at least as long as the largest
+// subject number + 1.
+func bestPerSubject(probe *Template, m []float32, subj []int32, best []float32) {
 	n := len(m) / TemplateLen
 	if n == 0 {
 		return
 	}
-	_ = out[n-1]
-	C.vp_sqdist((*C.float)(unsafe.Pointer(&probe[0])), (*C.float)(unsafe.Pointer(&m[0])),
-		C.long(n), (*C.float)(unsafe.Pointer(&out[0])))
+	_ = subj[n-1]
+	C.vp_best((*C.float)(unsafe.Pointer(&probe[0])), (*C.float)(unsafe.Pointer(&m[0])), C.long(n),
+		(*C.int)(unsafe.Pointer(&subj[0])), (*C.float)(unsafe.Pointer(&best[0])))
 }
 
 // sumFloats is the sequential-read floor: the sum of m with eight

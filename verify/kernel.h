@@ -2,5 +2,5 @@
 #ifndef VERIPORT_KERNEL_H
 #define VERIPORT_KERNEL_H
 float vp_sum(const float *m, long n);
-void vp_sqdist(const float *probe, const float *m, long n, float *out);
+void vp_best(const float *probe, const float *m, long n, const int *subj, float *best);
 #endif
