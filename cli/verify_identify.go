@@ -24,7 +24,7 @@ type identifyReport struct {
 	Distance *float64 `json:"distance"`
 	Margin   *float64 `json:"margin"`
 	Ms       float64  `json:"ms"`
-	Faces    int      `json:"faces"`
+	Faces    int      `json:"-"`
 }
 
 func init() {

@@ -98,6 +98,9 @@ func TestEvalAndCalibrateJSON(t *testing.T) {
 			t.Errorf("eval lacks %s: %v", k, rep)
 		}
 	}
+	if len(rep) != 9 || len(at) != 4 {
+		t.Errorf("eval printed %d keys (fnir_at_fpir %d), want exactly 9 (4): %v", len(rep), len(at), rep)
+	}
 	cal := verifyJSON(t, "calibrate", "--gallery", gallery, "--probes", p, "--fpir", "0.1", "--json")
 	if fmt.Sprint(cal["threshold"]) != "0.4999" || cal["fpir"] != 0.1 {
 		t.Errorf("calibrate = %v, want threshold 0.4999 fpir 0.1", cal)

@@ -158,6 +158,9 @@ func TestEnrollIdentifyRealModels(t *testing.T) {
 			t.Errorf("identify output lacks %q: %v", k, got)
 		}
 	}
+	if len(got) != 5 {
+		t.Errorf("identify printed %d keys, want exactly 5: %v", len(got), got)
+	}
 	// biden against a gallery of two obama subjects: no match.
 	got = verifyJSON(t, "identify", "--gallery", g2, "--image", cachedPortrait(t, "biden.jpg"), "--json")
 	if got["decision"] != "no-match" || got["subject"] != "" {

@@ -21,7 +21,7 @@ type Report struct {
 	Nonmated  int      `json:"nonmated"`
 	Rank1     *float64 `json:"rank1"`
 	Threshold float64  `json:"threshold"`
-	Margin    float64  `json:"margin"`
+	Margin    float64  `json:"-"` // the policy's margin, used for FNIR and FPIR
 	FNIR      *float64 `json:"fnir"`
 	FPIR      *float64 `json:"fpir"`
 	// FNIRAtFPIR maps each of FPIRTargets to the lowest FNIR whose FPIR does
