@@ -9,6 +9,7 @@ import (
 	"image/draw"
 	_ "image/jpeg" // JPEG and PNG input are accepted wherever images are decoded
 	_ "image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -193,13 +194,28 @@ func Distance(a, b *Template) float64 {
 	return math.Sqrt(float64(s))
 }
 
-// LoadImage decodes a JPEG or PNG file.
+// MaxPixels bounds the images LoadImage decodes (a camera frame is 0.9 MP,
+// a passport photo scan a few MP); larger files are refused before decoding.
+const MaxPixels = 50_000_000
+
+// LoadImage decodes a JPEG or PNG file: ErrNotImage for anything else, or
+// for an image over MaxPixels.
 func LoadImage(path string) (image.Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	cfg, _, err := image.DecodeConfig(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", path, ErrNotImage, err)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > MaxPixels {
+		return nil, fmt.Errorf("%s: %w: %dx%d is over %d pixels", path, ErrNotImage, cfg.Width, cfg.Height, MaxPixels)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	img, _, err := image.Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", path, ErrNotImage, err)
