@@ -72,8 +72,10 @@ func init() {
 	})
 }
 
-// runEnroll computes a template per image at background priority, on as
-// many recognizers as background work may use, and writes the file whole.
+// runEnroll computes a template per image on every recognizer of the pool
+// and writes the file whole. This process has no live capture, so the work
+// runs at Live priority: Background would leave one recognizer idle (the
+// workstation's own enrolment, beside a camera, uses Background).
 func runEnroll(ctx context.Context, env *Env, dir, out string) (enrollReport, error) {
 	if dir == "" || out == "" {
 		return enrollReport{}, errors.New("--images and --out are required")
@@ -97,7 +99,7 @@ func runEnroll(ctx context.Context, env *Env, dir, out string) (enrollReport, er
 	bar := enrollBar(env, len(files))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range max(engine.Size()-1, 1) {
+	for range engine.Size() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -150,7 +152,7 @@ func enrollOne(ctx context.Context, e *verify.Engine, f enrollFile) (verify.Enro
 	} else if err != nil {
 		return verify.Enrolled{}, err.Error()
 	}
-	faces, err := e.FacesAt(ctx, img, verify.Background)
+	faces, err := e.FacesAt(ctx, img, verify.Live)
 	switch {
 	case err != nil:
 		return verify.Enrolled{}, err.Error()
