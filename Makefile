@@ -10,7 +10,7 @@ export VERIPORT_CACHE
 MODELS ?=
 SETUP_FLAGS := $(if $(MODELS),--models $(MODELS),)
 
-.PHONY: all setup build run test unit smoke bench vet clean
+.PHONY: all setup build run serve-gallery run-served test unit smoke bench vet clean
 
 all: build
 
@@ -23,6 +23,15 @@ build:
 
 ## run: setup, then open the workstation on the embedded defaults
 run: setup build
+	./$(BIN) $(if $(MODELS),--models $(MODELS),) $(RUN_FLAGS)
+
+## serve-gallery: the reference gallery service on the demo bundles, https://127.0.0.1:8443
+serve-gallery: setup build
+	./$(BIN) gallery serve
+
+## run-served: the workstation with the reference gallery service running beside it
+run-served: setup build
+	./$(BIN) gallery serve & svc=$$!; trap 'kill $$svc' EXIT; \
 	./$(BIN) $(if $(MODELS),--models $(MODELS),) $(RUN_FLAGS)
 
 ## test: setup, unit and integration tests, then the GUI smoke test under Xvfb

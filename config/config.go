@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -30,7 +31,11 @@ type Config struct {
 	Camera Camera `toml:"camera"`
 	Verify Verify `toml:"verify"`
 
-	Workflow Workflow `toml:"workflow"`
+	Workflow  Workflow  `toml:"workflow"`
+	Retention Retention `toml:"retention"`
+	Transmit  Transmit  `toml:"transmit"`
+
+	Gallery Gallery `toml:"gallery"` // config/gallery.go
 }
 
 // Camera configures the frame source.
@@ -79,7 +84,10 @@ func Default() Config {
 		// calibration procedure: verify/CALIBRATION.md.
 		Verify: Verify{Threshold: 0.5, Margin: 0.05},
 
-		Workflow: defaultWorkflow(),
+		Workflow:  defaultWorkflow(),
+		Retention: defaultRetention(),
+		Transmit:  Transmit{BacklogWarn: 15 * time.Minute},
+		Gallery:   defaultGallery(),
 	}
 }
 
@@ -108,13 +116,18 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
+	case c.Transmit.BacklogWarn <= 0:
+		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}
 	if err := c.Workflow.validate(); err != nil {
 		return err
 	}
-	return nil
+	if err := c.Retention.validate(); err != nil {
+		return err
+	}
+	return c.Gallery.validate()
 }
 
 func resolvePaths(o Overrides) Paths {
