@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/spf13/cobra"
 
@@ -94,6 +95,10 @@ func init() {
 				}
 				fmt.Fprintf(env.Stdout, "threshold %.4f gives FPIR %.4f on %d non-mated probes (target %g)\n",
 					c.Threshold, c.FPIR, c.Nonmated, c.Target)
+				if c.Target > 0 && float64(c.Nonmated) < 1/c.Target {
+					fmt.Fprintf(env.Stdout, "warning: %d non-mated probes cannot resolve an FPIR of %g (need at least %.0f)\n",
+						c.Nonmated, c.Target, math.Ceil(1/c.Target))
+				}
 				if c.SkippedMated > 0 {
 					fmt.Fprintf(env.Stdout, "%d probes left out: their subject is in the gallery\n", c.SkippedMated)
 				}
