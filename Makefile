@@ -40,7 +40,7 @@ test: setup unit smoke
 unit:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/
+	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/ ./verify/
 
 smoke: build
 	scripts/smoke-gui.sh $(BIN)
