@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"math"
 	"sync"
 	"time"
 
@@ -303,8 +304,9 @@ func (s *Shift) record() Record {
 	switch {
 	case s.decision != nil:
 		r.Outcome = string(s.decision.Outcome)
-		dist := s.decision.Distance
-		r.Distance = &dist
+		if dist := s.decision.Distance; !math.IsInf(dist, 0) && !math.IsNaN(dist) { // +Inf: empty gallery
+			r.Distance = &dist
+		}
 		if s.decision.Outcome == encounter.OutcomeMatch {
 			r.TravelerID = s.decision.Subject
 		}
