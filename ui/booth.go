@@ -16,7 +16,7 @@ import (
 
 // boothActions are what the booth screen's buttons ask of the workstation.
 type boothActions struct {
-	capture, optOut, manualCheck, next, logout, toggleTheme func()
+	capture, optOut, manualCheck, next, logout, toggleTheme, flight func()
 }
 
 // boothScreen is the officer's working screen beside the live view: the
@@ -33,6 +33,7 @@ type boothScreen struct {
 	optOut      *widget.Button
 	manual      *widget.Button
 	next        *widget.Button
+	flightB     *widget.Button
 	count       *widget.Label
 	flight      *widget.Label
 	officer     *widget.Label
@@ -61,6 +62,7 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.manual = widget.NewButton(keyLabel("Manual check", keyManualCheck), b.act.manualCheck)
 	b.next = widget.NewButton(keyLabel("Next traveler", keyNext), b.act.next)
 	b.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.flightB = widget.NewButton(keyLabel("Choose flight", keyFlight), b.act.flight)
 	b.flight = widget.NewLabel("")
 	b.flight.Wrapping = fyne.TextWrapWord
 	b.officer = widget.NewLabel("")
@@ -68,7 +70,7 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.themeBtn = widget.NewButton(keyLabel("Large text, high contrast", keyHighContrast), b.act.toggleTheme)
 
 	actions := container.NewGridWithColumns(2, b.capture, b.optOut, b.manual, b.next)
-	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, b.flight,
+	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, b.flight, b.flightB,
 		widget.NewSeparator(), b.officer, container.NewGridWithColumns(2, b.logout, b.themeBtn))
 	b.showReady()
 	return container.NewVScroll(container.NewPadded(panel))
@@ -168,9 +170,9 @@ func (b *boothScreen) showShift(s booth.Snapshot, officerID string, galleryLine 
 	b.count.SetText(fmt.Sprintf("Travelers this shift: %d", s.Processed))
 	switch {
 	case s.Flight == "":
-		b.flight.SetText("No flight loaded: capture needs a gallery; manual checks work.")
+		b.flight.SetText("No flight loaded: capture needs a gallery (Choose flight [Alt+F]); manual checks work.")
 	case galleryLine != "":
-		b.flight.SetText("Flight " + s.Flight + " — " + galleryLine)
+		b.flight.SetText(galleryLine)
 	case s.Gallery:
 		b.flight.SetText("Flight " + s.Flight + " — gallery loaded")
 	default:

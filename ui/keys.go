@@ -19,6 +19,7 @@ var (
 	keyBack         = altKey(fyne.KeyB)
 	keyHighContrast = altKey(fyne.KeyH)
 	keyLogout       = altKey(fyne.KeyL)
+	keyFlight       = altKey(fyne.KeyF)
 )
 
 func altKey(k fyne.KeyName) *desktop.CustomShortcut {

@@ -80,7 +80,7 @@ func newWF(t *testing.T, decide booth.Decision) *wfFixture {
 	f.win.SetContent(f.ws.build())
 	f.win.Resize(fyne.NewSize(1100, 900))
 	f.ws.begin()
-	f.ws.setGallery("VP123", "gallery loaded (3 travelers)",
+	f.ws.setGallery("VP123", "Gallery: VP123 2026-05-04 AAA-BBB, 3 travelers (fresh)",
 		booth.DeciderFunc(func(context.Context, image.Image) (booth.Decision, error) { return decide, nil }))
 	return f
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"image"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"veriport/booth"
 	"veriport/encounter"
+	"veriport/gallery"
 )
 
 var (
@@ -35,7 +38,7 @@ func TestLoginRightCredentialsOpensTheBooth(t *testing.T) {
 	if got := f.ws.booth.count.Text; got != "Travelers this shift: 0" {
 		t.Errorf("count %q", got)
 	}
-	if got := f.ws.booth.flight.Text; !strings.Contains(got, "VP123") || !strings.Contains(got, "gallery loaded") {
+	if got := f.ws.booth.flight.Text; !strings.Contains(got, "VP123") || !strings.Contains(got, "3 travelers") {
 		t.Errorf("flight label %q", got)
 	}
 	if a := f.rec.Audits(); len(a) != 1 || a[0].Kind != booth.AuditLogin || a[0].Actor != testOfficer {
@@ -404,5 +407,44 @@ func TestKeyboardHighContrastToggle(t *testing.T) {
 	}
 	if th.Color(theme.ColorNameFocus, theme.VariantLight) != focusRing {
 		t.Error("focus colour not strengthened")
+	}
+}
+
+func TestMatchAfterPickingTheFlight(t *testing.T) {
+	f := newWF(t, noMatch)
+	now := f.clock.now()
+	fl := gallery.Flight{Carrier: "ZZ", Number: "420", Date: now.Format(time.DateOnly), Origin: "IAD",
+		Destination: "LHR", Departure: now.Add(6 * time.Hour)}
+	rec := &gallery.Record{Key: fl.Key(), Flight: fl, Good: true, Entries: 420, IssuedAt: now.Add(-time.Hour),
+		ExpiresAt: now.Add(20 * time.Hour), StoredAt: now.Add(-time.Hour)}
+	svc := &fakeFlights{rows: []gallery.Status{{Flight: fl, Record: rec}}}
+	var loaded []string
+	f.ws.wf.Flights = svc
+	f.ws.wf.UseGallery = func(_ context.Context, s gallery.Status) (booth.Decider, error) {
+		loaded = append(loaded, s.Flight.Key())
+		return booth.DeciderFunc(func(context.Context, image.Image) (booth.Decision, error) { return matchT7, nil }), nil
+	}
+	f.win.SetContent(f.ws.build()) // rebuild with the picker
+	f.ws.begin()
+	f.ws.setGallery("", "", nil)
+	f.login(testPIN, f.code(), true)
+	if !strings.Contains(f.ws.booth.flight.Text, "No flight loaded") || !f.ws.booth.flightB.Visible() {
+		t.Fatalf("flight label %q", f.ws.booth.flight.Text)
+	}
+	f.key(keyFlight)
+	if f.ws.screen != screenFlights {
+		t.Fatal("Alt+F did not open the flight picker")
+	}
+	until(t, "the flight list", func() bool { return f.ws.flights.list.Length() == 1 })
+	f.ws.flights.list.Select(0)
+	test.Tap(f.ws.flights.use)
+	if f.ws.screen != screenBooth || len(loaded) != 1 || !strings.Contains(f.ws.booth.flight.Text, "ZZ420") {
+		t.Fatalf("screen %d loaded %v label %q", f.ws.screen, loaded, f.ws.booth.flight.Text)
+	}
+	f.key(keyCapture)
+	f.decided("MATCH")
+	f.key(keyNext)
+	if r := f.rec.Records()[0]; r.Flight != "ZZ420" || r.Outcome != "match" {
+		t.Errorf("record %+v", r)
 	}
 }

@@ -11,9 +11,11 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"veriport/booth"
 	"veriport/encounter"
+	"veriport/gallery"
 	"veriport/officer"
 )
 
@@ -35,6 +37,13 @@ type Workflow struct {
 	Grab func() (image.Image, error)
 	Now  func() time.Time // nil: time.Now
 	Log  *slog.Logger
+	// Flights lists and downloads the flight galleries for the flight
+	// picker (Alt+F); nil hides the picker.
+	Flights FlightService
+	// UseGallery loads the chosen flight's gallery and returns the decider
+	// searching it. It is slow (verifies the bundle, fills the index) and
+	// runs off the UI thread.
+	UseGallery func(ctx context.Context, s gallery.Status) (booth.Decider, error)
 }
 
 type screenID int
@@ -44,10 +53,11 @@ const (
 	screenBooth
 	screenOptOut
 	screenManual
+	screenFlights
 )
 
 // workstation shows the live view on the left and switches the right-hand
-// panel between the login, booth, opt-out and manual-check screens. It owns
+// panel between the login, booth, opt-out, manual-check and flight screens. It owns
 // the officer's shift and the idle logout, and routes the keyboard
 // shortcuts to the screen on show.
 type workstation struct {
@@ -64,6 +74,8 @@ type workstation struct {
 	booth   *boothScreen
 	optOut  *optOutScreen
 	manual  *manualCheckScreen
+	flights *flightPicker // nil without Workflow.Flights
+	ctx     context.Context
 
 	shift   *booth.Shift
 	idle    *officer.IdleTimer
@@ -84,7 +96,7 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 	if wf.Log == nil {
 		wf.Log = slog.Default()
 	}
-	return &workstation{win: w, wf: wf, live: live, async: func(f func()) { go f() }}
+	return &workstation{win: w, wf: wf, live: live, ctx: context.Background(), async: func(f func()) { go f() }}
 }
 
 // build makes every screen, registers the shortcuts and shows the login.
@@ -97,8 +109,8 @@ func (ws *workstation) build() fyne.CanvasObject {
 	ws.login.async = func(f func()) { ws.async(f) }
 	ws.booth = newBoothScreen(boothActions{capture: ws.onCapture, optOut: ws.onOptOut,
 		manualCheck: ws.onManualCheck, next: ws.onNext, logout: func() { ws.logout("officer logged out", "") },
-		toggleTheme: ws.onToggleTheme})
-	ws.optOut = newOptOutScreen(ws.wf.Now, ws.onOptOutDecide, ws.onOptOutBack, ws.touch)
+		toggleTheme: ws.onToggleTheme, flight: ws.onFlightKey})
+	ws.optOut = newOptOutScreen(ws.wf.Now, ws.onOptOutDecide, ws.onBackKey, ws.touch)
 	ws.manual = newManualCheckScreen(ws.wf.Now, ws.decideTraveler, ws.onManualComplete, ws.touch)
 	ws.views = map[screenID]fyne.CanvasObject{
 		screenLogin:  ws.login.build(),
@@ -106,9 +118,18 @@ func (ws *workstation) build() fyne.CanvasObject {
 		screenOptOut: ws.optOut.build(),
 		screenManual: ws.manual.build(),
 	}
+	if ws.wf.Flights != nil {
+		ws.flights = newFlightPicker(ws.ctx, ws.wf.Flights, ws.wf.Now, ws.onUseFlight)
+		back := widget.NewButton(keyLabel("Back to the booth", keyBack), ws.onBackKey)
+		ws.views[screenFlights] = container.NewBorder(nil, back, nil, nil, ws.flights.build())
+	} else {
+		ws.booth.flightB.Hide()
+	}
 	ws.root = container.NewStack()
-	for _, k := range []screenID{screenLogin, screenBooth, screenOptOut, screenManual} {
-		ws.root.Add(ws.views[k])
+	for _, k := range []screenID{screenLogin, screenBooth, screenOptOut, screenManual, screenFlights} {
+		if v := ws.views[k]; v != nil {
+			ws.root.Add(v)
+		}
 	}
 	var content fyne.CanvasObject = ws.root
 	if ws.live != nil { // the live view stays on the left; the screens switch on the right
@@ -122,7 +143,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	for s, f := range map[fyne.Shortcut]func(){
 		keyCapture: ws.onCapture, keyOptOut: ws.onOptOut, keyManualCheck: ws.onManualCheck,
 		keyNext: ws.onNext, keyDecide: ws.onDecideKey, keyVerified: ws.onVerifiedKey, keyRefer: ws.onReferKey,
-		keyBack: ws.onOptOutBack, keyHighContrast: ws.onToggleTheme,
+		keyBack: ws.onBackKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey,
 		keyLogout: func() { ws.logout("officer logged out", "") },
 	} {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
@@ -166,6 +187,7 @@ func (ws *workstation) show(id screenID) {
 
 // start runs the idle-logout check until ctx ends.
 func (ws *workstation) start(ctx context.Context) {
+	ws.ctx = ctx
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
@@ -337,9 +359,50 @@ func (ws *workstation) onOptOutDecide(t encounter.Traveler) {
 	ws.show(screenBooth)
 }
 
-func (ws *workstation) onOptOutBack() {
-	if ws.screen == screenOptOut {
+// onBackKey is Alt+B: from the opt-out screen or the flight picker back to the booth.
+func (ws *workstation) onBackKey() {
+	if ws.screen == screenOptOut || ws.screen == screenFlights {
 		ws.touch()
+		ws.show(screenBooth)
+	}
+}
+
+// onFlightKey is Alt+F: the flight picker.
+func (ws *workstation) onFlightKey() {
+	if ws.shift == nil || ws.screen != screenBooth || ws.flights == nil {
+		return
+	}
+	ws.touch()
+	ws.show(screenFlights)
+	ws.flights.onRefresh()
+}
+
+// onUseFlight loads the chosen flight's gallery in the background.
+func (ws *workstation) onUseFlight(st gallery.Status) {
+	ws.touch()
+	now := ws.wf.Now()
+	if !st.Usable(now) || ws.wf.UseGallery == nil {
+		ws.flights.showMessage("This gallery cannot be used: "+st.State(now)+".", true)
+		return
+	}
+	ws.flights.showMessage("Loading the gallery…", false)
+	ctx := ws.ctx
+	ws.async(func() {
+		d, err := ws.wf.UseGallery(ctx, st)
+		fyne.Do(func() { ws.applyGallery(st, d, err) })
+	})
+}
+
+// applyGallery makes the loaded gallery the one captures are decided against. UI thread.
+func (ws *workstation) applyGallery(st gallery.Status, d booth.Decider, err error) {
+	if err != nil {
+		ws.flights.showMessage("Gallery not loaded: "+err.Error(), true)
+		return
+	}
+	ws.wf.Log.Info("gallery in use", "flight", st.Flight.ID(), "date", st.Flight.Date)
+	ws.setGallery(st.Flight.ID(), GalleryLine(st, ws.wf.Now()), d)
+	if ws.screen == screenFlights {
+		ws.booth.showMessage("Flight "+st.Flight.ID()+" loaded.", false)
 		ws.show(screenBooth)
 	}
 }
