@@ -59,6 +59,7 @@ func runGUI(ctx context.Context, env *Env) error {
 		"database", cfg.Paths.Database)
 
 	var engine *verify.Engine
+	slot := &engineSlot{}
 	defer func() {
 		if engine != nil {
 			engine.Close()
@@ -70,9 +71,10 @@ func runGUI(ctx context.Context, env *Env) error {
 			return "", err
 		}
 		engine = e
+		slot.set(e)
 		return fmt.Sprintf("loaded (%d files) from %s", len(verify.ModelFiles), cfg.Paths.ModelsDir), nil
 	}
-	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, choice.Demo || cfg.Demo)
+	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, choice.Demo || cfg.Demo)
 	if err != nil {
 		return err
 	}

@@ -16,11 +16,11 @@ import (
 // buildWorkflow assembles the officer workflow of the workstation: logins
 // against the officers table, the configured exemption rules, encounters
 // recorded through the retention keeper with their results queued for
-// transmittal. In the demo profile (demo video or demo = true) it creates
+// transmittal, and the flight picker over the gallery cache. In the demo profile (demo video or demo = true) it creates
 // the documented demo officer if absent and shows its code on the login
 // screen; never otherwise.
 func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *record.Store,
-	keeper *retention.Keeper, demo bool) (*ui.Workflow, error) {
+	keeper *retention.Keeper, engine *engineSlot, demo bool) (*ui.Workflow, error) {
 	policy, err := encounter.NewPolicy(encounter.DefaultRules(), cfg.Workflow.PolicyRules)
 	if err != nil {
 		return nil, err
@@ -33,6 +33,13 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
 		Recorder: &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true}}
+	m, err := galleryManager(env, cfg, demo)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		wf.Flights, wf.UseGallery = m, useGallery(m, engine, cfg)
+	}
 	if demo {
 		if _, err := auth.EnsureDemoOfficer(ctx); err != nil {
 			return nil, err
