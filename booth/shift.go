@@ -145,6 +145,19 @@ func (s *Shift) Snapshot() Snapshot {
 	return snap
 }
 
+// CanCapture reports whether a photo may be taken now: the booth is ready,
+// the traveler is in front of the camera, or agreed to the photo after a
+// refused opt-out (never after an allowed opt-out or a decision).
+func (s *Shift) CanCapture() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch s.enc.State() {
+	case encounter.StateReady, encounter.StateCapturing, encounter.StateOptOutRefused:
+		return true
+	}
+	return false
+}
+
 // Capture takes img as the traveler's photo (stepping up when the booth is
 // ready, or after a refused opt-out) and decides it. On an error the
 // encounter stays in capture so the officer can retry or go to the manual

@@ -448,3 +448,20 @@ func TestMatchAfterPickingTheFlight(t *testing.T) {
 		t.Errorf("record %+v", r)
 	}
 }
+
+func TestMatchByAutoCaptureOnlyWhenTheBoothWaits(t *testing.T) {
+	f := newWF(t, matchT7)
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	f.ws.autoCaptured(img) // logged out: dropped
+	f.login(testPIN, f.code(), true)
+	f.ws.autoCaptured(img)
+	f.decided("MATCH")
+	f.ws.autoCaptured(img) // decided: dropped, the banner stays
+	if f.ws.booth.bannerTitle.Text != "MATCH" || f.ws.booth.message.Visible() {
+		t.Errorf("second auto-capture changed the booth: %q %q", f.ws.booth.bannerTitle.Text, f.ws.booth.message.Text)
+	}
+	f.key(keyNext)
+	if n := len(f.rec.Records()); n != 1 {
+		t.Errorf("records %d", n)
+	}
+}

@@ -292,6 +292,16 @@ func (ws *workstation) onCapture() {
 	ws.captured(img)
 }
 
+// autoCaptured hands a photo taken by auto-capture (off the UI thread) to
+// the workflow; it is dropped unless the booth is waiting for a photo.
+func (ws *workstation) autoCaptured(img image.Image) {
+	fyne.Do(func() {
+		if ws.shift != nil && ws.screen == screenBooth && ws.shift.CanCapture() {
+			ws.captured(img)
+		}
+	})
+}
+
 // captured decides a photo taken by the officer or by auto-capture. UI thread.
 func (ws *workstation) captured(img image.Image) {
 	if ws.shift == nil {
