@@ -27,8 +27,9 @@ type Config struct {
 	// Demo marks a demo profile: DEMO is shown on screen and demo data is used.
 	Demo bool `toml:"demo"`
 
-	Camera Camera `toml:"camera"`
-	Verify Verify `toml:"verify"`
+	Camera  Camera  `toml:"camera"`
+	Verify  Verify  `toml:"verify"`
+	Quality Quality `toml:"quality"`
 }
 
 // Camera configures the frame source.
@@ -72,6 +73,7 @@ func Default() Config {
 		Station: "booth-1",
 		Camera:  Camera{Width: 1280, Height: 720},
 		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
+		Quality: DefaultQuality(),
 	}
 }
 
@@ -102,6 +104,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
+	}
+	if err := c.Quality.validate(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -146,7 +151,11 @@ func xdg(env, fallback string) string {
 }
 
 // DemoVideo is the demo clip setup generates for machines without a webcam.
-func (p Paths) DemoVideo() string { return filepath.Join(p.CacheDir, "demo", "demo.avi") }
+func (p Paths) DemoVideo() string { return filepath.Join(p.CacheDir, "demo", DemoVideoName) }
+
+// DemoVideoName is the demo clip's file name; its version changes whenever
+// the clip's content does, so setup regenerates it.
+const DemoVideoName = "demo-v2.avi"
 
 // Portraits is the folder of public-domain test portraits setup fetches.
 func (p Paths) Portraits() string { return filepath.Join(p.CacheDir, "portraits") }
