@@ -53,9 +53,13 @@ type Quality struct {
 	// LandmarkIntervalMS is the least time between two landmark (pose)
 	// analyses in the background worker; the fast tracker runs every frame.
 	LandmarkIntervalMS int `toml:"landmark_interval_ms"`
+	// ScanIntervalMS is the least time between two full-frame face scans
+	// (face count, finding a new face); between scans the tracker follows
+	// the face in a small window every frame.
+	ScanIntervalMS int `toml:"scan_interval_ms"`
 	// LandmarkMaxAgeMS is how old the last landmarks may be and still judge pose.
 	LandmarkMaxAgeMS int `toml:"landmark_max_age_ms"`
-	// Cascades is the folder of OpenCV Haar cascades (package opencv-data).
+	// Cascades is the folder of OpenCV's cascades (package opencv-data).
 	Cascades string `toml:"cascades"`
 }
 
@@ -74,7 +78,8 @@ func DefaultQuality() Quality {
 		ResetAfterNoFaceSeconds: 2,
 		LandmarkIntervalMS:      120,
 		LandmarkMaxAgeMS:        600,
-		Cascades:                "/usr/share/opencv4/haarcascades",
+		ScanIntervalMS:          200,
+		Cascades:                "/usr/share/opencv4",
 	}
 }
 
@@ -105,8 +110,9 @@ func (q Quality) validate() error {
 		return fmt.Errorf("quality.manual_check_after_s %.1f is not positive", q.ManualCheckAfterSeconds)
 	case q.ResetAfterNoFaceSeconds <= 0:
 		return fmt.Errorf("quality.reset_after_no_face_s %.1f is not positive", q.ResetAfterNoFaceSeconds)
-	case q.LandmarkIntervalMS < 0 || q.LandmarkMaxAgeMS <= 0:
-		return fmt.Errorf("quality landmark interval %d ms / max age %d ms out of range", q.LandmarkIntervalMS, q.LandmarkMaxAgeMS)
+	case q.LandmarkIntervalMS < 0 || q.LandmarkMaxAgeMS <= 0 || q.ScanIntervalMS < 0:
+		return fmt.Errorf("quality landmark interval %d ms / max age %d ms / scan interval %d ms out of range",
+			q.LandmarkIntervalMS, q.LandmarkMaxAgeMS, q.ScanIntervalMS)
 	}
 	return nil
 }

@@ -176,7 +176,8 @@ type faceStats struct {
 	sharpness                float64
 	luminance, under, over   float64
 	dynamicRange, uniformity float64
-	eyesFound                int // eye-cascade detections in the face, -1 unknown
+	eyesFound                int     // eye-cascade detections in the face, -1 unknown
+	frameLuminance           float64 // mean grey level of the whole frame
 }
 
 // judge turns measurements into a report with verdicts and guidance.
@@ -189,11 +190,17 @@ func judge(q config.Quality, s faceStats) QualityReport {
 		count.Verdict, count.Score = VerdictPass, 1
 	case s.faces == 0:
 		count.Verdict, count.Guidance = VerdictFail, SayStepIn
+		// In a very dark or very bright scene the face may be there unseen.
+		if s.frameLuminance < 0.5*q.LuminanceMin {
+			count.Guidance = SayMoreLight
+		} else if s.frameLuminance > q.LuminanceMax+0.5*(255-q.LuminanceMax) {
+			count.Guidance = SayLessLight
+		}
 	default:
 		count.Verdict, count.Guidance = VerdictFail, SayOnePerson
 	}
 	if s.faces == 0 {
-		s = faceStats{size: s.size, interEye: nan, yaw: nan, pitch: nan, roll: nan, sharpness: nan,
+		s = faceStats{size: s.size, frameLuminance: s.frameLuminance, interEye: nan, yaw: nan, pitch: nan, roll: nan, sharpness: nan,
 			luminance: nan, under: nan, over: nan, dynamicRange: nan, uniformity: nan, eyesFound: -1}
 	}
 	add := func(m Measure) { m.Mandatory = m.Name != MeasureEyesOpen; r.Measures = append(r.Measures, m) }
@@ -328,8 +335,11 @@ func placement(q config.Quality, s faceStats) (margin, centre Measure) {
 	least := math.Min(math.Min(head[0], head[1]), math.Min(head[2], head[3]))
 	margin.Value = least
 	margin = atLeast(margin, q.MinMargin, 0)
-	// A head cut off on opposite sides is too close; on one side, off-centre.
-	if least < q.MinMargin && !((head[0] < q.MinMargin && head[2] < q.MinMargin) || (head[1] < q.MinMargin && head[3] < q.MinMargin)) {
+	// A head that cannot fit with its margins is too close; one that could
+	// fit but is cut off is off-centre.
+	room := 2 * q.MinMargin * w
+	fits := 1.2*w+room <= float64(s.size.X) && 1.45*h+room <= 0.9*float64(s.size.Y)
+	if least < q.MinMargin && fits {
 		margin.Guidance = SayCentre
 	}
 	guide := GuideCentre(s.size)

@@ -11,39 +11,64 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// ErrCascade means an OpenCV Haar cascade file is missing or unreadable.
+// ErrCascade means an OpenCV cascade file is missing or unreadable.
 var ErrCascade = errors.New("OpenCV cascade missing or unreadable (install opencv-data)")
 
-// Cascade files used by the tracker, from the opencv-data package.
+// Cascade files used by the tracker, from the opencv-data package, relative
+// to its cascade folder (/usr/share/opencv4).
 const (
-	FaceCascade = "haarcascade_frontalface_default.xml"
-	EyeCascade  = "haarcascade_eye.xml"
+	FaceCascade = "haarcascades/haarcascade_frontalface_default.xml"
+	EyeCascade  = "haarcascades/haarcascade_eye.xml"
 )
 
-// trackWidth is the width of the grey copy the face cascade runs on.
-const trackWidth = 320
+const (
+	// scanWidth is the width of the grey copy a full-frame scan runs on.
+	scanWidth = 320
+	// followFace is the width, in pixels, the followed face is resampled to
+	// in the small search window around its last position.
+	followFace = 48
+	// statSide is the side of the square the face is resampled to for the
+	// photometric measures, so that they do not depend on the face's size.
+	statSide = 96
+	// eyeSide is the width the upper face is resampled to for the eye cascade.
+	eyeSide = 90
+)
 
-// statSide is the side of the square the face is resampled to for the
-// photometric measures, so that they do not depend on the face's size.
-const statSide = 96
+// cascades holds one face and one eye classifier. A classifier is used by
+// one goroutine at a time, so the tracker and its scanner each own one set.
+type cascades struct{ face, eye gocv.CascadeClassifier }
 
-// Tracker finds faces fast with OpenCV Haar cascades on a downscaled grey
-// copy of each frame, and measures the light and sharpness of the largest
-// face. It is not safe for concurrent use. Every Mat it makes it closes.
+func loadCascades(dir string) (cascades, error) {
+	c := cascades{face: gocv.NewCascadeClassifier(), eye: gocv.NewCascadeClassifier()}
+	for _, x := range []struct {
+		cc   *gocv.CascadeClassifier
+		name string
+	}{{&c.face, FaceCascade}, {&c.eye, EyeCascade}} {
+		if p := filepath.Join(dir, x.name); !x.cc.Load(p) {
+			c.close()
+			return cascades{}, fmt.Errorf("%w: %s", ErrCascade, p)
+		}
+	}
+	return c, nil
+}
+
+func (c *cascades) close() {
+	c.face.Close()
+	c.eye.Close()
+}
+
+// Tracker follows the traveler's face from frame to frame with OpenCV's Haar
+// face cascade run in a small window around its last position, and measures
+// the light and sharpness of the face. Finding faces anew (a full-frame
+// scan, slower) is the Scanner's job. A Tracker is not safe for concurrent
+// use. Every Mat it makes it closes.
 type Tracker struct {
-	face, eye gocv.CascadeClassifier
+	cc        cascades
 	grey      gocv.Mat // full-size grey frame
-	small     gocv.Mat // downscaled grey for the face cascade
+	window    gocv.Mat // search window around the face, resampled
 	patch     gocv.Mat // the face resampled to statSide
 	lap       gocv.Mat // Laplacian of patch
 	mean, std gocv.Mat
-}
-
-// Track is what the tracker found in one frame.
-type Track struct {
-	Faces []image.Rectangle // largest first, frame coordinates
-	Eyes  []image.Rectangle // eye-cascade hits inside Faces[0], frame coordinates
-	Photo Photometry        // of Faces[0]; zero without a face
 }
 
 // Photometry are the light and sharpness measures of one face.
@@ -55,65 +80,29 @@ type Photometry struct {
 	Uniformity   float64 // darker half's mean over the brighter half's (left/right)
 }
 
-// NewTracker loads the face and eye cascades from dir.
+// NewTracker loads the cascades from dir.
 func NewTracker(dir string) (*Tracker, error) {
-	t := &Tracker{face: gocv.NewCascadeClassifier(), eye: gocv.NewCascadeClassifier()}
-	for _, c := range []struct {
-		cc   *gocv.CascadeClassifier
-		name string
-	}{{&t.face, FaceCascade}, {&t.eye, EyeCascade}} {
-		if p := filepath.Join(dir, c.name); !c.cc.Load(p) {
-			t.face.Close()
-			t.eye.Close()
-			return nil, fmt.Errorf("%w: %s", ErrCascade, p)
-		}
+	cc, err := loadCascades(dir)
+	if err != nil {
+		return nil, err
 	}
-	t.grey, t.small, t.patch, t.lap = gocv.NewMat(), gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
-	t.mean, t.std = gocv.NewMat(), gocv.NewMat()
-	return t, nil
+	return &Tracker{cc: cc, grey: gocv.NewMat(), window: gocv.NewMat(), patch: gocv.NewMat(),
+		lap: gocv.NewMat(), mean: gocv.NewMat(), std: gocv.NewMat()}, nil
 }
 
 // Close frees the cascades and buffers.
 func (t *Tracker) Close() {
-	for _, m := range []*gocv.Mat{&t.grey, &t.small, &t.patch, &t.lap, &t.mean, &t.std} {
+	for _, m := range []*gocv.Mat{&t.grey, &t.window, &t.patch, &t.lap, &t.mean, &t.std} {
 		m.Close()
 	}
-	t.face.Close()
-	t.eye.Close()
+	t.cc.close()
 }
 
-// Track finds the faces in img and measures the largest.
-func (t *Tracker) Track(img *image.RGBA) (Track, error) {
-	if err := t.toGrey(img); err != nil {
-		return Track{}, err
-	}
-	W, H := t.grey.Cols(), t.grey.Rows()
-	k := float64(W) / trackWidth
-	if k < 1 {
-		k = 1
-	}
-	sw, sh := int(math.Round(float64(W)/k)), int(math.Round(float64(H)/k))
-	gocv.Resize(t.grey, &t.small, image.Pt(sw, sh), 0, 0, gocv.InterpolationArea)
-	found := t.face.DetectMultiScaleWithParams(t.small, 1.15, 5, 0, image.Pt(20, 20), image.Point{})
-	var tr Track
-	for _, r := range found {
-		b := image.Rect(int(float64(r.Min.X)*k), int(float64(r.Min.Y)*k), int(float64(r.Max.X)*k), int(float64(r.Max.Y)*k))
-		tr.Faces = append(tr.Faces, b.Intersect(image.Rect(0, 0, W, H)))
-	}
-	sort.Slice(tr.Faces, func(i, j int) bool { return tr.Faces[i].Dx() > tr.Faces[j].Dx() })
-	if len(tr.Faces) == 0 {
-		return tr, nil
-	}
-	tr.Eyes = t.eyes(tr.Faces[0])
-	tr.Photo = t.photometry(tr.Faces[0])
-	return tr, nil
-}
-
-// toGrey converts img into t.grey.
-func (t *Tracker) toGrey(img *image.RGBA) error {
+// Grey converts img into the tracker's grey frame and returns its mean level.
+func (t *Tracker) Grey(img *image.RGBA) (float64, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	if w == 0 || h == 0 {
-		return ErrNotImage
+		return 0, ErrNotImage
 	}
 	pix := img.Pix
 	if img.Stride != 4*w || len(pix) < 4*w*h {
@@ -126,37 +115,49 @@ func (t *Tracker) toGrey(img *image.RGBA) error {
 	}
 	rgba, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC4, pix[:4*w*h])
 	if err != nil {
-		return fmt.Errorf("frame to grey: %w", err)
+		return 0, fmt.Errorf("frame to grey: %w", err)
 	}
 	defer rgba.Close()
 	gocv.CvtColor(rgba, &t.grey, gocv.ColorRGBAToGray)
-	return nil
+	return t.grey.Mean().Val1, nil
 }
 
-// eyes runs the eye cascade on the upper part of face b.
-func (t *Tracker) eyes(b image.Rectangle) []image.Rectangle {
-	up := image.Rect(b.Min.X, b.Min.Y+b.Dy()/6, b.Max.X, b.Min.Y+b.Dy()*6/10)
-	if up.Dx() < 20 || up.Dy() < 10 {
-		return nil
+// Follow looks for the face last seen at prev in a window around it, on the
+// current grey frame; ok is false when it is gone.
+func (t *Tracker) Follow(prev image.Rectangle) (image.Rectangle, bool) {
+	frame := image.Rect(0, 0, t.grey.Cols(), t.grey.Rows())
+	if prev.Dx() < 8 {
+		return image.Rectangle{}, false
 	}
-	// Resample so the eye cascade sees the same scale whatever the distance.
-	k := float64(up.Dx()) / 120
-	region := t.grey.Region(up)
+	g := prev.Dx() * 6 / 10
+	win := image.Rect(prev.Min.X-g, prev.Min.Y-g, prev.Max.X+g, prev.Max.Y+g).Intersect(frame)
+	k := float64(prev.Dx()) / followFace // frame pixels per window pixel
+	ww, wh := int(float64(win.Dx())/k), int(float64(win.Dy())/k)
+	if ww < followFace/2 || wh < followFace/2 {
+		return image.Rectangle{}, false
+	}
+	region := t.grey.Region(win)
 	defer region.Close()
-	gocv.Resize(region, &t.patch, image.Pt(120, int(float64(up.Dy())/k)), 0, 0, gocv.InterpolationArea)
-	hits := t.eye.DetectMultiScaleWithParams(t.patch, 1.1, 3, 0, image.Pt(12, 12), image.Pt(45, 45))
-	out := make([]image.Rectangle, 0, len(hits))
-	for _, e := range hits {
-		out = append(out, image.Rect(up.Min.X+int(float64(e.Min.X)*k), up.Min.Y+int(float64(e.Min.Y)*k),
-			up.Min.X+int(float64(e.Max.X)*k), up.Min.Y+int(float64(e.Max.Y)*k)))
+	gocv.Resize(region, &t.window, image.Pt(ww, wh), 0, 0, gocv.InterpolationArea)
+	hits := t.cc.face.DetectMultiScaleWithParams(t.window, 1.08, 3, 0,
+		image.Pt(followFace*6/10, followFace*6/10), image.Pt(followFace*16/10, followFace*16/10))
+	pc := centre(prev)
+	best, bestD := image.Rectangle{}, math.Inf(1)
+	for _, h := range hits {
+		b := image.Rect(win.Min.X+int(float64(h.Min.X)*k), win.Min.Y+int(float64(h.Min.Y)*k),
+			win.Min.X+int(float64(h.Max.X)*k), win.Min.Y+int(float64(h.Max.Y)*k))
+		c := centre(b)
+		if d := math.Hypot(float64(c.X-pc.X), float64(c.Y-pc.Y)); d < bestD {
+			best, bestD = b, d
+		}
 	}
-	return out
+	return best, bestD < math.Inf(1)
 }
 
-// photometry measures the inner part of face b (the box shrunk by a tenth on
-// each side, which leaves out background and hair).
-func (t *Tracker) photometry(b image.Rectangle) Photometry {
-	in := b.Inset(b.Dx() / 10)
+// Photometry measures the inner part of face b (the box shrunk by a tenth on
+// each side, which leaves out background and hair) on the current frame.
+func (t *Tracker) Photometry(b image.Rectangle) Photometry {
+	in := b.Inset(b.Dx() / 10).Intersect(image.Rect(0, 0, t.grey.Cols(), t.grey.Rows()))
 	if in.Dx() < 8 || in.Dy() < 8 {
 		return Photometry{}
 	}
@@ -212,3 +213,80 @@ func percentile(hist *[256]int, count float64) int {
 	}
 	return 255
 }
+
+// Scanner finds every face in a whole frame (the face count, and the face
+// to follow when none is followed) and the eyes in the largest; slower than
+// following, so the assessor runs it in the background at a lower rate. Not
+// safe for concurrent use; every Mat it makes it closes.
+type Scanner struct {
+	cc    cascades
+	small gocv.Mat
+	patch gocv.Mat
+}
+
+// Scan is what a scan found.
+type Scan struct {
+	Faces []image.Rectangle // largest first, frame coordinates
+	Eyes  []image.Rectangle // eye-cascade hits in the upper part of Faces[0]
+}
+
+// NewScanner loads the cascades from dir.
+func NewScanner(dir string) (*Scanner, error) {
+	cc, err := loadCascades(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Scanner{cc: cc, small: gocv.NewMat(), patch: gocv.NewMat()}, nil
+}
+
+// Close frees the cascades and buffers.
+func (s *Scanner) Close() {
+	s.small.Close()
+	s.patch.Close()
+	s.cc.close()
+}
+
+// Scan finds the faces in the grey frame, and the eyes in the face at focus
+// (or in the largest face when focus is empty).
+func (s *Scanner) Scan(grey gocv.Mat, focus image.Rectangle) Scan {
+	W, H := grey.Cols(), grey.Rows()
+	k := math.Max(1, float64(W)/scanWidth)
+	gocv.Resize(grey, &s.small, image.Pt(int(float64(W)/k), int(float64(H)/k)), 0, 0, gocv.InterpolationArea)
+	found := s.cc.face.DetectMultiScaleWithParams(s.small, 1.15, 4, 0, image.Pt(20, 20), image.Point{})
+	var sc Scan
+	for _, r := range found {
+		b := image.Rect(int(float64(r.Min.X)*k), int(float64(r.Min.Y)*k), int(float64(r.Max.X)*k), int(float64(r.Max.Y)*k))
+		sc.Faces = append(sc.Faces, b.Intersect(image.Rect(0, 0, W, H)))
+	}
+	sort.Slice(sc.Faces, func(i, j int) bool { return sc.Faces[i].Dx() > sc.Faces[j].Dx() })
+	if focus.Empty() && len(sc.Faces) > 0 {
+		focus = sc.Faces[0]
+	}
+	if !focus.Empty() {
+		sc.Eyes = s.eyes(grey, focus)
+	}
+	return sc
+}
+
+// eyes runs the eye cascade on the upper part of face b.
+func (s *Scanner) eyes(grey gocv.Mat, b image.Rectangle) []image.Rectangle {
+	up := image.Rect(b.Min.X, b.Min.Y+b.Dy()/6, b.Max.X, b.Min.Y+b.Dy()*6/10).
+		Intersect(image.Rect(0, 0, grey.Cols(), grey.Rows()))
+	if up.Dx() < 20 || up.Dy() < 10 {
+		return nil
+	}
+	// Resample so the eye cascade sees the same scale whatever the distance.
+	k := float64(up.Dx()) / eyeSide
+	region := grey.Region(up)
+	defer region.Close()
+	gocv.Resize(region, &s.patch, image.Pt(eyeSide, int(float64(up.Dy())/k)), 0, 0, gocv.InterpolationArea)
+	hits := s.cc.eye.DetectMultiScaleWithParams(s.patch, 1.15, 3, 0, image.Pt(12, 12), image.Pt(eyeSide/3, eyeSide/3))
+	out := make([]image.Rectangle, 0, len(hits))
+	for _, e := range hits {
+		out = append(out, image.Rect(up.Min.X+int(float64(e.Min.X)*k), up.Min.Y+int(float64(e.Min.Y)*k),
+			up.Min.X+int(float64(e.Max.X)*k), up.Min.Y+int(float64(e.Max.Y)*k)))
+	}
+	return out
+}
+
+func centre(r image.Rectangle) image.Point { return r.Min.Add(r.Max).Div(2) }
