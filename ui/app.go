@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"image"
 	"log/slog"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,8 @@ import (
 
 	"veriport/assets"
 	"veriport/camera"
+	"veriport/config"
+	"veriport/verify"
 )
 
 // AppID is the application's reverse-DNS identifier (as in FyneApp.toml).
@@ -25,6 +28,18 @@ type Deps struct {
 	// status ("loaded from DIR") or an error. Nil means no models are used.
 	LoadModels func() (string, error)
 	Log        *slog.Logger
+
+	// Assessor judges live frames for the overlay and auto-capture; nil
+	// means live view only (the Capture button still works).
+	Assessor Assessor
+	// Quality holds the capture settings; the zero value means defaults.
+	Quality config.Quality
+	// OnCapture receives each captured frame (a copy it owns) and its
+	// report, off the UI thread: auto-capture or the officer's Capture.
+	OnCapture func(img *image.RGBA, report verify.QualityReport)
+	// OnManualCheck is called when the officer chooses the manual document
+	// check; it never depends on the camera.
+	OnManualCheck func()
 }
 
 // Run opens the main window and blocks until it is closed or ctx ends.
