@@ -42,7 +42,8 @@ func runGUI(ctx context.Context, env *Env) error {
 	if err != nil {
 		return err
 	}
-	defer choice.Source.Close()
+	src := choice.Resilient() // reconnects with backoff when the camera fails
+	defer src.Close()
 	env.Log.Info("workstation starting", "source", choice.Source.Name(), "demo", choice.Demo,
 		"database", cfg.Paths.Database)
 
@@ -52,19 +53,35 @@ func runGUI(ctx context.Context, env *Env) error {
 			engine.Close()
 		}
 	}()
+	// Live capture quality: the fast tracker works at once, pose once the
+	// models are loaded. Without cascades the view still runs, capture by hand.
+	var quality ui.Assessor
+	assessor, err := verify.NewAssessor(cfg.Quality, nil)
+	if err != nil {
+		env.Log.Warn("live capture checks unavailable", "err", err)
+		assessor = nil
+	} else {
+		defer assessor.Close()
+		quality = assessor
+	}
 	loadModels := func() (string, error) {
 		e, err := verify.Open(cfg.Paths.ModelsDir)
 		if err != nil {
 			return "", err
 		}
 		engine = e
+		if assessor != nil {
+			assessor.SetFinder(e)
+		}
 		return fmt.Sprintf("loaded (%d files) from %s", len(verify.ModelFiles), cfg.Paths.ModelsDir), nil
 	}
 	return ui.Run(ctx, ui.Deps{
-		Source:     choice.Source,
+		Source:     src,
 		Demo:       choice.Demo || cfg.Demo,
 		Database:   cfg.Paths.Database,
 		LoadModels: loadModels,
 		Log:        env.Log,
+		Assessor:   quality,
+		Quality:    cfg.Quality,
 	})
 }

@@ -44,6 +44,7 @@ type mainWindow struct {
 	bufs    [2]*image.RGBA // front is shown, back is filled; swapped on the UI thread
 	front   int
 	shown   int // frames shown since the last FPS update
+	total   int // frames shown since start
 	started bool
 	wg      sync.WaitGroup
 
@@ -255,6 +256,7 @@ func (m *mainWindow) show(i int) {
 	m.live.Image = m.bufs[i]
 	m.live.Refresh()
 	m.shown++
+	m.total++
 	if m.offlineBox.Visible() {
 		m.offlineBox.Hide()
 	}

@@ -61,8 +61,10 @@ type scanResult struct {
 
 // NewAssessor loads the cascades from q.Cascades and starts the workers.
 // finder may be nil until the face models are loaded (SetFinder); until
-// then pose is unknown and auto-capture cannot fire.
+// then pose is unknown and auto-capture cannot fire. It makes OpenCV
+// single-threaded for the whole process (see SetOpenCVThreads).
 func NewAssessor(q config.Quality, finder LandmarkFinder) (*Assessor, error) {
+	SetOpenCVThreads(1)
 	tr, err := NewTracker(q.Cascades)
 	if err != nil {
 		return nil, err

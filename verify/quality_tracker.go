@@ -129,7 +129,7 @@ func (t *Tracker) Follow(prev image.Rectangle) (image.Rectangle, bool) {
 	if prev.Dx() < 8 {
 		return image.Rectangle{}, false
 	}
-	g := prev.Dx() * 6 / 10
+	g := prev.Dx() / 2
 	win := image.Rect(prev.Min.X-g, prev.Min.Y-g, prev.Max.X+g, prev.Max.Y+g).Intersect(frame)
 	k := float64(prev.Dx()) / followFace // frame pixels per window pixel
 	ww, wh := int(float64(win.Dx())/k), int(float64(win.Dy())/k)
@@ -139,8 +139,9 @@ func (t *Tracker) Follow(prev image.Rectangle) (image.Rectangle, bool) {
 	region := t.grey.Region(win)
 	defer region.Close()
 	gocv.Resize(region, &t.window, image.Pt(ww, wh), 0, 0, gocv.InterpolationArea)
-	hits := t.cc.face.DetectMultiScaleWithParams(t.window, 1.08, 3, 0,
-		image.Pt(followFace*6/10, followFace*6/10), image.Pt(followFace*16/10, followFace*16/10))
+	// A face changes size little between frames: a narrow band of scales.
+	hits := t.cc.face.DetectMultiScaleWithParams(t.window, 1.1, 3, 0,
+		image.Pt(followFace*7/10, followFace*7/10), image.Pt(followFace*14/10, followFace*14/10))
 	pc := centre(prev)
 	best, bestD := image.Rectangle{}, math.Inf(1)
 	for _, h := range hits {
