@@ -95,14 +95,14 @@ type demoPhase struct {
 // still (0.22-0.48: every check passes), moving (blurred, 0.48-0.58), in poor
 // light (0.58-0.70), off-centre (0.70-0.80), then gone (0.82-1).
 func phaseAt(t float64) demoPhase {
-	p := demoPhase{interEye: 115, gain: 1, present: true}
+	p := demoPhase{interEye: 104, gain: 1, present: true}
 	ramp := func(a, b, t0, t1 float64) float64 { return a + (b-a)*math.Min(1, math.Max(0, (t-t0)/(t1-t0))) }
 	switch {
 	case t < 0.22:
-		p.interEye = ramp(45, 115, 0.04, 0.22)
+		p.interEye = ramp(45, 104, 0.04, 0.22)
 		p.dx = 0.05 * math.Sin(2*math.Pi*t/0.22)
 	case t < 0.48:
-		p.interEye = 115 + 2*math.Sin(2*math.Pi*t*3) // breathing
+		p.interEye = 104 + 2*math.Sin(2*math.Pi*t*3) // breathing
 	case t < 0.58:
 		p.blur = 1 + 2*int(10*math.Sin((t-0.48)/0.10*math.Pi))
 		p.dx = 0.01 * math.Sin(40*t)
@@ -117,7 +117,7 @@ func phaseAt(t float64) demoPhase {
 			p.dx = ramp(0.3, 0, 0.76, 0.80)
 		}
 	case t < 0.82:
-		p.interEye = ramp(115, 60, 0.80, 0.82)
+		p.interEye = ramp(104, 60, 0.80, 0.82)
 		p.dx = ramp(0, -0.4, 0.80, 0.82)
 	default:
 		p.present = false

@@ -75,7 +75,7 @@ func DefaultQuality() Quality {
 		MinUniformity: 0.7, MinDynamicRange: 100,
 		StableFrames:            5,
 		ManualCheckAfterSeconds: 30,
-		ResetAfterNoFaceSeconds: 2,
+		ResetAfterNoFaceSeconds: 1,
 		LandmarkIntervalMS:      120,
 		LandmarkMaxAgeMS:        600,
 		ScanIntervalMS:          200,

@@ -130,6 +130,8 @@ type capturer struct {
 // analyseLoop judges the frames frameLoop hands over, feeds the capture
 // state machine and updates the overlay, checklist and capture panel.
 func (m *mainWindow) analyseLoop(ctx context.Context) {
+	var lastChecks time.Time
+	var lastState verify.CaptureState
 	for {
 		var f *image.RGBA
 		select {
@@ -156,10 +158,18 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 		if step.OfferManual {
 			m.log.Info("manual document check offered", "after_s", m.deps.Quality.ManualCheckAfterSeconds)
 		}
+		// The checklist's figures change every frame; redrawing its text
+		// five times a second is enough to read and spares the UI thread.
+		checks := now.Sub(lastChecks) >= 200*time.Millisecond || st.state != lastState
+		if checks {
+			lastChecks, lastState = now, st.state
+		}
 		fyne.Do(func() {
 			m.overlay.set(rep)
 			m.overlay.setCaptured(st.state == verify.CaptureDone)
-			m.checks.set(rep)
+			if checks {
+				m.checks.set(rep)
+			}
 			m.panel.set(st)
 		})
 		if step.Captured != nil {

@@ -111,8 +111,8 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	view := container.NewStack(canvas.NewRectangle(color.Black), m.live, m.overlay.canvasObject(),
 		container.NewCenter(offline),
 		container.NewVBox(container.NewHBox(layoutSpacer(), m.fps)))
-	side := container.NewVBox(widget.NewLabelWithStyle("Capture checks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		m.checks.box, widget.NewSeparator(), m.panel.box)
+	side := container.NewVBox(m.panel.box, widget.NewSeparator(),
+		widget.NewLabelWithStyle("Capture checks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), m.checks.box)
 	if m.deps.Assessor == nil {
 		m.checks.box.Hide()
 	}
@@ -214,8 +214,9 @@ func (m *mainWindow) frameLoop(ctx context.Context, pump *camera.Pump, stopped <
 			fyne.Do(func() { m.setOffline("Camera offline") })
 		case now := <-tick.C:
 			stalled := m.started && now.Sub(lastFrame) > 2*time.Second
+			span := now.Sub(last).Seconds()
 			fyne.Do(func() {
-				fps := float64(m.shown) / now.Sub(last).Seconds()
+				fps := float64(m.shown) / span
 				m.shown = 0
 				m.fps.SetText(fmt.Sprintf("%.1f fps", fps))
 				if stalled && !m.offlineBox.Visible() {

@@ -56,6 +56,7 @@ type scanJob struct {
 
 type scanResult struct {
 	Scan
+	focus image.Rectangle // the face followed when the scan was taken
 	taken time.Time
 }
 
@@ -112,7 +113,7 @@ func (a *Assessor) scanWorker() {
 		case <-a.done:
 			return
 		case j := <-a.scans:
-			r := scanResult{Scan: a.sc.Scan(j.grey, j.focus), taken: j.taken}
+			r := scanResult{Scan: a.sc.Scan(j.grey, j.focus), focus: j.focus, taken: j.taken}
 			j.grey.Close()
 			if j.reply != nil {
 				j.reply <- r
@@ -180,14 +181,16 @@ func (a *Assessor) assess(img *image.RGBA, now bool) (QualityReport, error) {
 	a.track(sc, start)
 	s := faceStats{size: img.Rect.Size(), frameLuminance: frameLum, eyesFound: -1}
 	if !a.follow.Empty() {
-		s.faces = 1 + others(sc.Faces, a.follow)
+		// The scan is older than this frame and faces move: the traveler is
+		// the scanned face at the place followed when the scan was taken.
+		s.faces = 1 + others(sc.Faces, sc.traveler())
 		s.box = a.follow
 		// Until landmarks arrive the face box gives the inter-eye distance.
 		s.interEye = float64(s.box.Dx()) / faceWidthPerInterEye
 		p := a.tr.Photometry(s.box)
 		s.sharpness, s.luminance, s.under, s.over = p.Sharpness, p.Luminance, p.Under, p.Over
 		s.dynamicRange, s.uniformity = p.DynamicRange, p.Uniformity
-		if start.Sub(sc.taken) < time.Second && len(sc.Faces) > 0 && overlaps(sc.Faces[0], s.box) {
+		if start.Sub(sc.taken) < time.Second && len(sc.Faces) > 0 {
 			s.eyesFound = len(sc.Eyes)
 		}
 	}
@@ -222,7 +225,7 @@ func (a *Assessor) assess(img *image.RGBA, now bool) (QualityReport, error) {
 			e0, e1 = e1, e0
 		}
 		// Eyes were found where the face was at the scan; move them with it.
-		d := centre(s.box).Sub(centre(sc.Faces[0]))
+		d := centre(s.box).Sub(centre(sc.traveler()))
 		r.Eyes, r.EyesKnown = [2]image.Point{e0.Add(d), e1.Add(d)}, true
 	}
 	r.Elapsed = a.now().Sub(start)
@@ -264,6 +267,18 @@ func (a *Assessor) track(sc scanResult, now time.Time) {
 	if b, ok := a.tr.Follow(big); ok {
 		a.follow = b
 	}
+}
+
+// traveler is the scanned face taken as the traveler's: the one at the
+// followed place, else the largest.
+func (sc scanResult) traveler() image.Rectangle {
+	if !sc.focus.Empty() {
+		return sc.focus
+	}
+	if len(sc.Faces) > 0 {
+		return sc.Faces[0]
+	}
+	return image.Rectangle{}
 }
 
 // others counts the scanned faces other than the followed one that are big
