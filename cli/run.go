@@ -37,6 +37,12 @@ func runGUI(ctx context.Context, env *Env) error {
 		return err
 	}
 	defer store.Close()
+	keeper, stopPurge, err := startPurgeJob(ctx, env, store, cfg)
+	if err != nil {
+		return err
+	}
+	defer stopPurge()
+	env.Log.Info("retention", "mode", keeper.Mode(), "vault", keeper.Vault().Dir())
 
 	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -27,9 +28,13 @@ type Config struct {
 	// Demo marks a demo profile: DEMO is shown on screen and demo data is used.
 	Demo bool `toml:"demo"`
 
-	Camera  Camera  `toml:"camera"`
-	Verify  Verify  `toml:"verify"`
-	Quality Quality `toml:"quality"`
+	Camera Camera `toml:"camera"`
+	Verify Verify `toml:"verify"`
+
+	Workflow  Workflow  `toml:"workflow"`
+	Retention Retention `toml:"retention"`
+	Transmit  Transmit  `toml:"transmit"`
+	Quality   Quality   `toml:"quality"`
 }
 
 // Camera configures the frame source.
@@ -73,7 +78,11 @@ func Default() Config {
 		Station: "booth-1",
 		Camera:  Camera{Width: 1280, Height: 720},
 		Verify:  Verify{Threshold: 0.5, Margin: 0.05},
-		Quality: DefaultQuality(),
+
+		Workflow:  defaultWorkflow(),
+		Retention: defaultRetention(),
+		Transmit:  Transmit{BacklogWarn: 15 * time.Minute},
+		Quality:   DefaultQuality(),
 	}
 }
 
@@ -102,8 +111,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
+	case c.Transmit.BacklogWarn <= 0:
+		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
+	}
+	if err := c.Workflow.validate(); err != nil {
+		return err
+	}
+	if err := c.Retention.validate(); err != nil {
+		return err
 	}
 	if err := c.Quality.validate(); err != nil {
 		return err

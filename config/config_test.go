@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoadDefaultsWithDataDir(t *testing.T) {
@@ -56,5 +57,32 @@ func TestModelsOverride(t *testing.T) {
 	}
 	if c.Paths.ModelsDir != "/opt/models" {
 		t.Errorf("models dir %s", c.Paths.ModelsDir)
+	}
+}
+
+func TestWorkflowSettings(t *testing.T) {
+	d := Default().Workflow
+	if d.PolicyRules != "seed" || d.LockFailures != 5 || d.LockFor != 15*time.Minute || d.IdleLogout != 15*time.Minute {
+		t.Fatalf("workflow defaults %+v", d)
+	}
+	dir := t.TempDir()
+	write := func(s string) {
+		if err := os.WriteFile(filepath.Join(dir, FileName), []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[workflow]\npolicy_rules = \"in-force\"\nlock_for = \"30m\"\nidle_logout = \"5m\"\n")
+	c, err := Load(Overrides{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Workflow; w.PolicyRules != "in-force" || w.LockFor != 30*time.Minute || w.IdleLogout != 5*time.Minute || w.LockFailures != 5 {
+		t.Errorf("workflow settings not read: %+v", w)
+	}
+	for _, bad := range []string{"policy_rules = \"\"", "lock_failures = 0", "lock_for = \"10s\"", "idle_logout = \"24h\""} {
+		write("[workflow]\n" + bad + "\n")
+		if _, err := Load(Overrides{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "workflow.") {
+			t.Errorf("%s: error %v", bad, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package record is Veriport's SQLite store: encounters, officers, the purge
 // log and the audit log. It opens the database in WAL mode with foreign keys
-// and a busy timeout, and applies schema changes with goose migrations.
+// and a busy timeout (secure_delete on, so deleted rows are zeroed on disk),
+// and applies schema changes with goose migrations.
 package record
 
 import (
@@ -31,7 +32,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create database folder: %w", err)
 	}
-	dsn := fmt.Sprintf("file:%s?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate", path)
+	// Create the file private to the user: SQLite gives the -wal and -shm
+	// files the database file's mode.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
+		f.Close()
+	}
+	dsn := fmt.Sprintf("file:%s?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_secure_delete=on", path)
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)

@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -36,4 +37,25 @@ func TestOpenMigratesInWAL(t *testing.T) {
 		t.Errorf("version changed on reopen: %d -> %d", v, v2)
 	}
 	s2.Close()
+}
+
+func TestDatabaseFilesPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Audit(context.Background(), AuditEvent{Kind: AuditLogin}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %04o; want private", p, st.Mode().Perm())
+		}
+	}
 }

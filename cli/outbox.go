@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"veriport/record"
+)
+
+func init() {
+	register(func(env *Env) *cobra.Command {
+		var asJSON bool
+		cmd := &cobra.Command{
+			Use:   "outbox",
+			Short: "Show results waiting for transmittal to the back end",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := env.Config()
+				if err != nil {
+					return err
+				}
+				if err := cfg.Paths.EnsureDataDir(); err != nil {
+					return err
+				}
+				store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				st, err := store.OutboxStats(cmd.Context())
+				if err != nil {
+					return err
+				}
+				age := 0.0
+				if !st.OldestPending.IsZero() {
+					age = time.Since(st.OldestPending).Seconds()
+				}
+				warn := age > cfg.Transmit.BacklogWarn.Seconds()
+				if asJSON {
+					return env.PrintJSON(map[string]any{
+						"pending": st.Pending, "delivered": st.Delivered,
+						"oldest_pending_age_s": age, "last_delivered_at": zeroAsNil(st.LastDelivered),
+						"last_error": st.LastError, "backlog_warning": warn,
+					})
+				}
+				fmt.Fprintf(env.Stdout, "pending %d, delivered %d\n", st.Pending, st.Delivered)
+				if st.Pending > 0 {
+					fmt.Fprintf(env.Stdout, "oldest pending for %s\n", time.Duration(age*float64(time.Second)).Round(time.Second))
+				}
+				if !st.LastDelivered.IsZero() {
+					fmt.Fprintf(env.Stdout, "last delivery %s\n", st.LastDelivered.Local().Format(time.RFC3339))
+				}
+				if st.LastError != "" {
+					fmt.Fprintf(env.Stdout, "last error: %s\n", st.LastError)
+				}
+				if warn {
+					fmt.Fprintf(env.Stdout, "WARNING: backlog older than %v\n", cfg.Transmit.BacklogWarn)
+				}
+				return nil
+			},
+		}
+		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+		return cmd
+	})
+}
+
+func zeroAsNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}

@@ -1,0 +1,210 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"veriport/config"
+	"veriport/record"
+	"veriport/retention"
+)
+
+// openRetention opens the store and the retention keeper of the configured
+// data folder. The caller closes the store.
+func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Keeper, config.Config, error) {
+	cfg, err := env.Config()
+	if err != nil {
+		return nil, nil, cfg, err
+	}
+	if err := cfg.Paths.EnsureDataDir(); err != nil {
+		return nil, nil, cfg, err
+	}
+	store, err := record.Open(ctx, cfg.Paths.Database)
+	if err != nil {
+		return nil, nil, cfg, err
+	}
+	k, err := retention.Open(store, cfg, env.Log)
+	if err != nil {
+		store.Close()
+		return nil, nil, cfg, err
+	}
+	return store, k, cfg, nil
+}
+
+func init() {
+	register(func(env *Env) *cobra.Command {
+		var dryRun, asJSON bool
+		cmd := &cobra.Command{
+			Use:   "purge",
+			Short: "Delete the photos whose retention deadline has passed, and log each deletion",
+			Long: "Purge runs the retention purge once: it deletes every photo past its deadline,\n" +
+				"writes one purge-log row per deletion, destroys the keys of emptied buckets and\n" +
+				"checkpoints the database. --dry-run only lists what is due.",
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				store, k, _, err := openRetention(cmd.Context(), env)
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				rep, err := k.Purge(cmd.Context(), dryRun)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if err := env.PrintJSON(rep); err != nil {
+						return err
+					}
+				} else {
+					verb := "deleted"
+					if dryRun {
+						verb = "would delete"
+					}
+					for _, it := range rep.Items {
+						fmt.Fprintf(env.Stdout, "%s  %-10s deadline %s  %s\n", it.EncounterID, it.Category,
+							it.Deadline.Format("2006-01-02 15:04Z"), it.Result)
+					}
+					fmt.Fprintf(env.Stdout, "due %d, %s %d, absent %d, failed %d, keys destroyed %d, overdue %d (%.1f ms)\n",
+						rep.Due, verb, rep.Deleted, rep.Absent, rep.Failed, rep.KeysDestroyed, rep.Overdue, rep.TookMS)
+				}
+				if rep.Failed > 0 {
+					return &ExitError{Code: 1, Err: fmt.Errorf("%d photo(s) could not be deleted; see the log", rep.Failed)}
+				}
+				return nil
+			},
+		}
+		cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what is due without deleting anything")
+		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+		return cmd
+	})
+	register(func(env *Env) *cobra.Command {
+		audit := &cobra.Command{
+			Use:   "audit",
+			Short: "Check or export the hash-chained audit log",
+		}
+		audit.AddCommand(auditVerifyCmd(env), auditExportCmd(env))
+		return audit
+	})
+}
+
+func auditVerifyCmd(env *Env) *cobra.Command {
+	var asJSON bool
+	var file string
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check every link of the audit chain; exit 0 when intact, else name the first broken entry",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var rep record.AuditReport
+			var err error
+			if file != "" {
+				f, ferr := os.Open(file)
+				if ferr != nil {
+					return ferr
+				}
+				defer f.Close()
+				rep, err = record.VerifyAuditJSONL(f)
+			} else {
+				cfg, cerr := env.Config()
+				if cerr != nil {
+					return cerr
+				}
+				if err := cfg.Paths.EnsureDataDir(); err != nil {
+					return err
+				}
+				store, oerr := record.Open(cmd.Context(), cfg.Paths.Database)
+				if oerr != nil {
+					return oerr
+				}
+				defer store.Close()
+				rep, err = record.VerifyAudit(cmd.Context(), store.DB)
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := env.PrintJSON(rep); err != nil {
+					return err
+				}
+			} else if rep.Intact {
+				fmt.Fprintf(env.Stdout, "audit chain intact: %d entries\n", rep.Entries)
+			}
+			if !rep.Intact {
+				return &ExitError{Code: 1, Err: fmt.Errorf("%w at entry %d: %s", record.ErrAuditBroken, rep.FirstBroken, rep.Reason)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().StringVar(&file, "file", "", "verify an exported JSONL file instead of the database")
+	return cmd
+}
+
+func auditExportCmd(env *Env) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export --out FILE",
+		Short: "Write the audit chain as JSONL for an auditor",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("--out FILE is required")
+			}
+			cfg, err := env.Config()
+			if err != nil {
+				return err
+			}
+			if err := cfg.Paths.EnsureDataDir(); err != nil {
+				return err
+			}
+			store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			tmp, err := os.CreateTemp(filepath.Dir(out), ".audit-*.jsonl")
+			if err != nil {
+				return fmt.Errorf("export audit: %w", err)
+			}
+			defer os.Remove(tmp.Name())
+			n, err := record.ExportAudit(cmd.Context(), store.DB, tmp)
+			if err == nil {
+				err = tmp.Sync()
+			}
+			if cerr := tmp.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = os.Rename(tmp.Name(), out)
+			}
+			if err != nil {
+				return fmt.Errorf("export audit to %s: %w", out, err)
+			}
+			fmt.Fprintf(env.Stderr, "exported %d audit entries to %s\n", n, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "JSONL file to write")
+	return cmd
+}
+
+// startPurgeJob opens the retention keeper and runs its purge job in the
+// background: at once (catching up after downtime), then every configured
+// interval. stop ends the job and waits for it, before the store is closed.
+func startPurgeJob(ctx context.Context, env *Env, store *record.Store, cfg config.Config) (*retention.Keeper, func(), error) {
+	k, err := retention.Open(store, cfg, env.Log)
+	if err != nil {
+		return nil, nil, err
+	}
+	jobCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		k.Run(jobCtx, cfg.Retention.PurgeInterval)
+	}()
+	return k, func() { cancel(); <-done }, nil
+}

@@ -1,0 +1,41 @@
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// Workflow configures officer login and the traveler-encounter rules.
+type Workflow struct {
+	// PolicyRules picks the exemption rule set: a rule-set id from
+	// encounter/rules.toml ("seed", the default) or "in-force" for the
+	// newest set in force on each encounter's day. encounter.NewPolicy
+	// refuses an unknown id.
+	PolicyRules string `toml:"policy_rules"`
+	// LockFailures consecutive failed logins lock the account.
+	LockFailures int `toml:"lock_failures"`
+	// LockFor is how long a locked account stays locked ("15m").
+	LockFor time.Duration `toml:"lock_for"`
+	// IdleLogout logs an officer out after this long without input ("15m").
+	IdleLogout time.Duration `toml:"idle_logout"`
+}
+
+// defaultWorkflow is the seed rule set, five failures, 15-minute lock and
+// 15-minute idle logout.
+func defaultWorkflow() Workflow {
+	return Workflow{PolicyRules: "seed", LockFailures: 5, LockFor: 15 * time.Minute, IdleLogout: 15 * time.Minute}
+}
+
+func (w Workflow) validate() error {
+	switch {
+	case w.PolicyRules == "":
+		return fmt.Errorf("workflow.policy_rules is empty (use \"seed\" or \"in-force\")")
+	case w.LockFailures < 1 || w.LockFailures > 20:
+		return fmt.Errorf("workflow.lock_failures %d is outside [1, 20]", w.LockFailures)
+	case w.LockFor < time.Minute || w.LockFor > 24*time.Hour:
+		return fmt.Errorf("workflow.lock_for %v is outside [1m, 24h]", w.LockFor)
+	case w.IdleLogout < time.Minute || w.IdleLogout > 8*time.Hour:
+		return fmt.Errorf("workflow.idle_logout %v is outside [1m, 8h]", w.IdleLogout)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package encounter
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Category is how the rules class a traveler; it also sets photo retention
+// (12 hours for U.S. citizens and exempt aliens, 14 days otherwise).
+type Category string
+
+// The traveler categories.
+const (
+	CategoryUSCitizen Category = "us-citizen"
+	CategoryExempt    Category = "exempt"
+	CategoryLPR       Category = "lpr"      // lawful permanent resident, not exempt
+	CategoryInScope   Category = "in-scope" // any other alien: the photo may be required
+)
+
+// Reason is the code of an exemption, as kept in the record.
+type Reason string
+
+// Age exemption reasons; the others come from the rule data (rules.toml).
+const (
+	ReasonYoungerThan Reason = "age-under"
+	ReasonOlderThan   Reason = "age-over"
+)
+
+// Flag is a fact about the admission that only the officer can establish.
+type Flag string
+
+// The flags rule data may refer to.
+const (
+	FlagBVisitorWithoutVisa Flag = "b-visitor-without-visa"
+	FlagAttendant           Flag = "attendant"
+	FlagTaiwanOfficial      Flag = "taiwan-official"
+	FlagSecretaryExempted   Flag = "secretary-exempted"
+)
+
+var knownFlags = []Flag{FlagBVisitorWithoutVisa, FlagAttendant, FlagTaiwanOfficial, FlagSecretaryExempted}
+
+// ErrTraveler reports policy input that cannot be decided on.
+var ErrTraveler = errors.New("traveler details incomplete")
+
+// Traveler is what the policy needs to know, typically from the MRZ and the
+// officer: nothing that names the person.
+type Traveler struct {
+	Nationality string    // ISO 3166 alpha-3, "USA" for U.S. citizens
+	BirthDate   time.Time // zero when unknown: no age exemption can apply
+	VisaClass   string    // "B-2", "A-1", "NATO-3"...; "" when none
+	LPR         bool      // lawful permanent resident
+	Flags       []Flag    // admission facts the officer confirmed
+}
+
+// Decision is the policy's answer for one traveler on one day.
+type Decision struct {
+	RuleSet   string   // id of the rule set applied
+	Category  Category // us-citizen, exempt, lpr or in-scope
+	Reason    Reason   // the exemption, for CategoryExempt
+	MayOptOut bool     // the traveler may decline the photo
+	Age       int      // whole years on the day; -1 when the birth date is unknown
+	Sentence  string   // what the officer reads
+}
+
+// Policy decides categories and opt-outs with a configured rule-set choice.
+type Policy struct {
+	rules  Rules
+	choice string
+}
+
+// NewPolicy builds a policy from rule sets and a choice: a rule-set id
+// (SeedRuleSet is the default) or InForce.
+func NewPolicy(rules Rules, choice string) (*Policy, error) {
+	if choice == "" {
+		choice = SeedRuleSet
+	}
+	if _, ok := rules.ByID(choice); !ok && choice != InForce {
+		return nil, fmt.Errorf("%w: no rule set %q (have %s)", ErrRules, choice, strings.Join(rules.ids(), ", "))
+	}
+	return &Policy{rules: rules, choice: choice}, nil
+}
+
+func (r Rules) ids() []string {
+	out := []string{InForce}
+	for _, rs := range r {
+		out = append(out, rs.ID)
+	}
+	return out
+}
+
+// Decide applies the chosen rule set to the traveler on the encounter's day.
+func (p *Policy) Decide(t Traveler, encounter time.Time) (Decision, error) {
+	rs, ok := p.rules.ByID(p.choice)
+	if p.choice == InForce {
+		rs, ok = p.rules.InForceOn(encounter)
+	}
+	if !ok {
+		return Decision{}, fmt.Errorf("%w: no rule set in force on %s", ErrRules, encounter.Format(time.DateOnly))
+	}
+	return rs.Decide(t, encounter)
+}
+
+// Decide applies this rule set: U.S. citizens first, then the age and class
+// exemptions, then lawful permanent residents, then everyone else.
+func (rs RuleSet) Decide(t Traveler, encounter time.Time) (Decision, error) {
+	nat := strings.ToUpper(strings.TrimSpace(t.Nationality))
+	if len(nat) != 3 || strings.Trim(nat, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return Decision{}, fmt.Errorf("%w: nationality %q is not a three-letter code", ErrTraveler, t.Nationality)
+	}
+	day := civilDate(encounter)
+	d := Decision{RuleSet: rs.ID, Age: -1}
+	if !t.BirthDate.IsZero() {
+		if civilDate(t.BirthDate).After(day) {
+			return Decision{}, fmt.Errorf("%w: birth date after the encounter", ErrTraveler)
+		}
+		d.Age = AgeOn(t.BirthDate, day)
+	}
+	if nat == rs.CitizenNationality {
+		d.Category, d.MayOptOut = CategoryUSCitizen, rs.CitizensMayOptOut
+		d.Sentence = "U.S. citizen: " + optOutSentence(d.MayOptOut)
+		return d, nil
+	}
+	if reason, text := rs.exemption(nat, t, d.Age); reason != "" {
+		d.Category, d.Reason, d.MayOptOut = CategoryExempt, reason, rs.ExemptMayOptOut
+		d.Sentence = "Exempt, " + text + ": " + optOutSentence(d.MayOptOut)
+		return d, nil
+	}
+	d.Category = CategoryInScope
+	d.Sentence = "In-scope traveler"
+	if t.LPR {
+		d.Category, d.Sentence = CategoryLPR, "Lawful permanent resident"
+	}
+	d.Sentence += ": " + optOutSentence(false)
+	if d.Age < 0 {
+		d.Sentence += " Date of birth unknown: the age exemption was not assessed."
+	}
+	return d, nil
+}
+
+func (rs RuleSet) exemption(nat string, t Traveler, age int) (Reason, string) {
+	switch {
+	case age >= 0 && age < rs.ExemptYoungerThan:
+		return ReasonYoungerThan, fmt.Sprintf("aged %d on the day (under %d)", age, rs.ExemptYoungerThan)
+	case age > rs.ExemptOlderThan:
+		return ReasonOlderThan, fmt.Sprintf("aged %d on the day (over %d)", age, rs.ExemptOlderThan)
+	}
+	visa := NormaliseVisaClass(t.VisaClass)
+	for _, e := range rs.Exemptions {
+		switch {
+		case e.Nationality != "" && e.Nationality != nat,
+			len(e.VisaClasses) > 0 && !slices.Contains(e.VisaClasses, visa),
+			e.Requires != "" && !slices.Contains(t.Flags, e.Requires),
+			e.Unless != "" && slices.Contains(t.Flags, e.Unless):
+			continue
+		}
+		return e.Reason, e.Text
+	}
+	return "", ""
+}
+
+func optOutSentence(may bool) string {
+	if may {
+		return "may opt out of the photo; check the travel document by hand."
+	}
+	return "the photo is required. If it cannot be taken, route to a manual check."
+}
+
+// AgeOn is the age in whole years on the given day. Someone born on
+// 29 February turns a year older on 1 March in a common year.
+func AgeOn(birth, day time.Time) int {
+	by, bm, bd := birth.Date()
+	y, m, d := day.Date()
+	age := y - by
+	if m < bm || m == bm && d < bd {
+		age--
+	}
+	return age
+}
+
+// Traveler returns the policy input the zone gives: nationality and date of
+// birth. The officer adds the visa class, LPR status and flags.
+func (m *MRZ) Traveler() Traveler {
+	return Traveler{Nationality: m.Nationality, BirthDate: m.BirthDate}
+}

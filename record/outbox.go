@@ -1,0 +1,129 @@
+package record
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNoPending means the outbox holds nothing to send.
+var ErrNoPending = errors.New("outbox empty")
+
+// Execer is what Enqueue needs: a *sql.Tx (so the result is written in the
+// same transaction as its encounter) or the *sql.DB itself.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// OutboxItem is one result message in the outbox.
+type OutboxItem struct {
+	Seq         int64
+	EncounterID string
+	CreatedAt   time.Time
+	Payload     []byte // the result message as the back end receives it
+	Attempts    int
+	NextAttempt time.Time // zero: send now
+	LastError   string
+	DeliveredAt time.Time // zero while pending
+}
+
+// OutboxStats summarises the outbox for the status bar and `veriport outbox`.
+type OutboxStats struct {
+	Pending       int       `json:"pending"`
+	Delivered     int       `json:"delivered"`
+	OldestPending time.Time `json:"oldest_pending_at,omitempty"`
+	LastDelivered time.Time `json:"last_delivered_at,omitempty"`
+	LastError     string    `json:"last_error,omitempty"`
+}
+
+const tsLayout = time.RFC3339Nano
+
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(tsLayout)
+}
+
+func parseTS(s sql.NullString) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	t, _ := time.Parse(tsLayout, s.String)
+	return t
+}
+
+// Enqueue writes a result message for encounterID. A second message for the
+// same encounter is ignored: the encounter id is the idempotency key.
+func Enqueue(ctx context.Context, ex Execer, encounterID string, payload []byte, at time.Time) error {
+	_, err := ex.ExecContext(ctx,
+		`INSERT INTO outbox(encounter_id, created_at, payload) VALUES(?, ?, ?)
+		 ON CONFLICT(encounter_id) DO NOTHING`, encounterID, ts(at), payload)
+	if err != nil {
+		return fmt.Errorf("enqueue result %s: %w", encounterID, err)
+	}
+	return nil
+}
+
+// OutboxHead returns the oldest undelivered message; ErrNoPending if none.
+// Messages go out strictly in order, so only the head is ever attempted.
+func (s *Store) OutboxHead(ctx context.Context) (OutboxItem, error) {
+	var it OutboxItem
+	var created, next sql.NullString
+	var lastErr sql.NullString
+	err := s.DB.QueryRowContext(ctx,
+		`SELECT seq, encounter_id, created_at, payload, attempts, next_attempt_at, last_error
+		 FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT 1`).
+		Scan(&it.Seq, &it.EncounterID, &created, &it.Payload, &it.Attempts, &next, &lastErr)
+	if errors.Is(err, sql.ErrNoRows) {
+		return OutboxItem{}, ErrNoPending
+	}
+	if err != nil {
+		return OutboxItem{}, fmt.Errorf("read outbox: %w", err)
+	}
+	it.CreatedAt, it.NextAttempt, it.LastError = parseTS(created), parseTS(next), lastErr.String
+	return it, nil
+}
+
+// MarkDelivered records the back end's acknowledgment of a message.
+func (s *Store) MarkDelivered(ctx context.Context, seq int64, ack string, at time.Time) error {
+	_, err := s.DB.ExecContext(ctx,
+		`UPDATE outbox SET delivered_at = ?, ack = ?, last_error = NULL, last_attempt_at = ?,
+		 attempts = attempts + 1 WHERE seq = ? AND delivered_at IS NULL`, ts(at), ack, ts(at), seq)
+	if err != nil {
+		return fmt.Errorf("mark result delivered: %w", err)
+	}
+	return nil
+}
+
+// MarkFailed records a failed attempt and when to try again.
+func (s *Store) MarkFailed(ctx context.Context, seq int64, reason string, at, next time.Time) error {
+	_, err := s.DB.ExecContext(ctx,
+		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?,
+		 next_attempt_at = ? WHERE seq = ? AND delivered_at IS NULL`, reason, ts(at), ts(next), seq)
+	if err != nil {
+		return fmt.Errorf("mark result failed: %w", err)
+	}
+	return nil
+}
+
+// OutboxStats counts pending and delivered messages.
+func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
+	var st OutboxStats
+	var oldest, last, lastErr sql.NullString
+	err := s.DB.QueryRowContext(ctx, `SELECT
+		 (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL),
+		 (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL),
+		 (SELECT MIN(created_at) FROM outbox WHERE delivered_at IS NULL),
+		 (SELECT MAX(delivered_at) FROM outbox),
+		 (SELECT last_error FROM outbox WHERE last_error IS NOT NULL AND delivered_at IS NULL
+		  ORDER BY last_attempt_at DESC LIMIT 1)`).
+		Scan(&st.Pending, &st.Delivered, &oldest, &last, &lastErr)
+	if err != nil {
+		return OutboxStats{}, fmt.Errorf("outbox stats: %w", err)
+	}
+	st.OldestPending, st.LastDelivered, st.LastError = parseTS(oldest), parseTS(last), lastErr.String
+	return st, nil
+}

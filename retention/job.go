@@ -1,0 +1,121 @@
+package retention
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"veriport/record"
+)
+
+// Run is the purge job: a purge at once (catching up after downtime), then
+// one every interval and whenever Kick is called, until ctx ends. Errors are
+// logged and kept for Status; the job keeps going.
+func (k *Keeper) Run(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if rep, err := k.Purge(ctx, false); err != nil && ctx.Err() == nil {
+			k.opts.Log.Error("retention: purge run failed; retrying next run", "err", err)
+		} else if rep.Overdue > 0 {
+			k.opts.Log.Error("retention: photos overdue for purge", "overdue", rep.Overdue)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-k.kick:
+		}
+	}
+}
+
+// Status is the retention summary the status bar shows.
+type Status struct {
+	Mode         string    `json:"mode"`
+	Stored       int       `json:"stored"`  // photos in the vault
+	Overdue      int       `json:"overdue"` // past deadline by more than OverdueGrace
+	Alarm        bool      `json:"alarm"`   // Overdue > 0 or the last run failed
+	NextDeadline time.Time `json:"next_deadline,omitzero"`
+	LastRun      time.Time `json:"last_run,omitzero"`
+	LastDeleted  int       `json:"last_deleted"`
+	LastError    string    `json:"last_error,omitempty"`
+}
+
+// String is the status-bar text.
+func (s Status) String() string {
+	switch {
+	case s.Overdue > 0:
+		return fmt.Sprintf("Retention: %d photo(s) OVERDUE for purge", s.Overdue)
+	case s.LastError != "":
+		return "Retention: purge failing — see log"
+	}
+	return fmt.Sprintf("Retention: %d photo(s) held", s.Stored)
+}
+
+// Status reads the current retention status (no Fyne: the UI formats it).
+func (k *Keeper) Status(ctx context.Context) (Status, error) {
+	s := Status{Mode: k.opts.Mode}
+	now, err := k.effectiveNow(ctx, false)
+	if err != nil {
+		return s, err
+	}
+	if s.Overdue, err = OverdueCount(ctx, k.store.DB, now); err != nil {
+		return s, err
+	}
+	var next *string
+	err = k.store.DB.QueryRowContext(ctx, `SELECT COUNT(*), MIN(purge_deadline) FROM encounters
+		WHERE photo_state IN ('stored', 'purging')`).Scan(&s.Stored, &next)
+	if err != nil {
+		return s, fmt.Errorf("retention status: %w", err)
+	}
+	if next != nil {
+		s.NextDeadline, _ = time.Parse(time.RFC3339Nano, *next)
+	}
+	k.mu.Lock()
+	s.LastRun, s.LastDeleted = k.last.at, k.last.report.Deleted
+	if k.last.err != nil {
+		s.LastError = k.last.err.Error()
+	}
+	k.mu.Unlock()
+	s.Alarm = s.Overdue > 0 || s.LastError != ""
+	return s, nil
+}
+
+// PurgeEntry is one purge-log row (see record.PurgeEntry).
+type PurgeEntry = record.PurgeEntry
+
+// LogPurge writes one purge-log row for a deletion made outside the photo
+// vault (a gallery's expiry, say: Kind "gallery") and appends a purge entry
+// to the audit chain, in one transaction. PurgedAt defaults to now.
+func LogPurge(ctx context.Context, store *record.Store, p PurgeEntry) error {
+	if p.PurgedAt.IsZero() {
+		p.PurgedAt = time.Now()
+	}
+	tx, err := store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("purge log: %w", err)
+	}
+	defer tx.Rollback()
+	if err := record.InsertPurge(ctx, tx, p); err != nil {
+		return err
+	}
+	if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: p.PurgedAt, Kind: record.AuditPurge,
+		Actor: "system", Subject: p.Kind + ":" + p.SubjectID,
+		Detail: fmt.Sprintf(`{"method":%q,"result":%q}`, p.Method, p.Result)}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// PurgeLogger adapts LogPurge to the gallery's interface
+// LogPurge(ctx, kind, id, deadline, purgedAt, method, result).
+type PurgeLogger struct{ Store *record.Store }
+
+// LogPurge writes one purge-log row (see the package function LogPurge).
+func (l PurgeLogger) LogPurge(ctx context.Context, kind, id string, deadline, purgedAt time.Time, method, result string) error {
+	return LogPurge(ctx, l.Store, PurgeEntry{Kind: kind, SubjectID: id, Deadline: deadline,
+		PurgedAt: purgedAt, Method: method, Result: result})
+}

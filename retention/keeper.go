@@ -1,0 +1,259 @@
+package retention
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"veriport/record"
+)
+
+// ErrNoPhoto means the encounter has no photo in the vault (none taken,
+// already purged, or never stored).
+var ErrNoPhoto = errors.New("no photo in the vault")
+
+// Clock tells the time; tests inject one that jumps.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now is time.Now.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Options configure a Keeper; zero values take defaults.
+type Options struct {
+	Mode      string   // ModeAgency (default) or ModePartner
+	Schedule  Schedule // default: DefaultSchedule()
+	Clock     Clock    // default: SystemClock
+	Log       *slog.Logger
+	BatchSize int // photos per purge transaction; default 500
+}
+
+// Keeper records encounters with their photos and purges them on time. It
+// is the one writer of photos and purge rows; it is safe for concurrent use.
+type Keeper struct {
+	store *record.Store
+	vault *Vault
+	opts  Options
+	kick  chan struct{}
+
+	mu   sync.Mutex // guards last
+	last runInfo
+
+	// afterRemove, when set (tests), is called after each file removal of a
+	// purge run with the count removed so far.
+	afterRemove func(n int)
+}
+
+// New builds a Keeper over the store and vault.
+func New(store *record.Store, vault *Vault, o Options) *Keeper {
+	if o.Mode == "" {
+		o.Mode = ModeAgency
+	}
+	if len(o.Schedule.Sets) == 0 {
+		o.Schedule = DefaultSchedule()
+	}
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 500
+	}
+	return &Keeper{store: store, vault: vault, opts: o, kick: make(chan struct{}, 1)}
+}
+
+// Vault is the keeper's photo vault.
+func (k *Keeper) Vault() *Vault { return k.vault }
+
+// Mode is the deployment mode the keeper applies.
+func (k *Keeper) Mode() string { return k.opts.Mode }
+
+// auditKinds are the audit events an encounter's record stands for: the
+// opt-out, the capture, the biometric decision, the manual document check.
+func auditKinds(e *record.Encounter, photo bool) []string {
+	var kinds []string
+	if e.Outcome == "opt-out" {
+		kinds = append(kinds, record.AuditOptOut)
+	}
+	if photo {
+		kinds = append(kinds, record.AuditCapture)
+	}
+	switch e.Outcome {
+	case "match", "no-match", "ambiguous":
+		kinds = append(kinds, record.AuditMatch)
+	}
+	if !e.ManualCheckAt.IsZero() || e.Result == "verified" || e.Result == "referred" {
+		kinds = append(kinds, record.AuditManualCheck)
+	}
+	if len(kinds) == 0 {
+		kinds = append(kinds, record.AuditCapture)
+	}
+	return kinds
+}
+
+// RecordEncounter records e and, when photo is not nil, stores the photo in
+// the vault with its purge deadline. The encounter row, its audit entry and
+// whatever also writes (the transmittal outbox) commit in one transaction;
+// the photo file is written after. If the photo cannot be stored (a full
+// disk: ErrNoSpace) the encounter stays recorded with photo state "failed"
+// and nothing of the photo is left on disk; the error says so.
+func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo []byte,
+	also func(context.Context, *sql.Tx) error) error {
+	now := k.opts.Clock.Now()
+	if e.StartedAt.IsZero() {
+		e.StartedAt = now
+	}
+	if photo != nil && e.ID != "" {
+		if _, err := uuid.Parse(e.ID); err != nil || len(e.ID) != 36 {
+			return fmt.Errorf("record encounter %q: an encounter with a photo needs a UUID id", e.ID)
+		}
+	}
+	var key []byte
+	var keyID string
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record encounter: %w", err)
+	}
+	defer tx.Rollback()
+	if photo != nil {
+		if e.CapturedAt.IsZero() {
+			e.CapturedAt = now
+		}
+		e.PhotoState = record.PhotoStored
+		e.PurgeDeadline, e.RulesVersion = k.opts.Schedule.Deadline(k.opts.Mode, *e)
+		e.VaultBucket = BucketFor(e.PurgeDeadline)
+		if keyID, key, err = k.vault.bucketKey(ctx, tx, e.VaultBucket, now); err != nil {
+			return fmt.Errorf("record encounter: %w", err)
+		}
+		defer clear(key)
+	}
+	if err := record.InsertEncounter(ctx, tx, e); err != nil {
+		return err
+	}
+	detail, _ := json.Marshal(map[string]any{"outcome": e.Outcome, "result": e.Result,
+		"category": e.Category, "photo": photo != nil, "flight": e.Flight})
+	for _, kind := range auditKinds(e, photo != nil) {
+		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: kind,
+			Actor: e.OfficerID, Subject: e.ID, Detail: string(detail)}); err != nil {
+			return err
+		}
+	}
+	if also != nil {
+		if err := also(ctx, tx); err != nil {
+			return fmt.Errorf("record encounter %s: %w", e.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record encounter %s: %w", e.ID, err)
+	}
+	if photo == nil {
+		return nil
+	}
+	if werr := k.vault.write(e.VaultBucket, e.ID, keyID, key, photo); werr != nil {
+		e.PhotoState = record.PhotoFailed
+		_, uerr := k.store.DB.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purge_deadline = NULL,
+			vault_bucket = NULL WHERE id = ? AND photo_state = ?`, record.PhotoFailed, e.ID, record.PhotoStored)
+		k.opts.Log.Error("retention: photo not stored; encounter recorded without it",
+			"encounter", e.ID, "err", werr, "mark_err", uerr)
+		return fmt.Errorf("encounter %s recorded without its photo: %w", e.ID, werr)
+	}
+	k.opts.Log.Debug("retention: photo stored", "encounter", e.ID, "bucket", e.VaultBucket,
+		"deadline", e.PurgeDeadline, "rules", e.RulesVersion)
+	return nil
+}
+
+// Photo returns an encounter's photo from the vault (for the officer's
+// screen or transmittal); ErrNoPhoto when it is not there.
+func (k *Keeper) Photo(ctx context.Context, id string) ([]byte, error) {
+	e, err := record.GetEncounter(ctx, k.store.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.PhotoState != record.PhotoStored {
+		return nil, fmt.Errorf("encounter %s (%s): %w", id, e.PhotoState, ErrNoPhoto)
+	}
+	blob, err := k.vault.read(e.VaultBucket, id)
+	if err != nil {
+		return nil, fmt.Errorf("encounter %s: %w: %v", id, ErrNoPhoto, err)
+	}
+	return k.vault.Decrypt(ctx, k.store.DB, blob)
+}
+
+// MarkVerified records that the encounter's identity was verified at `at`
+// (after a manual check, say) and brings its purge deadline forward when the
+// rules now give an earlier one. A deadline never moves later.
+func (k *Keeper) MarkVerified(ctx context.Context, id string, at time.Time) error {
+	return k.update(ctx, id, "verified_at", record.FormatTime(at), func(e *record.Encounter) { e.VerifiedAt = at })
+}
+
+// Reclassify sets the encounter's traveler category (once a manual check
+// has read the document, say) and brings the purge deadline forward when the
+// new category's rule is shorter. A deadline never moves later.
+func (k *Keeper) Reclassify(ctx context.Context, id, category string) error {
+	return k.update(ctx, id, "category", category, func(e *record.Encounter) { e.Category = category })
+}
+
+// MarkAcknowledged records the back end's acknowledgment of the encounter's
+// result. In partner mode a verified encounter's photo becomes due at once,
+// and the purge job is woken to delete it.
+func (k *Keeper) MarkAcknowledged(ctx context.Context, id string, at time.Time) error {
+	if err := k.update(ctx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
+		return err
+	}
+	k.Kick()
+	return nil
+}
+
+// update sets one column (a constant chosen by the caller) to value, applies
+// the same change to the encounter in memory with set, and recomputes the
+// purge deadline, keeping the earlier of the old and new.
+func (k *Keeper) update(ctx context.Context, id, column string, value any, set func(*record.Encounter)) error {
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("update encounter %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	e, err := record.GetEncounter(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	set(&e)
+	deadline := e.PurgeDeadline
+	if e.PhotoState == record.PhotoStored {
+		if d, _ := k.opts.Schedule.Deadline(k.opts.Mode, e); d.Before(deadline) {
+			deadline = d
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE encounters SET `+column+` = ?, purge_deadline = ? WHERE id = ?`,
+		value, nullable(deadline), id)
+	if err != nil {
+		return fmt.Errorf("update encounter %s: %w", id, err)
+	}
+	return tx.Commit()
+}
+
+func nullable(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return record.FormatTime(t)
+}
+
+// Kick asks a running purge job (Run) to purge now rather than at its next tick.
+func (k *Keeper) Kick() {
+	select {
+	case k.kick <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,344 @@
+package retention
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"veriport/record"
+)
+
+// OverdueGrace is how far past its deadline a photo may be before it counts
+// as overdue and raises the alarm.
+const OverdueGrace = time.Minute
+
+const highWaterKey = "clock_high_water"
+
+// RuleOnAcknowledgment marks a partner photo purged because the back end
+// acknowledged its result and the identity was verified.
+const RuleOnAcknowledgment = "partner: on acknowledgment"
+
+// PurgeItem is one photo a purge run found due, and what became of it.
+type PurgeItem struct {
+	EncounterID string    `json:"encounter_id"`
+	Category    string    `json:"category"`
+	CapturedAt  time.Time `json:"captured_at,omitzero"`
+	VerifiedAt  time.Time `json:"verified_at,omitzero"`
+	Deadline    time.Time `json:"deadline"`
+	Overdue     bool      `json:"overdue"` // more than OverdueGrace past its deadline
+	// Rule says what made the photo due when it is not the category's period:
+	// RuleOnAcknowledgment in a partner deployment.
+	Rule   string `json:"rule,omitempty"`
+	Result string `json:"result"` // deleted, absent, failed, or dry-run
+}
+
+// PurgeReport is what a purge run found and did.
+type PurgeReport struct {
+	Now           time.Time   `json:"now"` // the time the run used (never behind an earlier run's)
+	DryRun        bool        `json:"dry_run"`
+	Due           int         `json:"due"`
+	Deleted       int         `json:"deleted"`
+	Absent        int         `json:"absent"`
+	Failed        int         `json:"failed"`
+	KeysDestroyed int         `json:"keys_destroyed"`
+	Overdue       int         `json:"overdue_after"` // still overdue when the run ended
+	Items         []PurgeItem `json:"items"`
+	TookMS        float64     `json:"took_ms"`
+}
+
+type runInfo struct {
+	at     time.Time
+	report PurgeReport
+	err    error
+}
+
+// dueRow is a due photo as selected for purging.
+type dueRow struct {
+	item   PurgeItem
+	state  string
+	bucket string
+}
+
+// effectiveNow is the clock's reading, but never earlier than the latest
+// reading a previous run saw: a clock set backwards must not make a due
+// photo un-due. A forward jump purges early, which the rules allow.
+func (k *Keeper) effectiveNow(ctx context.Context, persist bool) (time.Time, error) {
+	now := k.opts.Clock.Now().UTC()
+	var s string
+	err := k.store.DB.QueryRowContext(ctx, `SELECT value FROM retention_state WHERE key = ?`, highWaterKey).Scan(&s)
+	if err != nil && err != sql.ErrNoRows {
+		return now, fmt.Errorf("read clock high-water: %w", err)
+	}
+	if hw, perr := time.Parse(time.RFC3339Nano, s); err == nil && perr == nil && hw.After(now) {
+		if hw.Sub(now) > OverdueGrace {
+			k.opts.Log.Warn("retention: clock is behind the latest time seen; purging by the latest",
+				"clock", now, "latest", hw)
+		}
+		return hw, nil
+	}
+	if persist {
+		_, err = k.store.DB.ExecContext(ctx, `INSERT INTO retention_state (key, value) VALUES (?, ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value`, highWaterKey, record.FormatTime(now))
+		if err != nil {
+			return now, fmt.Errorf("save clock high-water: %w", err)
+		}
+	}
+	return now, nil
+}
+
+// Purge deletes every photo whose deadline has passed, writes one purge-log
+// row per deletion, destroys the keys of buckets left empty, checkpoints the
+// WAL and appends one audit entry. With dryRun it only reports what is due.
+// It is idempotent, and safe to kill at any point: a photo marked "purging"
+// by an interrupted run is finished by the next one and logged once.
+func (k *Keeper) Purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
+	start := time.Now()
+	rep, err := k.purge(ctx, dryRun)
+	rep.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	if rep.Items == nil {
+		rep.Items = []PurgeItem{}
+	}
+	if !dryRun {
+		kept := rep
+		kept.Items = nil
+		k.mu.Lock()
+		k.last = runInfo{at: rep.Now, report: kept, err: err}
+		k.mu.Unlock()
+	}
+	return rep, err
+}
+
+func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
+	if !dryRun {
+		unlock, err := k.vault.lockPurge()
+		if err != nil {
+			return PurgeReport{}, err
+		}
+		defer unlock()
+	}
+	now, err := k.effectiveNow(ctx, !dryRun)
+	rep := PurgeReport{Now: now, DryRun: dryRun}
+	if err != nil {
+		return rep, err
+	}
+	after := dueRow{} // keyset cursor: (deadline, id)
+	for {
+		rows, err := k.selectDue(ctx, now, after.item.Deadline, after.item.EncounterID)
+		if err != nil || len(rows) == 0 {
+			if err == nil && !dryRun {
+				err = k.finish(ctx, now, &rep)
+			} else if err == nil {
+				rep.Overdue, err = OverdueCount(ctx, k.store.DB, now)
+			}
+			return rep, err
+		}
+		after = rows[len(rows)-1]
+		rep.Due += len(rows)
+		if dryRun {
+			for _, r := range rows {
+				r.item.Result = record.ResultDryRun
+				rep.Items = append(rep.Items, r.item)
+			}
+			continue
+		}
+		if err := k.purgeBatch(ctx, now, rows, &rep); err != nil {
+			return rep, err
+		}
+	}
+}
+
+func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, afterID string) ([]dueRow, error) {
+	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, category, captured_at, verified_at, purge_deadline,
+		photo_state, COALESCE(vault_bucket, ''), acknowledged_at IS NOT NULL FROM encounters
+		WHERE photo_state IN ('stored', 'purging') AND purge_deadline <= ?
+		  AND (purge_deadline, id) > (?, ?)
+		ORDER BY purge_deadline, id LIMIT ?`,
+		record.FormatTime(now), record.FormatTime(afterDeadline), afterID, k.opts.BatchSize)
+	if err != nil {
+		return nil, fmt.Errorf("select due photos: %w", err)
+	}
+	defer rows.Close()
+	var out []dueRow
+	for rows.Next() {
+		var r dueRow
+		var c, v, d sql.NullString
+		var acked bool
+		if err := rows.Scan(&r.item.EncounterID, &r.item.Category, &c, &v, &d, &r.state, &r.bucket, &acked); err != nil {
+			return nil, fmt.Errorf("select due photos: %w", err)
+		}
+		r.item.CapturedAt, _ = time.Parse(time.RFC3339Nano, c.String)
+		r.item.VerifiedAt, _ = time.Parse(time.RFC3339Nano, v.String)
+		r.item.Deadline, _ = time.Parse(time.RFC3339Nano, d.String)
+		r.item.Overdue = now.Sub(r.item.Deadline) > OverdueGrace
+		if acked && k.opts.Mode == ModePartner {
+			r.item.Rule = RuleOnAcknowledgment
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// purgeBatch: mark "purging" (commit), remove the files, then log and mark
+// "purged" in one transaction.
+func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, rep *PurgeReport) error {
+	if err := k.markPurging(ctx, rows); err != nil {
+		return err
+	}
+	dirs := map[string]bool{}
+	for i := range rows {
+		r := &rows[i]
+		existed, err := k.vault.remove(r.bucket, r.item.EncounterID)
+		switch {
+		case err != nil:
+			r.item.Result = record.ResultFailed
+			k.opts.Log.Error("retention: photo not deleted; retried next run", "encounter", r.item.EncounterID, "err", err)
+		case existed || r.state == record.PhotoPurging:
+			// A "purging" photo with no file was removed by an interrupted run.
+			r.item.Result = record.ResultDeleted
+			dirs[r.bucket] = true
+		default:
+			r.item.Result = record.ResultAbsent
+		}
+		if k.afterRemove != nil {
+			k.afterRemove(i + 1 + rep.Deleted + rep.Absent + rep.Failed)
+		}
+	}
+	if !k.vault.NoSync {
+		for d := range dirs {
+			if err := k.vault.fs.SyncDir(filepath.Join(k.vault.dir, d)); err != nil {
+				return fmt.Errorf("purge: sync vault folder %s: %w", d, err)
+			}
+		}
+	}
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	defer tx.Rollback()
+	mark, err := tx.PrepareContext(ctx, `UPDATE encounters SET photo_state = 'purged', purged_at = ? WHERE id = ?`)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	defer mark.Close()
+	for _, r := range rows {
+		rep.Items = append(rep.Items, r.item)
+		if r.item.Result == record.ResultFailed {
+			rep.Failed++
+			continue
+		}
+		if r.item.Result == record.ResultDeleted {
+			rep.Deleted++
+		} else {
+			rep.Absent++
+		}
+		if err := record.InsertPurge(ctx, tx, record.PurgeEntry{Kind: record.PurgeKindPhoto,
+			SubjectID: r.item.EncounterID, Category: r.item.Category, CapturedAt: r.item.CapturedAt,
+			VerifiedAt: r.item.VerifiedAt, Deadline: r.item.Deadline, PurgedAt: now,
+			Method: record.MethodVaultDelete, Result: r.item.Result, Detail: r.item.Rule}); err != nil {
+			return err
+		}
+		if _, err := mark.ExecContext(ctx, record.FormatTime(now), r.item.EncounterID); err != nil {
+			return fmt.Errorf("purge: mark %s purged: %w", r.item.EncounterID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("purge: commit: %w", err)
+	}
+	return nil
+}
+
+func (k *Keeper) markPurging(ctx context.Context, rows []dueRow) error {
+	ids := make([]any, 0, len(rows))
+	for _, r := range rows {
+		if r.state == record.PhotoStored {
+			ids = append(ids, r.item.EncounterID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	// "+photo_state" keeps SQLite on the primary key rather than scanning
+	// every stored photo through the photo_state index.
+	q := `UPDATE encounters SET photo_state = 'purging' WHERE +photo_state = 'stored' AND id IN (?` +
+		strings.Repeat(",?", len(ids)-1) + `)`
+	if _, err := k.store.DB.ExecContext(ctx, q, ids...); err != nil {
+		return fmt.Errorf("purge: mark purging: %w", err)
+	}
+	return nil
+}
+
+// finish destroys the keys of empty buckets, audits the run and checkpoints
+// the WAL so that no deleted row or key lingers in it.
+func (k *Keeper) finish(ctx context.Context, now time.Time, rep *PurgeReport) error {
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT bucket FROM vault_keys k WHERE NOT EXISTS (
+		SELECT 1 FROM encounters e WHERE e.vault_bucket = k.bucket AND e.photo_state IN ('stored', 'purging'))`)
+	if err != nil {
+		return fmt.Errorf("purge: find empty buckets: %w", err)
+	}
+	var empty []string
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			rows.Close()
+			return fmt.Errorf("purge: find empty buckets: %w", err)
+		}
+		empty = append(empty, b)
+	}
+	rows.Close()
+	for _, b := range empty {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM vault_keys WHERE bucket = ?`, b); err != nil {
+			return fmt.Errorf("purge: destroy key of bucket %s: %w", b, err)
+		}
+		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: record.AuditKeyDestroyed,
+			Actor: "system", Subject: "bucket:" + b, Detail: `{"method":"crypto-erase"}`}); err != nil {
+			return err
+		}
+	}
+	rep.KeysDestroyed = len(empty)
+	if rep.Due > 0 || len(empty) > 0 {
+		detail, _ := json.Marshal(map[string]int{"deleted": rep.Deleted, "absent": rep.Absent,
+			"failed": rep.Failed, "keys_destroyed": len(empty)})
+		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: record.AuditPurge,
+			Actor: "system", Detail: string(detail)}); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("purge: commit key destruction: %w", err)
+	}
+	for _, b := range empty {
+		k.vault.removeBucketDir(b)
+	}
+	if rep.Due > 0 || len(empty) > 0 {
+		if _, err := k.store.DB.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			k.opts.Log.Warn("retention: WAL checkpoint after purge failed", "err", err)
+		}
+	}
+	rep.Overdue, err = OverdueCount(ctx, k.store.DB, now)
+	if rep.Due > 0 || rep.Overdue > 0 {
+		k.opts.Log.Info("retention: purge run", "due", rep.Due, "deleted", rep.Deleted, "absent", rep.Absent,
+			"failed", rep.Failed, "keys_destroyed", rep.KeysDestroyed, "overdue", rep.Overdue)
+	}
+	return err
+}
+
+// OverdueCount is how many photos are still in the vault more than
+// OverdueGrace past their deadline at now: the overdue alarm's figure.
+func OverdueCount(ctx context.Context, q record.DBTX, now time.Time) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM encounters WHERE photo_state IN ('stored', 'purging')
+		AND purge_deadline < ?`, record.FormatTime(now.Add(-OverdueGrace))).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count overdue photos: %w", err)
+	}
+	return n, nil
+}

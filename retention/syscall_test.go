@@ -1,0 +1,5 @@
+package retention
+
+import "syscall"
+
+const syscallENOSPC = syscall.ENOSPC

@@ -1,0 +1,77 @@
+package transmit
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"veriport/record"
+	"veriport/retention"
+)
+
+// In a partner deployment the probe photo is purged as soon as the back end
+// acknowledges the result (identity verified), and not before.
+func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	vault, err := retention.NewVault(filepath.Join(t.TempDir(), "vault"), bytes.Repeat([]byte{7}, 32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keeper := retention.New(r.store, vault, retention.Options{Mode: retention.ModePartner})
+	res := testResult(0)
+	now := time.Now().UTC()
+	res.Time = now
+	enc := &record.Encounter{ID: res.EncounterID, Station: res.Station, Flight: res.Flight, Category: "in-scope",
+		Outcome: "match", TravelerID: res.TravelerID, StartedAt: now, CapturedAt: now, DecidedAt: now, VerifiedAt: now}
+	photo := bytes.Repeat([]byte("synthetic-photo "), 64)
+	err = keeper.RecordEncounter(ctx, enc, photo, func(ctx context.Context, tx *sql.Tx) error { return Enqueue(ctx, tx, res) })
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var online atomic.Bool
+	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+		if !online.Load() {
+			http.Error(w, "offline", http.StatusServiceUnavailable)
+			return
+		}
+		r.recv.ServeHTTP(w, q)
+	}))
+	s := r.sender(srv.URL)
+	s.OnAck = keeper.MarkAcknowledged
+	s.init()
+	s.step(ctx) // refused: not acknowledged
+	if _, err := keeper.Purge(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keeper.Photo(ctx, enc.ID); err != nil {
+		t.Fatalf("photo gone before acknowledgment: %v", err)
+	}
+
+	online.Store(true)
+	r.runUntil(s, 5*time.Second) // delivered; OnAck marks it acknowledged
+	rep, err := keeper.Purge(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Deleted != 1 {
+		t.Fatalf("purge after acknowledgment deleted %d photos, want 1", rep.Deleted)
+	}
+	if _, err := keeper.Photo(ctx, enc.ID); !errors.Is(err, retention.ErrNoPhoto) {
+		t.Errorf("photo still readable after acknowledgment purge: %v", err)
+	}
+	log, err := record.ListPurges(ctx, r.store.DB, record.PurgeKindPhoto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 1 || log[0].SubjectID != enc.ID || log[0].Detail != retention.RuleOnAcknowledgment {
+		t.Errorf("purge log %+v, want one row for the encounter saying %q", log, retention.RuleOnAcknowledgment)
+	}
+}

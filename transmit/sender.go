@@ -1,0 +1,178 @@
+package transmit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"veriport/record"
+)
+
+// ResultsPath is the back end's endpoint for results.
+const ResultsPath = "/results"
+
+// Sender drains the outbox to the back end, oldest first, one message at a
+// time. A message counts as delivered only when the back end acknowledges
+// it; until then it is resent with capped exponential backoff and jitter.
+// Resending is harmless: the encounter id is the idempotency key.
+type Sender struct {
+	Store      *record.Store
+	BaseURL    string       // e.g. https://backend:8443
+	Client     *http.Client // configured for mutual TLS
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+	Idle       time.Duration // how often to look for work when idle
+	// OnAck runs after a message is marked delivered (partner purge).
+	OnAck func(ctx context.Context, encounterID string, at time.Time) error
+	Log   *slog.Logger
+	Now   func() time.Time
+
+	once sync.Once
+	wake chan struct{}
+}
+
+func (s *Sender) init() {
+	s.once.Do(func() {
+		s.wake = make(chan struct{}, 1)
+		if s.MinBackoff <= 0 {
+			s.MinBackoff = 500 * time.Millisecond
+		}
+		if s.MaxBackoff <= 0 {
+			s.MaxBackoff = 2 * time.Minute
+		}
+		if s.Idle <= 0 {
+			s.Idle = 5 * time.Second
+		}
+		if s.Log == nil {
+			s.Log = slog.Default()
+		}
+		if s.Now == nil {
+			s.Now = time.Now
+		}
+	})
+}
+
+// Notify wakes the sender after a result was enqueued.
+func (s *Sender) Notify() {
+	s.init()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends; it returns nil then.
+func (s *Sender) Run(ctx context.Context) error {
+	s.init()
+	for {
+		wait, err := s.step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			s.Log.Warn("result transmittal failed", "err", err, "retry_in", wait.Round(time.Millisecond))
+		}
+		if wait <= 0 {
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-s.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// step tries the head of the outbox once and says how long to wait before
+// the next step.
+func (s *Sender) step(ctx context.Context) (time.Duration, error) {
+	it, err := s.Store.OutboxHead(ctx)
+	if errors.Is(err, record.ErrNoPending) {
+		return s.Idle, nil
+	}
+	if err != nil {
+		return s.MinBackoff, err
+	}
+	now := s.Now()
+	if it.NextAttempt.After(now) {
+		return it.NextAttempt.Sub(now), nil
+	}
+	ack, err := s.post(ctx, it.Payload)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, nil
+		}
+		d := s.backoff(it.Attempts + 1)
+		if merr := s.Store.MarkFailed(ctx, it.Seq, err.Error(), now, now.Add(d)); merr != nil {
+			return d, merr
+		}
+		return d, err
+	}
+	if ack.EncounterID != it.EncounterID {
+		d := s.backoff(it.Attempts + 1)
+		err := fmt.Errorf("back end acknowledged %q for result %q", ack.EncounterID, it.EncounterID)
+		_ = s.Store.MarkFailed(ctx, it.Seq, err.Error(), now, now.Add(d))
+		return d, err
+	}
+	at := s.Now()
+	if err := s.Store.MarkDelivered(ctx, it.Seq, ack.EncounterID, at); err != nil {
+		return s.MinBackoff, err
+	}
+	s.Log.Info("result delivered", "seq", it.Seq, "duplicate", ack.Duplicate)
+	if s.OnAck != nil {
+		if err := s.OnAck(ctx, it.EncounterID, at); err != nil {
+			s.Log.Error("after-acknowledgment step failed", "seq", it.Seq, "err", err)
+		}
+	}
+	return 0, nil
+}
+
+// backoff is min * 2^(n-1) capped at max, with jitter in [d/2, d].
+func (s *Sender) backoff(n int) time.Duration {
+	d := s.MinBackoff
+	for i := 1; i < n && d < s.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, s.MaxBackoff)
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+func (s *Sender) post(ctx context.Context, payload []byte) (Ack, error) {
+	url := strings.TrimSuffix(s.BaseURL, "/") + ResultsPath
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return Ack{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.Client.Do(req)
+	if err != nil {
+		return Ack{}, fmt.Errorf("send result: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	if err != nil {
+		return Ack{}, fmt.Errorf("read acknowledgment: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return Ack{}, fmt.Errorf("back end answered %s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	var ack Ack
+	if err := json.Unmarshal(body, &ack); err != nil {
+		return Ack{}, fmt.Errorf("acknowledgment is not JSON: %w", err)
+	}
+	return ack, nil
+}
