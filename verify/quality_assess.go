@@ -108,6 +108,7 @@ func (a *Assessor) Close() {
 
 func (a *Assessor) scanWorker() {
 	defer a.wg.Done()
+	backgroundThread()
 	for {
 		select {
 		case <-a.done:
@@ -128,6 +129,7 @@ func (a *Assessor) scanWorker() {
 
 func (a *Assessor) landmarkWorker() {
 	defer a.wg.Done()
+	backgroundThread()
 	for {
 		select {
 		case <-a.done:
