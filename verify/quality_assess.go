@@ -58,6 +58,9 @@ type scanResult struct {
 	Scan
 	focus image.Rectangle // the face followed when the scan was taken
 	taken time.Time
+	// confirmed are the faces also found by the scan before (a face seen
+	// once may be a cascade false positive on a patterned background).
+	confirmed []image.Rectangle
 }
 
 // NewAssessor loads the cascades from q.Cascades and starts the workers.
@@ -109,6 +112,7 @@ func (a *Assessor) Close() {
 func (a *Assessor) scanWorker() {
 	defer a.wg.Done()
 	backgroundThread()
+	var prev []image.Rectangle
 	for {
 		select {
 		case <-a.done:
@@ -117,9 +121,19 @@ func (a *Assessor) scanWorker() {
 			r := scanResult{Scan: a.sc.Scan(j.grey, j.focus), focus: j.focus, taken: j.taken}
 			j.grey.Close()
 			if j.reply != nil {
+				r.confirmed = r.Faces // one still image: nothing to confirm against
 				j.reply <- r
 				continue
 			}
+			for _, f := range r.Faces {
+				for _, p := range prev {
+					if overlaps(f, p) {
+						r.confirmed = append(r.confirmed, f)
+						break
+					}
+				}
+			}
+			prev = r.Faces
 			a.mu.Lock()
 			a.lastScan, a.scanBusy = r, false
 			a.mu.Unlock()
@@ -185,7 +199,7 @@ func (a *Assessor) assess(img *image.RGBA, now bool) (QualityReport, error) {
 	if !a.follow.Empty() {
 		// The scan is older than this frame and faces move: the traveler is
 		// the scanned face at the place followed when the scan was taken.
-		s.faces = 1 + others(sc.Faces, sc.traveler())
+		s.faces = 1 + others(sc.confirmed, sc.traveler())
 		s.box = a.follow
 		// Until landmarks arrive the face box gives the inter-eye distance.
 		s.interEye = float64(s.box.Dx()) / faceWidthPerInterEye

@@ -271,3 +271,28 @@ func TestQualityEyesVisible(t *testing.T) {
 		}
 	}
 }
+
+// TestAssessorLiveFaceCount: on the live path a second face is counted once
+// two scans in a row have seen it; a lone face is never counted twice.
+func TestAssessorLiveFaceCount(t *testing.T) {
+	for _, c := range []struct {
+		second bool
+		want   int
+	}{{false, 1}, {true, 2}} {
+		a := testAssessor(t)
+		img := scene{portrait: "obama.jpg", interEye: 100, second: c.second}.render(t)
+		most := 0
+		deadline := time.Now().Add(3 * time.Second)
+		for time.Now().Before(deadline) {
+			r, err := a.Assess(img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			most = max(most, r.Faces)
+			time.Sleep(20 * time.Millisecond)
+		}
+		if most != c.want {
+			t.Errorf("second face %v: counted up to %d faces, want %d", c.second, most, c.want)
+		}
+	}
+}
