@@ -10,7 +10,7 @@ export VERIPORT_CACHE
 MODELS ?=
 SETUP_FLAGS := $(if $(MODELS),--models $(MODELS),)
 
-.PHONY: all setup build run test unit smoke bench vet clean
+.PHONY: all setup build run serve-gallery run-served test unit smoke bench vet clean
 
 all: build
 
@@ -25,13 +25,22 @@ build:
 run: setup build
 	./$(BIN) $(if $(MODELS),--models $(MODELS),) $(RUN_FLAGS)
 
+## serve-gallery: the reference gallery service on the demo bundles, https://127.0.0.1:8443
+serve-gallery: setup build
+	./$(BIN) gallery serve
+
+## run-served: the workstation with the reference gallery service running beside it
+run-served: setup build
+	./$(BIN) gallery serve & svc=$$!; trap 'kill $$svc' EXIT; \
+	./$(BIN) $(if $(MODELS),--models $(MODELS),) $(RUN_FLAGS)
+
 ## test: setup, unit and integration tests, then the GUI smoke test under Xvfb
 test: setup unit smoke
 
 unit:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/
+	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/ ./verify/
 
 smoke: build
 	scripts/smoke-gui.sh $(BIN)

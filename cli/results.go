@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/gallery"
 	"veriport/transmit"
 )
 
@@ -27,7 +28,7 @@ func init() {
 				if _, err := time.Parse(time.DateOnly, date); err != nil {
 					return fmt.Errorf("--date %q: want YYYY-MM-DD", date)
 				}
-				tlsCfg, err := transmit.ClientTLS(cert, key, ca)
+				tlsCfg, err := gallery.ClientTLS(cert, key, ca)
 				if err != nil {
 					return err
 				}

@@ -43,6 +43,12 @@ func runGUI(ctx context.Context, env *Env) error {
 	}
 	defer stopPurge()
 	env.Log.Info("retention", "mode", keeper.Mode(), "vault", keeper.Vault().Dir())
+	sender, stopSender, err := startSender(ctx, env, store, keeper, cfg)
+	if err != nil {
+		return err
+	}
+	defer stopSender()
+	_ = sender
 
 	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
 	if err != nil {

@@ -86,3 +86,35 @@ func TestWorkflowSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestGallerySection(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(Overrides{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Gallery.Grace.Hours() != 12 {
+		t.Errorf("default grace %s, want 12h", c.Gallery.Grace)
+	}
+	if c.Paths.GalleryCache() != filepath.Join(dir, "galleries") {
+		t.Errorf("gallery cache %s not under the data dir", c.Paths.GalleryCache())
+	}
+	write := func(s string) {
+		if err := os.WriteFile(filepath.Join(dir, FileName), []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[gallery]\nservice = \"https://127.0.0.1:8443\"\ngrace = \"90m\"\nissuer_keys = [\"a.pub\", \"b.pub\"]\n")
+	if c, err = Load(Overrides{DataDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Gallery.Grace.Minutes() != 90 || len(c.Gallery.IssuerKeys) != 2 || c.Gallery.Service == "" {
+		t.Errorf("gallery section not read: %+v", c.Gallery)
+	}
+	for _, bad := range []string{"service = \"http://x\"", "grace = \"-1h\"", "grace = \"soon\"", "client_cert = \"c.pem\""} {
+		write("[gallery]\n" + bad + "\n")
+		if _, err := Load(Overrides{DataDir: dir}); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}

@@ -67,4 +67,10 @@ if [ ! -s "$demo" ]; then
 else
   say "demo video: present"
 fi
+# 5. Demo flight gallery: test portraits plus synthetic travelers, signed with a
+# demo issuer key, with throw-away TLS certificates for the reference service;
+# rebuilt only when it would expire within 12 hours.
+say "demo flight gallery"
+VERIPORT_CACHE="$cache" VERIPORT_MODELS="$models" "$root/bin/veriport" gallery demo \
+  || die "demo gallery generation failed"
 say "done (cache $cache, models $models)"

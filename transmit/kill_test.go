@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/gallery"
 	"veriport/record"
 )
 
@@ -29,7 +30,7 @@ func init() {
 	if err != nil {
 		os.Exit(3)
 	}
-	cfg, err := ClientTLS(filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key"), filepath.Join(dir, "ca.pem"))
+	cfg, err := gallery.ClientTLS(filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key"), filepath.Join(dir, "ca.pem"))
 	if err != nil {
 		os.Exit(4)
 	}

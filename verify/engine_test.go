@@ -1,11 +1,16 @@
 package verify
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +93,25 @@ func TestDistance(t *testing.T) {
 	b[0], b[1] = 3, 4
 	if d := Distance(&a, &b); d != 5 {
 		t.Errorf("Distance = %v, want 5 (plain Euclidean, not squared)", d)
+	}
+}
+
+func TestLoadImageRefusesHugeImage(t *testing.T) {
+	// A PNG header claiming 20000x20000 pixels: refused before decoding.
+	var buf bytes.Buffer
+	img := image.NewGray(image.Rect(0, 0, 1, 1))
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	binary.BigEndian.PutUint32(b[16:], 20000) // IHDR width
+	binary.BigEndian.PutUint32(b[20:], 20000) // IHDR height
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	p := filepath.Join(t.TempDir(), "huge.png")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadImage(p); !errors.Is(err, ErrNotImage) || !strings.Contains(err.Error(), "over") {
+		t.Errorf("LoadImage on a 400 MP header = %v, want ErrNotImage (too large)", err)
 	}
 }

@@ -1,0 +1,253 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"veriport/config"
+	"veriport/gallery"
+)
+
+// galleryCommands are added to `veriport gallery` by the files that define them.
+var galleryCommands []func(*Env) *cobra.Command
+
+func init() {
+	register(func(env *Env) *cobra.Command {
+		g := &cobra.Command{Use: "gallery", Short: "Flight galleries: keys, signed bundles, the reference service, download"}
+		g.AddCommand(galleryKeygen(env), galleryBuild(env), galleryVerify(env))
+		for _, c := range galleryCommands {
+			g.AddCommand(c(env))
+		}
+		return g
+	})
+}
+
+// Exit codes of `veriport gallery verify` and `fetch`, one per refusal reason.
+var refusalCodes = []struct {
+	err  error
+	code int
+}{
+	{gallery.ErrSignature, 2},
+	{gallery.ErrUnknownKey, 3},
+	{gallery.ErrExpired, 4},
+	{gallery.ErrTruncated, 5},
+	{gallery.ErrMalformed, 6},
+	{gallery.ErrWrongFlight, 7},
+}
+
+// refusal wraps err in an ExitError whose code names the reason.
+func refusal(err error) error {
+	for _, r := range refusalCodes {
+		if errors.Is(err, r.err) {
+			return &ExitError{Code: r.code, Err: err}
+		}
+	}
+	return err
+}
+
+// issuerKeys is the keyring from --pub files, else the configured keys,
+// else the demo issuer key (with a warning) when setup made one.
+func issuerKeys(env *Env, cfg config.Config, pubs []string) (gallery.Keyring, error) {
+	if len(pubs) == 0 {
+		pubs = cfg.Gallery.IssuerKeys
+	}
+	if len(pubs) == 0 {
+		demo := filepath.Join(cfg.Paths.DemoGallery(), "issuer.pub")
+		if _, err := os.Stat(demo); err != nil {
+			return nil, errors.New("no issuer key pinned: pass --pub or set gallery.issuer_keys")
+		}
+		fmt.Fprintf(env.Stderr, "warning: no issuer key configured; trusting the DEMO issuer key %s\n", demo)
+		pubs = []string{demo}
+	}
+	return gallery.LoadKeyring(pubs...)
+}
+
+func galleryKeygen(env *Env) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "keygen --out NAME",
+		Short: "Make an issuer key pair: NAME.key (mode 0600) and NAME.pub",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pub, err := gallery.WriteKeyPair(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "wrote %s.key and %s.pub (key id %s)\n", out, out, gallery.KeyID(pub))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "path and base name of the key files")
+	cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+func galleryBuild(env *Env) *cobra.Command {
+	var flight, date, departure, origin, dest, templates, categories, keyFile, out string
+	cmd := &cobra.Command{
+		Use:   "build --flight CARRIER+NUMBER --date YYYY-MM-DD --departure RFC3339 --origin IATA --destination IATA --templates G.jsonl [--categories C.csv] --key NAME.key --out FILE",
+		Short: "Build and sign a flight gallery from a template file",
+		Long: "Build and sign a flight gallery. Templates with one subject become one traveler with several\n" +
+			"templates. The categories CSV has a header row with subject and category (us-citizen, lpr,\n" +
+			"in-scope, exempt), optionally reason (the exemption) and display columns; without it every\n" +
+			"traveler is in-scope. The bundle expires at departure plus the configured grace.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := env.Config()
+			if err != nil {
+				return err
+			}
+			carrier, number, err := gallery.ParseFlight(flight)
+			if err != nil {
+				return err
+			}
+			dep, err := time.Parse(time.RFC3339, departure)
+			if err != nil {
+				return fmt.Errorf("--departure: %w", err)
+			}
+			priv, err := gallery.ReadPrivateKey(keyFile)
+			if err != nil {
+				return err
+			}
+			tf, err := os.Open(templates)
+			if err != nil {
+				return err
+			}
+			defer tf.Close()
+			enrolled, err := gallery.ReadTemplates(tf)
+			if err != nil {
+				return fmt.Errorf("%s: %w", templates, err)
+			}
+			var standings map[string]gallery.Standing
+			if categories != "" {
+				cf, err := os.Open(categories)
+				if err != nil {
+					return err
+				}
+				defer cf.Close()
+				if standings, err = gallery.ReadStandings(cf); err != nil {
+					return fmt.Errorf("%s: %w", categories, err)
+				}
+			}
+			now := time.Now().UTC().Truncate(time.Second)
+			h := gallery.Header{
+				Flight: gallery.Flight{Carrier: carrier, Number: number, Date: date, Origin: origin,
+					Destination: dest, Departure: dep.UTC()},
+				IssuedAt: now, ExpiresAt: dep.UTC().Add(cfg.Gallery.Grace),
+			}
+			if !h.ExpiresAt.After(now) {
+				return fmt.Errorf("departure %s plus grace %s is already past: the bundle would be expired", departure, cfg.Gallery.Grace)
+			}
+			b, err := gallery.Build(h, enrolled, standings)
+			if err != nil {
+				return err
+			}
+			data, err := gallery.Sign(b, priv)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(out, data, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "wrote %s: %s %s %s-%s, %d travelers, %d templates, key %s, expires %s\n",
+				out, b.Flight.ID(), b.Flight.Date, origin, dest, len(b.Entries), len(enrolled), b.KeyID,
+				b.ExpiresAt.Format(time.RFC3339))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&flight, "flight", "", "flight designator, carrier and number, e.g. UA123")
+	f.StringVar(&date, "date", "", "scheduled departure date, YYYY-MM-DD")
+	f.StringVar(&departure, "departure", "", "scheduled departure time, RFC 3339")
+	f.StringVar(&origin, "origin", "", "origin airport, IATA code")
+	f.StringVar(&dest, "destination", "", "destination airport, IATA code")
+	f.StringVar(&templates, "templates", "", "template file (JSONL)")
+	f.StringVar(&categories, "categories", "", "categories CSV (subject,category[,reason][,display columns...])")
+	f.StringVar(&keyFile, "key", "", "issuer private key (NAME.key)")
+	f.StringVar(&out, "out", "", "bundle file to write")
+	for _, n := range []string{"flight", "date", "departure", "origin", "destination", "templates", "key", "out"} {
+		cmd.MarkFlagRequired(n)
+	}
+	return cmd
+}
+
+// bundleSummary is what verify and fetch print about a good bundle.
+type bundleSummary struct {
+	Valid       bool      `json:"valid"`
+	Reason      string    `json:"reason,omitempty"`
+	Flight      string    `json:"flight,omitempty"`
+	Date        string    `json:"date,omitempty"`
+	Origin      string    `json:"origin,omitempty"`
+	Destination string    `json:"destination,omitempty"`
+	Departure   time.Time `json:"departure,omitzero"`
+	IssuedAt    time.Time `json:"issued_at,omitzero"`
+	ExpiresAt   time.Time `json:"expires_at,omitzero"`
+	KeyID       string    `json:"key_id,omitempty"`
+	Travelers   int       `json:"travelers,omitempty"`
+	Templates   int       `json:"templates,omitempty"`
+}
+
+func summarize(b *gallery.Bundle) bundleSummary {
+	n := 0
+	for i := range b.Entries {
+		n += len(b.Entries[i].Templates)
+	}
+	f := b.Flight
+	return bundleSummary{Valid: true, Flight: f.ID(), Date: f.Date, Origin: f.Origin, Destination: f.Destination,
+		Departure: f.Departure, IssuedAt: b.IssuedAt, ExpiresAt: b.ExpiresAt, KeyID: b.KeyID,
+		Travelers: len(b.Entries), Templates: n}
+}
+
+// String is the one-line summary verify prints for a valid bundle.
+func (s bundleSummary) String() string {
+	return fmt.Sprintf("%s %s %s-%s departs %s: %d travelers, %d templates, issuer key %s, expires %s",
+		s.Flight, s.Date, s.Origin, s.Destination, s.Departure.Format(time.RFC3339), s.Travelers, s.Templates,
+		s.KeyID, s.ExpiresAt.Format(time.RFC3339))
+}
+
+func galleryVerify(env *Env) *cobra.Command {
+	var pubs []string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "verify --pub NAME.pub FILE",
+		Short: "Check a bundle's signature, issuer key, expiry and structure",
+		Long: "Exit status: 0 valid; 2 bad signature; 3 unknown issuer key; 4 expired; 5 truncated;\n" +
+			"6 malformed; 1 for any other failure (e.g. an unreadable file).",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := env.Config()
+			if err != nil {
+				return err
+			}
+			keys, err := issuerKeys(env, cfg, pubs)
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			b, err := gallery.Open(data, keys, time.Now())
+			if err != nil {
+				if asJSON {
+					env.PrintJSON(bundleSummary{Reason: err.Error()})
+				}
+				return refusal(fmt.Errorf("%s refused: %w", args[0], err))
+			}
+			s := summarize(b)
+			if asJSON {
+				return env.PrintJSON(s)
+			}
+			fmt.Fprintf(env.Stdout, "valid: %s\n", s)
+			return nil
+		},
+	}
+	cmd.Flags().StringSliceVar(&pubs, "pub", nil, "pinned issuer public key(s) (default: gallery.issuer_keys)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}

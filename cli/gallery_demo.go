@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/csv"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"veriport/config"
+	"veriport/gallery"
+	"veriport/verify"
+)
+
+func init() { galleryCommands = append(galleryCommands, galleryDemo) }
+
+// The demo flight: a fictitious carrier code, 420 travelers as in NIST's
+// paperless-travel evaluation.
+const (
+	demoFlight      = "ZZ420"
+	demoTravelers   = 420
+	demoPortraitTag = "public-domain test portrait (face_recognition test images)"
+)
+
+// demoPortraitSet is which cached portrait gives which demo traveler.
+var demoPortraitSet = []struct{ subject, file, source, name string }{
+	{"DEMO-OBAMA", "obama.jpg", "passport", "Barack Obama"},
+	{"DEMO-OBAMA", "obama2.jpg", "prior-entry", "Barack Obama"},
+	{"DEMO-BIDEN", "biden.jpg", "passport", "Joe Biden"},
+}
+
+// demoFiles are the files `gallery demo` keeps in the demo gallery folder.
+type demoFiles struct {
+	dir, key, pub, templates, categories, bundles string
+}
+
+func demoLayout(cfg config.Config) demoFiles {
+	d := cfg.Paths.DemoGallery()
+	return demoFiles{dir: d, key: filepath.Join(d, "issuer.key"), pub: filepath.Join(d, "issuer.pub"),
+		templates: filepath.Join(d, "templates.jsonl"), categories: filepath.Join(d, "categories.csv"),
+		bundles: filepath.Join(d, "bundles")}
+}
+
+func galleryDemo(env *Env) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Make the signed demo gallery (test portraits plus synthetic travelers) and cache it",
+		Long: "Writes into the cache's demo/gallery folder: a demo issuer key, throw-away TLS certificates,\n" +
+			"templates.jsonl and categories.csv (the inputs of `gallery build`), and bundles/ with a signed\n" +
+			"gallery for flight " + demoFlight + " departing within a day: the public-domain test portraits\n" +
+			"(templates computed with the face engine) plus synthetic travelers marked SYNTHETIC, 420 in\n" +
+			"all. The bundle is also stored in the encrypted gallery cache. Nothing is redone while the\n" +
+			"current demo gallery is good for more than 12 hours, unless --force.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := env.Config()
+			if err != nil {
+				return err
+			}
+			return makeDemoGallery(env, cfg, force, time.Now().UTC())
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "rebuild even if the demo gallery is still good")
+	return cmd
+}
+
+func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) error {
+	df := demoLayout(cfg)
+	if err := os.MkdirAll(df.bundles, 0o700); err != nil {
+		return err
+	}
+	priv, err := gallery.ReadPrivateKey(df.key)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, err = gallery.WriteKeyPair(filepath.Join(df.dir, "issuer")); err == nil {
+			priv, err = gallery.ReadPrivateKey(df.key)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("demo issuer key: %w", err)
+	}
+	keys, err := gallery.LoadKeyring(df.pub)
+	if err != nil {
+		return err
+	}
+	dc := demoCerts(cfg)
+	if force || certExpiresWithin(dc.ServerCert, now, 48*time.Hour) || certExpiresWithin(dc.ClientCert, now, 48*time.Hour) {
+		if _, err := gallery.WriteDevCerts(filepath.Dir(dc.CA), 30*24*time.Hour); err != nil {
+			return fmt.Errorf("demo certificates: %w", err)
+		}
+		fmt.Fprintf(env.Stdout, "demo gallery: certificates in %s\n", filepath.Dir(dc.CA))
+	}
+	data, b, err := currentDemoBundle(df, keys, now)
+	if err != nil || force {
+		if data, b, err = buildDemoBundle(env, cfg, df, priv, now); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "demo gallery: built %s %s, %d travelers (test portraits plus synthetic), issuer key %s\n",
+			b.Flight.ID(), b.Flight.Date, len(b.Entries), b.KeyID)
+	} else {
+		fmt.Fprintf(env.Stdout, "demo gallery: present (%s %s, expires %s)\n", b.Flight.ID(), b.Flight.Date,
+			b.ExpiresAt.Format(time.RFC3339))
+	}
+	cache, err := gallery.OpenCache(cfg.Paths.GalleryCache())
+	if err != nil {
+		return err
+	}
+	if _, err := cache.Put(data, b, now); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "demo gallery: stored in the encrypted cache %s\n", cache.Dir())
+	return nil
+}
+
+// currentDemoBundle returns the demo bundle if it verifies and stays good
+// for more than 12 hours.
+func currentDemoBundle(df demoFiles, keys gallery.Keyring, now time.Time) ([]byte, *gallery.Bundle, error) {
+	files, _ := filepath.Glob(filepath.Join(df.bundles, "*.bundle"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		b, err := gallery.Open(data, keys, now.Add(12*time.Hour))
+		if err == nil && b.Flight.ID() == demoFlight && b.Flight.Departure.After(now.Add(12*time.Hour)) {
+			return data, b, nil
+		}
+	}
+	return nil, nil, errors.New("no current demo gallery")
+}
+
+func buildDemoBundle(env *Env, cfg config.Config, df demoFiles, priv ed25519.PrivateKey, now time.Time) ([]byte, *gallery.Bundle, error) {
+	engine, err := verify.Open(cfg.Paths.ModelsDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer engine.Close()
+	var enrolled []gallery.Enrolled
+	standings := map[string]gallery.Standing{}
+	for _, p := range demoPortraitSet {
+		img, err := verify.LoadImage(filepath.Join(cfg.Paths.Portraits(), p.file))
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo portrait (run make setup): %w", err)
+		}
+		face, err := engine.Single(img)
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo portrait %s: %w", p.file, err)
+		}
+		enrolled = append(enrolled, gallery.Enrolled{Subject: p.subject, Template: face.Template, Source: p.source, Image: p.file})
+		standings[p.subject] = gallery.Standing{Category: gallery.CategoryUSCitizen,
+			Display: []gallery.Field{{Key: "name", Value: p.name}, {Key: "note", Value: demoPortraitTag}}}
+	}
+	for _, e := range gallery.SyntheticEntries(demoTravelers-len(standings), 420) {
+		for _, t := range e.Templates {
+			enrolled = append(enrolled, gallery.Enrolled{Subject: e.Traveler, Template: t.Template, Source: t.Source.String()})
+		}
+		standings[e.Traveler] = gallery.Standing{Category: e.Category, Exemption: e.Exemption, Display: e.Display}
+	}
+	if err := writeDemoInputs(df, enrolled, standings); err != nil {
+		return nil, nil, err
+	}
+	dep := now.Add(20 * time.Hour).Truncate(time.Hour)
+	carrier, number, _ := gallery.ParseFlight(demoFlight)
+	h := gallery.Header{
+		Flight: gallery.Flight{Carrier: carrier, Number: number, Date: dep.Format(time.DateOnly),
+			Origin: "IAD", Destination: "LHR", Departure: dep},
+		IssuedAt: now.Truncate(time.Second), ExpiresAt: dep.Add(cfg.Gallery.Grace),
+	}
+	b, err := gallery.Build(h, enrolled, standings)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := gallery.Sign(b, priv)
+	if err != nil {
+		return nil, nil, err
+	}
+	old, _ := filepath.Glob(filepath.Join(df.bundles, "*.bundle"))
+	for _, f := range old {
+		os.Remove(f)
+	}
+	out := filepath.Join(df.bundles, b.Flight.Key()+".bundle")
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return nil, nil, err
+	}
+	env.Log.Info("demo gallery written", "file", out, "bytes", len(data))
+	return data, b, nil
+}
+
+// writeDemoInputs writes templates.jsonl and categories.csv, the inputs
+// `gallery build` takes, so the build command can be tried on demo data.
+func writeDemoInputs(df demoFiles, enrolled []gallery.Enrolled, standings map[string]gallery.Standing) error {
+	tf, err := os.Create(df.templates)
+	if err != nil {
+		return err
+	}
+	for _, e := range enrolled {
+		if err := gallery.WriteTemplate(tf, e); err != nil {
+			tf.Close()
+			return err
+		}
+	}
+	if err := tf.Close(); err != nil {
+		return err
+	}
+	cf, err := os.Create(df.categories)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(cf)
+	w.Write([]string{"subject", "category", "reason", "name", "note", "seat"})
+	seen := map[string]bool{}
+	for _, e := range enrolled {
+		if seen[e.Subject] {
+			continue
+		}
+		seen[e.Subject] = true
+		s := standings[e.Subject]
+		row := []string{e.Subject, s.Category.String(), s.Exemption, "", "", ""}
+		for _, f := range s.Display {
+			switch f.Key {
+			case "name":
+				row[3] = f.Value
+			case "note":
+				row[4] = f.Value
+			case "seat":
+				row[5] = f.Value
+			}
+		}
+		w.Write(row)
+	}
+	w.Flush()
+	return errors.Join(w.Error(), cf.Close())
+}
+
+// certExpiresWithin reports whether the PEM certificate at path is missing,
+// unreadable or expires within d of now.
+func certExpiresWithin(path string, now time.Time, d time.Duration) bool {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return true
+	}
+	blk, _ := pem.Decode(raw)
+	if blk == nil {
+		return true
+	}
+	c, err := x509.ParseCertificate(blk.Bytes)
+	return err != nil || c.NotAfter.Before(now.Add(d))
+}

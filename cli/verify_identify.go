@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"fmt"
+	"image"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"veriport/verify"
+)
+
+// Decisions identify prints besides the policy's outcomes.
+const (
+	decisionNoFace    = "no-face"
+	decisionManyFaces = "many-faces"
+)
+
+// identifyReport is what identify prints. Subject is set for a match or an
+// ambiguous result; distance and margin are null when undefined.
+type identifyReport struct {
+	Decision string   `json:"decision"`
+	Subject  string   `json:"subject"`
+	Distance *float64 `json:"distance"`
+	Margin   *float64 `json:"margin"`
+	Ms       float64  `json:"ms"`
+	Faces    int      `json:"-"`
+}
+
+func init() {
+	register(func(env *Env) *cobra.Command {
+		var galleryPath, imagePath string
+		var asJSON bool
+		cmd := &cobra.Command{
+			Use:   "identify --gallery G.jsonl --image IMG",
+			Short: "Search one photo against a template file and decide: match, no-match or ambiguous",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := env.Config()
+				if err != nil {
+					return err
+				}
+				es, err := verifyReadTemplates(galleryPath, "gallery")
+				if err != nil {
+					return err
+				}
+				img, err := verifyLoadImage(imagePath)
+				if err != nil {
+					return err
+				}
+				engine, err := verify.Open(cfg.Paths.ModelsDir)
+				if err != nil {
+					return err
+				}
+				defer engine.Close()
+				ix := verifyIndex(es)
+				rep, err := identify(engine, ix, verifyPolicy(cfg), img)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return env.PrintJSON(rep)
+				}
+				fmt.Fprintf(env.Stdout, "%s %s (distance %s, margin %s) in %.0f ms\n", rep.Decision, rep.Subject,
+					fmtOpt(rep.Distance), fmtOpt(rep.Margin), rep.Ms)
+				return nil
+			},
+		}
+		cmd.Flags().StringVar(&galleryPath, "gallery", "", "template file to search (JSONL)")
+		cmd.Flags().StringVar(&imagePath, "image", "", "photo of the traveler (JPEG or PNG)")
+		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+		return cmd
+	})
+}
+
+// identify is template + search + decision on one image, timed.
+func identify(e *verify.Engine, ix *verify.Index, p verify.Policy, img image.Image) (identifyReport, error) {
+	start := time.Now()
+	faces, err := e.Faces(img)
+	if err != nil {
+		return identifyReport{}, err
+	}
+	rep := identifyReport{Faces: len(faces)}
+	switch len(faces) {
+	case 0:
+		rep.Decision = decisionNoFace
+	case 1:
+		d := p.Decide(ix.Search(&faces[0].Template, 2))
+		rep.Decision, rep.Subject = string(d.Outcome), d.Subject
+		rep.Distance, rep.Margin = verify.Finite(d.Distance), verify.Finite(d.Margin)
+	default:
+		rep.Decision = decisionManyFaces
+	}
+	rep.Ms = float64(time.Since(start).Microseconds()) / 1000
+	return rep, nil
+}
+
+func fmtOpt(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.4f", *v)
+}

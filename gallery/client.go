@@ -1,0 +1,276 @@
+package gallery
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sethvargo/go-retry"
+)
+
+// ErrNotOffered means the service has no bundle for that flight and date.
+var ErrNotOffered = errors.New("the service offers no gallery for this flight and date")
+
+// Progress receives download progress: bytes held so far and the total
+// (-1 while unknown). It is called from the downloading goroutine.
+type Progress func(done, total int64)
+
+// Client downloads flight galleries from the gallery service over mutual
+// TLS, resuming after dropped connections, and verifies them before use.
+type Client struct {
+	Base    string       // service URL, e.g. https://127.0.0.1:8443
+	HTTP    *http.Client // with the client certificate (ClientTLS)
+	Keys    Keyring      // pinned issuer keys
+	Retries int          // further attempts after the first; 0 means 5
+	Backoff time.Duration
+	Now     func() time.Time
+}
+
+// ClientTLS is the client's TLS configuration: its certificate and key, and
+// the CA the service's certificate must chain to.
+func ClientTLS(certFile, keyFile, caFile string) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if certFile != "" || keyFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate: %w", err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	if caFile != "" {
+		pool, err := loadPool(caFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}
+
+// NewClient makes a client for base with the TLS configuration and keys.
+func NewClient(base string, cfg *tls.Config, keys Keyring) *Client {
+	tr := &http.Transport{TLSClientConfig: cfg, TLSHandshakeTimeout: 10 * time.Second,
+		ResponseHeaderTimeout: 15 * time.Second}
+	return &Client{Base: strings.TrimRight(base, "/"), HTTP: &http.Client{Transport: tr}, Keys: keys}
+}
+
+func (c *Client) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Client) backoff() retry.Backoff {
+	n, base := c.Retries, c.Backoff
+	if n <= 0 {
+		n = 5
+	}
+	if base <= 0 {
+		base = 250 * time.Millisecond
+	}
+	return retry.WithMaxRetries(uint64(n), retry.WithCappedDuration(8*time.Second,
+		retry.WithJitterPercent(20, retry.NewExponential(base))))
+}
+
+// Flights lists the flights the service offers on date.
+func (c *Client) Flights(ctx context.Context, date string) ([]Listing, error) {
+	if !ValidDate(date) {
+		return nil, fmt.Errorf("date %q is not YYYY-MM-DD", date)
+	}
+	var list FlightList
+	err := retry.Do(ctx, c.backoff(), func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet,
+			c.Base+"/v1/flights?date="+url.QueryEscape(date), nil)
+		if err != nil {
+			return err
+		}
+		resp, err := c.HTTP.Do(req)
+		if err != nil {
+			return retryable(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return statusError(resp)
+		}
+		list = FlightList{}
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&list); err != nil {
+			return retryable(fmt.Errorf("flight list: %w", err))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list flights of %s: %w", date, err)
+	}
+	var out []Listing
+	for _, l := range list.Flights {
+		if l.Date == date { // never offer a bundle for another date
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// Download fetches a flight's bundle, resuming with a Range request after a
+// dropped connection and retrying with exponential backoff.
+func (c *Client) Download(ctx context.Context, date, flight string, progress Progress) ([]byte, error) {
+	if progress == nil {
+		progress = func(int64, int64) {}
+	}
+	d := &download{c: c, url: c.Base + BundlePath(date, flight), total: -1, progress: progress}
+	if err := retry.Do(ctx, c.backoff(), d.attempt); err != nil {
+		return nil, fmt.Errorf("download gallery %s %s: %w", flight, date, err)
+	}
+	return d.buf, nil
+}
+
+// download is one bundle download across its attempts.
+type download struct {
+	c        *Client
+	url      string
+	buf      []byte
+	total    int64
+	etag     string
+	progress Progress
+}
+
+func (d *download) attempt(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.url, nil)
+	if err != nil {
+		return err
+	}
+	if len(d.buf) > 0 && d.etag != "" {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", len(d.buf)))
+		req.Header.Set("If-Range", d.etag)
+	} else {
+		d.buf = d.buf[:0]
+	}
+	resp, err := d.c.HTTP.Do(req)
+	if err != nil {
+		return retryable(err)
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK: // whole file (first attempt, or the file changed)
+		d.buf, d.total, d.etag = d.buf[:0], resp.ContentLength, resp.Header.Get("ETag")
+	case http.StatusPartialContent:
+		start, total, ok := contentRange(resp.Header.Get("Content-Range"))
+		if !ok || start != int64(len(d.buf)) {
+			d.buf, d.etag = d.buf[:0], ""
+			return retryable(errors.New("service resumed at the wrong offset"))
+		}
+		d.total = total
+	case http.StatusRequestedRangeNotSatisfiable:
+		d.buf, d.etag = d.buf[:0], ""
+		return retryable(errors.New("service refused the resume range"))
+	case http.StatusNotFound:
+		return ErrNotOffered
+	default:
+		return statusError(resp)
+	}
+	if d.total > MaxBundleBytes {
+		return fmt.Errorf("%w: bundle of %d bytes is too large", ErrMalformed, d.total)
+	}
+	if d.total > 0 && cap(d.buf) < int(d.total) {
+		nb := make([]byte, len(d.buf), d.total)
+		copy(nb, d.buf)
+		d.buf = nb
+	}
+	d.progress(int64(len(d.buf)), d.total)
+	chunk := make([]byte, 256<<10)
+	for {
+		n, rerr := resp.Body.Read(chunk)
+		if len(d.buf)+n > MaxBundleBytes {
+			return fmt.Errorf("%w: bundle too large", ErrMalformed)
+		}
+		d.buf = append(d.buf, chunk[:n]...)
+		if n > 0 {
+			d.progress(int64(len(d.buf)), d.total)
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			return retryable(fmt.Errorf("connection dropped after %d bytes: %w", len(d.buf), rerr))
+		}
+	}
+	if d.total >= 0 && int64(len(d.buf)) != d.total {
+		return retryable(fmt.Errorf("%w: received %d of %d bytes", ErrTruncated, len(d.buf), d.total))
+	}
+	return nil
+}
+
+// contentRange parses "bytes START-END/TOTAL".
+func contentRange(h string) (start, total int64, ok bool) {
+	rest, found := strings.CutPrefix(h, "bytes ")
+	if !found {
+		return 0, 0, false
+	}
+	span, tot, found := strings.Cut(rest, "/")
+	s, _, found2 := strings.Cut(span, "-")
+	if !found || !found2 {
+		return 0, 0, false
+	}
+	start, err1 := strconv.ParseInt(s, 10, 64)
+	total, err2 := strconv.ParseInt(tot, 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return start, total, true
+}
+
+func retryable(err error) error { return retry.RetryableError(err) }
+
+// statusError turns an unexpected status into an error; 5xx are retried.
+func statusError(resp *http.Response) error {
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	err := fmt.Errorf("service answered %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+	if resp.StatusCode >= 500 {
+		return retryable(err)
+	}
+	return err
+}
+
+// Fetch downloads, verifies and stores a flight's gallery. A bundle that
+// fails verification (signature, key, expiry, structure, or another flight
+// or date) is refused: the refusal is noted in the cache, the last good
+// bundle stays, and the error says why. The returned record is the cache's
+// view of the flight after the attempt.
+func (c *Client) Fetch(ctx context.Context, cache *Cache, date, flight string, progress Progress) (Record, error) {
+	carrier, number, err := ParseFlight(flight)
+	if err != nil {
+		return Record{}, err
+	}
+	if !ValidDate(date) {
+		return Record{}, fmt.Errorf("date %q is not YYYY-MM-DD", date)
+	}
+	data, err := c.Download(ctx, date, flight, progress)
+	if err != nil {
+		return Record{}, err
+	}
+	want := Flight{Carrier: carrier, Number: number, Date: date}
+	b, err := Open(data, c.Keys, c.now())
+	if err == nil && (b.Flight.Date != date || b.Flight.ID() != flight) {
+		err = fmt.Errorf("%w: asked for %s on %s, got %s on %s", ErrWrongFlight, flight, date, b.Flight.ID(), b.Flight.Date)
+	}
+	if err != nil {
+		if h, herr := ReadHeader(data); herr == nil && h.Flight.Key() == want.Key() {
+			want = h.Flight
+		}
+		rec, cerr := cache.Refuse(want, err.Error(), c.now())
+		return rec, errors.Join(fmt.Errorf("gallery %s %s refused: %w", flight, date, err), cerr)
+	}
+	rec, err := cache.Put(data, b, c.now())
+	if err != nil {
+		return Record{}, err
+	}
+	return rec, nil
+}

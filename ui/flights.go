@@ -1,0 +1,255 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"veriport/gallery"
+)
+
+// FlightService is what the flight picker needs: the flights of a date
+// (from the gallery service and the cache) and the download of one
+// flight's gallery. *gallery.Manager satisfies it.
+type FlightService interface {
+	Flights(ctx context.Context, date string) ([]gallery.Status, error)
+	Fetch(ctx context.Context, date, flight string, progress gallery.Progress) (gallery.Status, error)
+}
+
+var _ FlightService = (*gallery.Manager)(nil)
+
+// flightPicker is the screen where the officer picks the flight: flights
+// of a date from the service or the cache, each with its gallery's state
+// (fresh / expires in … / refused: reason), a download with progress, and
+// Use to load the chosen gallery.
+type flightPicker struct {
+	svc    FlightService
+	now    func() time.Time
+	chosen func(gallery.Status) // the officer chose a usable gallery
+
+	date     *widget.Entry
+	refresh  *widget.Button
+	list     *widget.List
+	message  *widget.Label
+	state    *widget.Label
+	progress *widget.ProgressBar
+	download *widget.Button
+	use      *widget.Button
+
+	ctx      context.Context
+	rows     []gallery.Status
+	selected int // -1: none
+	busy     bool
+}
+
+func newFlightPicker(ctx context.Context, svc FlightService, now func() time.Time, onUse func(gallery.Status)) *flightPicker {
+	if now == nil {
+		now = time.Now
+	}
+	return &flightPicker{svc: svc, now: now, chosen: onUse, ctx: ctx, selected: -1}
+}
+
+func (p *flightPicker) build() fyne.CanvasObject {
+	p.date = widget.NewEntry()
+	p.date.SetText(p.now().UTC().Format(time.DateOnly))
+	p.date.Validator = func(s string) error {
+		if !gallery.ValidDate(s) {
+			return errors.New("date as YYYY-MM-DD")
+		}
+		return nil
+	}
+	p.date.OnSubmitted = func(string) { p.onRefresh() }
+	p.refresh = widget.NewButton("Show flights", p.onRefresh)
+	p.list = widget.NewList(func() int { return len(p.rows) },
+		func() fyne.CanvasObject {
+			return widget.NewLabel("ZZ0000 AAA-BBB departs 00:00Z, 000 travelers: not downloaded")
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.rowText(id)) })
+	p.list.OnSelected = p.onSelect
+	p.message = widget.NewLabel("")
+	p.message.Wrapping = fyne.TextWrapWord
+	p.state = widget.NewLabelWithStyle("Pick a flight", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.state.Wrapping = fyne.TextWrapWord
+	p.progress = widget.NewProgressBar()
+	p.progress.Hide()
+	p.download = widget.NewButton("Download gallery", p.onDownload)
+	p.download.Disable()
+	p.use = widget.NewButton("Use this gallery", p.onUse)
+	p.use.Importance = widget.HighImportance
+	p.use.Disable()
+
+	top := container.NewBorder(nil, nil, widget.NewLabel("Departure date"), p.refresh, p.date)
+	bottom := container.NewVBox(p.message, widget.NewSeparator(), p.state, p.progress,
+		container.NewHBox(p.download, p.use))
+	return container.NewBorder(top, bottom, nil, nil, p.list)
+}
+
+func (p *flightPicker) rowText(id int) string {
+	if id < 0 || id >= len(p.rows) {
+		return ""
+	}
+	s := p.rows[id]
+	f := s.Flight
+	n := 0
+	switch {
+	case s.Record != nil && s.Record.Good:
+		n = s.Record.Entries
+	case s.Listing != nil:
+		n = s.Listing.Entries
+	}
+	where := ""
+	if s.Listing == nil {
+		where = " (cache only)"
+	}
+	return fmt.Sprintf("%s %s-%s departs %s, %d travelers: %s%s", f.ID(), f.Origin, f.Destination,
+		f.Departure.UTC().Format("15:04Z"), n, s.State(p.now()), where)
+}
+
+// onRefresh asks the service and the cache for the date's flights.
+func (p *flightPicker) onRefresh() {
+	date := p.date.Text
+	if p.date.Validate() != nil {
+		p.showMessage("Enter the departure date as YYYY-MM-DD.", true)
+		return
+	}
+	p.refresh.Disable()
+	p.showMessage("Looking up flights…", false)
+	go func() {
+		rows, err := p.svc.Flights(p.ctx, date)
+		fyne.Do(func() { p.applyFlights(rows, err) })
+	}()
+}
+
+func (p *flightPicker) applyFlights(rows []gallery.Status, err error) {
+	p.refresh.Enable()
+	p.rows = rows
+	p.selected = -1
+	p.list.UnselectAll()
+	p.list.Refresh()
+	p.showStatus()
+	switch {
+	case err != nil && len(rows) > 0:
+		p.showMessage("Gallery service unreachable; showing galleries in the cache. ("+err.Error()+")", true)
+	case err != nil:
+		p.showMessage("Gallery service unreachable and nothing cached for this date. ("+err.Error()+")", true)
+	case len(rows) == 0:
+		p.showMessage("No flights for this date.", false)
+	default:
+		p.showMessage(fmt.Sprintf("%d flights.", len(rows)), false)
+	}
+}
+
+func (p *flightPicker) onSelect(id widget.ListItemID) {
+	p.selected = id
+	p.showStatus()
+}
+
+// showStatus sets the state line and buttons for the selected flight.
+func (p *flightPicker) showStatus() {
+	if p.selected < 0 || p.selected >= len(p.rows) {
+		p.state.SetText("Pick a flight")
+		p.state.Importance = widget.MediumImportance
+		p.state.Refresh()
+		p.download.Disable()
+		p.use.Disable()
+		return
+	}
+	s := p.rows[p.selected]
+	now := p.now()
+	st := s.State(now)
+	p.state.SetText(s.Flight.ID() + " " + s.Flight.Date + ": " + st)
+	switch {
+	case strings.HasPrefix(st, "refused:"), st == "expired":
+		p.state.Importance = widget.DangerImportance
+	case s.Usable(now):
+		p.state.Importance = widget.SuccessImportance
+	default:
+		p.state.Importance = widget.MediumImportance
+	}
+	p.state.Refresh()
+	if s.Listing != nil && !p.busy {
+		p.download.Enable()
+	} else {
+		p.download.Disable()
+	}
+	if s.Usable(now) && !p.busy {
+		p.use.Enable()
+	} else {
+		p.use.Disable()
+	}
+}
+
+// onDownload fetches the selected flight's gallery with progress shown.
+func (p *flightPicker) onDownload() {
+	if p.selected < 0 || p.busy {
+		return
+	}
+	s := p.rows[p.selected]
+	idx := p.selected
+	p.busy = true
+	p.progress.SetValue(0)
+	p.progress.Show()
+	p.showStatus()
+	p.showMessage("Downloading the gallery of "+s.Flight.ID()+"…", false)
+	go func() {
+		st, err := p.svc.Fetch(p.ctx, s.Flight.Date, s.Flight.ID(), func(done, total int64) {
+			if total > 0 {
+				v := float64(done) / float64(total)
+				fyne.Do(func() { p.progress.SetValue(v) })
+			}
+		})
+		fyne.Do(func() { p.applyFetch(idx, s, st, err) })
+	}()
+}
+
+func (p *flightPicker) applyFetch(idx int, was, st gallery.Status, err error) {
+	p.busy = false
+	p.progress.Hide()
+	if st.Record != nil && idx < len(p.rows) && p.rows[idx].Flight.Key() == was.Flight.Key() {
+		st.Listing = was.Listing
+		p.rows[idx] = st
+		p.list.RefreshItem(idx)
+	}
+	switch {
+	case err != nil && st.Record != nil && st.Record.Good:
+		p.showMessage("The new gallery was refused; the last good one stays in use.", true)
+	case err != nil:
+		p.showMessage("Download failed: "+err.Error(), true)
+	default:
+		p.showMessage("Gallery downloaded and verified.", false)
+	}
+	p.showStatus()
+}
+
+func (p *flightPicker) onUse() {
+	if p.selected < 0 || p.chosen == nil {
+		return
+	}
+	p.chosen(p.rows[p.selected])
+}
+
+func (p *flightPicker) showMessage(msg string, warn bool) {
+	p.message.SetText(msg)
+	if warn {
+		p.message.Importance = widget.WarningImportance
+	} else {
+		p.message.Importance = widget.MediumImportance
+	}
+	p.message.Refresh()
+}
+
+// GalleryLine is the booth screen's line naming the loaded gallery.
+func GalleryLine(s gallery.Status, now time.Time) string {
+	if s.Record == nil || !s.Record.Good {
+		return "Gallery: none loaded"
+	}
+	f := s.Flight
+	return fmt.Sprintf("Gallery: %s %s %s-%s, %d travelers (%s)", f.ID(), f.Date, f.Origin, f.Destination,
+		s.Record.Entries, s.State(now))
+}

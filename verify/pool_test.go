@@ -1,0 +1,129 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"image"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	face "github.com/Kagami/go-face"
+)
+
+// fakeRec blocks each Recognize until released, and counts Close.
+type fakeRec struct {
+	gate   chan struct{}
+	closed atomic.Int32
+}
+
+func (f *fakeRec) Recognize([]byte) ([]face.Face, error) { <-f.gate; return nil, nil }
+func (f *fakeRec) Close()                                { f.closed.Add(1) }
+
+func fakePool(n int) (*pool, []*fakeRec) {
+	recs := make([]recognizer, n)
+	fakes := make([]*fakeRec, n)
+	for i := range recs {
+		fakes[i] = &fakeRec{gate: make(chan struct{})}
+		recs[i] = fakes[i]
+	}
+	return newPool(recs), fakes
+}
+
+func TestPoolKeepsOneRecognizerForLive(t *testing.T) {
+	p, _ := fakePool(2)
+	ctx := context.Background()
+	bg, err := p.acquire(ctx, Background)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second background call must wait: the last recognizer is for live.
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := p.acquire(short, Background); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second background acquire = %v, want to wait", err)
+	}
+	start := time.Now()
+	live, err := p.acquire(ctx, Live)
+	if err != nil || time.Since(start) > 20*time.Millisecond {
+		t.Fatalf("live acquire with background busy: %v after %v", err, time.Since(start))
+	}
+	p.release(live, Live)
+	p.release(bg, Background)
+}
+
+func TestPoolServesLiveBeforeWaitingBackground(t *testing.T) {
+	p, _ := fakePool(2)
+	ctx := context.Background()
+	l1, _ := p.acquire(ctx, Live)
+	l2, _ := p.acquire(ctx, Live)
+	order := make(chan Priority, 2)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // background waits first
+		defer wg.Done()
+		r, err := p.acquire(ctx, Background)
+		if err == nil {
+			order <- Background
+			p.release(r, Background)
+		}
+	}()
+	time.Sleep(20 * time.Millisecond)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r, err := p.acquire(ctx, Live)
+		if err == nil {
+			order <- Live
+			time.Sleep(10 * time.Millisecond)
+			p.release(r, Live)
+		}
+	}()
+	time.Sleep(20 * time.Millisecond)
+	p.release(l1, Live) // one recognizer frees up: the live waiter gets it
+	if got := <-order; got != Live {
+		t.Errorf("first served %v, want the live caller", got)
+	}
+	p.release(l2, Live)
+	wg.Wait()
+}
+
+func TestPoolCloseWaitsForCallsInFlight(t *testing.T) {
+	p, fakes := fakePool(2)
+	e := &Engine{pool: p, size: 2}
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	started := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		close(started)
+		_, err := e.Faces(img)
+		done <- err
+	}()
+	<-started
+	time.Sleep(20 * time.Millisecond) // the call now holds a recognizer
+	closed := make(chan struct{})
+	go func() { e.Close(); close(closed) }()
+	time.Sleep(20 * time.Millisecond)
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a call was in flight")
+	default:
+	}
+	if _, err := e.Faces(img); !errors.Is(err, ErrClosed) {
+		t.Errorf("call after Close = %v, want ErrClosed", err)
+	}
+	for _, f := range fakes {
+		close(f.gate)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("call in flight: %v", err)
+	}
+	<-closed
+	e.Close() // twice is fine
+	for i, f := range fakes {
+		if n := f.closed.Load(); n != 1 {
+			t.Errorf("recognizer %d closed %d times", i, n)
+		}
+	}
+}
