@@ -92,11 +92,6 @@ func newCaptureHarness(t *testing.T, src camera.Source, q config.Quality) *captu
 	return h
 }
 
-func (h *captureHarness) message() (s string) {
-	fyne.DoAndWait(func() { s = h.mw.overlay.message.Text })
-	return s
-}
-
 func TestLiveGuidanceAndAutoCaptureOnce(t *testing.T) {
 	q := config.DefaultQuality()
 	// Far for 15 frames, blurred for 15, then good from frame 30 on.

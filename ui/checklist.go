@@ -54,12 +54,3 @@ func (c *checklist) set(r verify.QualityReport) {
 		}
 	}
 }
-
-// text is the checklist as plain lines (tests).
-func (c *checklist) text() []string {
-	var out []string
-	for _, name := range checklistOrder {
-		out = append(out, c.lines[name].Text)
-	}
-	return out
-}

@@ -31,7 +31,6 @@ type overlay struct {
 	message  *canvas.Text
 	band     *fyne.Container
 	captured bool // show "Captured" instead of guidance
-	steady   bool // every mandatory measure passes: "Hold still"
 }
 
 // newOverlay makes the overlay objects; canvasObject returns them stacked.

@@ -24,7 +24,7 @@ func projectFace(yaw, pitch, roll, ied float64, at GuidePoint) []image.Point {
 	for i, p := range model {
 		x, y, z := p[0], p[1], p[2]
 		x, z = x*cy+z*sy, -x*sy+z*cy // yaw about the vertical axis
-		y, z = y*cp+z*sp, -y*sp+z*cp // pitch about the horizontal axis
+		y = y*cp + z*sp              // pitch about the horizontal axis (depth no longer needed)
 		x, y = x*cr-y*sr, x*sr+y*cr  // roll in the image plane
 		pts[i] = image.Pt(int(math.Round(at.X+x*ied)), int(math.Round(at.Y+y*ied)))
 	}
