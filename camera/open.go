@@ -15,8 +15,13 @@ type Choice struct {
 }
 
 // Resilient wraps the choice's source so that it reconnects with backoff.
-func (c Choice) Resilient() *Reconnecting {
-	return NewReconnecting(c.Source.Name(), c.Source, c.Reopen)
+// Without a source (a named device that did not open) it starts offline
+// and keeps trying.
+func (c Choice) Resilient(name string) *Reconnecting {
+	if c.Source != nil {
+		name = c.Source.Name()
+	}
+	return NewReconnecting(name, c.Source, c.Reopen)
 }
 
 // Open chooses a source from a spec: a device index ("0"), a video file
@@ -26,7 +31,8 @@ func Open(spec, demoVideo string, width, height int) (Choice, error) {
 		if idx, err := strconv.Atoi(spec); err == nil {
 			d, err := OpenDevice(idx, width, height)
 			if err != nil {
-				return Choice{}, err
+				// Keep the reopener: the caller may start offline and retry.
+				return Choice{Reopen: reopenDevice(idx, width, height)}, err
 			}
 			return Choice{Source: d, Reopen: reopenDevice(idx, width, height)}, nil
 		}

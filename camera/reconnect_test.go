@@ -182,3 +182,24 @@ func runReconnects(t *testing.T, clip string, n int) int {
 	}
 	return int(o.opens.Load()) - 1
 }
+
+func TestOpenMissingDeviceCanStartOffline(t *testing.T) {
+	c, err := Open("57", "", 640, 480)
+	if !errors.Is(err, ErrOffline) || c.Reopen == nil || c.Source != nil {
+		t.Fatalf("missing device: err %v, reopen %v", err, c.Reopen != nil)
+	}
+	r := c.Resilient("camera 57")
+	defer r.Close()
+	r.MinBackoff, r.MaxBackoff = time.Millisecond, time.Millisecond
+	if r.Name() != "camera 57" || r.Health().Online {
+		t.Errorf("name %q, health %+v", r.Name(), r.Health())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := r.Read(ctx, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Read of a missing device returned %v, want to keep trying until ctx ends", err)
+	}
+	if h := r.Health(); h.Online || h.Attempts < 2 {
+		t.Errorf("health %+v, want offline after several attempts", h)
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -51,12 +52,17 @@ func runGUI(ctx context.Context, env *Env) error {
 	_ = sender
 
 	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
-	if err != nil {
+	if err != nil && (choice.Reopen == nil || !errors.Is(err, camera.ErrOffline)) {
 		return err
 	}
-	src := choice.Resilient() // reconnects with backoff when the camera fails
+	if err != nil {
+		// A named camera that does not open yet: the window opens with
+		// "Camera offline" and keeps trying; the manual route stays open.
+		env.Log.Warn("camera not available at start, will keep trying", "camera", cfg.Camera.Source, "err", err)
+	}
+	src := choice.Resilient("camera " + cfg.Camera.Source) // reconnects with backoff when the camera fails
 	defer src.Close()
-	env.Log.Info("workstation starting", "source", choice.Source.Name(), "demo", choice.Demo,
+	env.Log.Info("workstation starting", "source", src.Name(), "demo", choice.Demo,
 		"database", cfg.Paths.Database)
 
 	var engine *verify.Engine

@@ -28,7 +28,7 @@ var checklistOrder = []string{
 func newChecklist() *checklist {
 	c := &checklist{box: container.NewVBox(), lines: map[string]*widget.Label{}}
 	for _, name := range checklistOrder {
-		l := widget.NewLabel("· " + name)
+		l := widget.NewLabel(fmt.Sprintf("· %-18s %8s", verify.MeasureLabels[name], "—"))
 		l.Importance = widget.LowImportance
 		l.TextStyle = fyne.TextStyle{Monospace: true}
 		c.lines[name] = l

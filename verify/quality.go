@@ -40,6 +40,24 @@ const (
 	MeasureEyesOpen    = "eyes_open"
 )
 
+// MeasureLabels are the checklist's short names of the measures.
+var MeasureLabels = map[string]string{
+	MeasureFaceCount:   "One face",
+	MeasureInterEye:    "Inter-eye distance",
+	MeasureMargins:     "Head in frame",
+	MeasureCentring:    "Centred",
+	MeasureLuminance:   "Brightness",
+	MeasureUnderExpose: "Dark areas",
+	MeasureOverExpose:  "Glare",
+	MeasureDynamic:     "Contrast",
+	MeasureUniformity:  "Even light",
+	MeasureYaw:         "Yaw",
+	MeasurePitch:       "Pitch",
+	MeasureRoll:        "Roll",
+	MeasureSharpness:   "Sharpness",
+	MeasureEyesOpen:    "Eyes visible",
+}
+
 // Measure is one quality measure of one frame.
 type Measure struct {
 	Name      string  // one of the Measure* constants
@@ -184,7 +202,7 @@ type faceStats struct {
 func judge(q config.Quality, s faceStats) QualityReport {
 	r := QualityReport{Size: s.size, Faces: s.faces, Box: s.box}
 	nan := math.NaN()
-	count := Measure{Name: MeasureFaceCount, Label: "One face", Value: float64(s.faces), Unit: "faces", Mandatory: true}
+	count := Measure{Name: MeasureFaceCount, Label: MeasureLabels[MeasureFaceCount], Value: float64(s.faces), Unit: "faces", Mandatory: true}
 	switch {
 	case s.faces == 1:
 		count.Verdict, count.Score = VerdictPass, 1
@@ -205,32 +223,32 @@ func judge(q config.Quality, s faceStats) QualityReport {
 	}
 	add := func(m Measure) { m.Mandatory = m.Name != MeasureEyesOpen; r.Measures = append(r.Measures, m) }
 	add(count)
-	add(atLeast(Measure{Name: MeasureInterEye, Label: "Inter-eye distance", Value: s.interEye, Unit: "px", Guidance: SayCloser},
+	add(atLeast(Measure{Name: MeasureInterEye, Label: MeasureLabels[MeasureInterEye], Value: s.interEye, Unit: "px", Guidance: SayCloser},
 		q.InterEyeMin, q.InterEyeWarn))
 	margin, centre := placement(q, s)
 	add(margin)
 	add(centre)
-	lum := Measure{Name: MeasureLuminance, Label: "Brightness", Value: s.luminance, Unit: "grey", Guidance: SayMoreLight}
+	lum := Measure{Name: MeasureLuminance, Label: MeasureLabels[MeasureLuminance], Value: s.luminance, Unit: "grey", Guidance: SayMoreLight}
 	if s.luminance > q.LuminanceMax {
 		lum.Guidance = SayLessLight
 		add(atMost(lum, q.LuminanceMax, q.LuminanceMax+0.5*(255-q.LuminanceMax)))
 	} else {
 		add(atLeast(lum, q.LuminanceMin, 0.6*q.LuminanceMin))
 	}
-	add(atMost(Measure{Name: MeasureUnderExpose, Label: "Dark areas", Value: s.under, Unit: "%", Guidance: SayMoreLight},
+	add(atMost(Measure{Name: MeasureUnderExpose, Label: MeasureLabels[MeasureUnderExpose], Value: s.under, Unit: "%", Guidance: SayMoreLight},
 		q.MaxUnderExposed, 2*q.MaxUnderExposed))
-	add(atMost(Measure{Name: MeasureOverExpose, Label: "Glare", Value: s.over, Unit: "%", Guidance: SayLessLight},
+	add(atMost(Measure{Name: MeasureOverExpose, Label: MeasureLabels[MeasureOverExpose], Value: s.over, Unit: "%", Guidance: SayLessLight},
 		q.MaxOverExposed, 2*q.MaxOverExposed))
-	add(atLeast(Measure{Name: MeasureDynamic, Label: "Contrast", Value: s.dynamicRange, Unit: "levels", Guidance: SayMoreLight},
+	add(atLeast(Measure{Name: MeasureDynamic, Label: MeasureLabels[MeasureDynamic], Value: s.dynamicRange, Unit: "levels", Guidance: SayMoreLight},
 		q.MinDynamicRange, 0.7*q.MinDynamicRange))
-	add(atLeast(Measure{Name: MeasureUniformity, Label: "Even light", Value: s.uniformity, Guidance: SayEvenLight},
+	add(atLeast(Measure{Name: MeasureUniformity, Label: MeasureLabels[MeasureUniformity], Value: s.uniformity, Guidance: SayEvenLight},
 		q.MinUniformity, 0.8*q.MinUniformity))
-	add(within(Measure{Name: MeasureYaw, Label: "Yaw", Value: s.yaw, Unit: "deg", Guidance: SayFaceCamera}, q.MaxYaw))
-	add(within(Measure{Name: MeasurePitch, Label: "Pitch", Value: s.pitch, Unit: "deg", Guidance: SayChinLevel}, q.MaxPitch))
-	add(within(Measure{Name: MeasureRoll, Label: "Roll", Value: s.roll, Unit: "deg", Guidance: SayHeadLevel}, q.MaxRoll))
-	add(atLeast(Measure{Name: MeasureSharpness, Label: "Sharpness", Value: s.sharpness, Unit: "", Guidance: SayHoldStill},
+	add(within(Measure{Name: MeasureYaw, Label: MeasureLabels[MeasureYaw], Value: s.yaw, Unit: "deg", Guidance: SayFaceCamera}, q.MaxYaw))
+	add(within(Measure{Name: MeasurePitch, Label: MeasureLabels[MeasurePitch], Value: s.pitch, Unit: "deg", Guidance: SayChinLevel}, q.MaxPitch))
+	add(within(Measure{Name: MeasureRoll, Label: MeasureLabels[MeasureRoll], Value: s.roll, Unit: "deg", Guidance: SayHeadLevel}, q.MaxRoll))
+	add(atLeast(Measure{Name: MeasureSharpness, Label: MeasureLabels[MeasureSharpness], Value: s.sharpness, Unit: "", Guidance: SayHoldStill},
 		q.MinSharpness, 0.5*q.MinSharpness))
-	eyes := Measure{Name: MeasureEyesOpen, Label: "Eyes visible", Value: float64(s.eyesFound), Unit: "eyes", Guidance: SayEyesOpen}
+	eyes := Measure{Name: MeasureEyesOpen, Label: MeasureLabels[MeasureEyesOpen], Value: float64(s.eyesFound), Unit: "eyes", Guidance: SayEyesOpen}
 	switch {
 	case s.eyesFound < 0:
 		eyes.Value, eyes.Verdict = nan, VerdictUnknown
@@ -319,8 +337,8 @@ func within(m Measure, bound float64) Measure {
 // of its height above for forehead and hair, a tenth of its width on each
 // side and a tenth of its height below.
 func placement(q config.Quality, s faceStats) (margin, centre Measure) {
-	margin = Measure{Name: MeasureMargins, Label: "Head in frame", Unit: "", Value: math.NaN(), Guidance: SayBack}
-	centre = Measure{Name: MeasureCentring, Label: "Centred", Unit: "%", Value: math.NaN(), Guidance: SayCentre}
+	margin = Measure{Name: MeasureMargins, Label: MeasureLabels[MeasureMargins], Unit: "", Value: math.NaN(), Guidance: SayBack}
+	centre = Measure{Name: MeasureCentring, Label: MeasureLabels[MeasureCentring], Unit: "%", Value: math.NaN(), Guidance: SayCentre}
 	if s.box.Empty() || s.size.X == 0 {
 		return unknown(margin), unknown(centre)
 	}
