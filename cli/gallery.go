@@ -11,6 +11,7 @@ import (
 
 	"veriport/config"
 	"veriport/gallery"
+	"veriport/verify"
 )
 
 // galleryCommands are added to `veriport gallery` by the files that define them.
@@ -119,7 +120,7 @@ func galleryBuild(env *Env) *cobra.Command {
 				return err
 			}
 			defer tf.Close()
-			enrolled, err := gallery.ReadTemplates(tf)
+			enrolled, err := verify.ReadTemplates(tf)
 			if err != nil {
 				return fmt.Errorf("%s: %w", templates, err)
 			}

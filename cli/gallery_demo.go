@@ -201,7 +201,7 @@ func writeDemoInputs(df demoFiles, enrolled []gallery.Enrolled, standings map[st
 		return err
 	}
 	for _, e := range enrolled {
-		if err := gallery.WriteTemplate(tf, e); err != nil {
+		if err := verify.WriteTemplate(tf, e); err != nil {
 			tf.Close()
 			return err
 		}

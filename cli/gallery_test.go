@@ -13,6 +13,7 @@ import (
 
 	"veriport/gallery"
 	"veriport/record"
+	"veriport/verify"
 )
 
 func gexec(t *testing.T, args ...string) (int, string, string) {
@@ -44,7 +45,7 @@ func TestGalleryCommands(t *testing.T) {
 	tf, _ := os.Create(p("g.jsonl"))
 	for _, e := range gallery.SyntheticEntries(30, 3) {
 		for _, tp := range e.Templates {
-			gallery.WriteTemplate(tf, gallery.Enrolled{Subject: e.Traveler, Template: tp.Template, Source: tp.Source.String()})
+			verify.WriteTemplate(tf, verify.Enrolled{Subject: e.Traveler, Template: tp.Template, Source: tp.Source.String()})
 		}
 	}
 	tf.Close()

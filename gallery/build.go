@@ -1,97 +1,24 @@
 package gallery
 
 import (
-	"bufio"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"veriport/verify"
 )
 
-// Enrolled is one line of a template file (DESIGN.md's JSONL contract).
-// It mirrors verify.Enrolled until verify.ReadTemplates lands on main.
-type Enrolled struct {
-	Subject  string
-	Template verify.Template
-	Source   string
-	Image    string
-}
+// Enrolled is one line of a template file (DESIGN.md's JSONL contract),
+// read and written by verify.ReadTemplates and verify.WriteTemplate.
+type Enrolled = verify.Enrolled
 
 // Standing is a traveler's category row from a categories CSV.
 type Standing struct {
 	Category  Category
 	Exemption string
 	Display   []Field
-}
-
-// ReadTemplates reads a JSONL template file: one object a line with
-// "subject" and "template" (base64 of 128 little-endian float32), optional
-// "source" and "image". Blank lines are skipped.
-// TODO(lead): switch to verify.ReadTemplates once it is on main.
-func ReadTemplates(r io.Reader) ([]Enrolled, error) {
-	var out []Enrolled
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
-		var rec struct {
-			Subject  string `json:"subject"`
-			Template string `json:"template"`
-			Source   string `json:"source"`
-			Image    string `json:"image"`
-		}
-		if err := json.Unmarshal([]byte(text), &rec); err != nil {
-			return nil, fmt.Errorf("template file line %d: %w: %v", line, ErrMalformed, err)
-		}
-		raw, err := base64.StdEncoding.DecodeString(rec.Template)
-		if err != nil || len(raw) != 4*verify.TemplateLen || rec.Subject == "" {
-			return nil, fmt.Errorf("template file line %d: %w: needs a subject and a 512-byte base64 template", line, ErrMalformed)
-		}
-		e := Enrolled{Subject: rec.Subject, Source: rec.Source, Image: rec.Image}
-		for k := range e.Template {
-			e.Template[k] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*k:]))
-			if f := float64(e.Template[k]); math.IsNaN(f) || math.IsInf(f, 0) {
-				return nil, fmt.Errorf("template file line %d: %w: template value is not finite", line, ErrMalformed)
-			}
-		}
-		out = append(out, e)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read template file: %w", err)
-	}
-	return out, nil
-}
-
-// WriteTemplate writes one JSONL line of a template file.
-// TODO(lead): switch to verify.WriteTemplate once it is on main.
-func WriteTemplate(w io.Writer, e Enrolled) error {
-	raw := make([]byte, 4*verify.TemplateLen)
-	for k, v := range e.Template {
-		binary.LittleEndian.PutUint32(raw[4*k:], math.Float32bits(v))
-	}
-	rec := map[string]string{"subject": e.Subject, "template": base64.StdEncoding.EncodeToString(raw)}
-	if e.Source != "" {
-		rec["source"] = e.Source
-	}
-	if e.Image != "" {
-		rec["image"] = e.Image
-	}
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
 }
 
 // ReadStandings reads a categories CSV. The header row names the columns:

@@ -1,7 +1,6 @@
 package gallery
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -9,27 +8,6 @@ import (
 
 	"veriport/verify"
 )
-
-func TestTemplateFileRoundTrip(t *testing.T) {
-	var buf bytes.Buffer
-	want := []Enrolled{{Subject: "T1", Source: "passport", Image: "a.jpg"}, {Subject: "T1", Source: "visa"}, {Subject: "T2"}}
-	for i := range want {
-		want[i].Template[0], want[i].Template[127] = float32(i)+0.25, -1.5
-		if err := WriteTemplate(&buf, want[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	buf.WriteString("\n")
-	got, err := ReadTemplates(&buf)
-	if err != nil || len(got) != 3 || got[2] != want[2] || got[0] != want[0] {
-		t.Fatalf("got %v %v", got, err)
-	}
-	for _, bad := range []string{`{"subject":"x","template":"AAAA"}`, `{"template":""}`, `not json`} {
-		if _, err := ReadTemplates(strings.NewReader(bad)); !errors.Is(err, ErrMalformed) {
-			t.Errorf("%q: got %v, want ErrMalformed", bad, err)
-		}
-	}
-}
 
 func TestBuildGroupsAndCategorises(t *testing.T) {
 	csv := "subject,category,reason,name,seat\n" +

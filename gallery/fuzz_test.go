@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"veriport/verify"
 )
 
 // fuzzKey is fixed so that seed bundles stay valid across runs.
@@ -46,7 +48,7 @@ func FuzzReadInputs(f *testing.F) {
 	f.Add("subject,category\n\"unterminated")
 	f.Fuzz(func(t *testing.T, in string) {
 		ReadStandings(strings.NewReader(in))
-		if es, err := ReadTemplates(strings.NewReader(in)); err == nil {
+		if es, err := verify.ReadTemplates(strings.NewReader(in)); err == nil {
 			Build(Header{Flight: testFlight(), IssuedAt: t0, ExpiresAt: t0.Add(time.Hour)}, es, nil)
 		}
 	})
