@@ -3,6 +3,7 @@ package camera
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,15 +11,26 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// DemoSpec describes the demo clip: each portrait in turn drifts, zooms,
-// blurs and changes brightness, so live guidance has something to react to.
+// DemoSpec describes the demo clip: each portrait in turn walks through the
+// situations live guidance must handle (too far, good, blurred, dark,
+// off-centre, gone), so the overlay has something to react to.
 type DemoSpec struct {
 	Portraits []string // image files, shown in order
-	Out       string   // .avi file (Motion JPEG)
-	Width     int
-	Height    int
-	FPS       float64
-	Seconds   float64 // per portrait
+	// Faces gives, for each portrait, where its face is (eye midpoint and
+	// inter-eye distance in the image's pixels), found by the caller: camera
+	// has no face logic. A missing or zero entry guesses from the image size.
+	Faces   []DemoFace
+	Out     string // .avi file (Motion JPEG)
+	Width   int
+	Height  int
+	FPS     float64
+	Seconds float64 // per portrait
+}
+
+// DemoFace locates the face in a portrait.
+type DemoFace struct {
+	EyeX, EyeY float64 // midpoint between the eyes
+	InterEye   float64 // distance between the eye centres
 }
 
 // WriteDemoVideo renders the clip described by s. The file appears under its
@@ -38,7 +50,7 @@ func WriteDemoVideo(s DemoSpec) error {
 	frame := gocv.NewMatWithSize(s.Height, s.Width, gocv.MatTypeCV8UC3)
 	defer frame.Close()
 	perPortrait := int(s.Seconds * s.FPS)
-	for _, path := range s.Portraits {
+	for n, path := range s.Portraits {
 		src := gocv.IMRead(path, gocv.IMReadColor)
 		if src.Empty() {
 			src.Close()
@@ -46,8 +58,15 @@ func WriteDemoVideo(s DemoSpec) error {
 			os.Remove(tmp)
 			return fmt.Errorf("demo video: %s is not a readable image", path)
 		}
+		face := DemoFace{}
+		if n < len(s.Faces) {
+			face = s.Faces[n]
+		}
+		if face.InterEye <= 0 {
+			face = DemoFace{EyeX: float64(src.Cols()) / 2, EyeY: 0.3 * float64(src.Rows()), InterEye: 0.12 * float64(src.Cols())}
+		}
 		for i := 0; i < perPortrait; i++ {
-			renderDemoFrame(src, &frame, float64(i)/float64(perPortrait))
+			renderDemoFrame(src, face, &frame, float64(i)/float64(perPortrait))
 			if err := vw.Write(frame); err != nil {
 				src.Close()
 				vw.Close()
@@ -63,49 +82,74 @@ func WriteDemoVideo(s DemoSpec) error {
 	return os.Rename(tmp, s.Out)
 }
 
-// renderDemoFrame draws src into dst at phase t in [0,1): a slow zoom in, a
-// sideways drift, a blurred stretch and a dark then bright stretch.
-func renderDemoFrame(src gocv.Mat, dst *gocv.Mat, t float64) {
-	W, H := dst.Cols(), dst.Rows()
-	dst.SetTo(gocv.NewScalar(60, 60, 60, 0))
-	// Fit the portrait's height, then zoom from 0.6x to 1.1x.
-	zoom := 0.6 + 0.5*t
-	scale := zoom * float64(H) / float64(src.Rows())
-	w := int(float64(src.Cols()) * scale)
-	h := int(float64(src.Rows()) * scale)
-	scaled := gocv.NewMat()
-	defer scaled.Close()
-	gocv.Resize(src, &scaled, image.Pt(w, h), 0, 0, gocv.InterpolationLinear)
-	// Blur in the middle fifth of the phase.
-	if t > 0.4 && t < 0.6 {
-		k := 1 + 2*int(12*math.Sin((t-0.4)/0.2*math.Pi))
-		gocv.GaussianBlur(scaled, &scaled, image.Pt(k, k), 0, 0, gocv.BorderDefault)
-	}
-	// Brightness: darker early, brighter late.
-	gain := 1.0
+// demoPhase is what the clip shows at phase t in [0,1) of a portrait.
+type demoPhase struct {
+	interEye float64 // on screen, pixels
+	dx       float64 // face centre offset from the frame centre, share of width
+	blur     int     // Gaussian kernel side, 0 for none
+	gain     float64 // light
+	present  bool    // the traveler is in the frame
+}
+
+// phaseAt scripts one portrait: far and approaching (0-0.22), close and
+// still (0.22-0.48: every check passes), moving (blurred, 0.48-0.58), in poor
+// light (0.58-0.70), off-centre (0.70-0.80), then gone (0.82-1).
+func phaseAt(t float64) demoPhase {
+	p := demoPhase{interEye: 104, gain: 1, present: true}
+	ramp := func(a, b, t0, t1 float64) float64 { return a + (b-a)*math.Min(1, math.Max(0, (t-t0)/(t1-t0))) }
 	switch {
-	case t < 0.15:
-		gain = 0.35 + t/0.15*0.65
-	case t > 0.8:
-		gain = 1 + (t-0.8)/0.2*0.8
+	case t < 0.22:
+		p.interEye = ramp(45, 104, 0.04, 0.22)
+		p.dx = 0.05 * math.Sin(2*math.Pi*t/0.22)
+	case t < 0.48:
+		p.interEye = 104 + 2*math.Sin(2*math.Pi*t*3) // breathing
+	case t < 0.58:
+		p.blur = 1 + 2*int(10*math.Sin((t-0.48)/0.10*math.Pi))
+		p.dx = 0.01 * math.Sin(40*t)
+	case t < 0.70:
+		p.gain = ramp(1, 0.3, 0.58, 0.62)
+		if t > 0.66 {
+			p.gain = ramp(0.3, 1, 0.66, 0.70)
+		}
+	case t < 0.80:
+		p.dx = ramp(0, 0.3, 0.70, 0.75)
+		if t > 0.76 {
+			p.dx = ramp(0.3, 0, 0.76, 0.80)
+		}
+	case t < 0.82:
+		p.interEye = ramp(104, 60, 0.80, 0.82)
+		p.dx = ramp(0, -0.4, 0.80, 0.82)
+	default:
+		p.present = false
 	}
-	if gain != 1 {
-		scaled.ConvertToWithParams(&scaled, gocv.MatTypeCV8UC3, float32(gain), 0)
-	}
-	drift := int(float64(W) * 0.15 * math.Sin(2*math.Pi*t))
-	x0 := (W-w)/2 + drift
-	y0 := (H - h) / 2
-	// Clip the pasted region to the frame.
-	sx, sy := max(0, -x0), max(0, -y0)
-	dx, dy := max(0, x0), max(0, y0)
-	cw := min(w-sx, W-dx)
-	ch := min(h-sy, H-dy)
-	if cw <= 0 || ch <= 0 {
+	return p
+}
+
+// renderDemoFrame draws src, whose face is at face, into dst at phase t.
+func renderDemoFrame(src gocv.Mat, face DemoFace, dst *gocv.Mat, t float64) {
+	W, H := dst.Cols(), dst.Rows()
+	p := phaseAt(t)
+	bg := color.RGBA{70, 66, 60, 0}
+	if !p.present {
+		dst.SetTo(gocv.NewScalar(float64(bg.R), float64(bg.G), float64(bg.B), 0))
 		return
 	}
-	from := scaled.Region(image.Rect(sx, sy, sx+cw, sy+ch))
-	to := dst.Region(image.Rect(dx, dy, dx+cw, dy+ch))
-	from.CopyTo(&to)
-	from.Close()
-	to.Close()
+	// Scale so the eyes are p.interEye apart, and put the face centre (about
+	// 0.45 inter-eye distances below the eyes) a little above mid-frame.
+	k := p.interEye / face.InterEye
+	fx, fy := face.EyeX, face.EyeY+0.45*face.InterEye
+	cx, cy := float64(W)*(0.5+p.dx), 0.45*float64(H)
+	m := gocv.NewMatWithSize(2, 3, gocv.MatTypeCV64F)
+	defer m.Close()
+	m.SetDoubleAt(0, 0, k)
+	m.SetDoubleAt(0, 2, cx-k*fx)
+	m.SetDoubleAt(1, 1, k)
+	m.SetDoubleAt(1, 2, cy-k*fy)
+	gocv.WarpAffineWithParams(src, dst, m, image.Pt(W, H), gocv.InterpolationLinear, gocv.BorderConstant, bg)
+	if p.blur > 1 {
+		gocv.GaussianBlur(*dst, dst, image.Pt(p.blur, p.blur), 0, 0, gocv.BorderDefault)
+	}
+	if p.gain != 1 {
+		dst.ConvertToWithParams(dst, gocv.MatTypeCV8UC3, float32(p.gain), 0)
+	}
 }

@@ -156,6 +156,10 @@ func OpenFile(path string, loop bool) (*File, error) {
 // Name describes the source.
 func (f *File) Name() string { return "video " + f.Path }
 
+// Unpaced makes Read return frames as fast as they decode instead of in
+// real time (benchmarks).
+func (f *File) Unpaced() { f.pace.period = 0 }
+
 // Read returns the next frame at the file's frame rate; at the end it starts
 // again when looping, else reports ErrOffline.
 func (f *File) Read(ctx context.Context, dst *image.RGBA) (*image.RGBA, error) {

@@ -10,6 +10,18 @@ import (
 type Choice struct {
 	Source Source
 	Demo   bool // the demo video stands in for a camera
+	// Reopen opens the same source again (after a failure).
+	Reopen Opener
+}
+
+// Resilient wraps the choice's source so that it reconnects with backoff.
+// Without a source (a named device that did not open) it starts offline
+// and keeps trying.
+func (c Choice) Resilient(name string) *Reconnecting {
+	if c.Source != nil {
+		name = c.Source.Name()
+	}
+	return NewReconnecting(name, c.Source, c.Reopen)
 }
 
 // Open chooses a source from a spec: a device index ("0"), a video file
@@ -19,9 +31,10 @@ func Open(spec, demoVideo string, width, height int) (Choice, error) {
 		if idx, err := strconv.Atoi(spec); err == nil {
 			d, err := OpenDevice(idx, width, height)
 			if err != nil {
-				return Choice{}, err
+				// Keep the reopener: the caller may start offline and retry.
+				return Choice{Reopen: reopenDevice(idx, width, height)}, err
 			}
-			return Choice{Source: d}, nil
+			return Choice{Source: d, Reopen: reopenDevice(idx, width, height)}, nil
 		}
 		if _, err := os.Stat(spec); err != nil {
 			return Choice{}, fmt.Errorf("camera %q is neither a device index nor a readable video file: %w", spec, err)
@@ -30,11 +43,11 @@ func Open(spec, demoVideo string, width, height int) (Choice, error) {
 		if err != nil {
 			return Choice{}, err
 		}
-		return Choice{Source: f, Demo: sameFile(spec, demoVideo)}, nil
+		return Choice{Source: f, Demo: sameFile(spec, demoVideo), Reopen: reopenFile(spec)}, nil
 	}
 	if _, err := os.Stat("/dev/video0"); err == nil {
 		if d, err := OpenDevice(0, width, height); err == nil {
-			return Choice{Source: d}, nil
+			return Choice{Source: d, Reopen: reopenDevice(0, width, height)}, nil
 		}
 	}
 	if _, err := os.Stat(demoVideo); err != nil {
@@ -44,7 +57,15 @@ func Open(spec, demoVideo string, width, height int) (Choice, error) {
 	if err != nil {
 		return Choice{}, err
 	}
-	return Choice{Source: f, Demo: true}, nil
+	return Choice{Source: f, Demo: true, Reopen: reopenFile(demoVideo)}, nil
+}
+
+func reopenDevice(idx, w, h int) Opener {
+	return func() (Source, error) { return OpenDevice(idx, w, h) }
+}
+
+func reopenFile(path string) Opener {
+	return func() (Source, error) { return OpenFile(path, true) }
 }
 
 func sameFile(a, b string) bool {

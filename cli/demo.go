@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/camera"
+	"veriport/verify"
 )
 
 func init() {
@@ -35,7 +36,11 @@ func init() {
 				if err != nil {
 					return err
 				}
-				spec := camera.DemoSpec{Portraits: files, Out: out, Width: 1280, Height: 720, FPS: 25, Seconds: seconds}
+				faces, err := demoFaces(cfg.Paths.ModelsDir, files)
+				if err != nil {
+					return err
+				}
+				spec := camera.DemoSpec{Portraits: files, Faces: faces, Out: out, Width: 1280, Height: 720, FPS: 25, Seconds: seconds}
 				if err := camera.WriteDemoVideo(spec); err != nil {
 					return err
 				}
@@ -45,8 +50,20 @@ func init() {
 		}
 		video.Flags().StringVar(&portraits, "portraits", "", "folder of portrait images (default: the cache's portraits)")
 		video.Flags().StringVar(&out, "out", "", "output .avi file (default: the cache's demo video)")
-		video.Flags().Float64Var(&seconds, "seconds", 4, "seconds per portrait")
-		demo.AddCommand(video)
+		video.Flags().Float64Var(&seconds, "seconds", 10, "seconds per portrait")
+		demo.AddCommand(video, &cobra.Command{
+			Use:   "path",
+			Short: "Print where the demo video is expected (its name carries its version)",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				cfg, err := env.Config()
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(env.Stdout, cfg.Paths.DemoVideo())
+				return nil
+			},
+		})
 		return demo
 	})
 }
@@ -65,4 +82,31 @@ func demoPortraits(dir string) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// demoFaces finds the face in each portrait with the face engine, so the
+// demo clip can bring it close to the camera.
+func demoFaces(models string, files []string) ([]camera.DemoFace, error) {
+	e, err := verify.Open(models)
+	if err != nil {
+		return nil, err
+	}
+	defer e.Close()
+	faces := make([]camera.DemoFace, len(files))
+	for i, f := range files {
+		img, err := verify.LoadImage(f)
+		if err != nil {
+			return nil, err
+		}
+		face, err := e.Single(img)
+		if err != nil {
+			return nil, fmt.Errorf("demo portrait %s: %w", f, err)
+		}
+		p, ok := verify.PoseFromLandmarks(face.Landmarks)
+		if !ok {
+			return nil, fmt.Errorf("demo portrait %s: no eye landmarks", f)
+		}
+		faces[i] = camera.DemoFace{EyeX: (p.Eyes[0].X + p.Eyes[1].X) / 2, EyeY: (p.Eyes[0].Y + p.Eyes[1].Y) / 2, InterEye: p.InterEye}
+	}
+	return faces, nil
 }

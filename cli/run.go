@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -51,11 +52,17 @@ func runGUI(ctx context.Context, env *Env) error {
 	_ = sender
 
 	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
-	if err != nil {
+	if err != nil && (choice.Reopen == nil || !errors.Is(err, camera.ErrOffline)) {
 		return err
 	}
-	defer choice.Source.Close()
-	env.Log.Info("workstation starting", "source", choice.Source.Name(), "demo", choice.Demo,
+	if err != nil {
+		// A named camera that does not open yet: the window opens with
+		// "Camera offline" and keeps trying; the manual route stays open.
+		env.Log.Warn("camera not available at start, will keep trying", "camera", cfg.Camera.Source, "err", err)
+	}
+	src := choice.Resilient("camera " + cfg.Camera.Source) // reconnects with backoff when the camera fails
+	defer src.Close()
+	env.Log.Info("workstation starting", "source", src.Name(), "demo", choice.Demo,
 		"database", cfg.Paths.Database)
 
 	var engine *verify.Engine
@@ -65,6 +72,17 @@ func runGUI(ctx context.Context, env *Env) error {
 			engine.Close()
 		}
 	}()
+	// Live capture quality: the fast tracker works at once, pose once the
+	// models are loaded. Without cascades the view still runs, capture by hand.
+	var quality ui.Assessor
+	assessor, err := verify.NewAssessor(cfg.Quality, nil)
+	if err != nil {
+		env.Log.Warn("live capture checks unavailable", "err", err)
+		assessor = nil
+	} else {
+		defer assessor.Close()
+		quality = assessor
+	}
 	loadModels := func() (string, error) {
 		e, err := verify.Open(cfg.Paths.ModelsDir)
 		if err != nil {
@@ -72,6 +90,9 @@ func runGUI(ctx context.Context, env *Env) error {
 		}
 		engine = e
 		slot.set(e)
+		if assessor != nil {
+			assessor.SetFinder(e)
+		}
 		return fmt.Sprintf("loaded (%d files) from %s", len(verify.ModelFiles), cfg.Paths.ModelsDir), nil
 	}
 	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, choice.Demo || cfg.Demo)
@@ -80,10 +101,12 @@ func runGUI(ctx context.Context, env *Env) error {
 	}
 	return ui.Run(ctx, ui.Deps{
 		Workflow:   wf,
-		Source:     choice.Source,
+		Source:     src,
 		Demo:       choice.Demo || cfg.Demo,
 		Database:   cfg.Paths.Database,
 		LoadModels: loadModels,
 		Log:        env.Log,
+		Assessor:   quality,
+		Quality:    cfg.Quality,
 	})
 }

@@ -34,6 +34,7 @@ type Config struct {
 	Workflow  Workflow  `toml:"workflow"`
 	Retention Retention `toml:"retention"`
 	Transmit  Transmit  `toml:"transmit"`
+	Quality   Quality   `toml:"quality"` // config/quality.go
 
 	Gallery Gallery `toml:"gallery"` // config/gallery.go
 }
@@ -87,6 +88,7 @@ func Default() Config {
 		Workflow:  defaultWorkflow(),
 		Retention: defaultRetention(),
 		Transmit:  Transmit{BacklogWarn: 15 * time.Minute},
+		Quality:   DefaultQuality(),
 		Gallery:   defaultGallery(),
 	}
 }
@@ -125,6 +127,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Retention.validate(); err != nil {
+		return err
+	}
+	if err := c.Quality.validate(); err != nil {
 		return err
 	}
 	return c.Gallery.validate()
@@ -170,7 +175,11 @@ func xdg(env, fallback string) string {
 }
 
 // DemoVideo is the demo clip setup generates for machines without a webcam.
-func (p Paths) DemoVideo() string { return filepath.Join(p.CacheDir, "demo", "demo.avi") }
+func (p Paths) DemoVideo() string { return filepath.Join(p.CacheDir, "demo", DemoVideoName) }
+
+// DemoVideoName is the demo clip's file name; its version changes whenever
+// the clip's content does, so setup regenerates it.
+const DemoVideoName = "demo-v2.avi"
 
 // Portraits is the folder of public-domain test portraits setup fetches.
 func (p Paths) Portraits() string { return filepath.Join(p.CacheDir, "portraits") }

@@ -56,9 +56,13 @@ say "Go modules: go mod download"
 # 4. Demo video for machines without a webcam (made once).
 say "building veriport"
 (cd "$root" && go build -o "$root/bin/veriport" .) || die "go build failed"
-if [ ! -s "$cache/demo/demo.avi" ]; then
-  say "generating demo video $cache/demo/demo.avi"
-  "$root/bin/veriport" demo video --portraits "$cache/portraits" --out "$cache/demo/demo.avi" \
+# The clip's file name carries its version (config.DemoVideoName): a new
+# version is generated, older ones removed.
+demo=$(VERIPORT_CACHE="$cache" "$root/bin/veriport" demo path) || die "veriport demo path failed"
+if [ ! -s "$demo" ]; then
+  say "generating demo video $demo"
+  rm -f "$cache/demo/"demo*.avi "$cache/demo/"*.part.avi
+  "$root/bin/veriport" --models "$models" demo video --portraits "$cache/portraits" --out "$demo" \
     || die "demo video generation failed"
 else
   say "demo video: present"

@@ -5,7 +5,7 @@
 set -euo pipefail
 bin=${1:-bin/veriport}
 cache="${VERIPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veriport}"
-video="$cache/demo/demo.avi"
+video=$(VERIPORT_CACHE="$cache" "$bin" demo path 2>/dev/null) || { echo "[smoke] FAIL: $bin demo path failed (run make build)" >&2; exit 1; }
 out=${SMOKE_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 data=$(mktemp -d)

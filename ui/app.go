@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"image"
 	"log/slog"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,8 @@ import (
 
 	"veriport/assets"
 	"veriport/camera"
+	"veriport/config"
+	"veriport/verify"
 )
 
 // AppID is the application's reverse-DNS identifier (as in FyneApp.toml).
@@ -28,6 +31,18 @@ type Deps struct {
 	// Workflow, when set, puts the officer workflow (login, booth, opt-out,
 	// manual check) around the live view.
 	Workflow *Workflow
+
+	// Assessor judges live frames for the overlay and auto-capture; nil
+	// means live view only (the Capture button still works).
+	Assessor Assessor
+	// Quality holds the capture settings; the zero value means defaults.
+	Quality config.Quality
+	// OnCapture receives each captured frame (a copy it owns) and its
+	// report, off the UI thread: auto-capture or the officer's Capture.
+	OnCapture func(img *image.RGBA, report verify.QualityReport)
+	// OnManualCheck is called when the officer chooses the manual document
+	// check; it never depends on the camera.
+	OnManualCheck func()
 }
 
 // Run opens the main window and blocks until it is closed or ctx ends.

@@ -5,6 +5,8 @@ import (
 	"image"
 
 	"fyne.io/fyne/v2"
+
+	"veriport/verify"
 )
 
 // errNoFrame means the camera has shown no frame yet.
@@ -24,7 +26,18 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	if wf.Log == nil {
 		wf.Log = m.log
 	}
-	return newWorkstation(m.win, wf, live)
+	ws := newWorkstation(m.win, wf, live)
+	// The live capture decides what a capture is (auto-capture, its Capture
+	// button, Enter, and the booth's Alt+C all go through it); the
+	// workflow takes the delivered photo when the booth waits for one.
+	ws.trigger = m.onCapture
+	if m.deps.OnCapture == nil {
+		m.deps.OnCapture = func(img *image.RGBA, _ verify.QualityReport) { ws.autoCaptured(img) }
+	}
+	if m.deps.OnManualCheck == nil {
+		m.deps.OnManualCheck = ws.onManualCheck
+	}
+	return ws
 }
 
 // grab copies the frame on show. UI thread (the buffers swap there).

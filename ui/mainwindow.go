@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"veriport/camera"
+	"veriport/config"
+	"veriport/verify"
 )
 
 // mainWindow is the booth screen: live view, DEMO banner, status bar.
@@ -25,26 +28,46 @@ type mainWindow struct {
 	deps Deps
 	log  *slog.Logger
 
-	live      *canvas.Image
-	fps       *widget.Label
-	banner    *fyne.Container
-	camStatus *widget.Label
-	modStatus *widget.Label
-	dbStatus  *widget.Label
-	offline   *widget.Label
+	live       *canvas.Image
+	fps        *widget.Label
+	banner     *fyne.Container
+	camStatus  *widget.Label
+	modStatus  *widget.Label
+	dbStatus   *widget.Label
+	offline    *widget.Label
+	offlineBox *fyne.Container // the offline notice over the view
+
+	overlay *overlay
+	checks  *checklist
+	panel   *capturePanel
 
 	bufs    [2]*image.RGBA // front is shown, back is filled; swapped on the UI thread
 	front   int
 	shown   int // frames shown since the last FPS update
+	total   int // frames shown since start
 	started bool
 	wg      sync.WaitGroup
+
+	cap         *capturer
+	toAnalyse   chan *image.RGBA // newest frame for the analysis goroutine
+	analyseFree chan *image.RGBA // spare analysis buffers
+	captures    atomic.Int32     // captures delivered (tests, logs)
 }
 
 func newMainWindow(w fyne.Window, d Deps) *mainWindow {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &mainWindow{win: w, deps: d, log: d.Log}
+	if d.Quality.StableFrames == 0 {
+		d.Quality = config.DefaultQuality()
+	}
+	m := &mainWindow{win: w, deps: d, log: d.Log,
+		cap:       &capturer{m: verify.NewCapturer(d.Quality, time.Now())},
+		toAnalyse: make(chan *image.RGBA, 1), analyseFree: make(chan *image.RGBA, 3)}
+	for i := 0; i < cap(m.analyseFree); i++ {
+		m.analyseFree <- nil // copyInto allocates on first use
+	}
+	return m
 }
 
 func (m *mainWindow) build() fyne.CanvasObject {
@@ -78,12 +101,26 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	status := container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus,
 		widget.NewSeparator(), m.dbStatus)
 
-	view := container.NewStack(canvas.NewRectangle(color.Black), m.live,
-		container.NewCenter(m.offline),
+	m.overlay = newOverlay(m.deps.Quality)
+	m.checks = newChecklist()
+	m.panel = newCapturePanel(m.onCapture, m.onManual, m.deps.Assessor != nil)
+	offline := container.NewStack(canvas.NewRectangle(color.NRGBA{A: 0xc0}), container.NewPadded(m.offline))
+	m.offline.Hidden = false
+	offline.Hide()
+	m.offlineBox = offline
+	view := container.NewStack(canvas.NewRectangle(color.Black), m.live, m.overlay.canvasObject(),
+		container.NewCenter(offline),
 		container.NewVBox(container.NewHBox(layoutSpacer(), m.fps)))
+	side := container.NewVBox(m.panel.box, widget.NewSeparator(),
+		widget.NewLabelWithStyle("Capture checks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), m.checks.box)
+	if m.deps.Assessor == nil {
+		m.checks.box.Hide()
+	}
 	m.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierControl},
 		func(fyne.Shortcut) { m.win.Close() })
-	return container.NewBorder(m.banner, container.NewVBox(widget.NewSeparator(), status), nil, nil, view)
+	m.win.Canvas().SetOnTypedKey(m.onKey)
+	return container.NewBorder(m.banner, container.NewVBox(widget.NewSeparator(), status), nil,
+		container.NewVScroll(side), view)
 }
 
 func layoutSpacer() fyne.CanvasObject {
@@ -94,6 +131,13 @@ func layoutSpacer() fyne.CanvasObject {
 
 // start begins the frame loop and model loading; wait blocks until they end.
 func (m *mainWindow) start(ctx context.Context) {
+	if m.deps.Assessor != nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			m.analyseLoop(ctx)
+		}()
+	}
 	if m.deps.Source != nil {
 		pump := camera.NewPump(m.deps.Source)
 		stopped := make(chan error, 1)
@@ -128,19 +172,34 @@ func (m *mainWindow) start(ctx context.Context) {
 func (m *mainWindow) wait() { m.wg.Wait() }
 
 // frameLoop copies each newest frame into the back buffer, then swaps it in
-// on the UI thread; the FPS label updates once a second.
-// When the pump stops with an error, the last frame stays and "Camera
-// offline" shows over it.
+// on the UI thread; the FPS label updates once a second. "Camera offline"
+// shows over the last frame when the pump stops with an error, when a
+// reconnecting source reports offline, or when no frame came for 2 s.
 func (m *mainWindow) frameLoop(ctx context.Context, pump *camera.Pump, stopped <-chan error) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	last := time.Now()
+	lastFrame := time.Now()
+	var health <-chan struct{}
+	hr, _ := m.deps.Source.(camera.HealthReporter)
+	if hr != nil {
+		health = hr.Changed()
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case f := <-pump.Frames():
+			lastFrame = time.Now()
 			m.present(pump, f)
+		case <-health:
+			h := hr.Health()
+			if !h.Online {
+				m.log.Warn("camera offline, reconnecting", "source", m.deps.Source.Name(), "attempts", h.Attempts, "err", h.Err)
+				fyne.Do(func() { m.setOffline("Camera offline — reconnecting…") })
+			} else {
+				m.log.Info("camera back online", "source", m.deps.Source.Name())
+			}
 		case err := <-stopped:
 			stopped = nil
 			if err == nil {
@@ -152,15 +211,34 @@ func (m *mainWindow) frameLoop(ctx context.Context, pump *camera.Pump, stopped <
 			default:
 			}
 			m.log.Warn("camera stopped", "source", m.deps.Source.Name(), "err", err)
-			fyne.DoAndWait(func() { m.offline.Show() })
+			fyne.Do(func() { m.setOffline("Camera offline") })
 		case now := <-tick.C:
-			fyne.DoAndWait(func() {
-				fps := float64(m.shown) / now.Sub(last).Seconds()
+			stalled := m.started && now.Sub(lastFrame) > 2*time.Second
+			span := now.Sub(last).Seconds()
+			fyne.Do(func() {
+				fps := float64(m.shown) / span
 				m.shown = 0
 				m.fps.SetText(fmt.Sprintf("%.1f fps", fps))
+				if stalled && !m.offlineBox.Visible() {
+					m.setOffline("Camera offline — no frames")
+				}
 			})
 			last = now
 		}
+	}
+}
+
+// setOffline shows the offline notice with text. UI thread only.
+func (m *mainWindow) setOffline(text string) {
+	m.offline.SetText(text)
+	m.offlineBox.Show()
+}
+
+// onKey handles keys typed outside any focused widget: Enter captures.
+func (m *mainWindow) onKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		m.onCapture()
 	}
 }
 
@@ -169,6 +247,7 @@ func (m *mainWindow) present(pump *camera.Pump, f camera.Frame) {
 	back := 1 - m.front
 	m.bufs[back] = copyInto(m.bufs[back], f.Image)
 	pump.Release(f)
+	m.offerFrame(m.bufs[back])
 	fyne.DoAndWait(func() { m.show(back) })
 }
 
@@ -178,8 +257,9 @@ func (m *mainWindow) show(i int) {
 	m.live.Image = m.bufs[i]
 	m.live.Refresh()
 	m.shown++
-	if m.offline.Visible() {
-		m.offline.Hide()
+	m.total++
+	if m.offlineBox.Visible() {
+		m.offlineBox.Hide()
 	}
 	if !m.started {
 		m.started = true

@@ -65,7 +65,7 @@ func TestMainWindowShowsLiveFramesAndStatus(t *testing.T) {
 		if got := mw.dbStatus.Text; got != "Database: /data/veriport.db" {
 			t.Errorf("database status %q", got)
 		}
-		if mw.offline.Visible() {
+		if mw.offlineBox.Visible() {
 			t.Error("Camera offline shown while frames arrive")
 		}
 	})
@@ -81,7 +81,7 @@ func TestMainWindowCameraOffline(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	mw.start(ctx)
 	defer func() { cancel(); mw.wait() }()
-	waitFor(t, "Camera offline", func() bool { return mw.offline.Visible() })
+	waitFor(t, "Camera offline", func() bool { return mw.offlineBox.Visible() })
 	fyne.DoAndWait(func() {
 		if mw.banner.Visible() {
 			t.Error("DEMO banner shown for a non-demo source")

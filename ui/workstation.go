@@ -86,6 +86,9 @@ type workstation struct {
 	// reports back through fyne.Do. Tests on the Fyne test driver, which
 	// has no UI thread, run it inline.
 	async func(func())
+	// trigger, when set, takes the photo through the live capture, which
+	// delivers it back through autoCaptured; otherwise Workflow.Grab.
+	trigger func()
 }
 
 func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *workstation {

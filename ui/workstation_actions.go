@@ -20,6 +20,14 @@ func (ws *workstation) onCapture() {
 		return
 	}
 	ws.touch()
+	if ws.trigger != nil {
+		if ws.shift.CanCapture() {
+			ws.trigger()
+		} else {
+			ws.booth.showMessage("No capture now: finish this traveler first (Next [Alt+N] or Manual check [Alt+M]).", true)
+		}
+		return
+	}
 	if ws.wf.Grab == nil {
 		ws.booth.showMessage("No camera: use the manual check [Alt+M].", true)
 		return

@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"veriport/booth"
+	"veriport/config"
+	"veriport/encounter"
+	"veriport/officer"
+)
+
+// TestMatchThroughTheLiveCapture runs the workflow inside the main window:
+// the booth's Alt+C goes through the live capture, whose delivered photo is
+// decided and recorded; the capture panel's manual check opens the workflow's.
+func TestMatchThroughTheLiveCapture(t *testing.T) {
+	f := &wfFixture{t: t, app: test.NewApp(), rec: &booth.MemoryRecorder{},
+		clock: &testClock{t: time.Now()}}
+	store := officer.NewMemoryStore()
+	auth, err := officer.NewAuthenticator(store, officer.DefaultPolicy, officer.WithClock(f.clock.now),
+		officer.WithHashParams(officer.HashParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.Enroll(context.Background(), testOfficer, "Officer Reyes", officer.RoleOfficer, testPIN); err != nil {
+		t.Fatal(err)
+	}
+	acct, _ := store.Account(context.Background(), testOfficer)
+	f.secret = acct.TOTPSecret
+	policy, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
+	f.win = f.app.NewWindow("Veriport")
+	src := scriptedSource(func(int) uint8 { return kindFar }) // never good enough for auto-capture
+	mw := newMainWindow(f.win, Deps{Source: src, Database: "db", Assessor: &fakeAssessor{},
+		Quality: config.DefaultQuality(), Workflow: &Workflow{Auth: auth, Policy: policy, Recorder: f.rec,
+			Station: "B7", Now: f.clock.now}})
+	live := mw.build()
+	f.ws = mw.withWorkflow(live)
+	f.win.SetContent(f.ws.build())
+	f.win.Resize(fyne.NewSize(1280, 800))
+	ctx, cancel := context.WithCancel(context.Background())
+	mw.start(ctx)
+	defer func() { cancel(); mw.wait(); f.app.Quit() }()
+	var done bool
+	fyne.DoAndWait(func() {
+		f.ws.begin()
+		f.ws.setGallery("VP123", "", booth.DeciderFunc(func(context.Context, image.Image) (booth.Decision, error) {
+			return matchT7, nil
+		}))
+	})
+	waitFor(t, "a live frame", func() bool { return mw.bufs[mw.front] != nil })
+	fyne.DoAndWait(func() {
+		f.typeInto(f.ws.login.id, testOfficer)
+		f.typeInto(f.ws.login.pin, testPIN)
+		f.typeInto(f.ws.login.code, f.code())
+		f.enter()
+	})
+	waitFor(t, "the booth", func() bool { return f.ws.screen == screenBooth })
+	fyne.DoAndWait(func() { f.key(keyCapture) })
+	waitFor(t, "MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
+	fyne.DoAndWait(func() {
+		f.key(keyNext)
+		done = len(f.rec.Records()) == 1 && f.rec.Records()[0].TravelerID == "T-0007"
+	})
+	if !done {
+		t.Fatalf("records %+v", f.rec.Records())
+	}
+	fyne.DoAndWait(func() { test.Tap(mw.panel.manual) })
+	waitFor(t, "the manual check", func() bool { return f.ws.screen == screenManual })
+}

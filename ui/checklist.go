@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"veriport/verify"
+)
+
+// checklist is the compact list of quality measures beside the live view,
+// one line each, coloured by verdict. UI thread only.
+type checklist struct {
+	box   *fyne.Container
+	lines map[string]*widget.Label
+}
+
+// checklistOrder is the order and the set of measures listed.
+var checklistOrder = []string{
+	verify.MeasureFaceCount, verify.MeasureInterEye, verify.MeasureMargins, verify.MeasureCentring,
+	verify.MeasureLuminance, verify.MeasureUnderExpose, verify.MeasureOverExpose, verify.MeasureDynamic,
+	verify.MeasureUniformity, verify.MeasureYaw, verify.MeasurePitch, verify.MeasureRoll,
+	verify.MeasureSharpness, verify.MeasureEyesOpen,
+}
+
+func newChecklist() *checklist {
+	c := &checklist{box: container.NewVBox(), lines: map[string]*widget.Label{}}
+	for _, name := range checklistOrder {
+		l := widget.NewLabel(fmt.Sprintf("· %-18s %8s", verify.MeasureLabels[name], "—"))
+		l.Importance = widget.LowImportance
+		l.TextStyle = fyne.TextStyle{Monospace: true}
+		c.lines[name] = l
+		c.box.Add(l)
+	}
+	return c
+}
+
+// set shows the measures of r.
+func (c *checklist) set(r verify.QualityReport) {
+	for _, m := range r.Measures {
+		l, ok := c.lines[m.Name]
+		if !ok {
+			continue
+		}
+		mark := map[verify.Verdict]string{verify.VerdictPass: "✓", verify.VerdictWarn: "!",
+			verify.VerdictFail: "✗", verify.VerdictUnknown: "·"}[m.Verdict]
+		text := fmt.Sprintf("%s %-18s %8s", mark, m.Label, m.Text())
+		imp := verdictImportance(m.Verdict)
+		if l.Text != text || l.Importance != imp {
+			l.Text, l.Importance = text, imp
+			l.Refresh()
+		}
+	}
+}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package verify
+
+// backgroundThread does nothing outside Linux.
+func backgroundThread() {}
