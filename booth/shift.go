@@ -164,6 +164,10 @@ func (s *Shift) CanCapture() bool {
 // check; the photo is kept only with a decision.
 func (s *Shift) Capture(ctx context.Context, img image.Image) (Decision, error) {
 	s.mu.Lock()
+	if s.decider == nil {
+		s.mu.Unlock()
+		return Decision{}, ErrNoDecider // nobody stepped up for a photo that cannot be decided
+	}
 	if st := s.enc.State(); st == encounter.StateReady || st == encounter.StateOptOutRefused {
 		if err := s.enc.StepUp(s.cfg.Now()); err != nil {
 			s.mu.Unlock()
@@ -176,9 +180,6 @@ func (s *Shift) Capture(ctx context.Context, img image.Image) (Decision, error) 
 	dec, id := s.decider, s.id
 	captured := s.cfg.Now()
 	s.mu.Unlock()
-	if dec == nil {
-		return Decision{}, ErrNoDecider
-	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
 		return Decision{}, fmt.Errorf("capture: encode photo: %w", err)

@@ -157,6 +157,10 @@ func TestShiftCaptureErrorsKeepTheEncounterOpen(t *testing.T) {
 	if _, err := s.Capture(ctx, img); !errors.Is(err, ErrNoDecider) {
 		t.Errorf("no gallery: %v", err)
 	}
+	s2, _ := newTestShift(t, nil)
+	if _, err := s2.Capture(ctx, img); !errors.Is(err, ErrNoDecider) || s2.Snapshot().State != encounter.StateReady {
+		t.Errorf("no gallery on a fresh encounter: %v, state %s", err, s2.Snapshot().State)
+	}
 	if err := s.BeginManualCheck(); err != nil {
 		t.Errorf("manual check blocked by capture: %v", err)
 	}

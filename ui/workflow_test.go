@@ -410,7 +410,7 @@ func TestKeyboardHighContrastToggle(t *testing.T) {
 	}
 }
 
-func TestMatchAfterPickingTheFlight(t *testing.T) {
+func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 	f := newWF(t, noMatch)
 	now := f.clock.now()
 	fl := gallery.Flight{Carrier: "ZZ", Number: "420", Date: now.Format(time.DateOnly), Origin: "IAD",
@@ -435,9 +435,20 @@ func TestMatchAfterPickingTheFlight(t *testing.T) {
 	if f.ws.screen != screenFlights {
 		t.Fatal("Alt+F did not open the flight picker")
 	}
+	c := f.win.Canvas()
+	if c.Focused() != fyne.Focusable(f.ws.flights.date) {
+		t.Fatal("the date is not focused on the flight picker")
+	}
+	f.enter() // list the flights of the date shown (today)
 	until(t, "the flight list", func() bool { return f.ws.flights.list.Length() == 1 })
-	f.ws.flights.list.Select(0)
-	test.Tap(f.ws.flights.use)
+	if c.Focused() != fyne.Focusable(f.ws.flights.list) {
+		t.Fatal("Enter in the date did not move to the list")
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) // select the first flight
+	if c.Focused() != fyne.Focusable(f.ws.flights.use) {
+		t.Fatal("selecting a flight did not move to Use this gallery")
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	if f.ws.screen != screenBooth || len(loaded) != 1 || !strings.Contains(f.ws.booth.flight.Text, "ZZ420") {
 		t.Fatalf("screen %d loaded %v label %q", f.ws.screen, loaded, f.ws.booth.flight.Text)
 	}

@@ -124,6 +124,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 		ws.flights = newFlightPicker(ws.ctx, ws.wf.Flights, ws.wf.Now, ws.onUseFlight)
 		back := widget.NewButton(keyLabel("Back to the booth", keyBack), ws.onBackKey)
 		ws.views[screenFlights] = container.NewBorder(nil, back, nil, nil, ws.flights.build())
+		ws.keyboardFlights()
 	} else {
 		ws.booth.flightB.Hide()
 	}
@@ -159,6 +160,24 @@ func (ws *workstation) build() fyne.CanvasObject {
 	return content
 }
 
+// keyboardFlights chains the flight picker for the keyboard: Enter in the
+// date lists the flights and moves to the list, Space there selects a
+// flight and moves to "Use this gallery" (Space again uses it).
+func (ws *workstation) keyboardFlights() {
+	p := ws.flights
+	submitted, selected := p.date.OnSubmitted, p.list.OnSelected
+	p.date.OnSubmitted = func(s string) {
+		submitted(s)
+		ws.win.Canvas().Focus(p.list)
+	}
+	p.list.OnSelected = func(id int) {
+		selected(id)
+		if !p.use.Disabled() {
+			ws.win.Canvas().Focus(p.use)
+		}
+	}
+}
+
 // begin shows the login screen with the cursor in the officer id; call it
 // once the built content is on the window.
 func (ws *workstation) begin() { ws.show(screenLogin) }
@@ -182,6 +201,8 @@ func (ws *workstation) show(id screenID) {
 		ws.optOut.focus(c)
 	case screenManual:
 		ws.manual.focus(c)
+	case screenFlights:
+		c.Focus(ws.flights.date) // type the date, Enter lists the flights
 	case screenBooth:
 		c.Unfocus()
 	}

@@ -131,8 +131,7 @@ func (ws *workstation) onFlightKey() {
 		return
 	}
 	ws.touch()
-	ws.show(screenFlights)
-	ws.flights.onRefresh()
+	ws.show(screenFlights) // the date has the focus: Enter lists its flights
 }
 
 // onUseFlight loads the chosen flight's gallery in the background.
