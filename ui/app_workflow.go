@@ -37,6 +37,14 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	if m.deps.OnManualCheck == nil {
 		m.deps.OnManualCheck = ws.onManualCheck
 	}
+	// Enter outside a field captures only on the booth screen, with an
+	// officer logged in (on the login screen it must not take photos).
+	m.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ws.shift != nil && ws.screen == screenBooth {
+			ws.touch()
+			m.onKey(ev)
+		}
+	})
 	return ws
 }
 

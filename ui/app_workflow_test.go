@@ -16,7 +16,7 @@ import (
 )
 
 // TestMatchThroughTheLiveCapture runs the workflow inside the main window:
-// the booth's Alt+C goes through the live capture, whose delivered photo is
+// Enter on the booth goes through the live capture (never on the login screen), whose delivered photo is
 // decided and recorded; the capture panel's manual check opens the workflow's.
 func TestMatchThroughTheLiveCapture(t *testing.T) {
 	f := &wfFixture{t: t, app: test.NewApp(), rec: &booth.MemoryRecorder{},
@@ -53,6 +53,12 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 		}))
 	})
 	waitFor(t, "a live frame", func() bool { return mw.bufs[mw.front] != nil })
+	enter := func() { f.win.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+	fyne.DoAndWait(func() { f.win.Canvas().Unfocus(); enter() })
+	time.Sleep(100 * time.Millisecond)
+	if n := mw.captures.Load(); n != 0 {
+		t.Fatalf("Enter on the login screen took %d photos", n)
+	}
 	fyne.DoAndWait(func() {
 		f.typeInto(f.ws.login.id, testOfficer)
 		f.typeInto(f.ws.login.pin, testPIN)
@@ -60,7 +66,7 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 		f.enter()
 	})
 	waitFor(t, "the booth", func() bool { return f.ws.screen == screenBooth })
-	fyne.DoAndWait(func() { f.key(keyCapture) })
+	fyne.DoAndWait(enter) // Enter on the booth captures through the live capture
 	waitFor(t, "MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
 	fyne.DoAndWait(func() {
 		f.key(keyNext)
@@ -69,6 +75,10 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 	if !done {
 		t.Fatalf("records %+v", f.rec.Records())
 	}
+	fyne.DoAndWait(func() { f.key(keyCapture) }) // the next traveler by Alt+C
+	waitFor(t, "MATCH again", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
+	fyne.DoAndWait(func() { f.key(keyNext) })
+	waitFor(t, "two records", func() bool { return len(f.rec.Records()) == 2 })
 	fyne.DoAndWait(func() { test.Tap(mw.panel.manual) })
 	waitFor(t, "the manual check", func() bool { return f.ws.screen == screenManual })
 }
