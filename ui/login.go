@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"veriport/officer"
@@ -16,11 +17,12 @@ import (
 // submits; the check runs off the UI thread (argon2id takes a moment) and
 // the result comes back through fyne.Do.
 type loginScreen struct {
-	auth     *officer.Authenticator
-	demoHint func() string // "DEMO: code 123456" in the demo profile; nil otherwise
-	onLogin  func(*officer.Session)
-	touch    func()
-	async    func(func()) // runs the check off the UI thread
+	auth      *officer.Authenticator
+	demoHint  func() string // "DEMO: code 123456" in the demo profile; nil otherwise
+	onLogin   func(*officer.Session)
+	onRefused func(id string, err error) // audit a refused login
+	touch     func()
+	async     func(func()) // runs the check off the UI thread
 
 	id     *keyEntry
 	pin    *keyEntry
@@ -30,6 +32,7 @@ type loginScreen struct {
 	hint   *widget.Label
 	notice *widget.Label // why the last session ended (idle logout)
 	busy   bool
+	tried  string // officer id of the attempt in progress
 	box    fyne.CanvasObject
 }
 
@@ -67,7 +70,7 @@ func (l *loginScreen) build() fyne.CanvasObject {
 		widget.NewFormItem("Code", l.code),
 	)
 	title := widget.NewLabelWithStyle("Veriport — officer login", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	title.SizeName = "headingText"
+	title.SizeName = theme.SizeNameHeadingText
 	card := container.NewVBox(title, l.notice, form, l.submit, l.errMsg, l.hint)
 	l.box = container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 0), card))
 	return container.NewStack(l.box)
@@ -106,6 +109,7 @@ func (l *loginScreen) onSubmit() {
 		return
 	}
 	id, pin, code := l.id.Text, l.pin.Text, l.code.Text
+	l.tried = id
 	if id == "" || pin == "" || code == "" {
 		l.showError("Enter your officer id, PIN and the code from your authenticator.")
 		return
@@ -128,6 +132,9 @@ func (l *loginScreen) applyLogin(s *officer.Session, err error) {
 	l.code.SetText("")
 	if err != nil {
 		l.showError(loginMessage(err))
+		if l.onRefused != nil {
+			l.onRefused(l.tried, err)
+		}
 		return
 	}
 	l.errMsg.Hide()

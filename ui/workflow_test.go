@@ -93,6 +93,10 @@ func TestLockoutAfterFiveFailures(t *testing.T) {
 	if got := f.ws.login.errMsg.Text; !strings.Contains(got, "locked") || !strings.Contains(got, "Try again after") {
 		t.Fatalf("fifth failure: %q", got)
 	}
+	if a := f.rec.Audits(); len(a) != 5 || a[4].Kind != booth.AuditLogin || a[4].Actor != testOfficer ||
+		!strings.Contains(a[4].Detail, "locked") || !strings.Contains(a[3].Detail, "refused") {
+		t.Errorf("refused logins on the audit chain: %+v", a)
+	}
 	f.clock.add(31 * time.Second) // a fresh code: the right credentials are still refused while locked
 	f.ws.login.reset("")
 	f.login(testPIN, f.code(), false)

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"image"
 	"log/slog"
 	"time"
@@ -109,6 +111,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 
 	ws.login = newLoginScreen(ws.wf.Auth, ws.wf.DemoHint, ws.onLogin, ws.touch)
 	ws.login.async = func(f func()) { ws.async(f) }
+	ws.login.onRefused = ws.onLoginRefused
 	ws.booth = newBoothScreen(boothActions{capture: ws.onCapture, optOut: ws.onOptOut,
 		manualCheck: ws.onManualCheck, next: ws.onNext, logout: func() { ws.logout("officer logged out", "") },
 		toggleTheme: ws.onToggleTheme, flight: ws.onFlightKey})
@@ -265,6 +268,19 @@ func (ws *workstation) onLogin(s *officer.Session) {
 	ws.booth.showMessage("", false)
 	ws.refreshBooth()
 	ws.show(screenBooth)
+}
+
+// onLoginRefused puts a refused login on the audit chain: the id typed
+// and whether the account is (now) locked; never the PIN or code.
+func (ws *workstation) onLoginRefused(id string, err error) {
+	result := "refused"
+	if errors.Is(err, officer.ErrLocked) {
+		result = "locked"
+	}
+	detail, _ := json.Marshal(map[string]string{"result": result})
+	if aerr := ws.wf.Recorder.Audit(context.Background(), booth.AuditLogin, id, "", string(detail)); aerr != nil {
+		ws.wf.Log.Error("audit refused login", "err", aerr)
+	}
 }
 
 // logout ends the shift and returns to the login screen.
