@@ -327,6 +327,7 @@ func TestMRZWrongCheckDigitFlaggedAtItsPosition(t *testing.T) {
 	if got := m.form.mrzErrors.Text; !strings.Contains(got, "line 2 column 10 (document number)") {
 		t.Errorf("errors %q", got)
 	}
+	test.AssertRendersToMarkup(t, "manualcheck_mrz_flagged.xml", f.win.Canvas())
 	// a corrected zone clears the marks
 	m.form.mrz2.SetText(mrzFRA2)
 	f.win.Canvas().Focus(m.form.mrz2)
@@ -479,4 +480,12 @@ func TestMatchByAutoCaptureOnlyWhenTheBoothWaits(t *testing.T) {
 	if n := len(f.rec.Records()); n != 1 {
 		t.Errorf("records %d", n)
 	}
+}
+
+func TestMatchBoothScreenMarkup(t *testing.T) {
+	f := newWF(t, matchT7)
+	f.login(testPIN, f.code(), true)
+	f.key(keyCapture)
+	f.decided("MATCH")
+	test.AssertRendersToMarkup(t, "booth_match.xml", f.win.Canvas())
 }
