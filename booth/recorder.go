@@ -45,6 +45,7 @@ type Record struct {
 	Referral    encounter.ReferralCode
 	Distance    *float64      // on a biometric decision
 	Decision    time.Duration // traveler steps up -> decision
+	Quality     string        // capture quality summary (JSON), never the image
 	RulesetUsed string        // exemption rule set of the policy decision, if any
 }
 

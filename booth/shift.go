@@ -73,6 +73,7 @@ type Shift struct {
 	photo     []byte // JPEG of the current capture, until recorded
 	captured  time.Time
 	decision  *Decision
+	quality   string // quality summary of the decided capture
 	category  encounter.Category
 	ruleset   string
 	processed int
@@ -111,7 +112,7 @@ func (s *Shift) Officer() string { return s.officer }
 func (s *Shift) reset() {
 	clear(s.photo)
 	s.enc, s.id, s.photo, s.captured = encounter.New(), uuid.NewString(), nil, time.Time{}
-	s.decision, s.category, s.ruleset = nil, "", ""
+	s.decision, s.category, s.ruleset, s.quality = nil, "", "", ""
 }
 
 // SetGallery sets the loaded flight and the decider searching its gallery
@@ -163,6 +164,12 @@ func (s *Shift) CanCapture() bool {
 // encounter stays in capture so the officer can retry or go to the manual
 // check; the photo is kept only with a decision.
 func (s *Shift) Capture(ctx context.Context, img image.Image) (Decision, error) {
+	return s.CaptureRated(ctx, img, "")
+}
+
+// CaptureRated is Capture with the capture's quality summary (JSON, never
+// the image), kept in the record.
+func (s *Shift) CaptureRated(ctx context.Context, img image.Image, quality string) (Decision, error) {
 	s.mu.Lock()
 	if s.decider == nil {
 		s.mu.Unlock()
@@ -200,7 +207,7 @@ func (s *Shift) Capture(ctx context.Context, img image.Image) (Decision, error) 
 		return Decision{}, err
 	}
 	clear(s.photo)
-	s.photo, s.captured, s.decision = buf.Bytes(), captured, &d
+	s.photo, s.captured, s.decision, s.quality = buf.Bytes(), captured, &d, quality
 	if d.Outcome == encounter.OutcomeMatch {
 		s.category = d.Category
 	}
@@ -313,7 +320,7 @@ func (s *Shift) record() Record {
 		Category: s.category, Result: s.enc.Result(), Referral: s.enc.Referral(),
 		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset}
 	if s.photo != nil {
-		r.CapturedAt = s.captured
+		r.CapturedAt, r.Quality = s.captured, s.quality
 	}
 	switch {
 	case s.decision != nil:

@@ -55,5 +55,5 @@ func toRecord(r Record) record.Encounter {
 		StartedAt: r.StartedAt, CapturedAt: r.CapturedAt, DecidedAt: r.DecidedAt, VerifiedAt: r.VerifiedAt,
 		ManualCheckAt: r.ManualAt, DoneAt: r.DoneAt, TravelerID: r.TravelerID, Category: cat,
 		Outcome: r.Outcome, Result: string(r.Result), Referral: string(r.Referral), Distance: r.Distance,
-		DecisionTime: r.Decision}
+		DecisionTime: r.Decision, Quality: r.Quality}
 }

@@ -40,7 +40,7 @@ func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
 		Category: encounter.CategoryUSCitizen, Distance: 0.28}))
 	photo := image.NewRGBA(image.Rect(0, 0, 40, 30))
 	photo.Set(3, 3, color.RGBA{R: 200, A: 255})
-	if _, err := s.Capture(ctx, photo); err != nil {
+	if _, err := s.CaptureRated(ctx, photo, `{"score":0.91}`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Next(ctx); err != nil {
@@ -63,7 +63,7 @@ func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
 	}
 	m, o := rows[0], rows[1]
 	if m.Outcome != "match" || m.Result != "cleared" || m.TravelerID != "T-3" || m.Category != "us-citizen" ||
-		m.PhotoState != record.PhotoStored || m.PurgeDeadline.IsZero() || m.OfficerID != "o1" || m.Flight != "VP9" {
+		m.PhotoState != record.PhotoStored || m.Quality != `{"score":0.91}` || m.PurgeDeadline.IsZero() || m.OfficerID != "o1" || m.Flight != "VP9" {
 		t.Errorf("match row %+v", m)
 	}
 	if d := m.PurgeDeadline.Sub(m.VerifiedAt); d <= 0 || d > 12*time.Hour {

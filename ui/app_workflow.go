@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"encoding/json"
 	"errors"
 	"image"
+	"math"
 
 	"fyne.io/fyne/v2"
 
@@ -32,7 +34,7 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	// workflow takes the delivered photo when the booth waits for one.
 	ws.trigger = m.onCapture
 	if m.deps.OnCapture == nil {
-		m.deps.OnCapture = func(img *image.RGBA, _ verify.QualityReport) { ws.autoCaptured(img) }
+		m.deps.OnCapture = func(img *image.RGBA, r verify.QualityReport) { ws.autoCaptured(img, qualitySummary(r)) }
 	}
 	if m.deps.OnManualCheck == nil {
 		m.deps.OnManualCheck = ws.onManualCheck
@@ -58,4 +60,24 @@ func (m *mainWindow) grab() (image.Image, error) {
 		return nil, errNoFrame
 	}
 	return copyInto(nil, src), nil
+}
+
+// qualitySummary is what the record keeps of a capture's quality: the
+// composite score and the mandatory measures that did not pass (names
+// only, never the image).
+func qualitySummary(r verify.QualityReport) string {
+	var short []string
+	for _, m := range r.Measures {
+		if m.Mandatory && m.Verdict != verify.VerdictPass {
+			short = append(short, m.Name)
+		}
+	}
+	b, err := json.Marshal(struct {
+		Score  float64  `json:"score"`
+		Failed []string `json:"failed,omitempty"`
+	}{math.Round(r.Score*1000) / 1000, short})
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"veriport/config"
 	"veriport/encounter"
 	"veriport/officer"
+	"veriport/verify"
 )
 
 // TestMatchThroughTheLiveCapture runs the workflow inside the main window:
@@ -70,7 +72,9 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 	waitFor(t, "MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
 	fyne.DoAndWait(func() {
 		f.key(keyNext)
-		done = len(f.rec.Records()) == 1 && f.rec.Records()[0].TravelerID == "T-0007"
+		done = len(f.rec.Records()) == 1 && f.rec.Records()[0].TravelerID == "T-0007" &&
+			strings.HasPrefix(f.rec.Records()[0].Quality, `{"score":`) &&
+			strings.Contains(f.rec.Records()[0].Quality, `"failed":["`+verify.MeasureInterEye+`"]`)
 	})
 	if !done {
 		t.Fatalf("records %+v", f.rec.Records())

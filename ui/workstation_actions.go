@@ -42,16 +42,19 @@ func (ws *workstation) onCapture() {
 
 // autoCaptured hands a photo taken by auto-capture (off the UI thread) to
 // the workflow; it is dropped unless the booth is waiting for a photo.
-func (ws *workstation) autoCaptured(img image.Image) {
+func (ws *workstation) autoCaptured(img image.Image, quality string) {
 	fyne.Do(func() {
 		if ws.shift != nil && ws.screen == screenBooth && ws.shift.CanCapture() {
-			ws.captured(img)
+			ws.capturedRated(img, quality)
 		}
 	})
 }
 
-// captured decides a photo taken by the officer or by auto-capture. UI thread.
-func (ws *workstation) captured(img image.Image) {
+// captured decides a photo taken by the officer. UI thread.
+func (ws *workstation) captured(img image.Image) { ws.capturedRated(img, "") }
+
+// capturedRated decides a photo with its quality summary. UI thread.
+func (ws *workstation) capturedRated(img image.Image, quality string) {
 	if ws.shift == nil {
 		return
 	}
@@ -59,7 +62,7 @@ func (ws *workstation) captured(img image.Image) {
 	ws.booth.showDeciding()
 	start := time.Now()
 	ws.async(func() {
-		d, err := sh.Capture(context.Background(), img)
+		d, err := sh.CaptureRated(context.Background(), img, quality)
 		fyne.Do(func() { ws.applyDecision(sh, d, err, start) })
 	})
 }
