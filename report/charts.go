@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -112,7 +114,13 @@ func outcomesChart(r *Report) (*plot.Plot, error) {
 		p.Add(b)
 		p.Legend.Add(s.label, b)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
+	// Headroom above the tallest bar for the legend (top right).
+	most := 1
+	for _, h := range r.Hourly {
+		most = max(most, h.Total())
+	}
+	p.Y.Min, p.Y.Max = 0, float64(most)/0.58
+	p.Legend.Top = true
 	names := make([]string, n)
 	step := max(1, n/12)
 	for i, h := range r.Hourly {
@@ -173,6 +181,7 @@ func reasonsChart(r *Report) (*plot.Plot, error) {
 	b.Horizontal = true
 	b.Color, b.LineStyle.Width = colNoMatch, 0
 	p.Add(b)
+	p.X.Min, p.X.Max = 0, math.Max(1, floats.Max(vals)*1.1)
 	p.NominalY(names...)
 	return p, nil
 }
