@@ -2,10 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,16 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"veriport/config"
 	"veriport/record"
 	"veriport/report"
-)
-
-// Report formats of `veriport report`.
-const (
-	formatPDF  = "pdf"
-	formatCSV  = "csv"
-	formatJSON = "json"
 )
 
 // reportArgs are the flags of `veriport report`.
@@ -58,39 +48,17 @@ func (a reportArgs) filter(now time.Time) (report.Filter, error) {
 
 // formatOf is the --format, else the --out extension, else JSON.
 func (a reportArgs) formatOf() (string, error) {
-	fm := strings.ToLower(a.format)
-	if fm == "" {
-		fm = strings.TrimPrefix(strings.ToLower(filepath.Ext(a.out)), ".")
-		if fm != formatPDF && fm != formatCSV {
-			fm = formatJSON
+	if a.format != "" {
+		f, err := report.ParseFormat(a.format)
+		if err != nil {
+			return "", fmt.Errorf("--format: %w", err)
 		}
+		return f, nil
 	}
-	switch fm {
-	case formatPDF, formatCSV, formatJSON:
-		return fm, nil
+	if f, err := report.ParseFormat(strings.TrimPrefix(filepath.Ext(a.out), ".")); err == nil {
+		return f, nil
 	}
-	return "", fmt.Errorf("--format %q: want pdf, csv or json", a.format)
-}
-
-// WriteReport renders the report of f from the store in one format to w.
-// It is what the CLI and the supervisor screen's exports share.
-func WriteReport(ctx context.Context, db record.DBTX, cfg config.Config, f report.Filter, format string, w io.Writer) error {
-	if format == formatCSV {
-		_, err := report.WriteCSV(ctx, db, f, w)
-		return err
-	}
-	r, err := report.Compute(ctx, db, f, report.Options{BacklogWarn: cfg.Transmit.BacklogWarn})
-	if err != nil {
-		return err
-	}
-	if format == formatJSON {
-		return report.WriteJSON(w, r)
-	}
-	charts, err := report.Charts(r)
-	if err != nil {
-		return err
-	}
-	return report.WritePDF(w, r, charts, report.PDFOptions{})
+	return report.FormatJSON, nil
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same
@@ -139,7 +107,7 @@ func init() {
 				if err != nil {
 					return &ExitError{Code: 2, Err: err}
 				}
-				if format == formatPDF && (a.out == "" || a.out == "-") {
+				if format == report.FormatPDF && (a.out == "" || a.out == "-") {
 					return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
 				}
 				cfg, err := env.Config()
@@ -155,7 +123,7 @@ func init() {
 				}
 				defer store.Close()
 				var buf bytes.Buffer
-				if err := WriteReport(cmd.Context(), store.DB, cfg, f, format, &buf); err != nil {
+				if err := report.Write(cmd.Context(), store.DB, f, report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}, format, &buf); err != nil {
 					return err
 				}
 				if a.out == "" || a.out == "-" {
