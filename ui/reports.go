@@ -35,6 +35,9 @@ type ReportDeps struct {
 	Now     func() time.Time
 	// Save hands an export to the supervisor: nil means a file-save dialog.
 	Save func(name string, data []byte) error
+	// Settled, when set, is called on the UI thread each time a background
+	// report or export has finished and the screen shows its result.
+	Settled func()
 }
 
 // Range presets of the report screen, in menu order.
@@ -217,6 +220,7 @@ func (s *ReportScreen) Refresh() {
 			if gen != s.gen {
 				return // a newer report is on its way
 			}
+			defer s.settled()
 			s.setBusy(false, "")
 			if err != nil {
 				s.status.SetText("Report failed: " + err.Error())
@@ -225,6 +229,13 @@ func (s *ReportScreen) Refresh() {
 			s.show(r, imgs)
 		})
 	}()
+}
+
+// settled tells deps.Settled that the screen is up to date.
+func (s *ReportScreen) settled() {
+	if s.deps.Settled != nil {
+		s.deps.Settled()
+	}
 }
 
 func (s *ReportScreen) setBusy(busy bool, msg string) {

@@ -46,6 +46,7 @@ func (s *ReportScreen) export(format string) {
 			s.setBusy(false, "")
 			if err != nil {
 				s.status.SetText("Export failed: " + err.Error())
+				s.settled()
 				return
 			}
 			s.save(exportName(f, format), buf.Bytes())
@@ -56,6 +57,7 @@ func (s *ReportScreen) export(format string) {
 // save hands data to deps.Save or a file-save dialog and reports the result.
 func (s *ReportScreen) save(name string, data []byte) {
 	done := func(err error) {
+		defer s.settled()
 		if err != nil {
 			s.status.SetText("Export not saved: " + err.Error())
 			return
@@ -70,6 +72,8 @@ func (s *ReportScreen) save(name string, data []byte) {
 		if err != nil || w == nil {
 			if err != nil {
 				done(err)
+			} else {
+				s.settled() // cancelled
 			}
 			return
 		}

@@ -62,6 +62,20 @@ func TestReportsRefuseOfficers(t *testing.T) {
 	}
 }
 
+// settledChan returns a Settled hook and a wait for it: the test reads the
+// screen only after the background work it started has shown its result.
+func settledChan(t *testing.T) (func(), func(what string)) {
+	ch := make(chan struct{}, 16)
+	return func() { ch <- struct{}{} }, func(what string) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
 // figure reads the value label of a figure on the screen.
 func figure(s *ReportScreen, label string) *widget.Label {
 	for _, o := range s.figures.Objects {
@@ -79,6 +93,7 @@ func TestReportScreenShowsFiguresChartsAndExports(t *testing.T) {
 	st := reportStore(t, 300) // one a minute for the last 6 hours ... 300 min = 5 h
 	var mu sync.Mutex
 	saved := map[string][]byte{}
+	settled, wait := settledChan(t)
 	w := a.NewWindow("reports")
 	sup := &officer.Session{OfficerID: "s.one", Role: officer.RoleSupervisor}
 	scr, err := NewReportScreen(context.Background(), w, sup, ReportDeps{DB: st.DB,
@@ -88,19 +103,16 @@ func TestReportScreenShowsFiguresChartsAndExports(t *testing.T) {
 			defer mu.Unlock()
 			saved[name] = data
 			return nil
-		}})
+		}, Settled: settled})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The test driver runs fyne.Do on the calling goroutine: lay out only
+	// once the first report has settled.
+	wait("the first report")
 	w.SetContent(scr.Content())
 	w.Resize(fyne.NewSize(1280, 860))
-	var processed string
-	until(t, "the first report", func() bool {
-		if l := figure(scr, "Travelers processed"); l != nil {
-			processed = l.Text
-		}
-		return processed != ""
-	})
+	processed := figure(scr, "Travelers processed").Text
 	if processed != "300" || scr.from.Text != "2026-03-01T06:00:00Z" || scr.to.Text != "2026-03-01T14:00:00Z" {
 		t.Fatalf("default range %s..%s shows %q travelers, want the last 8 h and 300", scr.from.Text, scr.to.Text, processed)
 	}
@@ -119,10 +131,10 @@ func TestReportScreenShowsFiguresChartsAndExports(t *testing.T) {
 	// A filter narrows the report.
 	test.Type(scr.officerF, "o.b")
 	test.Tap(scr.refresh)
-	until(t, "the officer's report", func() bool {
-		l := figure(scr, "Travelers processed")
-		return l != nil && l.Text != "300" && l.Text != "0"
-	})
+	wait("the officer's report")
+	if n := figure(scr, "Travelers processed").Text; n == "300" || n == "0" {
+		t.Fatalf("officer o.b processed %s travelers", n)
+	}
 	if !strings.Contains(scr.scope.Text, "officer o.b") {
 		t.Fatalf("scope %q lacks the officer", scr.scope.Text)
 	}
@@ -140,12 +152,15 @@ func TestReportScreenShowsFiguresChartsAndExports(t *testing.T) {
 	if scr.from.Text != "2026-02-28T14:00:00Z" {
 		t.Fatalf("24 h preset from %q", scr.from.Text)
 	}
-	until(t, "the 24 h report", func() bool { return !scr.csv.Disabled() })
+	wait("the 24 h report")
 
 	test.Tap(scr.csv)
-	until(t, "the CSV export", func() bool { return strings.HasPrefix(scr.status.Text, "Saved") })
+	wait("the CSV export")
+	if !strings.HasPrefix(scr.status.Text, "Saved veriport-report-") {
+		t.Fatalf("status after the CSV export: %q", scr.status.Text)
+	}
 	test.Tap(scr.pdf)
-	until(t, "the PDF export", func() bool { return strings.Contains(scr.status.Text, ".pdf") })
+	wait("the PDF export")
 	mu.Lock()
 	defer mu.Unlock()
 	csvData := saved["veriport-report-20260228T1400-20260301T1400-o.b.csv"]
@@ -171,15 +186,16 @@ func TestReportScreenFlagsOverduePurge(t *testing.T) {
 	if err := record.InsertEncounter(context.Background(), st.DB, e); err != nil {
 		t.Fatal(err)
 	}
+	settled, wait := settledChan(t)
 	w := a.NewWindow("reports")
 	scr, err := NewReportScreen(context.Background(), w, &officer.Session{Role: officer.RoleSupervisor},
-		ReportDeps{DB: st.DB, Now: func() time.Time { return reportNow }})
+		ReportDeps{DB: st.DB, Now: func() time.Time { return reportNow }, Settled: settled})
 	if err != nil {
 		t.Fatal(err)
 	}
+	wait("the report")
 	w.SetContent(container.NewStack(scr.Content()))
-	var l *widget.Label
-	until(t, "the report", func() bool { l = figure(scr, "Overdue purges"); return l != nil })
+	l := figure(scr, "Overdue purges")
 	if l.Text != "1" || l.Importance != widget.DangerImportance {
 		t.Fatalf("overdue purge shown as %q (importance %v)", l.Text, l.Importance)
 	}
