@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image/png"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -171,4 +172,29 @@ func FuzzReadCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWriteFormats(t *testing.T) {
+	s, _ := knownReport(t)
+	ctx := context.Background()
+	f := Filter{From: shiftStart, To: shiftEnd}
+	o := Options{Now: shiftEnd, BacklogWarn: 15 * time.Minute}
+	for _, tc := range []struct{ in, want, prefix string }{
+		{"PDF", FormatPDF, "%PDF-"}, {" csv", FormatCSV, "id,station,"}, {"json", FormatJSON, "{"},
+	} {
+		got, err := ParseFormat(tc.in)
+		if err != nil || got != tc.want {
+			t.Fatalf("ParseFormat(%q) = %q, %v", tc.in, got, err)
+		}
+		var buf bytes.Buffer
+		if err := Write(ctx, s.DB, f, o, got, &buf); err != nil || !strings.HasPrefix(buf.String(), tc.prefix) {
+			t.Fatalf("Write %s: %v, starts %.10q", got, err, buf.String())
+		}
+	}
+	if _, err := ParseFormat("xlsx"); !errors.Is(err, ErrFormat) {
+		t.Fatalf("ParseFormat(xlsx): %v", err)
+	}
+	if err := Write(ctx, s.DB, f, o, "xlsx", io.Discard); !errors.Is(err, ErrFormat) {
+		t.Fatalf("Write xlsx: %v", err)
+	}
 }

@@ -17,7 +17,7 @@ var (
 
 func at(h, m int) time.Time { return time.Date(2026, 3, 1, h, m, 0, 0, time.UTC) }
 
-func openStore(t *testing.T) *record.Store {
+func openStore(t testing.TB) *record.Store {
 	t.Helper()
 	s, err := record.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
 	if err != nil {
