@@ -39,7 +39,13 @@ test: setup unit smoke
 
 unit:
 	$(GO) vet ./...
+	scripts/check-layering.sh
 	$(GO) test -count=1 ./...
+	@# The real-model test must run, never skip: say so in the log.
+	@mkdir -p bin
+	$(GO) test -count=1 -v -run 'TestRealModelsSamePersonCloser' ./verify/ > bin/real-model-test.log
+	@grep -E -- '--- |distance' bin/real-model-test.log
+	@grep -q -- '--- PASS: TestRealModelsSamePersonCloser' bin/real-model-test.log
 	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/ ./verify/
 
 smoke: build

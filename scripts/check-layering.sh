@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Fyne stays in ui/: no domain package may depend on it (STYLE.md rule 2),
+# and camera/verify know nothing of SQLite (DESIGN.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fail=0
+for pkg in $(go list ./... | grep -vE '^veriport$|/ui$|/cli$'); do
+  if go list -deps "$pkg" | grep -q '^fyne.io/'; then
+    echo "[layering] FAIL: $pkg depends on fyne.io" >&2; fail=1
+  fi
+done
+for pkg in ./camera/... ./verify/...; do
+  if go list -deps "$pkg" | grep -q 'mattn/go-sqlite3'; then
+    echo "[layering] FAIL: $pkg depends on SQLite" >&2; fail=1
+  fi
+done
+[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite"
+exit $fail
