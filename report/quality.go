@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"math"
 	"sort"
 	"strings"
 
@@ -96,4 +97,25 @@ func ReasonLabel(reason string) string {
 		return "Unreadable summary"
 	}
 	return reason
+}
+
+// Summarize is the quality summary to keep with an encounter (column
+// encounters.quality) from the last quality report of its capture attempt:
+// whether a photo was captured, automatically or not, the composite score,
+// and the mandatory measures that did not pass. It holds no image data.
+func Summarize(r verify.QualityReport, captured, auto bool) string {
+	q := QualitySummary{Captured: captured, Auto: auto && captured, Score: math.Round(r.Score*1000) / 1000}
+	if math.IsNaN(q.Score) {
+		q.Score = 0
+	}
+	for _, m := range r.Measures {
+		if m.Mandatory && m.Verdict != verify.VerdictPass {
+			q.Failed = append(q.Failed, m.Name)
+		}
+	}
+	if len(r.Measures) == 0 && !captured {
+		q.Failed = []string{verify.MeasureFaceCount} // no face analysed at all
+	}
+	b, _ := json.Marshal(q)
+	return string(b)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"veriport/verify"
 )
 
 // jsonPath reads a dotted path ("outcomes.match", "hourly.3.opt_out") from
@@ -193,4 +195,23 @@ func FuzzFailureReasons(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSummarizeRoundTrips(t *testing.T) {
+	rep := verify.QualityReport{Score: 0.4567, Measures: []verify.Measure{
+		{Name: verify.MeasureYaw, Verdict: verify.VerdictFail, Mandatory: true},
+		{Name: verify.MeasureSharpness, Verdict: verify.VerdictUnknown, Mandatory: true},
+		{Name: verify.MeasureRoll, Verdict: verify.VerdictFail, Mandatory: false},
+		{Name: verify.MeasureLuminance, Verdict: verify.VerdictPass, Mandatory: true},
+	}}
+	s := Summarize(rep, false, true)
+	if s != `{"captured":false,"score":0.457,"failed":["yaw","sharpness"]}` {
+		t.Fatalf("summary %s", s)
+	}
+	if got := strings.Join(FailureReasons(s), ","); got != "sharpness,yaw" {
+		t.Fatalf("reasons %q", got)
+	}
+	if got := strings.Join(FailureReasons(Summarize(verify.QualityReport{}, false, false)), ","); got != "face_count" {
+		t.Fatalf("no frame analysed: %q", got)
+	}
 }
