@@ -38,20 +38,11 @@ type OutboxStats struct {
 	LastError     string    `json:"last_error,omitempty"`
 }
 
-const tsLayout = time.RFC3339Nano
-
-func ts(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC().Format(tsLayout)
-}
+// ts writes an outbox time as every time column here: fixed width (TimeFormat).
+func ts(t time.Time) any { return nullTime(t) }
 
 func parseTS(s sql.NullString) time.Time {
-	if !s.Valid {
-		return time.Time{}
-	}
-	t, _ := time.Parse(tsLayout, s.String)
+	t, _ := scanTime(s)
 	return t
 }
 

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"veriport/record"
+	"veriport/report"
+)
+
+// reportArgs are the flags of `veriport report`.
+type reportArgs struct {
+	from, to                 string
+	station, officer, flight string
+	format, out              string
+}
+
+// filter parses the range: default the last 8 hours up to now.
+func (a reportArgs) filter(now time.Time) (report.Filter, error) {
+	f := report.Filter{Station: a.station, Officer: a.officer, Flight: a.flight, To: now}
+	if a.to != "" {
+		t, err := time.Parse(time.RFC3339, a.to)
+		if err != nil {
+			return f, fmt.Errorf("--to %q is not an RFC 3339 time (2006-01-02T15:04:05Z): %w", a.to, err)
+		}
+		f.To = t
+	}
+	f.From = f.To.Add(-8 * time.Hour)
+	if a.from != "" {
+		t, err := time.Parse(time.RFC3339, a.from)
+		if err != nil {
+			return f, fmt.Errorf("--from %q is not an RFC 3339 time (2006-01-02T15:04:05Z): %w", a.from, err)
+		}
+		f.From = t
+	}
+	if !f.From.Before(f.To) {
+		return f, fmt.Errorf("--from %s must be before --to %s", f.From.Format(time.RFC3339), f.To.Format(time.RFC3339))
+	}
+	return f, nil
+}
+
+// formatOf is the --format, else the --out extension, else JSON.
+func (a reportArgs) formatOf() (string, error) {
+	if a.format != "" {
+		f, err := report.ParseFormat(a.format)
+		if err != nil {
+			return "", fmt.Errorf("--format: %w", err)
+		}
+		return f, nil
+	}
+	if f, err := report.ParseFormat(strings.TrimPrefix(filepath.Ext(a.out), ".")); err == nil {
+		return f, nil
+	}
+	return report.FormatJSON, nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// folder, readable by the owner only: a failed export leaves no half file
+// and an existing file intact.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func init() {
+	register(func(env *Env) *cobra.Command {
+		var a reportArgs
+		cmd := &cobra.Command{
+			Use:   "report",
+			Short: "Write a supervisor shift report (PDF, CSV of encounters, or JSON)",
+			Long: "Report figures for a time range (default: the last 8 hours), optionally for one\n" +
+				"station, officer or flight. PDF: figures and charts; CSV: one row per encounter\n" +
+				"(no photo, template or name); JSON: every figure.",
+			Example: "  veriport report --from 2026-03-01T06:00:00Z --to 2026-03-01T14:00:00Z --format pdf --out shift.pdf",
+			Args:    cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				format, err := a.formatOf()
+				if err != nil {
+					return &ExitError{Code: 2, Err: err}
+				}
+				f, err := a.filter(time.Now())
+				if err != nil {
+					return &ExitError{Code: 2, Err: err}
+				}
+				if format == report.FormatPDF && (a.out == "" || a.out == "-") {
+					return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
+				}
+				cfg, err := env.Config()
+				if err != nil {
+					return err
+				}
+				if err := cfg.Paths.EnsureDataDir(); err != nil {
+					return err
+				}
+				store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				var buf bytes.Buffer
+				if err := report.Write(cmd.Context(), store.DB, f, report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}, format, &buf); err != nil {
+					return err
+				}
+				if a.out == "" || a.out == "-" {
+					_, err := env.Stdout.Write(buf.Bytes())
+					return err
+				}
+				if err := writeFileAtomic(a.out, buf.Bytes()); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stderr, "report: %s written to %s (%s)\n", format, a.out, report.Scope(&report.Report{Filter: f}))
+				return nil
+			},
+		}
+		fl := cmd.Flags()
+		fl.StringVar(&a.from, "from", "", "start of the range, RFC 3339 (default: 8 hours before --to)")
+		fl.StringVar(&a.to, "to", "", "end of the range, RFC 3339 (default: now)")
+		fl.StringVar(&a.station, "station", "", "only this station")
+		fl.StringVar(&a.officer, "officer", "", "only this officer id")
+		fl.StringVar(&a.flight, "flight", "", "only this flight")
+		fl.StringVar(&a.format, "format", "", "pdf, csv or json (default: from the --out extension, else json)")
+		fl.StringVar(&a.out, "out", "", "file to write (default: stdout; required for pdf)")
+		return cmd
+	})
+}

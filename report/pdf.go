@@ -1,0 +1,76 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// PDFOptions tune the PDF export.
+type PDFOptions struct {
+	// Uncompressed writes the page streams as plain text (for inspection).
+	Uncompressed bool
+	// Generated is the time printed in the footer; zero means now.
+	Generated time.Time
+}
+
+// WritePDF writes the report as an A4 PDF: scope, figures (alerts in red)
+// and the charts.
+func WritePDF(w io.Writer, r *Report, charts []Chart, o PDFOptions) error {
+	if o.Generated.IsZero() {
+		o.Generated = time.Now()
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCompression(!o.Uncompressed)
+	pdf.SetTitle("Veriport shift report", true)
+	pdf.SetCreator("Veriport", true)
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-12)
+		pdf.SetFont("Helvetica", "", 8)
+		pdf.CellFormat(0, 5, fmt.Sprintf("Generated %s UTC - page %d", o.Generated.UTC().Format("2006-01-02 15:04"), pdf.PageNo()),
+			"", 0, "C", false, 0, "")
+	})
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "B", 16)
+	pdf.CellFormat(0, 9, "Veriport shift report", "", 1, "L", false, 0, "")
+	pdf.SetFont("Helvetica", "", 10)
+	pdf.CellFormat(0, 6, Scope(r), "", 1, "L", false, 0, "")
+	pdf.Ln(2)
+	section := ""
+	for _, f := range Figures(r) {
+		if f.Section != section {
+			section = f.Section
+			pdf.Ln(1)
+			pdf.SetFont("Helvetica", "B", 11)
+			pdf.CellFormat(0, 6, section, "B", 1, "L", false, 0, "")
+		}
+		pdf.SetFont("Helvetica", "", 10)
+		pdf.SetTextColor(0, 0, 0)
+		pdf.CellFormat(70, 5.5, f.Label, "", 0, "L", false, 0, "")
+		if f.Alert {
+			pdf.SetTextColor(0xc6, 0x28, 0x28)
+			pdf.SetFont("Helvetica", "B", 10)
+		}
+		pdf.CellFormat(0, 5.5, f.Value, "", 1, "L", false, 0, "")
+	}
+	pdf.SetTextColor(0, 0, 0)
+	pdf.SetFont("Helvetica", "", 8)
+	pdf.Ln(1)
+	pdf.MultiCell(0, 4, "FNIR basis: "+r.Accuracy.Basis+".", "", "L", false)
+	for _, c := range charts {
+		if pdf.GetY() > 200 {
+			pdf.AddPage()
+		}
+		pdf.Ln(3)
+		opt := fpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
+		pdf.RegisterImageOptionsReader(c.Name, opt, bytes.NewReader(c.PNG))
+		pdf.ImageOptions(c.Name, 15, pdf.GetY(), 180, 0, true, opt, 0, "")
+	}
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("report pdf: %w", err)
+	}
+	return nil
+}
