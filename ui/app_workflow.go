@@ -1,13 +1,12 @@
 package ui
 
 import (
-	"encoding/json"
 	"errors"
 	"image"
-	"math"
 
 	"fyne.io/fyne/v2"
 
+	"veriport/report"
 	"veriport/verify"
 )
 
@@ -31,10 +30,12 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	ws := newWorkstation(m.win, wf, live)
 	// The live capture decides what a capture is (auto-capture, its Capture
 	// button, Enter, and the booth's Alt+C all go through it); the
-	// workflow takes the delivered photo when the booth waits for one.
+	// workflow takes the delivered photo when the booth waits for one and
+	// records the report's quality summary with it (OnCapture does not say
+	// whether the capture was automatic, so "auto" is left unset).
 	ws.trigger = m.onCapture
 	if m.deps.OnCapture == nil {
-		m.deps.OnCapture = func(img *image.RGBA, r verify.QualityReport) { ws.autoCaptured(img, qualitySummary(r)) }
+		m.deps.OnCapture = func(img *image.RGBA, r verify.QualityReport) { ws.autoCaptured(img, report.Summarize(r, true, false)) }
 	}
 	if m.deps.OnManualCheck == nil {
 		m.deps.OnManualCheck = ws.onManualCheck
@@ -60,24 +61,4 @@ func (m *mainWindow) grab() (image.Image, error) {
 		return nil, errNoFrame
 	}
 	return copyInto(nil, src), nil
-}
-
-// qualitySummary is what the record keeps of a capture's quality: the
-// composite score and the mandatory measures that did not pass (names
-// only, never the image).
-func qualitySummary(r verify.QualityReport) string {
-	var short []string
-	for _, m := range r.Measures {
-		if m.Mandatory && m.Verdict != verify.VerdictPass {
-			short = append(short, m.Name)
-		}
-	}
-	b, err := json.Marshal(struct {
-		Score  float64  `json:"score"`
-		Failed []string `json:"failed,omitempty"`
-	}{math.Round(r.Score*1000) / 1000, short})
-	if err != nil {
-		return ""
-	}
-	return string(b)
 }
