@@ -9,6 +9,7 @@ import (
 	"veriport/encounter"
 	"veriport/officer"
 	"veriport/record"
+	"veriport/report"
 	"veriport/retention"
 	"veriport/ui"
 )
@@ -16,7 +17,8 @@ import (
 // buildWorkflow assembles the officer workflow of the workstation: logins
 // against the officers table, the configured exemption rules, encounters
 // recorded through the retention keeper with their results queued for
-// transmittal, and the flight picker over the gallery cache. In the demo profile (demo video or demo = true) it creates
+// transmittal, the flight picker over the gallery cache, and the shift
+// report for supervisors. In the demo profile (demo video or demo = true) it creates
 // the documented demo officer if absent and shows its code on the login
 // screen; never otherwise.
 func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *record.Store,
@@ -32,7 +34,8 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	}
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
-		Recorder: &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true}}
+		Recorder: &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true},
+		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}}}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ import (
 
 // boothActions are what the booth screen's buttons ask of the workstation.
 type boothActions struct {
-	capture, optOut, manualCheck, next, logout, toggleTheme, flight func()
+	capture, optOut, manualCheck, next, logout, toggleTheme, flight, reports func()
 }
 
 // boothScreen is the officer's working screen beside the live view: the
@@ -34,6 +34,7 @@ type boothScreen struct {
 	manual      *widget.Button
 	next        *widget.Button
 	flightB     *widget.Button
+	reportsB    *widget.Button // supervisors only
 	count       *widget.Label
 	flight      *widget.Label
 	officer     *widget.Label
@@ -67,11 +68,13 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.flight.Wrapping = fyne.TextWrapWord
 	b.officer = widget.NewLabel("")
 	b.logout = widget.NewButton(keyLabel("Log out", keyLogout), b.act.logout)
+	b.reportsB = widget.NewButton(keyLabel("Shift report", keyReports), b.act.reports)
+	b.reportsB.Hide()
 	b.themeBtn = widget.NewButton(keyLabel("Large text, high contrast", keyHighContrast), b.act.toggleTheme)
 
 	actions := container.NewGridWithColumns(2, b.capture, b.optOut, b.manual, b.next)
 	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, b.flight, b.flightB,
-		widget.NewSeparator(), b.officer, container.NewGridWithColumns(2, b.logout, b.themeBtn))
+		widget.NewSeparator(), b.officer, container.NewGridWithColumns(2, b.logout, b.themeBtn), b.reportsB)
 	b.showReady()
 	return container.NewVScroll(container.NewPadded(panel))
 }

@@ -20,6 +20,7 @@ var (
 	keyHighContrast = altKey(fyne.KeyH)
 	keyLogout       = altKey(fyne.KeyL)
 	keyFlight       = altKey(fyne.KeyF)
+	keyReports      = altKey(fyne.KeyP)
 )
 
 func altKey(k fyne.KeyName) *desktop.CustomShortcut {

@@ -47,6 +47,7 @@ type wfFixture struct {
 	clock  *testClock
 	secret string
 	grabs  int
+	store  *officer.MemoryStore
 }
 
 func newWF(t *testing.T, decide booth.Decision) *wfFixture {
@@ -55,6 +56,7 @@ func newWF(t *testing.T, decide booth.Decision) *wfFixture {
 		clock: &testClock{t: time.Date(2026, 5, 4, 9, 0, 7, 0, time.UTC)}}
 	t.Cleanup(f.app.Quit)
 	store := officer.NewMemoryStore()
+	f.store = store
 	auth, err := officer.NewAuthenticator(store, officer.DefaultPolicy, officer.WithClock(f.clock.now),
 		officer.WithHashParams(officer.HashParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
 	if err != nil {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"veriport/booth"
 	"veriport/encounter"
 	"veriport/gallery"
+	"veriport/officer"
+	"veriport/record"
 )
 
 var (
@@ -488,4 +491,46 @@ func TestMatchBoothScreenMarkup(t *testing.T) {
 	f.key(keyCapture)
 	f.decided("MATCH")
 	test.AssertRendersToMarkup(t, "booth_match.xml", f.win.Canvas())
+}
+
+func TestLoginSupervisorOpensTheShiftReportOfficerDoesNot(t *testing.T) {
+	f := newWF(t, matchT7)
+	st, err := record.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f.ws.wf.Reports = &ReportDeps{DB: st.DB}
+	f.win.SetContent(f.ws.build())
+	f.ws.begin()
+	f.login(testPIN, f.code(), true) // an officer
+	if f.ws.booth.reportsB.Visible() {
+		t.Error("officer sees the shift report button")
+	}
+	f.key(keyReports)
+	if f.ws.screen != screenBooth {
+		t.Fatal("officer opened the shift report")
+	}
+	f.key(keyLogout)
+	if _, err := f.ws.wf.Auth.Enroll(context.Background(), "s.chen", "Supervisor Chen", officer.RoleSupervisor, testPIN); err != nil {
+		t.Fatal(err)
+	}
+	acct, _ := f.store.Account(context.Background(), "s.chen")
+	code, _ := officer.TOTPCode(acct.TOTPSecret, f.clock.now())
+	f.ws.login.reset("")
+	f.typeInto(f.ws.login.id, "s.chen")
+	f.typeInto(f.ws.login.pin, testPIN)
+	f.typeInto(f.ws.login.code, code)
+	f.enter()
+	if !f.ws.booth.reportsB.Visible() {
+		t.Fatal("supervisor does not see the shift report button")
+	}
+	f.key(keyReports)
+	if f.ws.screen != screenReports || len(f.ws.reports.Objects) != 1 {
+		t.Fatalf("screen %d", f.ws.screen)
+	}
+	f.key(keyBack)
+	if f.ws.screen != screenBooth {
+		t.Error("Alt+B did not leave the report")
+	}
 }

@@ -45,6 +45,9 @@ type Workflow struct {
 	// searching it. It is slow (verifies the bundle, fills the index) and
 	// runs off the UI thread.
 	UseGallery func(ctx context.Context, s gallery.Status) (booth.Decider, error)
+	// Reports, when set, gives supervisors the shift report (Alt+P);
+	// officers never see it.
+	Reports *ReportDeps
 }
 
 type screenID int
@@ -55,6 +58,7 @@ const (
 	screenOptOut
 	screenManual
 	screenFlights
+	screenReports
 )
 
 // workstation shows the live view on the left and switches the right-hand
@@ -75,7 +79,9 @@ type workstation struct {
 	booth   *boothScreen
 	optOut  *optOutScreen
 	manual  *manualCheckScreen
-	flights *flightPicker // nil without Workflow.Flights
+	flights *flightPicker   // nil without Workflow.Flights
+	reports *fyne.Container // holds a fresh report screen each time it opens
+	session *officer.Session
 	ctx     context.Context
 
 	shift   *booth.Shift
@@ -114,7 +120,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	ws.login.onRefused = ws.onLoginRefused
 	ws.booth = newBoothScreen(boothActions{capture: ws.onCapture, optOut: ws.onOptOut,
 		manualCheck: ws.onManualCheck, next: ws.onNext, logout: func() { ws.logout("officer logged out", "") },
-		toggleTheme: ws.onToggleTheme, flight: ws.onFlightKey})
+		toggleTheme: ws.onToggleTheme, flight: ws.onFlightKey, reports: ws.onReportsKey})
 	ws.optOut = newOptOutScreen(ws.wf.Now, ws.onOptOutDecide, ws.onBackKey, ws.touch)
 	ws.manual = newManualCheckScreen(ws.wf.Now, ws.decideTraveler, ws.onManualComplete, ws.touch)
 	ws.views = map[screenID]fyne.CanvasObject{
@@ -131,8 +137,12 @@ func (ws *workstation) build() fyne.CanvasObject {
 	} else {
 		ws.booth.flightB.Hide()
 	}
+	if ws.wf.Reports != nil {
+		ws.reports = container.NewStack()
+		ws.views[screenReports] = ws.reports
+	}
 	ws.root = container.NewStack()
-	for _, k := range []screenID{screenLogin, screenBooth, screenOptOut, screenManual, screenFlights} {
+	for _, k := range []screenID{screenLogin, screenBooth, screenOptOut, screenManual, screenFlights, screenReports} {
 		if v := ws.views[k]; v != nil {
 			ws.root.Add(v)
 		}
@@ -149,7 +159,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	for s, f := range map[fyne.Shortcut]func(){
 		keyCapture: ws.onCapture, keyOptOut: ws.onOptOut, keyManualCheck: ws.onManualCheck,
 		keyNext: ws.onNext, keyDecide: ws.onDecideKey, keyVerified: ws.onVerifiedKey, keyRefer: ws.onReferKey,
-		keyBack: ws.onBackKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey,
+		keyBack: ws.onBackKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey, keyReports: ws.onReportsKey,
 		keyLogout: func() { ws.logout("officer logged out", "") },
 	} {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
@@ -260,7 +270,12 @@ func (ws *workstation) onLogin(s *officer.Session) {
 		ws.login.showError("Cannot start the shift: " + err.Error())
 		return
 	}
-	ws.shift = sh
+	ws.shift, ws.session = sh, s
+	if ws.wf.Reports != nil && ReportsAllowed(string(s.Role)) {
+		ws.booth.reportsB.Show()
+	} else {
+		ws.booth.reportsB.Hide()
+	}
 	sh.SetGallery(ws.flight, ws.decider)
 	ws.idle = officer.NewIdleTimer(ws.idleTimeout(), ws.wf.Now())
 	ws.wf.Log.Info("shift started", "officer", s.OfficerID)
@@ -292,7 +307,10 @@ func (ws *workstation) logout(reason, notice string) {
 		ws.wf.Log.Error("audit logout", "err", err)
 	}
 	ws.wf.Log.Info("shift ended", "officer", ws.shift.Officer(), "reason", reason)
-	ws.shift, ws.idle = nil, nil
+	ws.shift, ws.idle, ws.session = nil, nil, nil
+	if ws.reports != nil {
+		ws.reports.Objects = nil // no report stays on screen for the next login
+	}
 	ws.login.reset(notice)
 	ws.show(screenLogin)
 }

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"veriport/booth"
 	"veriport/encounter"
@@ -120,9 +122,10 @@ func (ws *workstation) onOptOutDecide(t encounter.Traveler) {
 	ws.show(screenBooth)
 }
 
-// onBackKey is Alt+B: from the opt-out screen or the flight picker back to the booth.
+// onBackKey is Alt+B: from the opt-out screen, the flight picker or the
+// shift report back to the booth.
 func (ws *workstation) onBackKey() {
-	if ws.screen == screenOptOut || ws.screen == screenFlights {
+	if ws.screen == screenOptOut || ws.screen == screenFlights || ws.screen == screenReports {
 		ws.touch()
 		ws.show(screenBooth)
 	}
@@ -299,4 +302,21 @@ func (shrinkLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(320, h)
+}
+
+// onReportsKey is Alt+P: the shift report, for supervisors only.
+func (ws *workstation) onReportsKey() {
+	if ws.shift == nil || ws.screen != screenBooth || ws.reports == nil {
+		return
+	}
+	ws.touch()
+	rs, err := NewReportScreen(ws.ctx, ws.win, ws.session, *ws.wf.Reports)
+	if err != nil {
+		ws.booth.showMessage("Shift report: "+err.Error()+".", true)
+		return
+	}
+	back := widget.NewButton(keyLabel("Back to the booth", keyBack), ws.onBackKey)
+	ws.reports.Objects = []fyne.CanvasObject{container.NewBorder(nil, back, nil, nil, rs.Content())}
+	ws.reports.Refresh()
+	ws.show(screenReports)
 }
