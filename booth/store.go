@@ -19,6 +19,9 @@ type StoreRecorder struct {
 	Keeper *retention.Keeper
 	// Outbox queues the result for the back end with the encounter.
 	Outbox bool
+	// Notify, when set, is called after a result was queued (it wakes the
+	// sender so the result goes out at once).
+	Notify func()
 }
 
 var _ Recorder = (*StoreRecorder)(nil)
@@ -36,6 +39,9 @@ func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []b
 	}
 	if err := s.Keeper.RecordEncounter(ctx, &e, photo, also); err != nil {
 		return fmt.Errorf("record encounter: %w", err)
+	}
+	if s.Outbox && s.Notify != nil {
+		s.Notify()
 	}
 	return nil
 }

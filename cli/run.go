@@ -49,7 +49,10 @@ func runGUI(ctx context.Context, env *Env) error {
 		return err
 	}
 	defer stopSender()
-	_ = sender
+	notify := func() {}
+	if sender != nil {
+		notify = sender.Notify
+	}
 
 	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
 	if err != nil && (choice.Reopen == nil || !errors.Is(err, camera.ErrOffline)) {
@@ -95,7 +98,7 @@ func runGUI(ctx context.Context, env *Env) error {
 		}
 		return fmt.Sprintf("loaded (%d files) from %s", len(verify.ModelFiles), cfg.Paths.ModelsDir), nil
 	}
-	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, choice.Demo || cfg.Demo)
+	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, choice.Demo || cfg.Demo, notify)
 	if err != nil {
 		return err
 	}
@@ -108,5 +111,6 @@ func runGUI(ctx context.Context, env *Env) error {
 		Log:        env.Log,
 		Assessor:   quality,
 		Quality:    cfg.Quality,
+		Health:     healthFunc(store, keeper, cfg.Transmit.BacklogWarn, sender != nil),
 	})
 }

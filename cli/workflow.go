@@ -22,7 +22,7 @@ import (
 // the documented demo officer if absent and shows its code on the login
 // screen; never otherwise.
 func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *record.Store,
-	keeper *retention.Keeper, engine *engineSlot, demo bool) (*ui.Workflow, error) {
+	keeper *retention.Keeper, engine *engineSlot, demo bool, notify func()) (*ui.Workflow, error) {
 	policy, err := encounter.NewPolicy(encounter.DefaultRules(), cfg.Workflow.PolicyRules)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	}
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
-		Recorder: &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true},
+		Recorder: &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true, Notify: notify},
 		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}}}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {

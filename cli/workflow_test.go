@@ -30,7 +30,7 @@ func TestLoginDemoOfficerOnlyInTheDemoProfile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wf, err := buildWorkflow(ctx, env, cfg, st, k, &engineSlot{}, demo)
+		wf, err := buildWorkflow(ctx, env, cfg, st, k, &engineSlot{}, demo, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

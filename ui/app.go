@@ -43,6 +43,9 @@ type Deps struct {
 	// OnManualCheck is called when the officer chooses the manual document
 	// check; it never depends on the camera.
 	OnManualCheck func()
+	// Health reads the purge job's and the outbox's state for the status
+	// bar; nil hides those entries.
+	Health HealthFunc
 }
 
 // Run opens the main window and blocks until it is closed or ctx ends.

@@ -34,6 +34,7 @@ type mainWindow struct {
 	camStatus  *widget.Label
 	modStatus  *widget.Label
 	dbStatus   *widget.Label
+	health     *healthBar
 	offline    *widget.Label
 	offlineBox *fyne.Container // the offline notice over the view
 
@@ -100,6 +101,11 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.dbStatus = widget.NewLabel("Database: " + m.deps.Database)
 	status := container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus,
 		widget.NewSeparator(), m.dbStatus)
+	if m.deps.Health != nil {
+		m.health = newHealthBar(m.deps.Health, 5*time.Second)
+		status.Add(widget.NewSeparator())
+		status.Add(m.health.object())
+	}
 
 	m.overlay = newOverlay(m.deps.Quality)
 	m.checks = newChecklist()
@@ -131,6 +137,13 @@ func layoutSpacer() fyne.CanvasObject {
 
 // start begins the frame loop and model loading; wait blocks until they end.
 func (m *mainWindow) start(ctx context.Context) {
+	if m.health != nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			m.health.run(ctx)
+		}()
+	}
 	if m.deps.Assessor != nil {
 		m.wg.Add(1)
 		go func() {
