@@ -40,7 +40,9 @@ type flightPicker struct {
 	state    *widget.Label
 	progress *widget.ProgressBar
 	download *widget.Button
-	use      *widget.Button
+	// afterFetch, when set, runs on the UI thread after each download ends.
+	afterFetch func()
+	use        *widget.Button
 
 	ctx      context.Context
 	rows     []gallery.Status
@@ -225,6 +227,9 @@ func (p *flightPicker) applyFetch(idx int, was, st gallery.Status, err error) {
 		p.showMessage("Gallery downloaded and verified.", false)
 	}
 	p.showStatus()
+	if p.afterFetch != nil {
+		p.afterFetch()
+	}
 }
 
 func (p *flightPicker) onUse() {

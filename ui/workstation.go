@@ -175,7 +175,9 @@ func (ws *workstation) build() fyne.CanvasObject {
 
 // keyboardFlights chains the flight picker for the keyboard: Enter in the
 // date lists the flights and moves to the list, Space there selects a
-// flight and moves to "Use this gallery" (Space again uses it).
+// flight and moves to "Use this gallery" (Space again uses it), or to
+// "Download gallery" when it is not downloaded yet (Space downloads, and
+// focus moves on to "Use this gallery" once it is verified).
 func (ws *workstation) keyboardFlights() {
 	p := ws.flights
 	submitted, selected := p.date.OnSubmitted, p.list.OnSelected
@@ -183,12 +185,19 @@ func (ws *workstation) keyboardFlights() {
 		submitted(s)
 		ws.win.Canvas().Focus(p.list)
 	}
-	p.list.OnSelected = func(id int) {
-		selected(id)
-		if !p.use.Disabled() {
+	next := func() {
+		switch {
+		case !p.use.Disabled():
 			ws.win.Canvas().Focus(p.use)
+		case !p.download.Disabled():
+			ws.win.Canvas().Focus(p.download)
 		}
 	}
+	p.list.OnSelected = func(id int) {
+		selected(id)
+		next()
+	}
+	p.afterFetch = next
 }
 
 // begin shows the login screen with the cursor in the officer id; call it
