@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -154,7 +155,7 @@ func OpenFile(path string, loop bool) (*File, error) {
 }
 
 // Name describes the source.
-func (f *File) Name() string { return "video " + f.Path }
+func (f *File) Name() string { return "video " + filepath.Base(f.Path) }
 
 // Unpaced makes Read return frames as fast as they decode instead of in
 // real time (benchmarks).

@@ -96,7 +96,8 @@ func runGUI(ctx context.Context, env *Env) error {
 		if assessor != nil {
 			assessor.SetFinder(e)
 		}
-		return fmt.Sprintf("loaded (%d files) from %s", len(verify.ModelFiles), cfg.Paths.ModelsDir), nil
+		env.Log.Info("face models loaded", "dir", cfg.Paths.ModelsDir)
+		return fmt.Sprintf("loaded (%d files)", len(verify.ModelFiles)), nil
 	}
 	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, choice.Demo || cfg.Demo, notify)
 	if err != nil {

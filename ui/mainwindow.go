@@ -99,11 +99,10 @@ func (m *mainWindow) build() fyne.CanvasObject {
 		m.modStatus.SetText("Models: loading…")
 	}
 	m.dbStatus = widget.NewLabel("Database: " + m.deps.Database)
-	status := container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus,
-		widget.NewSeparator(), m.dbStatus)
+	status := container.NewVBox(container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus,
+		widget.NewSeparator(), m.dbStatus))
 	if m.deps.Health != nil {
 		m.health = newHealthBar(m.deps.Health, 5*time.Second)
-		status.Add(widget.NewSeparator())
 		status.Add(m.health.object())
 	}
 
