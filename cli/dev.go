@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"veriport/record"
 	"veriport/report"
 )
 
@@ -38,14 +37,7 @@ func init() {
 					}
 					start = t
 				}
-				cfg, err := env.Config()
-				if err != nil {
-					return err
-				}
-				if err := cfg.Paths.EnsureDataDir(); err != nil {
-					return err
-				}
-				store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+				_, store, err := env.openStore(cmd.Context())
 				if err != nil {
 					return err
 				}

@@ -49,14 +49,7 @@ func officerAddCmd(env *Env) *cobra.Command {
 			if err := officer.ValidatePIN(pin); err != nil {
 				return &ExitError{Code: 2, Err: err}
 			}
-			cfg, err := env.Config()
-			if err != nil {
-				return err
-			}
-			if err := cfg.Paths.EnsureDataDir(); err != nil {
-				return err
-			}
-			store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+			cfg, store, err := env.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"veriport/record"
 )
 
 func init() {
@@ -17,14 +16,7 @@ func init() {
 			Short: "Show results waiting for transmittal to the back end",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := env.Config()
-				if err != nil {
-					return err
-				}
-				if err := cfg.Paths.EnsureDataDir(); err != nil {
-					return err
-				}
-				store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+				cfg, store, err := env.openStore(cmd.Context())
 				if err != nil {
 					return err
 				}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"veriport/record"
 	"veriport/report"
 )
 
@@ -110,14 +109,7 @@ func init() {
 				if format == report.FormatPDF && (a.out == "" || a.out == "-") {
 					return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
 				}
-				cfg, err := env.Config()
-				if err != nil {
-					return err
-				}
-				if err := cfg.Paths.EnsureDataDir(); err != nil {
-					return err
-				}
-				store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+				cfg, store, err := env.openStore(cmd.Context())
 				if err != nil {
 					return err
 				}

@@ -109,14 +109,7 @@ func auditVerifyCmd(env *Env) *cobra.Command {
 				defer f.Close()
 				rep, err = record.VerifyAuditJSONL(f)
 			} else {
-				cfg, cerr := env.Config()
-				if cerr != nil {
-					return cerr
-				}
-				if err := cfg.Paths.EnsureDataDir(); err != nil {
-					return err
-				}
-				store, oerr := record.Open(cmd.Context(), cfg.Paths.Database)
+				_, store, oerr := env.openStore(cmd.Context())
 				if oerr != nil {
 					return oerr
 				}
@@ -154,14 +147,7 @@ func auditExportCmd(env *Env) *cobra.Command {
 			if out == "" {
 				return fmt.Errorf("--out FILE is required")
 			}
-			cfg, err := env.Config()
-			if err != nil {
-				return err
-			}
-			if err := cfg.Paths.EnsureDataDir(); err != nil {
-				return err
-			}
-			store, err := record.Open(cmd.Context(), cfg.Paths.Database)
+			_, store, err := env.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

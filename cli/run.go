@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/camera"
-	"veriport/record"
 	"veriport/ui"
 	"veriport/verify"
 )
@@ -26,14 +25,7 @@ func init() {
 
 // runGUI builds the components from the settings and opens the window.
 func runGUI(ctx context.Context, env *Env) error {
-	cfg, err := env.Config()
-	if err != nil {
-		return err
-	}
-	if err := cfg.Paths.EnsureDataDir(); err != nil {
-		return err
-	}
-	store, err := record.Open(ctx, cfg.Paths.Database)
+	cfg, store, err := env.openStore(ctx)
 	if err != nil {
 		return err
 	}
