@@ -52,10 +52,15 @@ func refusal(err error) error {
 }
 
 // issuerKeys is the keyring from --pub files, else the configured keys,
-// else the demo issuer key (with a warning) when setup made one.
-func issuerKeys(env *Env, cfg config.Config, pubs []string) (gallery.Keyring, error) {
+// else, in the demo profile only, the demo issuer key (with a warning) when
+// setup made one. Outside the demo profile no key pinned is an error: a
+// workstation must never trust the demo issuer by default.
+func issuerKeys(env *Env, cfg config.Config, pubs []string, demoProfile bool) (gallery.Keyring, error) {
 	if len(pubs) == 0 {
 		pubs = cfg.Gallery.IssuerKeys
+	}
+	if len(pubs) == 0 && !demoProfile {
+		return nil, errors.New("no issuer key pinned: pass --pub or set gallery.issuer_keys")
 	}
 	if len(pubs) == 0 {
 		demo := filepath.Join(cfg.Paths.DemoGallery(), "issuer.pub")
@@ -225,7 +230,7 @@ func galleryVerify(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			keys, err := issuerKeys(env, cfg, pubs)
+			keys, err := issuerKeys(env, cfg, pubs, cfg.Demo)
 			if err != nil {
 				return err
 			}

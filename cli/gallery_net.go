@@ -110,7 +110,7 @@ func galleryFetch(env *Env) *cobra.Command {
 			cert = orDefault(orDefault(cert, g.ClientCert), dc.ClientCert)
 			key = orDefault(orDefault(key, g.ClientKey), dc.ClientKey)
 			ca = orDefault(orDefault(ca, g.CA), dc.CA)
-			keys, err := issuerKeys(env, cfg, pubs)
+			keys, err := issuerKeys(env, cfg, pubs, cfg.Demo)
 			if err != nil {
 				return err
 			}

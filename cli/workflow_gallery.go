@@ -22,7 +22,7 @@ func galleryManager(env *Env, cfg config.Config, demo bool) (*gallery.Manager, e
 		env.Log.Warn("flight picker off: no gallery issuer key pinned (gallery.issuer_keys)")
 		return nil, nil
 	}
-	keys, err := issuerKeys(env, cfg, nil)
+	keys, err := issuerKeys(env, cfg, nil, demo)
 	if err != nil {
 		env.Log.Warn("flight picker off", "err", err)
 		return nil, nil
