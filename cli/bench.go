@@ -3,9 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/spf13/cobra"
+
+	"veriport/record"
 )
 
 // BenchFunc measures one capability and adds its figures to out under the
@@ -64,4 +68,19 @@ func init() {
 		cmd.Flags().StringSliceVar(&only, "only", nil, "run only these measurements (names as logged)")
 		return cmd
 	})
+}
+
+// benchStore opens a throw-away record store in a new temporary folder;
+// cleanup closes it and removes the folder.
+func benchStore(ctx context.Context, name string) (store *record.Store, dir string, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", "veriport-bench-"+name+"-")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	store, err = record.Open(ctx, filepath.Join(dir, "bench.db"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, "", nil, err
+	}
+	return store, dir, func() { store.Close(); os.RemoveAll(dir) }, nil
 }

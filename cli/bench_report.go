@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
-	"veriport/record"
 	"veriport/report"
 )
 
@@ -17,16 +14,11 @@ const reportBenchEncounters = 100000
 
 func init() {
 	registerBench("report", func(ctx context.Context, env *Env, out map[string]any) error {
-		dir, err := os.MkdirTemp("", "veriport-bench-report-")
+		store, _, cleanup, err := benchStore(ctx, "report")
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		store, err := record.Open(ctx, filepath.Join(dir, "bench.db"))
-		if err != nil {
-			return err
-		}
-		defer store.Close()
+		defer cleanup()
 		from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		const every = 20 * time.Second
 		fill := time.Now()

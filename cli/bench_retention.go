@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -17,16 +16,11 @@ const purgeBenchPhotos = 10000
 
 func init() {
 	registerBench("purge", func(ctx context.Context, env *Env, out map[string]any) error {
-		dir, err := os.MkdirTemp("", "veriport-bench-purge-")
+		store, dir, cleanup, err := benchStore(ctx, "purge")
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		store, err := record.Open(ctx, filepath.Join(dir, "bench.db"))
-		if err != nil {
-			return err
-		}
-		defer store.Close()
+		defer cleanup()
 		key := make([]byte, 32)
 		rand.Read(key)
 		vault, err := retention.NewVault(filepath.Join(dir, "vault"), key, nil)

@@ -40,20 +40,6 @@ func (f *fakeFlights) Fetch(_ context.Context, date, flight string, progress gal
 	return f.result()
 }
 
-func until(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		ok := false
-		fyne.DoAndWait(func() { ok = cond() })
-		if ok {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
-
 func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	dep := time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)
@@ -77,7 +63,7 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 	w.Resize(fyne.NewSize(900, 600))
 
 	test.Tap(p.refresh)
-	until(t, "two flights", func() bool { return p.list.Length() == 2 })
+	waitFor(t, "two flights", func() bool { return p.list.Length() == 2 })
 	if svc.asked[0] != "2026-11-25" {
 		t.Fatalf("asked for %v, want today's date", svc.asked)
 	}
@@ -90,7 +76,7 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 		}
 		p.list.Select(0)
 	})
-	until(t, "use enabled for the cached gallery", func() bool { return !p.use.Disabled() })
+	waitFor(t, "use enabled for the cached gallery", func() bool { return !p.use.Disabled() })
 	test.Tap(p.use)
 	if len(used) != 1 || used[0].Flight.ID() != "ZZ420" {
 		t.Fatalf("use chose %+v", used)
@@ -101,15 +87,15 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 		IssuedAt: now, ExpiresAt: now.Add(24 * time.Hour), StoredAt: now}
 	svc.result = func() (gallery.Status, error) { return gallery.Status{Flight: offeredF, Record: fresh}, nil }
 	fyne.DoAndWait(func() { p.list.Select(1) })
-	until(t, "download enabled", func() bool { return !p.download.Disabled() && p.use.Disabled() })
+	waitFor(t, "download enabled", func() bool { return !p.download.Disabled() && p.use.Disabled() })
 	test.Tap(p.download)
 	svc.step <- 40
-	until(t, "progress at 40%", func() bool { return p.progress.Visible() && p.progress.Value == 0.4 })
+	waitFor(t, "progress at 40%", func() bool { return p.progress.Visible() && p.progress.Value == 0.4 })
 	if !p.download.Disabled() {
 		t.Error("download button enabled during a download")
 	}
 	close(svc.step)
-	until(t, "fresh state", func() bool { return p.state.Text == "ZZ421 2026-11-25: fresh" })
+	waitFor(t, "fresh state", func() bool { return p.state.Text == "ZZ421 2026-11-25: fresh" })
 	fyne.DoAndWait(func() {
 		if p.progress.Visible() || p.use.Disabled() || p.state.Importance != widget.SuccessImportance {
 			t.Error("after download: progress still shown, Use disabled or state not marked success")
@@ -125,7 +111,7 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 		return gallery.Status{Flight: offeredF, Record: &refused}, fmt.Errorf("refused: %w", gallery.ErrSignature)
 	}
 	test.Tap(p.download)
-	until(t, "refused state", func() bool { return strings.Contains(p.state.Text, "refused: bad signature") })
+	waitFor(t, "refused state", func() bool { return strings.Contains(p.state.Text, "refused: bad signature") })
 	fyne.DoAndWait(func() {
 		if p.state.Importance != widget.DangerImportance || !strings.Contains(p.message.Text, "last good one stays") ||
 			p.use.Disabled() {
@@ -148,5 +134,5 @@ func TestFlightPickerOffline(t *testing.T) {
 	}
 	fyne.DoAndWait(func() { p.date.SetText("2026-11-25") })
 	test.Tap(p.refresh)
-	until(t, "offline message", func() bool { return strings.Contains(p.message.Text, "unreachable") })
+	waitFor(t, "offline message", func() bool { return strings.Contains(p.message.Text, "unreachable") })
 }

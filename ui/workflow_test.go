@@ -448,7 +448,7 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 		t.Fatal("the date is not focused on the flight picker")
 	}
 	f.enter() // list the flights of the date shown (today)
-	until(t, "the flight list", func() bool { return f.ws.flights.list.Length() == 1 })
+	waitFor(t, "the flight list", func() bool { return f.ws.flights.list.Length() == 1 })
 	if c.Focused() != fyne.Focusable(f.ws.flights.list) {
 		t.Fatal("Enter in the date did not move to the list")
 	}
