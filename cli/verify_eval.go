@@ -36,11 +36,7 @@ func init() {
 				if !(p.Threshold > 0) || !(p.Margin >= 0) {
 					return fmt.Errorf("threshold %v must be > 0 and margin %v >= 0", p.Threshold, p.Margin)
 				}
-				gallery, err := verifyReadTemplates(galleryPath, "gallery")
-				if err != nil {
-					return err
-				}
-				probes, err := verifyReadTemplates(probesPath, "probes")
+				gallery, probes, err := readGalleryAndProbes(galleryPath, probesPath)
 				if err != nil {
 					return err
 				}
@@ -78,11 +74,7 @@ func init() {
 			Short: "Find the threshold that meets a false-positive identification rate on non-mated probes",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				gallery, err := verifyReadTemplates(galleryPath, "gallery")
-				if err != nil {
-					return err
-				}
-				probes, err := verifyReadTemplates(probesPath, "probes")
+				gallery, probes, err := readGalleryAndProbes(galleryPath, probesPath)
 				if err != nil {
 					return err
 				}
@@ -111,4 +103,15 @@ func init() {
 		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 		return cmd
 	})
+}
+
+// readGalleryAndProbes reads the two template files eval and calibrate take.
+func readGalleryAndProbes(galleryPath, probesPath string) (gallery, probes []verify.Enrolled, err error) {
+	if gallery, err = verifyReadTemplates(galleryPath, "gallery"); err != nil {
+		return nil, nil, err
+	}
+	if probes, err = verifyReadTemplates(probesPath, "probes"); err != nil {
+		return nil, nil, err
+	}
+	return gallery, probes, nil
 }
