@@ -22,6 +22,9 @@ type StoreRecorder struct {
 	// Notify, when set, is called after a result was queued (it wakes the
 	// sender so the result goes out at once).
 	Notify func()
+	// SealPhoto, when set (partner mode with transmit.include_photo), seals
+	// the probe photo to the back end's key to go with the result.
+	SealPhoto func(photo []byte) ([]byte, error)
 }
 
 var _ Recorder = (*StoreRecorder)(nil)
@@ -31,10 +34,17 @@ func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []b
 	e := toRecord(r)
 	var also func(context.Context, *sql.Tx) error
 	if s.Outbox {
+		var sealed []byte
+		if s.SealPhoto != nil && photo != nil {
+			var err error
+			if sealed, err = s.SealPhoto(photo); err != nil {
+				return fmt.Errorf("record encounter: %w", err)
+			}
+		}
 		also = func(ctx context.Context, tx *sql.Tx) error {
 			return transmit.Enqueue(ctx, tx, transmit.Result{EncounterID: e.ID, Station: e.Station,
 				Officer: e.OfficerID, Flight: e.Flight, Time: e.DoneAt, Outcome: e.Outcome,
-				TravelerID: e.TravelerID, Category: e.Category, Distance: e.Distance})
+				TravelerID: e.TravelerID, Category: e.Category, Distance: e.Distance, Photo: sealed})
 		}
 	}
 	if err := s.Keeper.RecordEncounter(ctx, &e, photo, also); err != nil {

@@ -12,6 +12,7 @@ import (
 	"veriport/encounter"
 	"veriport/record"
 	"veriport/retention"
+	"veriport/transmit"
 )
 
 func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
@@ -107,4 +108,57 @@ func (a *auditKinds) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
+}
+
+// With SealPhoto set (partner mode, include_photo), the result queued with
+// a captured encounter carries the photo sealed to the back end's key; an
+// opt-out carries none.
+func TestStoreRecorderSealsThePhotoForTheBackEnd(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := record.Open(ctx, filepath.Join(dir, "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v, err := retention.NewVault(filepath.Join(dir, "vault"), bytes.Repeat([]byte{7}, 32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := retention.New(st, v, retention.Options{Mode: retention.ModePartner})
+	keyName := filepath.Join(dir, "backend")
+	pub, err := transmit.WritePhotoKeyPair(keyName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plain []byte
+	rec := &StoreRecorder{Store: st, Keeper: k, Outbox: true, SealPhoto: func(p []byte) ([]byte, error) {
+		plain = append([]byte(nil), p...)
+		return transmit.SealPhoto(p, pub)
+	}}
+	p, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
+	s, err := NewShift(ctx, "", Config{Station: "B1", Policy: p, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetGallery("VP9", fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-3",
+		Category: encounter.CategoryInScope, Distance: 0.28}))
+	if _, err := s.CaptureRated(ctx, image.NewRGBA(image.Rect(0, 0, 40, 30)), `{}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Next(ctx); err != nil {
+		t.Fatal(err)
+	}
+	head, err := st.OutboxHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := transmit.LoadPhotoKey(keyName + ".key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened, err := transmit.OpenPhoto(head.Photo, pub, priv)
+	if err != nil || len(plain) == 0 || !bytes.Equal(opened, plain) {
+		t.Fatalf("queued photo does not open to the captured photo: %v", err)
+	}
 }

@@ -74,7 +74,30 @@ func init() {
 		for _, req := range []string{"server", "cert", "key", "ca"} {
 			_ = list.MarkFlagRequired(req)
 		}
-		results.AddCommand(list)
+		results.AddCommand(list, resultsKeygen(env))
 		return results
 	})
+}
+
+// resultsKeygen makes the back end's photo key pair for partner deployments
+// that send the probe photo (transmit.include_photo, transmit.photo_key).
+func resultsKeygen(env *Env) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "keygen --out NAME",
+		Short: "Make the back end's photo key pair: NAME.key (mode 0600, back end only) and NAME.pub (booths)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("--out NAME is required")
+			}
+			if _, err := transmit.WritePhotoKeyPair(out); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "wrote %s.key (keep it on the back end) and %s.pub (transmit.photo_key on booths)\n", out, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "file name stem for the key pair")
+	return cmd
 }

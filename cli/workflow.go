@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"veriport/booth"
@@ -11,6 +12,7 @@ import (
 	"veriport/record"
 	"veriport/report"
 	"veriport/retention"
+	"veriport/transmit"
 	"veriport/ui"
 )
 
@@ -32,9 +34,17 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	if err != nil {
 		return nil, err
 	}
+	recorder := &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true, Notify: notify}
+	if cfg.Retention.Mode == retention.ModePartner && cfg.Transmit.IncludePhoto {
+		pub, err := transmit.LoadPhotoKey(cfg.Transmit.PhotoKey)
+		if err != nil {
+			return nil, fmt.Errorf("transmit.photo_key: %w", err)
+		}
+		recorder.SealPhoto = func(p []byte) ([]byte, error) { return transmit.SealPhoto(p, pub) }
+	}
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
-		Recorder: &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true, Notify: notify},
+		Recorder: recorder,
 		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}}}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {

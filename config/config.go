@@ -120,6 +120,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
 	case c.Transmit.BacklogWarn <= 0:
 		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
+	case c.Transmit.IncludePhoto && c.Transmit.PhotoKey == "":
+		return fmt.Errorf("transmit.include_photo needs transmit.photo_key (the back end's photo public key)")
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}

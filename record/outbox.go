@@ -23,6 +23,7 @@ type OutboxItem struct {
 	EncounterID string
 	CreatedAt   time.Time
 	Payload     []byte // the result message as the back end receives it
+	Photo       []byte // sealed probe photo sent with it (partner mode), or nil
 	Attempts    int
 	NextAttempt time.Time // zero: send now
 	LastError   string
@@ -46,12 +47,13 @@ func parseTS(s sql.NullString) time.Time {
 	return t
 }
 
-// Enqueue writes a result message for encounterID. A second message for the
-// same encounter is ignored: the encounter id is the idempotency key.
-func Enqueue(ctx context.Context, ex Execer, encounterID string, payload []byte, at time.Time) error {
+// Enqueue writes a result message for encounterID, with the sealed probe
+// photo when one goes with it (nil otherwise). A second message for the same
+// encounter is ignored: the encounter id is the idempotency key.
+func Enqueue(ctx context.Context, ex Execer, encounterID string, payload, photo []byte, at time.Time) error {
 	_, err := ex.ExecContext(ctx,
-		`INSERT INTO outbox(encounter_id, created_at, payload) VALUES(?, ?, ?)
-		 ON CONFLICT(encounter_id) DO NOTHING`, encounterID, ts(at), payload)
+		`INSERT INTO outbox(encounter_id, created_at, payload, photo) VALUES(?, ?, ?, ?)
+		 ON CONFLICT(encounter_id) DO NOTHING`, encounterID, ts(at), payload, photo)
 	if err != nil {
 		return fmt.Errorf("enqueue result %s: %w", encounterID, err)
 	}
@@ -65,9 +67,9 @@ func (s *Store) OutboxHead(ctx context.Context) (OutboxItem, error) {
 	var created, next sql.NullString
 	var lastErr sql.NullString
 	err := s.DB.QueryRowContext(ctx,
-		`SELECT seq, encounter_id, created_at, payload, attempts, next_attempt_at, last_error
+		`SELECT seq, encounter_id, created_at, payload, photo, attempts, next_attempt_at, last_error
 		 FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT 1`).
-		Scan(&it.Seq, &it.EncounterID, &created, &it.Payload, &it.Attempts, &next, &lastErr)
+		Scan(&it.Seq, &it.EncounterID, &created, &it.Payload, &it.Photo, &it.Attempts, &next, &lastErr)
 	if errors.Is(err, sql.ErrNoRows) {
 		return OutboxItem{}, ErrNoPending
 	}
@@ -78,11 +80,12 @@ func (s *Store) OutboxHead(ctx context.Context) (OutboxItem, error) {
 	return it, nil
 }
 
-// MarkDelivered records the back end's acknowledgment of a message.
+// MarkDelivered records the back end's acknowledgment of a message and
+// drops the sealed photo that went with it.
 func (s *Store) MarkDelivered(ctx context.Context, seq int64, ack string, at time.Time) error {
 	_, err := s.DB.ExecContext(ctx,
 		`UPDATE outbox SET delivered_at = ?, ack = ?, last_error = NULL, last_attempt_at = ?,
-		 attempts = attempts + 1 WHERE seq = ? AND delivered_at IS NULL`, ts(at), ack, ts(at), seq)
+		 attempts = attempts + 1, photo = NULL WHERE seq = ? AND delivered_at IS NULL`, ts(at), ack, ts(at), seq)
 	if err != nil {
 		return fmt.Errorf("mark result delivered: %w", err)
 	}

@@ -108,7 +108,7 @@ func fillKnown(t *testing.T, s *record.Store) {
 		}
 	}
 	for i, c := range []time.Time{at(13, 0), at(13, 40), at(13, 55)} {
-		if err := record.Enqueue(ctx, s.DB, "enc-"+string(rune('a'+i)), []byte("{}"), c); err != nil {
+		if err := record.Enqueue(ctx, s.DB, "enc-"+string(rune('a'+i)), []byte("{}"), nil, c); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -20,7 +20,8 @@ var ErrBadResult = errors.New("malformed result message")
 
 // Result is what the back end receives for each finished encounter. It never
 // holds a name or a template; Photo is present only in partner mode when
-// configured, and is the encrypted probe photo.
+// configured, and is the probe photo sealed to the back end's key
+// (SealPhoto).
 type Result struct {
 	EncounterID string    `json:"encounter_id"`
 	Station     string    `json:"station"`
@@ -55,11 +56,13 @@ func Enqueue(ctx context.Context, ex record.Execer, r Result) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	photo := r.Photo
+	r.Photo = nil // kept in its own column, dropped once acknowledged
 	payload, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode result: %w", err)
 	}
-	return record.Enqueue(ctx, ex, r.EncounterID, payload, r.Time)
+	return record.Enqueue(ctx, ex, r.EncounterID, payload, photo, r.Time)
 }
 
 // Ack is the back end's answer to a delivered result.

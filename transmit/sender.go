@@ -110,7 +110,11 @@ func (s *Sender) step(ctx context.Context) (time.Duration, error) {
 	if it.NextAttempt.After(now) {
 		return it.NextAttempt.Sub(now), nil
 	}
-	ack, err := s.post(ctx, it.Payload)
+	body, err := withPhoto(it.Payload, it.Photo)
+	if err != nil {
+		return s.MinBackoff, err
+	}
+	ack, err := s.post(ctx, body)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, nil
@@ -175,4 +179,17 @@ func (s *Sender) post(ctx context.Context, payload []byte) (Ack, error) {
 		return Ack{}, fmt.Errorf("acknowledgment is not JSON: %w", err)
 	}
 	return ack, nil
+}
+
+// withPhoto puts the sealed photo kept beside a queued result back into it.
+func withPhoto(payload, photo []byte) ([]byte, error) {
+	if photo == nil {
+		return payload, nil
+	}
+	var r Result
+	if err := json.Unmarshal(payload, &r); err != nil {
+		return nil, fmt.Errorf("queued result unreadable: %w", err)
+	}
+	r.Photo = photo
+	return json.Marshal(r)
 }
