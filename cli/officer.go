@@ -14,6 +14,7 @@ import (
 	"veriport/config"
 	"veriport/officer"
 	"veriport/record"
+	"veriport/retention"
 )
 
 func init() {
@@ -54,7 +55,11 @@ func officerAddCmd(env *Env) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			auth, err := officer.NewAuthenticator(&officer.SQLStore{DB: store.DB}, loginPolicy(cfg.Workflow), officer.WithLogger(env.Log))
+			ostore, err := officerStore(cfg, store)
+			if err != nil {
+				return err
+			}
+			auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow), officer.WithLogger(env.Log))
 			if err != nil {
 				return err
 			}
@@ -123,4 +128,19 @@ func readPIN(in io.Reader, prompt io.Writer, fromStdin bool) (string, error) {
 		return "", errors.New("no PIN on standard input")
 	}
 	return line, nil
+}
+
+// officerStore is the officers table with TOTP secrets sealed under a key
+// derived from the workstation's master key (the vault's).
+func officerStore(cfg config.Config, store *record.Store) (*officer.SQLStore, error) {
+	key, _, err := retention.LoadMasterKey(cfg.Retention.KeyFile(cfg.Paths))
+	if err != nil {
+		return nil, err
+	}
+	defer clear(key)
+	sealer, err := officer.NewSecretSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	return &officer.SQLStore{DB: store.DB, Secrets: sealer}, nil
 }

@@ -29,7 +29,11 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	if err != nil {
 		return nil, err
 	}
-	auth, err := officer.NewAuthenticator(&officer.SQLStore{DB: store.DB}, loginPolicy(cfg.Workflow),
+	ostore, err := officerStore(cfg, store)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow),
 		officer.WithLogger(env.Log))
 	if err != nil {
 		return nil, err

@@ -13,6 +13,9 @@ import (
 // disabled account reads as unknown: it cannot log in.
 type SQLStore struct {
 	DB record.DBTX
+	// Secrets seals TOTP secrets at rest; nil stores them as they are
+	// (tests only: the workstation and CLI always set it).
+	Secrets *SecretSealer
 }
 
 var _ Store = (*SQLStore)(nil)
@@ -26,7 +29,13 @@ func (s *SQLStore) Account(ctx context.Context, id string) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
-	return Account{ID: o.ID, Name: o.Name, Role: Role(o.Role), PINHash: o.PINHash, TOTPSecret: o.TOTPSecret,
+	secret := o.TOTPSecret
+	if s.Secrets != nil {
+		if secret, err = s.Secrets.Open(o.ID, o.TOTPSecret); err != nil {
+			return Account{}, err
+		}
+	}
+	return Account{ID: o.ID, Name: o.Name, Role: Role(o.Role), PINHash: o.PINHash, TOTPSecret: secret,
 		LoginState: LoginState{Failures: o.FailedLogins, LockedUntil: o.LockedUntil,
 			LastTOTPCounter: o.LastTOTPCounter}}, nil
 }
@@ -36,8 +45,15 @@ func (s *SQLStore) Create(ctx context.Context, a Account) error {
 	if _, err := record.GetOfficer(ctx, s.DB, a.ID); err == nil {
 		return fmt.Errorf("officer %q: %w", a.ID, ErrOfficerExists)
 	}
+	secret := a.TOTPSecret
+	if s.Secrets != nil {
+		var err error
+		if secret, err = s.Secrets.Seal(a.ID, a.TOTPSecret); err != nil {
+			return err
+		}
+	}
 	err := record.InsertOfficer(ctx, s.DB, record.Officer{ID: a.ID, Name: a.Name, Role: string(a.Role),
-		PINHash: a.PINHash, TOTPSecret: a.TOTPSecret, FailedLogins: a.Failures, LockedUntil: a.LockedUntil,
+		PINHash: a.PINHash, TOTPSecret: secret, FailedLogins: a.Failures, LockedUntil: a.LockedUntil,
 		LastTOTPCounter: a.LastTOTPCounter})
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return fmt.Errorf("officer %q: %w", a.ID, ErrOfficerExists)

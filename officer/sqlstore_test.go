@@ -1,9 +1,11 @@
 package officer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,5 +69,49 @@ func TestDemoOfficerCreatedOnceWithTheDocumentedCredentials(t *testing.T) {
 	}
 	if _, err := auth.Login(ctx, DemoOfficerID, DemoPIN, DemoCode(c.now())); err != nil {
 		t.Fatalf("demo login: %v", err)
+	}
+}
+
+func TestSQLStoreSealsTOTPSecretsAtRest(t *testing.T) {
+	ctx := context.Background()
+	st, err := record.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	key := bytes.Repeat([]byte{9}, 32)
+	sealer, err := NewSecretSealer(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &SQLStore{DB: st.DB, Secrets: sealer}
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	if err := s.Create(ctx, Account{ID: "o7", Name: "Officer Seven", Role: RoleOfficer, PINHash: "h", TOTPSecret: secret}); err != nil {
+		t.Fatal(err)
+	}
+	var stored string
+	if err := st.DB.QueryRow(`SELECT totp_secret FROM officers WHERE id = 'o7'`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stored, secret) || !strings.HasPrefix(stored, "v1:") {
+		t.Fatalf("TOTP secret stored in the clear: %q", stored)
+	}
+	a, err := s.Account(ctx, "o7")
+	if err != nil || a.TOTPSecret != secret {
+		t.Fatalf("Account = %q, %v; want the secret back", a.TOTPSecret, err)
+	}
+	other, _ := NewSecretSealer(bytes.Repeat([]byte{8}, 32))
+	if _, err := (&SQLStore{DB: st.DB, Secrets: other}).Account(ctx, "o7"); !errors.Is(err, ErrSecretSealed) {
+		t.Errorf("another master key opened the secret: %v", err)
+	}
+	// A sealed secret moved to another officer's row does not open there.
+	if err := s.Create(ctx, Account{ID: "o8", Name: "Officer Eight", Role: RoleOfficer, PINHash: "h", TOTPSecret: "X"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB.Exec(`UPDATE officers SET totp_secret = ? WHERE id = 'o8'`, stored); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Account(ctx, "o8"); !errors.Is(err, ErrSecretSealed) {
+		t.Errorf("o7's sealed secret opened as o8's: %v", err)
 	}
 }
