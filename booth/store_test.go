@@ -17,17 +17,7 @@ import (
 
 func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := record.Open(ctx, filepath.Join(dir, "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	v, err := retention.NewVault(filepath.Join(dir, "vault"), bytes.Repeat([]byte{7}, 32), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := retention.New(st, v, retention.Options{})
+	st, k, _ := keeperStore(t, retention.ModeAgency)
 	if err := record.InsertOfficer(ctx, st.DB, record.Officer{ID: "o1", Name: "Officer One", Role: "officer"}); err != nil {
 		t.Fatal(err)
 	}
@@ -115,17 +105,7 @@ func (a *auditKinds) Write(p []byte) (int, error) {
 // opt-out carries none.
 func TestStoreRecorderSealsThePhotoForTheBackEnd(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := record.Open(ctx, filepath.Join(dir, "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	v, err := retention.NewVault(filepath.Join(dir, "vault"), bytes.Repeat([]byte{7}, 32), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := retention.New(st, v, retention.Options{Mode: retention.ModePartner})
+	st, k, dir := keeperStore(t, retention.ModePartner)
 	keyName := filepath.Join(dir, "backend")
 	pub, err := transmit.WritePhotoKeyPair(keyName)
 	if err != nil {
@@ -161,4 +141,20 @@ func TestStoreRecorderSealsThePhotoForTheBackEnd(t *testing.T) {
 	if err != nil || len(plain) == 0 || !bytes.Equal(opened, plain) {
 		t.Fatalf("queued photo does not open to the captured photo: %v", err)
 	}
+}
+
+// keeperStore is a record store and retention keeper in a temporary folder.
+func keeperStore(t *testing.T, mode string) (*record.Store, *retention.Keeper, string) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := record.Open(context.Background(), filepath.Join(dir, "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	v, err := retention.NewVault(filepath.Join(dir, "vault"), bytes.Repeat([]byte{7}, 32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, retention.New(st, v, retention.Options{Mode: mode}), dir
 }
