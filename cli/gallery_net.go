@@ -89,7 +89,8 @@ func orDefault(v, def string) string {
 }
 
 func galleryFetch(env *Env) *cobra.Command {
-	var server, date, flight, cert, key, ca string
+	var date, flight string
+	var be backendFlags
 	var pubs []string
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -105,16 +106,11 @@ func galleryFetch(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			g, dc := cfg.Gallery, demoCerts(cfg)
-			server = orDefault(orDefault(server, g.Service), "https://127.0.0.1:8443")
-			cert = orDefault(orDefault(cert, g.ClientCert), dc.ClientCert)
-			key = orDefault(orDefault(key, g.ClientKey), dc.ClientKey)
-			ca = orDefault(orDefault(ca, g.CA), dc.CA)
 			keys, err := issuerKeys(env, cfg, pubs, cfg.Demo)
 			if err != nil {
 				return err
 			}
-			tlsCfg, err := gallery.ClientTLS(cert, key, ca)
+			tlsCfg, err := be.resolve(cfg)
 			if err != nil {
 				return err
 			}
@@ -135,7 +131,7 @@ func galleryFetch(env *Env) *cobra.Command {
 				}
 				bar.Set64(done)
 			}
-			client := gallery.NewClient(server, tlsCfg, keys)
+			client := gallery.NewClient(be.server, tlsCfg, keys)
 			rec, err := client.Fetch(cmd.Context(), cache, date, flight, progress)
 			bar.Finish()
 			fmt.Fprintln(env.Stderr)
@@ -159,12 +155,9 @@ func galleryFetch(env *Env) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&server, "server", "", "gallery service URL (default: gallery.service)")
+	be.add(f, "gallery service")
 	f.StringVar(&date, "date", time.Now().UTC().Format(time.DateOnly), "departure date, YYYY-MM-DD")
 	f.StringVar(&flight, "flight", "", "flight designator, e.g. UA123")
-	f.StringVar(&cert, "cert", "", "client certificate (PEM)")
-	f.StringVar(&key, "key", "", "client private key (PEM)")
-	f.StringVar(&ca, "ca", "", "CA of the service's certificate (PEM)")
 	f.StringSliceVar(&pubs, "pub", nil, "pinned issuer public key(s) (default: gallery.issuer_keys)")
 	f.BoolVar(&asJSON, "json", false, "print the cache record as JSON")
 	cmd.MarkFlagRequired("flight")

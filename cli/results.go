@@ -11,14 +11,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"veriport/gallery"
 	"veriport/transmit"
 )
 
 func init() {
 	register(func(env *Env) *cobra.Command {
 		results := &cobra.Command{Use: "results", Short: "Read results back from the back end (tests and demos)"}
-		var server, date, cert, key, ca string
+		var date string
+		var be backendFlags
 		var asJSON bool
 		list := &cobra.Command{
 			Use:   "list",
@@ -28,14 +28,18 @@ func init() {
 				if _, err := time.Parse(time.DateOnly, date); err != nil {
 					return fmt.Errorf("--date %q: want YYYY-MM-DD", date)
 				}
-				tlsCfg, err := gallery.ClientTLS(cert, key, ca)
+				cfg, err := env.Config()
 				if err != nil {
 					return err
 				}
-				u := strings.TrimSuffix(server, "/") + transmit.ResultsPath + "?date=" + url.QueryEscape(date)
+				tlsCfg, err := be.resolve(cfg)
+				if err != nil {
+					return err
+				}
+				u := strings.TrimSuffix(be.server, "/") + transmit.ResultsPath + "?date=" + url.QueryEscape(date)
 				req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, u, nil)
 				if err != nil {
-					return fmt.Errorf("--server %q: %w", server, err)
+					return fmt.Errorf("--server %q: %w", be.server, err)
 				}
 				resp, err := transmit.HTTPClient(tlsCfg, 30*time.Second).Do(req)
 				if err != nil {
@@ -65,15 +69,9 @@ func init() {
 			},
 		}
 		f := list.Flags()
-		f.StringVar(&server, "server", "", "back end base URL (https://host:port)")
+		be.add(f, "back end")
 		f.StringVar(&date, "date", time.Now().UTC().Format(time.DateOnly), "date of the encounters (UTC)")
-		f.StringVar(&cert, "cert", "", "client certificate (PEM)")
-		f.StringVar(&key, "key", "", "client key (PEM)")
-		f.StringVar(&ca, "ca", "", "CA certificate that signed the back end's certificate (PEM)")
 		f.BoolVar(&asJSON, "json", false, "print one JSON object")
-		for _, req := range []string{"server", "cert", "key", "ca"} {
-			_ = list.MarkFlagRequired(req)
-		}
 		results.AddCommand(list, resultsKeygen(env))
 		return results
 	})
