@@ -20,6 +20,10 @@ import (
 // ErrNotCached means the cache holds no good bundle for the flight.
 var ErrNotCached = errors.New("no gallery in the cache")
 
+// ErrRollback means a bundle was issued before the one already cached for
+// its flight: an older, possibly stale gallery must never replace a newer one.
+var ErrRollback = errors.New("issued before the cached bundle (rollback refused)")
+
 // Cache keeps verified bundles on disk, encrypted at rest with AES-256-GCM
 // under a key kept in the cache folder (mode 0600). Each flight has a bundle
 // file and a small record file; both are encrypted.
@@ -93,8 +97,14 @@ func OpenCache(dir string) (*Cache, error) {
 func (c *Cache) Dir() string { return c.dir }
 
 // Put stores a verified bundle (data as downloaded, b as Open returned it),
-// replacing the flight's previous bundle and clearing any refusal.
+// replacing the flight's previous bundle and clearing any refusal. A bundle
+// issued before the cached good one is refused with ErrRollback and the
+// cached one kept.
 func (c *Cache) Put(data []byte, b *Bundle, now time.Time) (Record, error) {
+	if old, err := c.Record(b.Flight.Key()); err == nil && old.Good && b.IssuedAt.Before(old.IssuedAt) {
+		return old, fmt.Errorf("gallery %s issued %s: %w (cached one issued %s)", b.Flight.ID(),
+			b.IssuedAt.UTC().Format(time.RFC3339), ErrRollback, old.IssuedAt.UTC().Format(time.RFC3339))
+	}
 	n := 0
 	for i := range b.Entries {
 		n += len(b.Entries[i].Templates)

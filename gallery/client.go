@@ -269,6 +269,10 @@ func (c *Client) Fetch(ctx context.Context, cache *Cache, date, flight string, p
 		return rec, errors.Join(fmt.Errorf("gallery %s %s refused: %w", flight, date, err), cerr)
 	}
 	rec, err := cache.Put(data, b, c.now())
+	if errors.Is(err, ErrRollback) {
+		rec, cerr := cache.Refuse(b.Flight, err.Error(), c.now())
+		return rec, errors.Join(fmt.Errorf("gallery %s %s refused: %w", flight, date, err), cerr)
+	}
 	if err != nil {
 		return Record{}, err
 	}
