@@ -187,7 +187,7 @@ func (k *Keeper) Photo(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encounter %s: %w: %v", id, ErrNoPhoto, err)
 	}
-	return k.vault.Decrypt(ctx, k.store.DB, blob)
+	return k.vault.DecryptFor(ctx, k.store.DB, id, blob)
 }
 
 // MarkVerified records that the encounter's identity was verified at `at`
