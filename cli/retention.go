@@ -16,14 +16,7 @@ import (
 // openRetention opens the store and the retention keeper of the configured
 // data folder. The caller closes the store.
 func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Keeper, config.Config, error) {
-	cfg, err := env.Config()
-	if err != nil {
-		return nil, nil, cfg, err
-	}
-	if err := cfg.Paths.EnsureDataDir(); err != nil {
-		return nil, nil, cfg, err
-	}
-	store, err := record.Open(ctx, cfg.Paths.Database)
+	cfg, store, err := env.openStore(ctx)
 	if err != nil {
 		return nil, nil, cfg, err
 	}

@@ -5,10 +5,12 @@ import (
 
 	"veriport/config"
 	"veriport/record"
+	"veriport/retention"
 )
 
 // openStore loads the settings and opens the record store in the data
-// folder (creating both when new). The caller closes the store.
+// folder (creating both when new) and checks its master key. The caller
+// closes the store.
 func (e *Env) openStore(ctx context.Context) (config.Config, *record.Store, error) {
 	cfg, err := e.Config()
 	if err != nil {
@@ -21,5 +23,19 @@ func (e *Env) openStore(ctx context.Context) (config.Config, *record.Store, erro
 	if err != nil {
 		return config.Config{}, nil, err
 	}
+	if err := checkMasterKey(ctx, cfg, store); err != nil {
+		store.Close()
+		return config.Config{}, nil, err
+	}
 	return cfg, store, nil
+}
+
+// checkMasterKey refuses a store whose master key is missing while it holds
+// data sealed under it (retention.OpenMasterKey), or whose key file is
+// exposed or malformed: every command on the store stops with a message
+// naming the file, rather than working on with a key that opens nothing.
+func checkMasterKey(ctx context.Context, cfg config.Config, store *record.Store) error {
+	key, _, err := retention.OpenMasterKey(ctx, store.DB, cfg.Retention.KeyFile(cfg.Paths))
+	clear(key)
+	return err
 }
