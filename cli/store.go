@@ -16,18 +16,25 @@ func (e *Env) openStore(ctx context.Context) (config.Config, *record.Store, erro
 	if err != nil {
 		return config.Config{}, nil, err
 	}
+	store, err := openStoreAt(ctx, cfg)
+	return cfg, store, err
+}
+
+// openStoreAt opens the record store of cfg's data folder (creating it when
+// new) and checks its master key.
+func openStoreAt(ctx context.Context, cfg config.Config) (*record.Store, error) {
 	if err := cfg.Paths.EnsureDataDir(); err != nil {
-		return config.Config{}, nil, err
+		return nil, err
 	}
 	store, err := record.Open(ctx, cfg.Paths.Database)
 	if err != nil {
-		return config.Config{}, nil, err
+		return nil, err
 	}
 	if err := checkMasterKey(ctx, cfg, store); err != nil {
 		store.Close()
-		return config.Config{}, nil, err
+		return nil, err
 	}
-	return cfg, store, nil
+	return store, nil
 }
 
 // checkMasterKey refuses a store whose master key is missing while it holds

@@ -1,11 +1,18 @@
 package cli
 
 import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"veriport/config"
+	"veriport/officer"
+	"veriport/record"
 	"veriport/retention"
 )
 
@@ -52,5 +59,81 @@ func TestMissingMasterKeyRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(keyFile); err == nil {
 		t.Fatal("officer add wrote a new master key over sealed data")
+	}
+}
+
+// TestDemoProfileNeverTouchesOperationalStore: the demo profile (demo video
+// standing in for a camera) runs on a data folder of its own; the demo
+// officer and its public credentials never reach the operational store,
+// which refuses the demo officer outright, and a demo officer already there
+// is disabled at start with an audit entry.
+func TestDemoProfileNeverTouchesOperationalStore(t *testing.T) {
+	t.Setenv(retention.MasterKeyEnv, "")
+	ctx := context.Background()
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	dir := t.TempDir()
+	cfg, err := config.Load(config.Overrides{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As runGUI does when no camera opens and the demo video stands in.
+	dcfg, st, err := openProfile(ctx, env, cfg, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := retention.Open(st, dcfg, env.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := buildWorkflow(ctx, env, dcfg, st, k, &engineSlot{}, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := record.GetOfficer(ctx, st.DB, officer.DemoOfficerID); err != nil {
+		t.Fatalf("demo profile has no demo officer: %v", err)
+	}
+	st.Close()
+	if dcfg.Paths.Database == cfg.Paths.Database || dcfg.Paths.DataDir == cfg.Paths.DataDir ||
+		dcfg.Retention.KeyFile(dcfg.Paths) == cfg.Retention.KeyFile(cfg.Paths) ||
+		dcfg.Paths.GalleryCache() == cfg.Paths.GalleryCache() {
+		t.Fatalf("demo profile shares operational data: %+v", dcfg.Paths)
+	}
+
+	op, err := record.Open(ctx, cfg.Paths.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := record.GetOfficer(ctx, op.DB, officer.DemoOfficerID); !errors.Is(err, record.ErrNotFound) {
+		t.Fatalf("demo officer in the operational store: %v", err)
+	}
+	// The operational store never accepts the demo officer.
+	ostore, err := officerStore(cfg, op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := officer.NewAuthenticator(ostore, officer.DefaultPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.EnsureDemoOfficer(ctx); !errors.Is(err, officer.ErrDemoOfficer) {
+		t.Fatalf("operational store accepted the demo officer: %v", err)
+	}
+	// A demo officer an earlier version left there is disabled at start.
+	if err := record.InsertOfficer(ctx, op.DB, record.Officer{ID: officer.DemoOfficerID, Name: "Demo Officer",
+		Role: record.RoleOfficer, PINHash: "x", TOTPSecret: officer.DemoTOTPSecret}); err != nil {
+		t.Fatal(err)
+	}
+	op.Close()
+	_, op, err = openProfile(ctx, env, cfg, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	if o, err := record.GetOfficer(ctx, op.DB, officer.DemoOfficerID); err != nil || !o.Disabled {
+		t.Fatalf("demo officer in the operational store not disabled: %+v %v", o.Disabled, err)
+	}
+	var n int
+	if err := op.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE subject = ? AND kind = ?`,
+		officer.DemoOfficerID, officer.AuditOfficerDisabled).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d audit entries for disabling the demo officer: %v", n, err)
 	}
 }

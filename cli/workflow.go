@@ -33,6 +33,7 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	if err != nil {
 		return nil, err
 	}
+	ostore.DemoProfile = demo
 	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow),
 		officer.WithLogger(env.Log))
 	if err != nil {

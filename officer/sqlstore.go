@@ -16,6 +16,9 @@ type SQLStore struct {
 	// Secrets seals TOTP secrets at rest; nil stores them as they are
 	// (tests only: the workstation and CLI always set it).
 	Secrets *SecretSealer
+	// DemoProfile marks the demo profile's own store: only there may the
+	// demo officer (public credentials) be created.
+	DemoProfile bool
 }
 
 var _ Store = (*SQLStore)(nil)
@@ -42,6 +45,9 @@ func (s *SQLStore) Account(ctx context.Context, id string) (Account, error) {
 
 // Create implements Store.
 func (s *SQLStore) Create(ctx context.Context, a Account) error {
+	if a.ID == DemoOfficerID && !s.DemoProfile {
+		return fmt.Errorf("officer %q: %w", a.ID, ErrDemoOfficer)
+	}
 	if _, err := record.GetOfficer(ctx, s.DB, a.ID); err == nil {
 		return fmt.Errorf("officer %q: %w", a.ID, ErrOfficerExists)
 	}
