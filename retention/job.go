@@ -34,10 +34,13 @@ func (k *Keeper) Run(ctx context.Context, interval time.Duration) {
 
 // Status is the retention summary the status bar shows.
 type Status struct {
-	Mode         string    `json:"mode"`
-	Stored       int       `json:"stored"`  // photos in the vault
-	Overdue      int       `json:"overdue"` // past deadline by more than OverdueGrace
-	Alarm        bool      `json:"alarm"`   // Overdue > 0 or the last run failed
+	Mode    string `json:"mode"`
+	Stored  int    `json:"stored"`  // photos in the vault
+	Overdue int    `json:"overdue"` // past deadline by more than OverdueGrace
+	Alarm   bool   `json:"alarm"`   // Overdue > 0, the last run failed, or KeysInWAL
+	// KeysInWAL: destroyed keys may remain in the database journal (a WAL
+	// checkpoint kept busy by readers); cleared when a checkpoint completes.
+	KeysInWAL    bool      `json:"keys_in_wal,omitempty"`
 	NextDeadline time.Time `json:"next_deadline,omitzero"`
 	LastRun      time.Time `json:"last_run,omitzero"`
 	LastDeleted  int       `json:"last_deleted"`
@@ -51,6 +54,8 @@ func (s Status) String() string {
 		return fmt.Sprintf("Retention: %d photo(s) OVERDUE for purge", s.Overdue)
 	case s.LastError != "":
 		return "Retention: purge failing — see log"
+	case s.KeysInWAL:
+		return "Retention: destroyed keys may remain in the database journal — checkpoint retried, see log"
 	}
 	return fmt.Sprintf("Retention: %d photo(s) held", s.Stored)
 }
@@ -79,8 +84,9 @@ func (k *Keeper) Status(ctx context.Context) (Status, error) {
 	if k.last.err != nil {
 		s.LastError = k.last.err.Error()
 	}
+	s.KeysInWAL = k.walKeys
 	k.mu.Unlock()
-	s.Alarm = s.Overdue > 0 || s.LastError != ""
+	s.Alarm = s.Overdue > 0 || s.LastError != "" || s.KeysInWAL
 	return s, nil
 }
 

@@ -45,8 +45,15 @@ type Keeper struct {
 	opts  Options
 	kick  chan struct{}
 
-	mu   sync.Mutex // guards last
+	mu   sync.Mutex // guards last and walKeys
 	last runInfo
+	// walKeys: a checkpoint after keys were destroyed did not complete, so
+	// the WAL may still hold them (an alarm until one completes).
+	walKeys bool
+
+	// checkpointWait is the first pause between WAL checkpoint attempts
+	// (doubling); zero means 100 ms.
+	checkpointWait time.Duration
 
 	// afterRemove, when set (tests), is called after each file removal of a
 	// purge run with the count removed so far.

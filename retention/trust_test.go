@@ -3,10 +3,13 @@ package retention
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestVaultFileSwapDetected: B's vault file copied over A's (same bucket, same
@@ -36,5 +39,64 @@ func TestVaultFileSwapDetected(t *testing.T) {
 	}
 	if got, err := f.keep.Photo(ctx, b.ID); err != nil || !bytes.Equal(got, pb) {
 		t.Fatalf("B's own photo: %v", err)
+	}
+}
+
+// TestCheckpointBusyRaisesAlarm: a reader holding an old snapshot keeps the
+// WAL checkpoint after a purge from completing, so the destroyed bucket key
+// is still in the -wal file. The purge must notice (the checkpoint reports
+// busy without an error), retry, and raise the alarm; once the reader is
+// gone the next run checkpoints and the alarm clears.
+func TestCheckpointBusyRaisesAlarm(t *testing.T) {
+	f := newFixture(t, "", Options{}, nil)
+	f.keep.checkpointWait = 10 * time.Millisecond
+	ctx := context.Background()
+	e := f.add(t, CategoryUSCitizen, t0, t0, photo(100))
+	var wrapped []byte
+	if err := f.store.DB.QueryRowContext(ctx, `SELECT wrapped FROM vault_keys WHERE bucket = ?`, e.VaultBucket).
+		Scan(&wrapped); err != nil {
+		t.Fatal(err)
+	}
+	reader, err := sql.Open("sqlite3", "file:"+f.store.Path+"?_busy_timeout=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	conn, err := reader.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM encounters`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(t0.Add(12*time.Hour + 2*time.Minute))
+	rep, err := f.keep.Purge(ctx, false)
+	if err != nil || rep.Deleted != 1 || rep.KeysDestroyed != 1 {
+		t.Fatalf("purge: %+v %v", rep, err)
+	}
+	wal, _ := os.ReadFile(f.store.Path + "-wal")
+	if !bytes.Contains(wal, wrapped) {
+		t.Fatal("fixture: the destroyed key is not in the WAL; the reader did not block the checkpoint")
+	}
+	st, err := f.keep.Status(ctx)
+	if err != nil || !st.Alarm || !strings.Contains(st.String(), "journal") {
+		t.Fatalf("destroyed key left in the WAL, status %+v (%q) %v", st, st.String(), err)
+	}
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.keep.Purge(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if wal, _ := os.ReadFile(f.store.Path + "-wal"); bytes.Contains(wal, wrapped) {
+		t.Fatal("the destroyed key is still in the WAL after the reader left")
+	}
+	if st, _ := f.keep.Status(ctx); st.Alarm {
+		t.Fatalf("alarm after a completed checkpoint: %+v", st)
 	}
 }
