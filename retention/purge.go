@@ -247,6 +247,9 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		if _, err := mark.ExecContext(ctx, record.FormatTime(now), r.item.EncounterID); err != nil {
 			return fmt.Errorf("purge: mark %s purged: %w", r.item.EncounterID, err)
 		}
+		if err := auditPhotoPurge(ctx, tx, now, r.item); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("purge: commit: %w", err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"veriport/record"
 )
 
 // TestVaultFileSwapDetected: B's vault file copied over A's (same bucket, same
@@ -98,5 +100,29 @@ func TestCheckpointBusyRaisesAlarm(t *testing.T) {
 	}
 	if st, _ := f.keep.Status(ctx); st.Alarm {
 		t.Fatalf("alarm after a completed checkpoint: %+v", st)
+	}
+}
+
+// TestPhotoPurgeOnAuditChain: each photo purged gets its own entry on the
+// audit chain (not only the run's counts), so a cut purge record shows.
+func TestPhotoPurgeOnAuditChain(t *testing.T) {
+	f := newFixture(t, "", Options{}, nil)
+	ctx := context.Background()
+	a := f.add(t, CategoryUSCitizen, t0, t0, photo(100))
+	b := f.add(t, CategoryUSCitizen, t0, t0, photo(100))
+	f.clock.Set(t0.Add(12*time.Hour + 2*time.Minute))
+	if rep, err := f.keep.Purge(ctx, false); err != nil || rep.Deleted != 2 {
+		t.Fatalf("purge %+v %v", rep, err)
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		var n int
+		var detail string
+		if err := f.store.DB.QueryRow(`SELECT COUNT(*), MAX(detail) FROM audit_log WHERE kind = ? AND subject = ?`,
+			record.AuditPurge, id).Scan(&n, &detail); err != nil || n != 1 || !strings.Contains(detail, record.ResultDeleted) {
+			t.Errorf("encounter %s: %d purge entries (%s) %v", id, n, detail, err)
+		}
+	}
+	if rep, err := record.VerifyAudit(ctx, f.store.DB); err != nil || !rep.Intact {
+		t.Fatalf("chain %+v %v", rep, err)
 	}
 }
