@@ -137,3 +137,49 @@ func TestDemoProfileNeverTouchesOperationalStore(t *testing.T) {
 		t.Fatalf("%d audit entries for disabling the demo officer: %v", n, err)
 	}
 }
+
+// TestAuditVerifyHeadCommand: `audit export` prints the head; `audit verify
+// --head SEQ:HASH` passes while the chain reaches it and fails, naming the
+// cut, once entries are removed from the tail (even with the recorded head
+// rewritten to match).
+func TestAuditVerifyHeadCommand(t *testing.T) {
+	t.Setenv(retention.MasterKeyEnv, "")
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg, err := config.Load(config.Overrides{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := openStoreAt(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		if err := st.Audit(ctx, record.AuditEvent{Kind: record.AuditLogin, Actor: "o-1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	code, out, errs := run(t, "--data-dir", dir, "audit", "export", "--out", filepath.Join(t.TempDir(), "a.jsonl"))
+	head := strings.TrimSpace(strings.TrimPrefix(out, "audit head "))
+	if code != 0 || !strings.HasPrefix(head, "4:") {
+		t.Fatalf("export: exit %d %q %s", code, out, errs)
+	}
+	if code, out, errs := run(t, "--data-dir", dir, "audit", "verify", "--head", head); code != 0 || !strings.Contains(out, head) {
+		t.Fatalf("verify --head: exit %d %q %s", code, out, errs)
+	}
+	if code, _, errs := run(t, "--data-dir", dir, "audit", "verify", "--head", "4:nothex"); code != 2 || !strings.Contains(errs, "SEQ:HASH") {
+		t.Fatalf("malformed head: exit %d %s", code, errs)
+	}
+	st, _ = record.Open(ctx, cfg.Paths.Database)
+	st.DB.Exec(`DELETE FROM audit_log WHERE seq = 4`)
+	st.DB.Exec(`UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3)`)
+	st.Close()
+	if code, _, errs := run(t, "--data-dir", dir, "audit", "verify"); code != 0 {
+		t.Fatalf("fixture: the local head was rewritten to hide the cut: exit %d %s", code, errs)
+	}
+	code, _, errs = run(t, "--data-dir", dir, "audit", "verify", "--head", head)
+	if code != 1 || !strings.Contains(errs, "cut off the tail") {
+		t.Fatalf("verify --head after the cut: exit %d %s", code, errs)
+	}
+}
