@@ -33,6 +33,12 @@ type Result struct {
 	Category    string    `json:"category,omitempty"`
 	Distance    *float64  `json:"distance,omitempty"`
 	Photo       []byte    `json:"photo,omitempty"`
+	// AuditSeq and AuditHash are the booth's audit head when the result was
+	// sent (record.AuditHead): the back end keeps a copy off the station, so
+	// `audit verify --head SEQ:HASH` can prove nothing was cut off the
+	// chain's tail. Absent in messages from older booths.
+	AuditSeq  int64  `json:"audit_seq,omitempty"`
+	AuditHash string `json:"audit_hash,omitempty"`
 }
 
 // Validate reports what is missing or wrong.
