@@ -37,6 +37,11 @@ func (s *SQLStore) Account(ctx context.Context, id string) (Account, error) {
 		if secret, err = s.Secrets.Open(o.ID, o.TOTPSecret); err != nil {
 			return Account{}, err
 		}
+		if !Sealed(o.TOTPSecret) {
+			if err := s.reseal(ctx, o.ID, o.TOTPSecret); err != nil {
+				return Account{}, err
+			}
+		}
 	}
 	return Account{ID: o.ID, Name: o.Name, Role: Role(o.Role), PINHash: o.PINHash, TOTPSecret: secret,
 		LoginState: LoginState{Failures: o.FailedLogins, LockedUntil: o.LockedUntil,
