@@ -33,8 +33,8 @@ type Client struct {
 	// MaxBytes is the largest bundle the client downloads; 0 means
 	// DefaultMaxDownload. A body announced or growing beyond it is refused.
 	MaxBytes int64
-	Backoff time.Duration
-	Now     func() time.Time
+	Backoff  time.Duration
+	Now      func() time.Time
 }
 
 // ClientTLS is the client's TLS configuration: its certificate and key, and
