@@ -7,7 +7,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -112,4 +115,53 @@ func FuzzContentRange(f *testing.F) {
 			t.Fatalf("%q accepted as start %d of %d", h, start, total)
 		}
 	})
+}
+
+// TestCacheKeyGuarded: a cache key readable by others is refused, naming
+// the file; once the cache is emptied by purging, the key is destroyed (a
+// new one replaces it), so a copy of a purged bundle file stays unreadable.
+func TestCacheKeyGuarded(t *testing.T) {
+	dir := t.TempDir()
+	c, err := OpenCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, cacheKeyFile)
+	os.Chmod(keyFile, 0o644)
+	if _, err := OpenCache(dir); err == nil || !strings.Contains(err.Error(), keyFile) {
+		t.Fatalf("world-readable cache key: %v", err)
+	}
+	os.Chmod(keyFile, 0o600)
+
+	key := newKey(t)
+	data, b := testBundle(t, key, 3)
+	rec, err := c.Put(data, b, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, _ := os.ReadFile(filepath.Join(dir, rec.Key+bundleExt))
+	before, _ := os.ReadFile(keyFile)
+	if _, err := c.Purge(context.Background(), b.Flight.Departure.Add(DefaultGrace+time.Minute), DefaultGrace,
+		&fakePurgeLog{}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(keyFile)
+	if bytes.Equal(before, after) {
+		t.Fatal("cache key kept after the last gallery was purged")
+	}
+	os.WriteFile(filepath.Join(dir, rec.Key+bundleExt), copied, 0o600)
+	c2, err := OpenCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c2.Bundle(rec.Key, ringOf(key), t0); err == nil {
+		t.Fatal("a copy of a purged bundle still decrypts")
+	}
+	// the cache works on with the new key
+	if _, err := c.Put(data, b, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c2.Bundle(rec.Key, ringOf(key), t0); err != nil {
+		t.Fatalf("bundle stored after the key changed: %v", err)
+	}
 }

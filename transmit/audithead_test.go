@@ -1,8 +1,12 @@
 package transmit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"veriport/record"
@@ -40,5 +44,22 @@ func TestResultsCarryAuditHead(t *testing.T) {
 	var res Result
 	if err := json.Unmarshal([]byte(old), &res); err != nil || res.Validate() != nil || res.AuditSeq != 0 {
 		t.Fatalf("message without an audit head: %+v %v", res, err)
+	}
+}
+
+// TestPhotoKeyPairNeverOverwritten: making a key pair where one exists is
+// refused, and the existing private key (which opens photos already sent)
+// is left as it was.
+func TestPhotoKeyPairNeverOverwritten(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "backend-photo")
+	if _, err := WritePhotoKeyPair(name); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(name + ".key")
+	if _, err := WritePhotoKeyPair(name); err == nil || !strings.Contains(err.Error(), name+".key") {
+		t.Fatalf("second key pair over the first: %v", err)
+	}
+	if after, _ := os.ReadFile(name + ".key"); !bytes.Equal(before, after) {
+		t.Fatal("existing private key overwritten")
 	}
 }
