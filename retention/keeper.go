@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -45,8 +47,11 @@ type Keeper struct {
 	opts  Options
 	kick  chan struct{}
 
-	mu   sync.Mutex // guards last
-	last runInfo
+	mu    sync.Mutex // guards last and moves
+	last  runInfo
+	moves []move // photo moves made in others' transactions, to settle
+
+	galleries GalleryPurger // purged with the photos; nil when none
 
 	// afterRemove, when set (tests), is called after each file removal of a
 	// purge run with the count removed so far.
@@ -72,6 +77,19 @@ func New(store *record.Store, vault *Vault, o Options) *Keeper {
 	}
 	return &Keeper{store: store, vault: vault, opts: o, kick: make(chan struct{}, 1)}
 }
+
+// GalleryPurger deletes cached flight galleries past departure plus grace.
+// The keeper runs it with every photo purge (start-up, every interval, and
+// `veriport purge`), at the same clock reading (the high-water mark).
+type GalleryPurger interface {
+	// PurgeGalleries deletes the galleries due at now, one purge-log row
+	// each, or with dryRun only lists them (result "dry-run").
+	PurgeGalleries(ctx context.Context, now time.Time, dryRun bool) ([]GalleryItem, error)
+}
+
+// SetGalleries makes every purge run also purge the flight galleries of g.
+// Call it before Run.
+func (k *Keeper) SetGalleries(g GalleryPurger) { k.galleries = g }
 
 // Vault is the keeper's photo vault.
 func (k *Keeper) Vault() *Vault { return k.vault }
@@ -205,11 +223,30 @@ func (k *Keeper) Reclassify(ctx context.Context, id, category string) error {
 }
 
 // MarkAcknowledged records the back end's acknowledgment of the encounter's
-// result. In partner mode a verified encounter's photo becomes due at once,
-// and the purge job is woken to delete it.
+// result. In partner mode the photo becomes due at once, and the purge job
+// is woken to delete it.
 func (k *Keeper) MarkAcknowledged(ctx context.Context, id string, at time.Time) error {
 	if err := k.update(ctx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
 		return err
+	}
+	k.Kick()
+	return nil
+}
+
+// Acknowledge is MarkAcknowledged inside tx: the transaction that marks the
+// result delivered in the outbox, so that the delivery and the partner
+// purge it triggers commit together or not at all. A photo whose deadline
+// moves is re-encrypted into its new bucket now; its old file is removed by
+// the purge run this wakes (or by the start-up reconciliation after a crash).
+func (k *Keeper) Acknowledge(ctx context.Context, tx *sql.Tx, id string, at time.Time) error {
+	mv, err := k.updateTx(ctx, tx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at })
+	if err != nil {
+		return err
+	}
+	if mv != nil {
+		k.mu.Lock()
+		k.moves = append(k.moves, *mv)
+		k.mu.Unlock()
 	}
 	k.Kick()
 	return nil
@@ -224,23 +261,134 @@ func (k *Keeper) update(ctx context.Context, id, column string, value any, set f
 		return fmt.Errorf("update encounter %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	e, err := record.GetEncounter(ctx, tx, id)
+	mv, err := k.updateTx(ctx, tx, id, column, value, set)
 	if err != nil {
+		if mv != nil { // rolled back: the record still names the old file
+			k.settle(*mv, mv.to)
+		}
 		return err
 	}
+	err = tx.Commit()
+	if mv != nil {
+		k.settleAfter(ctx, *mv)
+	}
+	if err != nil {
+		return fmt.Errorf("update encounter %s: %w", id, err)
+	}
+	return nil
+}
+
+// updateTx is update inside tx. When the new deadline falls in another
+// bucket the photo is re-encrypted there (see rebucket) and the move is
+// returned: the caller removes the file the commit did not keep.
+func (k *Keeper) updateTx(ctx context.Context, tx *sql.Tx, id, column string, value any,
+	set func(*record.Encounter)) (*move, error) {
+	e, err := record.GetEncounter(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
 	set(&e)
-	deadline := e.PurgeDeadline
+	deadline, bucket := e.PurgeDeadline, e.VaultBucket
+	var mv *move
 	if e.PhotoState == record.PhotoStored {
 		if d, _ := k.opts.Schedule.Deadline(k.opts.Mode, e); d.Before(deadline) {
 			deadline = d
 		}
+		if nb := BucketFor(deadline); nb != e.VaultBucket {
+			if mv, err = k.rebucket(ctx, tx, id, e.VaultBucket, nb); err != nil {
+				return nil, fmt.Errorf("update encounter %s: %w", id, err)
+			}
+			if mv != nil {
+				bucket = nb
+			}
+		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE encounters SET `+column+` = ?, purge_deadline = ? WHERE id = ?`,
-		value, nullable(deadline), id)
+	_, err = tx.ExecContext(ctx, `UPDATE encounters SET `+column+` = ?, purge_deadline = ?, vault_bucket = ? WHERE id = ?`,
+		value, nullable(deadline), nullableString(bucket), id)
 	if err != nil {
-		return fmt.Errorf("update encounter %s: %w", id, err)
+		return mv, fmt.Errorf("update encounter %s: %w", id, err)
 	}
-	return tx.Commit()
+	return mv, nil
+}
+
+// move is a photo re-encrypted from one bucket into another: until the
+// transaction naming the new bucket commits, both files exist.
+type move struct{ id, from, to string }
+
+// rebucket re-encrypts a stored photo under the key of the bucket of its
+// new (earlier) deadline, so that destroying that bucket's key at the purge
+// makes every copy of the file unreadable, whatever else its first bucket
+// still holds. A photo whose file is missing is left as it is (the purge
+// logs it absent): nil move.
+func (k *Keeper) rebucket(ctx context.Context, tx *sql.Tx, id, from, to string) (*move, error) {
+	blob, err := k.vault.read(from, id)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	photo, err := k.vault.Decrypt(ctx, tx, blob)
+	if err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	defer clear(photo)
+	keyID, key, err := k.vault.bucketKey(ctx, tx, to, k.opts.Clock.Now())
+	if err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	defer clear(key)
+	if err := k.vault.write(to, id, keyID, key, photo); err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	return &move{id: id, from: from, to: to}, nil
+}
+
+// settleAfter removes whichever file of a move the record does not name
+// (the old one once the move committed, the new one if it did not).
+func (k *Keeper) settleAfter(ctx context.Context, mv move) {
+	e, err := record.GetEncounter(ctx, k.store.DB, mv.id)
+	if err != nil {
+		k.opts.Log.Warn("retention: photo move not settled; left to the start-up check", "encounter", mv.id, "err", err)
+		return
+	}
+	switch e.VaultBucket {
+	case mv.to:
+		k.settle(mv, mv.from)
+	case mv.from:
+		k.settle(mv, mv.to)
+	}
+}
+
+// settle removes the file of the move in bucket and makes it durable.
+func (k *Keeper) settle(mv move, bucket string) {
+	existed, err := k.vault.remove(bucket, mv.id)
+	if err == nil && existed && !k.vault.NoSync {
+		err = k.vault.fs.SyncDir(filepath.Join(k.vault.dir, bucket))
+	}
+	if err != nil {
+		k.opts.Log.Warn("retention: superseded photo file not removed; left to the start-up check",
+			"encounter", mv.id, "bucket", bucket, "err", err)
+	}
+}
+
+// settleMoves settles the moves made inside other transactions
+// (Acknowledge); the purge run calls it before it looks for due photos.
+func (k *Keeper) settleMoves(ctx context.Context) {
+	k.mu.Lock()
+	moves := k.moves
+	k.moves = nil
+	k.mu.Unlock()
+	for _, mv := range moves {
+		k.settleAfter(ctx, mv)
+	}
+}
+
+func nullableString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func nullable(t time.Time) any {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ const OverdueGrace = time.Minute
 const highWaterKey = "clock_high_water"
 
 // RuleOnAcknowledgment marks a partner photo purged because the back end
-// acknowledged its result and the identity was verified.
+// acknowledged its result (whatever the outcome).
 const RuleOnAcknowledgment = "partner: on acknowledgment"
 
 // PurgeItem is one photo a purge run found due, and what became of it.
@@ -36,6 +37,13 @@ type PurgeItem struct {
 	Result string `json:"result"` // deleted, absent, failed, or dry-run
 }
 
+// GalleryItem is one cached flight gallery a purge run found due.
+type GalleryItem struct {
+	Key      string    `json:"key"` // the flight's cache key (date_flight)
+	Deadline time.Time `json:"deadline"`
+	Result   string    `json:"result"` // deleted, failed, or dry-run
+}
+
 // PurgeReport is what a purge run found and did.
 type PurgeReport struct {
 	Now           time.Time   `json:"now"` // the time the run used (never behind an earlier run's)
@@ -47,7 +55,10 @@ type PurgeReport struct {
 	KeysDestroyed int         `json:"keys_destroyed"`
 	Overdue       int         `json:"overdue_after"` // still overdue when the run ended
 	Items         []PurgeItem `json:"items"`
-	TookMS        float64     `json:"took_ms"`
+	// Galleries are the cached flight galleries the run found past
+	// departure plus grace, and what became of each.
+	Galleries []GalleryItem `json:"galleries"`
+	TookMS    float64       `json:"took_ms"`
 }
 
 type runInfo struct {
@@ -102,9 +113,12 @@ func (k *Keeper) Purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 	if rep.Items == nil {
 		rep.Items = []PurgeItem{}
 	}
+	if rep.Galleries == nil {
+		rep.Galleries = []GalleryItem{}
+	}
 	if !dryRun {
 		kept := rep
-		kept.Items = nil
+		kept.Items, kept.Galleries = nil, nil
 		k.mu.Lock()
 		k.last = runInfo{at: rep.Now, report: kept, err: err}
 		k.mu.Unlock()
@@ -120,11 +134,28 @@ func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 		}
 		defer unlock()
 	}
+	if !dryRun {
+		k.settleMoves(ctx)
+	}
 	now, err := k.effectiveNow(ctx, !dryRun)
 	rep := PurgeReport{Now: now, DryRun: dryRun}
 	if err != nil {
 		return rep, err
 	}
+	var galleryErr error
+	if k.galleries != nil {
+		rep.Galleries, galleryErr = k.galleries.PurgeGalleries(ctx, now, dryRun)
+		if galleryErr != nil {
+			galleryErr = fmt.Errorf("purge galleries: %w", galleryErr)
+		}
+	}
+	rep, err = k.purgePhotos(ctx, now, rep)
+	return rep, errors.Join(err, galleryErr)
+}
+
+// purgePhotos is the photo part of a run at now.
+func (k *Keeper) purgePhotos(ctx context.Context, now time.Time, rep PurgeReport) (PurgeReport, error) {
+	dryRun := rep.DryRun
 	after := dueRow{} // keyset cursor: (deadline, id)
 	for {
 		rows, err := k.selectDue(ctx, now, after.item.Deadline, after.item.EncounterID)
