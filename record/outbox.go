@@ -83,10 +83,31 @@ func (s *Store) OutboxHead(ctx context.Context) (OutboxItem, error) {
 // MarkDelivered records the back end's acknowledgment of a message and
 // drops the sealed photo that went with it.
 func (s *Store) MarkDelivered(ctx context.Context, seq int64, ack string, at time.Time) error {
-	_, err := s.DB.ExecContext(ctx,
+	return s.MarkDeliveredWith(ctx, seq, ack, at, nil)
+}
+
+// MarkDeliveredWith is MarkDelivered with also (when not nil) run in the
+// same transaction: the delivery and what it triggers (the encounter's
+// acknowledgment) commit together or not at all.
+func (s *Store) MarkDeliveredWith(ctx context.Context, seq int64, ack string, at time.Time,
+	also func(context.Context, *sql.Tx) error) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("mark result delivered: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx,
 		`UPDATE outbox SET delivered_at = ?, ack = ?, last_error = NULL, last_attempt_at = ?,
 		 attempts = attempts + 1, photo = NULL WHERE seq = ? AND delivered_at IS NULL`, ts(at), ack, ts(at), seq)
 	if err != nil {
+		return fmt.Errorf("mark result delivered: %w", err)
+	}
+	if also != nil {
+		if err := also(ctx, tx); err != nil {
+			return fmt.Errorf("mark result delivered: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("mark result delivered: %w", err)
 	}
 	return nil

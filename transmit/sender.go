@@ -3,6 +3,7 @@ package transmit
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,11 @@ type Sender struct {
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
 	Idle       time.Duration // how often to look for work when idle
-	// OnAck runs after a message is marked delivered (partner purge).
+	// Acknowledge runs inside the transaction that marks a message
+	// delivered (the partner acknowledgment of the encounter): both commit
+	// or neither does, and a failure leaves the message to be resent.
+	Acknowledge func(ctx context.Context, tx *sql.Tx, encounterID string, at time.Time) error
+	// OnAck runs after a message is marked delivered (waking the purge job).
 	OnAck func(ctx context.Context, encounterID string, at time.Time) error
 	Log   *slog.Logger
 	Now   func() time.Time
@@ -132,8 +137,16 @@ func (s *Sender) step(ctx context.Context) (time.Duration, error) {
 		return d, err
 	}
 	at := s.Now()
-	if err := s.Store.MarkDelivered(ctx, it.Seq, ack.EncounterID, at); err != nil {
-		return s.MinBackoff, err
+	var also func(context.Context, *sql.Tx) error
+	if s.Acknowledge != nil {
+		also = func(ctx context.Context, tx *sql.Tx) error { return s.Acknowledge(ctx, tx, it.EncounterID, at) }
+	}
+	if err := s.Store.MarkDeliveredWith(ctx, it.Seq, ack.EncounterID, at, also); err != nil {
+		d := s.backoff(it.Attempts + 1)
+		if merr := s.Store.MarkFailed(ctx, it.Seq, err.Error(), now, now.Add(d)); merr != nil {
+			return d, merr
+		}
+		return d, err
 	}
 	s.Log.Info("result delivered", "seq", it.Seq, "duplicate", ack.Duplicate)
 	if s.OnAck != nil {
