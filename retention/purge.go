@@ -101,7 +101,8 @@ func (k *Keeper) effectiveNow(ctx context.Context, persist bool) (time.Time, err
 	return now, nil
 }
 
-// Purge deletes every photo whose deadline has passed, writes one purge-log
+// Purge deletes every photo whose deadline has passed (with the sealed copy
+// queued in the outbox for the back end, if any), writes one purge-log
 // row per deletion, destroys the keys of buckets left empty, checkpoints the
 // WAL and appends one audit entry. With dryRun it only reports what is due.
 // It is idempotent, and safe to kill at any point: a photo marked "purging"
@@ -255,6 +256,12 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		return fmt.Errorf("purge: %w", err)
 	}
 	defer mark.Close()
+	// The sealed copy queued for the back end obeys the same deadline.
+	dropQueued, err := tx.PrepareContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ? AND photo IS NOT NULL`)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	defer dropQueued.Close()
 	for _, r := range rows {
 		rep.Items = append(rep.Items, r.item)
 		if r.item.Result == record.ResultFailed {
@@ -274,6 +281,9 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		}
 		if _, err := mark.ExecContext(ctx, record.FormatTime(now), r.item.EncounterID); err != nil {
 			return fmt.Errorf("purge: mark %s purged: %w", r.item.EncounterID, err)
+		}
+		if _, err := dropQueued.ExecContext(ctx, r.item.EncounterID); err != nil {
+			return fmt.Errorf("purge: drop queued photo of %s: %w", r.item.EncounterID, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

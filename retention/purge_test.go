@@ -2,6 +2,7 @@ package retention
 
 import (
 	"bytes"
+	"database/sql"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
@@ -456,5 +457,41 @@ func TestCryptoEraseWithSharedBucketAfterAck(t *testing.T) {
 		if p, err := f.keep.Photo(ctx, encs[i].ID); err != nil || !bytes.Equal(p, photos[i]) {
 			t.Fatalf("photo %d sharing the first bucket: %v", i, err)
 		}
+	}
+}
+
+// TestOutboxPhotoObeysDeadline: the sealed photo queued with a result for
+// the back end is governed by the photo's deadline: when the back end is
+// unreachable past it, the purge deletes the queued copy too (the result
+// itself still goes).
+func TestOutboxPhotoObeysDeadline(t *testing.T) {
+	f := newFixture(t, "", Options{}, nil)
+	ctx := context.Background()
+	sealed := photo(1500)
+	e := &record.Encounter{Station: "t", StartedAt: t0, CapturedAt: t0, VerifiedAt: t0,
+		Category: CategoryUSCitizen, Outcome: "match"}
+	err := f.keep.RecordEncounter(ctx, e, photo(1500), func(ctx context.Context, tx *sql.Tx) error {
+		return record.Enqueue(ctx, tx, e.ID, []byte(`{"outcome":"match"}`), sealed, t0)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued := func() []byte {
+		it, err := f.store.OutboxHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return it.Photo
+	}
+	f.clock.Set(t0.Add(11 * time.Hour))
+	if _, err := f.keep.Purge(ctx, false); err != nil || !bytes.Equal(queued(), sealed) {
+		t.Fatalf("queued photo dropped before its deadline: %v", err)
+	}
+	f.clock.Set(t0.Add(12*time.Hour + time.Minute))
+	if rep, err := f.keep.Purge(ctx, false); err != nil || rep.Deleted != 1 {
+		t.Fatalf("purge: %+v %v", rep, err)
+	}
+	if p := queued(); p != nil {
+		t.Fatalf("the outbox still holds the %d-byte sealed photo after its deadline", len(p))
 	}
 }
