@@ -21,6 +21,10 @@ import (
 // already purged, or never stored).
 var ErrNoPhoto = errors.New("no photo in the vault")
 
+// ErrPhotoNotStored means the encounter was recorded but its photo could
+// not be stored (photo state "failed"): recording it again would add it twice.
+var ErrPhotoNotStored = errors.New("encounter recorded without its photo")
+
 // Clock tells the time; tests inject one that jumps.
 type Clock interface{ Now() time.Time }
 
@@ -50,6 +54,7 @@ type Keeper struct {
 	mu    sync.Mutex // guards last and moves
 	last  runInfo
 	moves []move // photo moves made in others' transactions, to settle
+	lost  int    // photos Reconcile found missing since start-up (alarm)
 
 	galleries GalleryPurger // purged with the photos; nil when none
 
@@ -121,11 +126,14 @@ func auditKinds(e *record.Encounter, photo bool) []string {
 }
 
 // RecordEncounter records e and, when photo is not nil, stores the photo in
-// the vault with its purge deadline. The encounter row, its audit entry and
-// whatever also writes (the transmittal outbox) commit in one transaction;
-// the photo file is written after. If the photo cannot be stored (a full
-// disk: ErrNoSpace) the encounter stays recorded with photo state "failed"
-// and nothing of the photo is left on disk; the error says so.
+// the vault with its purge deadline. The encounter row, its audit entry,
+// whatever also writes (the transmittal outbox) and the photo file land
+// together: the file is written (and fsynced) inside the transaction, before
+// the commit, so the record never claims a photo the disk does not hold. A
+// crash in between leaves at most a file no record names, removed by
+// Reconcile. If the photo cannot be stored (a full disk: ErrNoSpace) the
+// encounter is recorded with photo state "failed", nothing of the photo is
+// left on disk, and the error wraps ErrPhotoNotStored.
 func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo []byte,
 	also func(context.Context, *sql.Tx) error) error {
 	now := k.opts.Clock.Now()
@@ -141,7 +149,7 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 	var keyID string
 	tx, err := k.store.DB.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("record encounter: %w", err)
+		return fmt.Errorf("record encounter: %w", noSpace(err))
 	}
 	defer tx.Rollback()
 	if photo != nil {
@@ -152,42 +160,121 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 		e.PurgeDeadline, e.RulesVersion = k.opts.Schedule.Deadline(k.opts.Mode, *e)
 		e.VaultBucket = BucketFor(e.PurgeDeadline)
 		if keyID, key, err = k.vault.bucketKey(ctx, tx, e.VaultBucket, now); err != nil {
-			return fmt.Errorf("record encounter: %w", err)
+			return fmt.Errorf("record encounter: %w", noSpace(err))
 		}
 		defer clear(key)
 	}
 	if err := record.InsertEncounter(ctx, tx, e); err != nil {
-		return err
+		return noSpace(err)
 	}
 	detail, _ := json.Marshal(map[string]any{"outcome": e.Outcome, "result": e.Result,
 		"category": e.Category, "photo": photo != nil, "flight": e.Flight})
 	for _, kind := range auditKinds(e, photo != nil) {
 		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: kind,
 			Actor: e.OfficerID, Subject: e.ID, Detail: string(detail)}); err != nil {
-			return err
+			return noSpace(err)
 		}
 	}
 	if also != nil {
 		if err := also(ctx, tx); err != nil {
-			return fmt.Errorf("record encounter %s: %w", e.ID, err)
+			return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
+		}
+	}
+	var werr error
+	if photo != nil {
+		if werr = k.vault.write(e.VaultBucket, e.ID, keyID, key, photo); werr != nil {
+			e.PhotoState, e.PurgeDeadline, e.VaultBucket = record.PhotoFailed, time.Time{}, ""
+			// Nothing of the photo is kept, the copy queued for the back end included.
+			if _, err := tx.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purge_deadline = NULL,
+				vault_bucket = NULL WHERE id = ?`, record.PhotoFailed, e.ID); err != nil {
+				return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ?`, e.ID); err != nil {
+				return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record encounter %s: %w", e.ID, err)
+		if photo != nil && werr == nil {
+			k.vault.discard(e.VaultBucket, e.ID)
+		}
+		return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
 	}
-	if photo == nil {
-		return nil
+	if werr != nil {
+		k.opts.Log.Error("retention: photo not stored; encounter recorded without it", "encounter", e.ID, "err", werr)
+		return fmt.Errorf("encounter %s recorded without its photo: %w: %w", e.ID, ErrPhotoNotStored, werr)
 	}
-	if werr := k.vault.write(e.VaultBucket, e.ID, keyID, key, photo); werr != nil {
-		e.PhotoState = record.PhotoFailed
-		_, uerr := k.store.DB.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purge_deadline = NULL,
-			vault_bucket = NULL WHERE id = ? AND photo_state = ?`, record.PhotoFailed, e.ID, record.PhotoStored)
-		k.opts.Log.Error("retention: photo not stored; encounter recorded without it",
-			"encounter", e.ID, "err", werr, "mark_err", uerr)
-		return fmt.Errorf("encounter %s recorded without its photo: %w", e.ID, werr)
+	if photo != nil {
+		k.opts.Log.Debug("retention: photo stored", "encounter", e.ID, "bucket", e.VaultBucket,
+			"deadline", e.PurgeDeadline, "rules", e.RulesVersion)
 	}
-	k.opts.Log.Debug("retention: photo stored", "encounter", e.ID, "bucket", e.VaultBucket,
-		"deadline", e.PurgeDeadline, "rules", e.RulesVersion)
+	return nil
+}
+
+// FinishEncounter records how an encounter recorded at its decision ended:
+// its end time, result, referral, verification, manual check and category.
+// The purge deadline is computed again from the finished record (the one
+// set at the decision was provisional: an unknown category gets the
+// shortest rule) and the photo moves to the bucket of the new deadline.
+// The manual-check audit entry and whatever also writes (the outbox) go in
+// the same transaction. record.ErrNotFound when the encounter was never
+// recorded.
+func (k *Keeper) FinishEncounter(ctx context.Context, e *record.Encounter, also func(context.Context, *sql.Tx) error) error {
+	now := k.opts.Clock.Now()
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("finish encounter: %w", noSpace(err))
+	}
+	defer tx.Rollback()
+	cur, err := record.GetEncounter(ctx, tx, e.ID)
+	if err != nil {
+		return err
+	}
+	cur.DoneAt, cur.Result, cur.Referral = e.DoneAt, e.Result, e.Referral
+	cur.VerifiedAt, cur.ManualCheckAt, cur.Category = e.VerifiedAt, e.ManualCheckAt, e.Category
+	deadline, bucket, rules := cur.PurgeDeadline, cur.VaultBucket, cur.RulesVersion
+	var mv *move
+	if cur.PhotoState == record.PhotoStored {
+		deadline, rules = k.opts.Schedule.Deadline(k.opts.Mode, cur)
+		if nb := BucketFor(deadline); nb != bucket {
+			mv, err = k.rebucket(ctx, tx, e.ID, bucket, nb)
+			if err != nil {
+				return fmt.Errorf("finish encounter %s: %w", e.ID, noSpace(err))
+			}
+			if mv != nil {
+				bucket = nb
+			}
+		}
+	}
+	settle := func(committed bool) {
+		if mv != nil && !committed {
+			k.settle(*mv, mv.to)
+		} else if mv != nil {
+			k.settleAfter(ctx, *mv)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE encounters SET done_at = ?, result = ?, referral = ?, verified_at = ?,
+		manual_check_at = ?, category = ?, purge_deadline = ?, vault_bucket = ?, rules_version = ? WHERE id = ?`,
+		nullable(cur.DoneAt), cur.Result, cur.Referral, nullable(cur.VerifiedAt), nullable(cur.ManualCheckAt),
+		cur.Category, nullable(deadline), nullableString(bucket), rules, e.ID)
+	if err == nil && (!cur.ManualCheckAt.IsZero() || cur.Result == "verified" || cur.Result == "referred") {
+		detail, _ := json.Marshal(map[string]any{"outcome": cur.Outcome, "result": cur.Result,
+			"category": cur.Category, "flight": cur.Flight})
+		_, err = record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: record.AuditManualCheck,
+			Actor: cur.OfficerID, Subject: e.ID, Detail: string(detail)})
+	}
+	if err == nil && also != nil {
+		err = also(ctx, tx)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	settle(err == nil)
+	if err != nil {
+		return fmt.Errorf("finish encounter %s: %w", e.ID, noSpace(err))
+	}
+	cur.PurgeDeadline, cur.VaultBucket, cur.RulesVersion = deadline, bucket, rules
+	*e = cur
 	return nil
 }
 
