@@ -186,9 +186,10 @@ func auditExportCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// startPurgeJob opens the retention keeper and runs its purge job in the
-// background: at once (catching up after downtime), then every configured
-// interval. stop ends the job and waits for it, before the store is closed.
+// startPurgeJob opens the retention keeper, reconciles its vault with the
+// record (orphan files, lost photos, stray temp files) and runs its purge
+// job in the background, photos and flight galleries: at once (catching up
+// after downtime), then every configured interval. stop ends the job and waits for it, before the store is closed.
 func startPurgeJob(ctx context.Context, env *Env, store *record.Store, cfg config.Config) (*retention.Keeper, func(), error) {
 	k, err := retention.Open(store, cfg, env.Log)
 	if err != nil {
@@ -196,6 +197,13 @@ func startPurgeJob(ctx context.Context, env *Env, store *record.Store, cfg confi
 	}
 	if err := purgeGalleriesWith(k, store, cfg); err != nil {
 		return nil, nil, err
+	}
+	// Make the vault and the record agree before anything is recorded.
+	if rep, err := k.Reconcile(ctx); err != nil {
+		env.Log.Error("retention: start-up check of the vault failed", "err", err)
+	} else if rep != (retention.ReconcileReport{}) {
+		env.Log.Warn("retention: start-up check of the vault", "orphans", rep.Orphans, "lost", rep.Lost,
+			"temps_removed", rep.TempsRemoved)
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
