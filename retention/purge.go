@@ -102,7 +102,8 @@ func (k *Keeper) effectiveNow(ctx context.Context, persist bool) (time.Time, err
 }
 
 // Purge deletes every photo whose deadline has passed (with the sealed copy
-// queued in the outbox for the back end, if any), writes one purge-log
+// queued in the outbox for the back end, if any) and, with SetGalleries,
+// every cached flight gallery past departure plus grace, writes one purge-log
 // row per deletion, destroys the keys of buckets left empty, checkpoints the
 // WAL and appends one audit entry. With dryRun it only reports what is due.
 // It is idempotent, and safe to kill at any point: a photo marked "purging"
