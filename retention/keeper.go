@@ -327,6 +327,11 @@ func (k *Keeper) MarkAcknowledged(ctx context.Context, id string, at time.Time) 
 // the purge run this wakes (or by the start-up reconciliation after a crash).
 func (k *Keeper) Acknowledge(ctx context.Context, tx *sql.Tx, id string, at time.Time) error {
 	mv, err := k.updateTx(ctx, tx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at })
+	if errors.Is(err, record.ErrNotFound) {
+		// No encounter to acknowledge: never block the outbox on it.
+		k.opts.Log.Warn("retention: acknowledgment for an encounter not on the record", "encounter", id)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
