@@ -16,7 +16,7 @@ import (
 )
 
 // In a partner deployment the probe photo is purged as soon as the back end
-// acknowledges the result (identity verified), and not before.
+// acknowledges the result, and not before.
 func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
@@ -45,7 +45,7 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 		r.recv.ServeHTTP(w, q)
 	}))
 	s := r.sender(srv.URL)
-	s.OnAck = keeper.MarkAcknowledged
+	s.Acknowledge = keeper.Acknowledge // with the delivery, in one transaction
 	s.init()
 	s.step(ctx) // refused: not acknowledged
 	if _, err := keeper.Purge(ctx, false); err != nil {
@@ -56,7 +56,7 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	}
 
 	online.Store(true)
-	r.runUntil(s, 5*time.Second) // delivered; OnAck marks it acknowledged
+	r.runUntil(s, 5*time.Second) // delivered and acknowledged together
 	rep, err := keeper.Purge(ctx, false)
 	if err != nil {
 		t.Fatal(err)
