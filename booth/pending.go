@@ -66,8 +66,22 @@ func (q *Queue) Audit(ctx context.Context, kind, actor, subject, detail string) 
 	return q.do(ctx, pendingOp{audit: &AuditEntry{kind, actor, subject, detail}})
 }
 
-// Pending is how many records wait for disk space.
+// Pending is how many travelers' encounters wait for disk space (an
+// encounter recorded at its decision and again at its end counts once).
 func (q *Queue) Pending() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ids := map[string]bool{}
+	for _, op := range q.waiting {
+		if op.rec != nil {
+			ids[op.rec.ID] = true
+		}
+	}
+	return len(ids)
+}
+
+// Waiting is how many calls (encounters and audit entries) wait.
+func (q *Queue) Waiting() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.waiting)

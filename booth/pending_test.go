@@ -75,8 +75,9 @@ func TestDiskFullEncounterKeptUntilSpace(t *testing.T) {
 		t.Fatalf("logout on a full disk: %v", err)
 	}
 	snap := s.Snapshot()
-	if snap.Processed != 3 || snap.Pending == 0 || rec.Pending() == 0 {
-		t.Fatalf("while full: processed %d, pending %d/%d", snap.Processed, snap.Pending, rec.Pending())
+	if snap.Processed != 3 || snap.Pending != 3 || rec.Waiting() != 7 {
+		t.Fatalf("while full: processed %d, pending %d travelers (%d calls); want 3 travelers, 7 calls",
+			snap.Processed, snap.Pending, rec.Waiting())
 	}
 	if len(disk.Records()) != 0 {
 		t.Fatal("records written to a full disk")
@@ -85,8 +86,8 @@ func TestDiskFullEncounterKeptUntilSpace(t *testing.T) {
 	if err := rec.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if rec.Pending() != 0 {
-		t.Fatalf("%d still pending once space returned", rec.Pending())
+	if rec.Waiting() != 0 || s.Snapshot().Pending != 0 {
+		t.Fatalf("%d calls still waiting once space returned", rec.Waiting())
 	}
 	rs := disk.Records()
 	if len(rs) != 3 {
