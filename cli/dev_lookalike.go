@@ -80,25 +80,6 @@ func devLookAlikes(env *Env) *cobra.Command {
 	return cmd
 }
 
-func writeTemplateFile(path string, es []verify.Enrolled) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	for _, e := range es {
-		if err := verify.WriteTemplate(w, e); err != nil {
-			f.Close()
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 func writeGroupsFile(path string, gallery, probes []verify.Enrolled, groups map[string]string) error {
 	f, err := os.Create(path)
 	if err != nil {
