@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"iter"
 	"math"
 
 	"veriport/encounter"
@@ -48,23 +47,9 @@ type Calibrated interface {
 // never above p.Threshold).
 func NewCalibratedGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy, o verify.CalibrationOptions) *GalleryDecider {
 	g := NewGalleryDecider(faces, b, p)
-	g.cal = verify.CalibrateGallery(g.index, bundleTemplates(b), p, o)
+	g.cal = verify.CalibrateGallery(g.index, b.Templates(), p, o)
 	g.policy.Threshold = g.cal.Threshold
 	return g
-}
-
-// bundleTemplates yields every traveler's templates of a bundle.
-func bundleTemplates(b *gallery.Bundle) iter.Seq2[string, *verify.Template] {
-	return func(yield func(string, *verify.Template) bool) {
-		for i := range b.Entries {
-			e := &b.Entries[i]
-			for j := range e.Templates {
-				if !yield(e.Traveler, &e.Templates[j].Template) {
-					return
-				}
-			}
-		}
-	}
 }
 
 // Calibration is the decider's threshold and how it was set; without
