@@ -147,7 +147,7 @@ type looSample struct {
 func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Policy, o CalibrationOptions) (c GalleryCalibration) {
 	start := time.Now()
 	o = o.withDefaults()
-	c = GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold, Target: o.Target}
+	c = GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold, Target: o.Target, Duplicates: []DuplicatePair{}}
 	defer func() { c.Ms = float64(time.Since(start).Microseconds()) / 1000 }()
 
 	var names []string
@@ -187,7 +187,7 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 	c.Comparisons = int64(c.Searches) * int64(total)
 
 	dups, flagged := findDuplicates(samples, names, o.DuplicateBelow)
-	c.Duplicates = dups
+	c.Duplicates = append(c.Duplicates, dups...)
 	if len(dups) > 0 && len(flagged) <= max(2, c.Sampled/50) {
 		skip := map[int]map[string]bool{}
 		for _, d := range dups {
