@@ -46,9 +46,9 @@ func devLookAlikes(env *Env) *cobra.Command {
 					subject := fmt.Sprintf("%s-%05d", prefix, i+1)
 					groups[subject] = group
 					if mated {
-						gallery = append(gallery, verify.Enrolled{Subject: subject, Template: capture(&id), Source: "synthetic"})
+						gallery = append(gallery, verify.Enrolled{Subject: subject, Template: capture(&id), Source: "passport"})
 					}
-					probes = append(probes, verify.Enrolled{Subject: subject, Template: capture(&id), Source: "synthetic"})
+					probes = append(probes, verify.Enrolled{Subject: subject, Template: capture(&id)})
 				}
 			}
 			add("LA", "look-alike", travelers, la.Traveler, la.Capture, true)
