@@ -219,6 +219,9 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 	c.Calibrated = true
 	c.BinomialError = math.Sqrt(o.Target * (1 - o.Target) / m)
 	est, ok := thresholdFor(samples, p.Margin, o.Target*(m+1))
+	if tail, tok := normalTail(samples, o.Target); tok && (!ok || tail < est) {
+		est, ok = tail, true
+	}
 	if ok {
 		e := math.Floor(est*1e4) / 1e4
 		c.Estimate = &e
@@ -349,6 +352,28 @@ func thresholdFor(samples []looSample, margin, rank float64) (float64, bool) {
 	default:
 		return math.Nextafter(pos[0].d, 0), true
 	}
+}
+
+// normalTail is the distance below which a fraction target of the nearest
+// distances would fall if their lower half were normal: the median minus
+// z(target) times the spread between the median and the 15.87th percentile
+// (one standard deviation below it). The empirical quantile cannot resolve
+// a target below about 1/n; this extrapolation can, and the lower of the
+// two is used.
+func normalTail(samples []looSample, target float64) (float64, bool) {
+	var ds []float64
+	for _, s := range samples {
+		if !math.IsInf(s.d1, 0) {
+			ds = append(ds, s.d1)
+		}
+	}
+	if len(ds) < 20 {
+		return 0, false
+	}
+	med := Percentile(ds, 50)
+	sd := med - Percentile(ds, 15.87)
+	z := -math.Sqrt2 * math.Erfinv(1-2*target) // the target's normal quantile, negative
+	return max(med+z*sd, 0), true
 }
 
 // falsePositiveShare is the weighted count of samples decided MATCH at t.

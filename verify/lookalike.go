@@ -10,7 +10,6 @@ type LookAlikes struct {
 	s       *Synth
 	centres []Template
 	spread  float64
-	next    int
 }
 
 // Defaults of the look-alike population: 100 centres (small families of
@@ -34,10 +33,11 @@ func NewLookAlikes(seed uint64, centres int, spread float64) *LookAlikes {
 	return l
 }
 
-// Traveler returns a new traveler's identity template (centres in turn).
+// Traveler returns a new traveler's identity template around a centre
+// drawn at random, so gallery travelers and travelers not on the flight are
+// draws from one population.
 func (l *LookAlikes) Traveler() Template {
-	c := &l.centres[l.next%len(l.centres)]
-	l.next++
+	c := &l.centres[l.s.rng.IntN(len(l.centres))]
 	return l.s.Near(c, l.spread)
 }
 
