@@ -48,6 +48,12 @@ type Record struct {
 	Decision    time.Duration // traveler steps up -> decision
 	Quality     string        // capture quality summary (JSON), never the image
 	RulesetUsed string        // exemption rule set of the policy decision, if any
+	// Threshold is the decision threshold of the flight's gallery (0 with
+	// no gallery loaded); ThresholdCalibrated says it was calibrated for
+	// that gallery, PoorSeparation that the fairness warning was raised.
+	Threshold           float64
+	ThresholdCalibrated bool
+	PoorSeparation      bool
 }
 
 // Recorder keeps encounters, their photos and audit entries. The retention

@@ -16,6 +16,7 @@ import (
 
 	"veriport/encounter"
 	"veriport/retention"
+	"veriport/verify"
 )
 
 // Decision is the biometric decision on one captured image: verify.Decision
@@ -68,6 +69,7 @@ type Shift struct {
 
 	mu        sync.Mutex
 	decider   Decider
+	cal       *verify.GalleryCalibration // the decider's, when it is Calibrated
 	flight    string
 	enc       *encounter.Encounter
 	id        string // current encounter's record id
@@ -122,7 +124,11 @@ func (s *Shift) reset() {
 func (s *Shift) SetGallery(flight string, d Decider) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flight, s.decider = flight, d
+	s.flight, s.decider, s.cal = flight, d, nil
+	if c, ok := d.(Calibrated); ok {
+		cal := c.Calibration()
+		s.cal = &cal
+	}
 }
 
 // Snapshot is what the booth screen shows of the shift.
@@ -349,6 +355,9 @@ func (s *Shift) record() Record {
 		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset}
 	if !s.captured.IsZero() {
 		r.CapturedAt, r.Quality = s.captured, s.quality
+	}
+	if s.cal != nil {
+		r.Threshold, r.ThresholdCalibrated, r.PoorSeparation = s.cal.Threshold, s.cal.Calibrated, s.cal.PoorSeparation
 	}
 	switch {
 	case s.decision != nil:

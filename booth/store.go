@@ -100,9 +100,15 @@ func toRecord(r Record) record.Encounter {
 	if cat == "" {
 		cat = "unknown"
 	}
-	return record.Encounter{ID: r.ID, Station: r.Station, OfficerID: r.OfficerID, Flight: r.Flight,
+	e := record.Encounter{ID: r.ID, Station: r.Station, OfficerID: r.OfficerID, Flight: r.Flight,
 		StartedAt: r.StartedAt, CapturedAt: r.CapturedAt, DecidedAt: r.DecidedAt, VerifiedAt: r.VerifiedAt,
 		ManualCheckAt: r.ManualAt, DoneAt: r.DoneAt, TravelerID: r.TravelerID, Category: cat,
 		Outcome: r.Outcome, Result: string(r.Result), Referral: string(r.Referral), Distance: r.Distance,
-		DecisionTime: r.Decision, Quality: r.Quality}
+		DecisionTime: r.Decision, Quality: r.Quality, ThresholdCalibrated: r.ThresholdCalibrated,
+		PoorSeparation: r.PoorSeparation}
+	if r.Threshold > 0 {
+		t := r.Threshold
+		e.Threshold = &t
+	}
+	return e
 }

@@ -60,7 +60,7 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 		return nil, err
 	}
 	if m != nil {
-		wf.Flights, wf.UseGallery = m, useGallery(m, engine, cfg)
+		wf.Flights, wf.UseGallery = m, useGallery(env, m, engine, cfg)
 	}
 	if demo {
 		if _, err := auth.EnsureDemoOfficer(ctx); err != nil {
