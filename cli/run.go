@@ -10,6 +10,7 @@ import (
 	"veriport/camera"
 	"veriport/config"
 	"veriport/officer"
+	"veriport/quality/assess"
 	"veriport/record"
 	"veriport/ui"
 	"veriport/verify"
@@ -79,7 +80,7 @@ func runGUI(ctx context.Context, env *Env) error {
 	// Live capture quality: the fast tracker works at once, pose once the
 	// models are loaded. Without cascades the view still runs, capture by hand.
 	var quality ui.Assessor
-	assessor, err := verify.NewAssessor(cfg.Quality, nil)
+	assessor, err := assess.NewAssessor(cfg.Quality, nil)
 	if err != nil {
 		env.Log.Warn("live capture checks unavailable", "err", err)
 		assessor = nil

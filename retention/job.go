@@ -37,7 +37,10 @@ type Status struct {
 	Mode    string `json:"mode"`
 	Stored  int    `json:"stored"`  // photos in the vault
 	Overdue int    `json:"overdue"` // past deadline by more than OverdueGrace
-	Alarm   bool   `json:"alarm"`   // Overdue > 0, the last run failed, or KeysInWAL
+	// Lost is how many photos recorded as stored the start-up check found
+	// missing from the vault (now photo state "lost").
+	Lost  int  `json:"lost"`
+	Alarm bool `json:"alarm"` // Overdue > 0, Lost > 0, the last run failed, or KeysInWAL
 	// KeysInWAL: destroyed keys may remain in the database journal (a WAL
 	// checkpoint kept busy by readers); cleared when a checkpoint completes.
 	KeysInWAL    bool      `json:"keys_in_wal,omitempty"`
@@ -50,6 +53,8 @@ type Status struct {
 // String is the status-bar text.
 func (s Status) String() string {
 	switch {
+	case s.Lost > 0:
+		return fmt.Sprintf("Retention: %d photo(s) LOST (recorded, not in the vault) — tell a supervisor", s.Lost)
 	case s.Overdue > 0:
 		return fmt.Sprintf("Retention: %d photo(s) OVERDUE for purge", s.Overdue)
 	case s.LastError != "":
@@ -80,13 +85,14 @@ func (k *Keeper) Status(ctx context.Context) (Status, error) {
 		s.NextDeadline, _ = time.Parse(time.RFC3339Nano, *next)
 	}
 	k.mu.Lock()
+	s.Lost = k.lost
 	s.LastRun, s.LastDeleted = k.last.at, k.last.report.Deleted
 	if k.last.err != nil {
 		s.LastError = k.last.err.Error()
 	}
 	s.KeysInWAL = k.walKeys
 	k.mu.Unlock()
-	s.Alarm = s.Overdue > 0 || s.LastError != "" || s.KeysInWAL
+	s.Alarm = s.Overdue > 0 || s.Lost > 0 || s.LastError != "" || s.KeysInWAL
 	return s, nil
 }
 
