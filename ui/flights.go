@@ -48,7 +48,7 @@ type flightPicker struct {
 	now    func() time.Time
 	chosen func(gallery.Status) // the officer chose a usable gallery
 
-	date     *widget.Entry
+	date     *keyEntry // passes the Alt shortcuts (Alt+B) on to the window
 	refresh  *widget.Button
 	list     *widget.List
 	message  *widget.Label
@@ -75,7 +75,7 @@ func newFlightPicker(ctx context.Context, svc FlightService, now func() time.Tim
 }
 
 func (p *flightPicker) build() fyne.CanvasObject {
-	p.date = widget.NewEntry()
+	p.date = newKeyEntry()
 	p.initial = p.now().UTC().Format(time.DateOnly)
 	p.date.SetText(p.initial)
 	p.date.Validator = func(s string) error {

@@ -53,6 +53,8 @@ type officerScreen struct {
 
 	rows     []officer.Summary
 	selected int // -1: none
+	root     *fyne.Container
+	canvas   fyne.Canvas // the window's: widgets never shown yet have no canvas of their own
 }
 
 func newOfficerScreen(admin *officer.Admin, actor string, onClose func()) *officerScreen {
@@ -90,7 +92,7 @@ func (s *officerScreen) build() fyne.CanvasObject {
 	s.pin1.Password, s.pin2.Password = true, true
 	s.pin1.SetPlaceHolder("new PIN, 6 to 32 digits")
 	s.pin2.SetPlaceHolder("the same PIN again, Enter saves")
-	s.pin1.OnSubmitted = func(string) { fyne.CurrentApp().Driver().CanvasForObject(s.pin1).Focus(s.pin2) }
+	s.pin1.OnSubmitted = func(string) { s.focus(s.pin2) }
 	s.pin2.OnSubmitted = func(string) { s.onSavePIN() }
 	savePIN := widget.NewButton("Save the PIN  [Enter]", s.onSavePIN)
 	savePIN.Importance = widget.HighImportance
@@ -115,14 +117,34 @@ func (s *officerScreen) build() fyne.CanvasObject {
 	s.uriBox = container.NewVBox(uriHint, s.uri)
 	s.uriBox.Hide()
 
-	buttons := container.NewGridWithColumns(3, s.unlockB, s.toggleB, s.pinB, s.totpB, s.closeB)
+	buttons := container.NewGridWithColumns(2, s.unlockB, s.toggleB, s.pinB, s.totpB, s.closeB)
 	bottom := container.NewVBox(widget.NewSeparator(), s.detail, s.pinBox, s.totpBox, s.uriBox, s.message, buttons)
 	s.showSelection()
-	return container.NewBorder(container.NewVBox(title, hint), bottom, nil, nil, s.list)
+	s.root = container.NewBorder(container.NewVBox(title, hint), bottom, nil, nil, s.list)
+	return s.root
+}
+
+// panel shows one of the PIN, TOTP-confirm and URI panels (nil: none) and
+// lays the screen out again: the bottom grows or shrinks with it.
+func (s *officerScreen) panel(show *fyne.Container) {
+	for _, p := range []*fyne.Container{s.pinBox, s.totpBox, s.uriBox} {
+		p.Hidden = p != show
+	}
+	if s.root != nil {
+		s.root.Refresh()
+	}
+}
+
+// focus moves the keyboard focus to o on the screen's window.
+func (s *officerScreen) focus(o fyne.Focusable) {
+	if s.canvas != nil {
+		s.canvas.Focus(o)
+	}
 }
 
 // shortcuts registers the screen's keys on its window's canvas.
 func (s *officerScreen) shortcuts(c fyne.Canvas) {
+	s.canvas = c
 	for k, f := range map[fyne.Shortcut]func(){keyUnlock: s.onUnlock, keyToggle: s.onToggle,
 		keyResetPIN: s.onResetPIN, keyResetTOTP: s.onResetTOTP, keyCloseWindow: s.close} {
 		c.AddShortcut(k, func(fyne.Shortcut) { f() })
@@ -182,9 +204,7 @@ func (s *officerScreen) current() (officer.Summary, bool) {
 
 func (s *officerScreen) onSelect(id widget.ListItemID) {
 	s.selected = id
-	s.pinBox.Hide()
-	s.totpBox.Hide()
-	s.uriBox.Hide()
+	s.panel(nil)
 	s.showSelection()
 }
 
@@ -265,14 +285,10 @@ func (s *officerScreen) onResetPIN() {
 	if s.pinB.Disabled() {
 		return
 	}
-	s.totpBox.Hide()
-	s.uriBox.Hide()
 	s.pin1.SetText("")
 	s.pin2.SetText("")
-	s.pinBox.Show()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(s.pin1); c != nil {
-		c.Focus(s.pin1)
-	}
+	s.panel(s.pinBox)
+	s.focus(s.pin1)
 }
 
 func (s *officerScreen) onSavePIN() {
@@ -287,7 +303,7 @@ func (s *officerScreen) onSavePIN() {
 	}
 	s.pin1.SetText("")
 	s.pin2.SetText("")
-	s.pinBox.Hide()
+	s.panel(nil)
 	s.do("has a new PIN (any lock is lifted)", func(ctx context.Context, id string) error {
 		return s.admin.ResetPIN(ctx, s.actor, id, p1)
 	})
@@ -297,12 +313,8 @@ func (s *officerScreen) onResetTOTP() {
 	if s.totpB.Disabled() {
 		return
 	}
-	s.pinBox.Hide()
-	s.uriBox.Hide()
-	s.totpBox.Show()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(s.confirmB); c != nil {
-		c.Focus(s.confirmB)
-	}
+	s.panel(s.totpBox)
+	s.focus(s.confirmB)
 }
 
 func (s *officerScreen) onConfirmTOTP() {
@@ -310,7 +322,7 @@ func (s *officerScreen) onConfirmTOTP() {
 	if !ok {
 		return
 	}
-	s.totpBox.Hide()
+	s.panel(nil)
 	s.async(func() {
 		uri, err := s.admin.ResetTOTP(context.Background(), s.actor, r.ID)
 		fyne.Do(func() {
@@ -319,7 +331,7 @@ func (s *officerScreen) onConfirmTOTP() {
 				return
 			}
 			s.uri.SetText(uri)
-			s.uriBox.Show()
+			s.panel(s.uriBox)
 			s.show("Officer "+r.ID+" has a new authenticator secret.", false)
 		})
 	})
@@ -328,7 +340,7 @@ func (s *officerScreen) onConfirmTOTP() {
 // close forgets the URI on screen and closes the screen.
 func (s *officerScreen) close() {
 	s.uri.SetText("")
-	s.uriBox.Hide()
+	s.panel(nil)
 	if s.onClose != nil {
 		s.onClose()
 	}

@@ -58,21 +58,28 @@ func TestSupervisorUnlocksOfficer(t *testing.T) {
 		t.Fatal("no unlock dialog")
 	}
 	u := findUnlock(t, f)
+	// Escape cancels; Alt+U opens it again.
+	u.id.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape did not cancel the unlock")
+	}
+	f.key(keyUnlock)
+	u = findUnlock(t, f)
 	if u.target.Text != testOfficer {
 		t.Errorf("officer to unlock %q, want %q", u.target.Text, testOfficer)
 	}
 	// An officer's credentials do not unlock.
-	f.typeInto(u.id, testOfficer)
-	f.typeInto(u.pin, testPIN)
-	f.typeInto(u.code, f.code())
+	typeEsc(f, u.id, testOfficer)
+	typeEsc(f, u.pin, testPIN)
+	typeEsc(f, u.code, f.code())
 	f.enter()
 	if !u.errMsg.Visible() {
 		t.Fatal("an officer's (locked) credentials unlocked")
 	}
 	u.id.SetText("")
-	f.typeInto(u.id, testSupervisor)
-	f.typeInto(u.pin, supervisorPIN)
-	f.typeInto(u.code, totp(t, supSecret, f))
+	typeEsc(f, u.id, testSupervisor)
+	typeEsc(f, u.pin, supervisorPIN)
+	typeEsc(f, u.code, totp(t, supSecret, f))
 	f.enter()
 	if f.win.Canvas().Overlays().Top() != nil {
 		t.Fatalf("dialog still open: %q", u.errMsg.Text)
@@ -146,6 +153,9 @@ func TestOfficerScreenSupervisorOnly(t *testing.T) {
 		t.Errorf("officer not re-enabled: %v", err)
 	}
 	press(keyResetPIN)
+	if w.Canvas().Focused() != s.pin1 {
+		t.Error("New PIN does not put the cursor in the PIN field")
+	}
 	test.Type(s.pin1, "246802")
 	test.Type(s.pin2, "246802")
 	s.pin2.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -153,6 +163,9 @@ func TestOfficerScreenSupervisorOnly(t *testing.T) {
 		t.Errorf("message %q", s.message.Text)
 	}
 	press(keyResetTOTP)
+	if w.Canvas().Focused() != s.confirmB {
+		t.Error("the TOTP confirmation does not have the focus")
+	}
 	test.Tap(s.confirmB)
 	if !s.uriBox.Visible() || !strings.HasPrefix(s.uri.Text, "otpauth://totp/") {
 		t.Errorf("new URI not shown: %q", s.uri.Text)
@@ -171,4 +184,10 @@ func TestOfficerScreenSupervisorOnly(t *testing.T) {
 	if got := strings.Join(kinds, " "); got != "officer-disabled officer-enabled officer-pin-reset officer-totp-reset" {
 		t.Errorf("audits %s", got)
 	}
+}
+
+// typeEsc focuses a dialog field and types s.
+func typeEsc(f *wfFixture, e *escEntry, s string) {
+	f.win.Canvas().Focus(e)
+	test.Type(e, s)
 }

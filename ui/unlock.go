@@ -23,10 +23,10 @@ type supervisorUnlock struct {
 	async func(func())
 	done  func(officerID, supervisorID string) // back on the login screen
 
-	target *keyEntry
-	id     *keyEntry
-	pin    *keyEntry
-	code   *keyEntry
+	target *escEntry
+	id     *escEntry
+	pin    *escEntry
+	code   *escEntry
 	submit *widget.Button
 	errMsg *widget.Label
 	dlg    dialog.Dialog
@@ -38,13 +38,18 @@ func newSupervisorUnlock(admin *officer.Admin, async func(func()), done func(off
 }
 
 func (u *supervisorUnlock) build() fyne.CanvasObject {
-	u.target, u.id, u.pin, u.code = newKeyEntry(), newKeyEntry(), newKeyEntry(), newKeyEntry()
+	cancel := func() {
+		if u.dlg != nil {
+			u.dlg.Hide()
+		}
+	}
+	u.target, u.id, u.pin, u.code = newEscEntry(cancel), newEscEntry(cancel), newEscEntry(cancel), newEscEntry(cancel)
 	u.target.SetPlaceHolder("id of the locked officer")
 	u.id.SetPlaceHolder("your supervisor id")
 	u.pin.Password = true
 	u.pin.SetPlaceHolder("your PIN")
 	u.code.SetPlaceHolder("6-digit code from your authenticator")
-	order := []*keyEntry{u.target, u.id, u.pin, u.code}
+	order := []*escEntry{u.target, u.id, u.pin, u.code}
 	for i, e := range order {
 		if i+1 < len(order) {
 			next := order[i+1]
@@ -84,7 +89,7 @@ func (u *supervisorUnlock) open(win fyne.Window, officerID string) {
 	}
 }
 
-func (u *supervisorUnlock) focus(e *keyEntry) {
+func (u *supervisorUnlock) focus(e *escEntry) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
 		c.Focus(e)
 	}
@@ -134,4 +139,26 @@ func (u *supervisorUnlock) applied(target, id string, err error) {
 func (u *supervisorUnlock) showError(msg string) {
 	u.errMsg.SetText(msg)
 	u.errMsg.Show()
+}
+
+// escEntry is a text field of a dialog: Escape cancels the dialog (a
+// focused field would otherwise keep the key to itself).
+type escEntry struct {
+	widget.Entry
+	cancel func()
+}
+
+func newEscEntry(cancel func()) *escEntry {
+	e := &escEntry{cancel: cancel}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey implements fyne.Focusable.
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.cancel()
+		return
+	}
+	e.Entry.TypedKey(k)
 }
