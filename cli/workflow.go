@@ -55,7 +55,8 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
 		Recorder: queue,
-		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}}}
+		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}},
+		Officers: officer.NewAdmin(auth, ostore, queue.Audit)}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {
 		return nil, err
