@@ -1,0 +1,158 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"veriport/record"
+	"veriport/transmit"
+)
+
+// source is where a report's encounter figures come from: a booth's
+// encounters table (SQLite) or the back end's results table (SQLite or
+// PostgreSQL), which has the same columns for them.
+type source struct {
+	q      record.DBTX
+	table  string
+	pg     bool
+	rebind func(string) string
+}
+
+func boothSource(q record.DBTX) source {
+	return source{q: q, table: "encounters", rebind: func(s string) string { return s }}
+}
+
+func backendSource(st *transmit.Store) source {
+	return source{q: st.DB, table: "results", pg: st.Postgres(), rebind: st.Rebind}
+}
+
+// sql names the table and writes the placeholders of the dialect.
+func (s source) sql(q string) string {
+	return s.rebind(strings.ReplaceAll(q, "{encounters}", s.table))
+}
+
+// time is t as the source compares times.
+func (s source) time(t time.Time) any {
+	if s.pg {
+		return t.UTC()
+	}
+	return record.FormatTime(t)
+}
+
+// hour is the SQL for the UTC hour an encounter started, "2006-01-02T15".
+func (s source) hour() string {
+	if s.pg {
+		return `to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`
+	}
+	return "substr(started_at, 1, 13)"
+}
+
+// least is the SQL for the smaller of a and b.
+func (s source) least(a, b string) string {
+	if s.pg {
+		return "LEAST(" + a + ", " + b + ")"
+	}
+	return "MIN(" + a + ", " + b + ")"
+}
+
+// count is the SQL aggregate of the rows where cond holds (0 on none), the
+// same in SQLite and PostgreSQL.
+func count(cond string) string { return "COUNT(CASE WHEN " + cond + " THEN 1 END)" }
+
+// Breakdown is the encounters of one station or officer.
+type Breakdown struct {
+	Key          string  `json:"key"`
+	Processed    int     `json:"processed"`
+	Match        int     `json:"match"`
+	NoMatch      int     `json:"no_match"`
+	Ambiguous    int     `json:"ambiguous"`
+	OptOut       int     `json:"opt_out"`
+	Referred     int     `json:"referred"`
+	ManualChecks int     `json:"manual_checks"`
+	MatchRate    float64 `json:"match_rate"`
+	MedianMS     int64   `json:"median_ms"` // median time to decision
+}
+
+// breakdowns groups the encounters by station and by officer.
+func breakdowns(ctx context.Context, src source, r *Report, _ Options) error {
+	var err error
+	if r.Stations, err = breakdown(ctx, src, r, "station"); err != nil {
+		return err
+	}
+	r.Officers, err = breakdown(ctx, src, r, "COALESCE(officer_id, '')")
+	return err
+}
+
+func breakdown(ctx context.Context, src source, r *Report, key string) ([]Breakdown, error) {
+	where, args := r.Filter.where(src)
+	rows, err := src.q.QueryContext(ctx, src.sql(`SELECT `+key+` AS k, COUNT(*),
+		`+count("outcome = 'match'")+`, `+count("outcome = 'no-match'")+`,
+		`+count("outcome = 'ambiguous'")+`, `+count("outcome = 'opt-out'")+`,
+		`+count("result = 'referred'")+`, `+count("manual_check_at IS NOT NULL")+`
+		FROM {encounters} WHERE `+where+` GROUP BY k`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("breakdown by %s: %w", key, err)
+	}
+	out := []Breakdown{}
+	for rows.Next() {
+		var b Breakdown
+		if err := rows.Scan(&b.Key, &b.Processed, &b.Match, &b.NoMatch, &b.Ambiguous, &b.OptOut, &b.Referred,
+			&b.ManualChecks); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("breakdown by %s: %w", key, err)
+		}
+		b.MatchRate = ratio(b.Match, b.Match+b.NoMatch+b.Ambiguous)
+		out = append(out, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("breakdown by %s: %w", key, err)
+	}
+	// Medians per group: the nearest-rank median, ceil(n/2)-th smallest.
+	med, err := src.q.QueryContext(ctx, src.sql(`SELECT k, decision_ms FROM (SELECT `+key+` AS k, decision_ms,
+		ROW_NUMBER() OVER (PARTITION BY `+key+` ORDER BY decision_ms) AS rn,
+		COUNT(*) OVER (PARTITION BY `+key+`) AS n
+		FROM {encounters} WHERE `+where+` AND decision_ms IS NOT NULL) ranked WHERE rn = (n + 1) / 2`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("median per %s: %w", key, err)
+	}
+	medians := map[string]int64{}
+	for med.Next() {
+		var k string
+		var ms int64
+		if err := med.Scan(&k, &ms); err != nil {
+			med.Close()
+			return nil, fmt.Errorf("median per %s: %w", key, err)
+		}
+		medians[k] = ms
+	}
+	med.Close()
+	if err := med.Err(); err != nil {
+		return nil, fmt.Errorf("median per %s: %w", key, err)
+	}
+	for i := range out {
+		out[i].MedianMS = medians[out[i].Key]
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Processed > out[j].Processed || out[i].Processed == out[j].Processed && out[i].Key < out[j].Key
+	})
+	return out, nil
+}
+
+// ComputeTerminal builds the terminal-wide report of f from the back end's
+// result store, across every station (or the one f names): the same
+// encounter figures as Compute computes from a booth's store, with
+// per-station and per-officer breakdowns. Purges, the audit chain and the
+// outbox are each booth's own and are left out (Terminal is set).
+func ComputeTerminal(ctx context.Context, st *transmit.Store, f Filter, o Options) (*Report, error) {
+	r, err := start(f, o)
+	if err != nil {
+		return nil, err
+	}
+	r.Terminal = true
+	r.Audit.Intact = true // not checked here: each booth verifies its own chain
+	return r, compute(ctx, backendSource(st), r, o, encounterSteps)
+}
