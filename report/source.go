@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -155,4 +157,98 @@ func ComputeTerminal(ctx context.Context, st *transmit.Store, f Filter, o Option
 	r.Terminal = true
 	r.Audit.Intact = true // not checked here: each booth verifies its own chain
 	return r, compute(ctx, backendSource(st), r, o, encounterSteps)
+}
+
+// WriteTerminal exports the terminal-wide report of f from the back end's
+// store st in format to w, as Write does for a booth's store.
+func WriteTerminal(ctx context.Context, st *transmit.Store, f Filter, o Options, format string, w io.Writer) error {
+	switch format {
+	case FormatCSV:
+		_, err := WriteTerminalCSV(ctx, st, f, w)
+		return err
+	case FormatJSON, FormatPDF:
+	default:
+		return fmt.Errorf("%w %q", ErrFormat, format)
+	}
+	r, err := ComputeTerminal(ctx, st, f, o)
+	if err != nil {
+		return err
+	}
+	if format == FormatJSON {
+		return WriteJSON(w, r)
+	}
+	charts, err := Charts(r)
+	if err != nil {
+		return err
+	}
+	return WritePDF(w, r, charts, PDFOptions{Generated: o.Now})
+}
+
+// WriteTerminalCSV writes the results of f held by the back end, oldest
+// first, in the booth export's columns (the photo and purge columns stay
+// empty: the back end holds neither; acknowledged_at is when it received
+// the result).
+func WriteTerminalCSV(ctx context.Context, st *transmit.Store, f Filter, w io.Writer) (int, error) {
+	if !f.From.Before(f.To) {
+		return 0, ErrRange
+	}
+	src := backendSource(st)
+	where, args := f.where(src)
+	rows, err := st.DB.QueryContext(ctx, src.sql(`SELECT encounter_id, station, officer_id, flight, started_at,
+		captured_at, decided_at, manual_check_at, done_at, received_at, traveler_id, category, outcome, result,
+		referral, distance, decision_ms FROM {encounters} WHERE `+where+` ORDER BY started_at, encounter_id`), args...)
+	if err != nil {
+		return 0, fmt.Errorf("report csv: %w", err)
+	}
+	defer rows.Close()
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVColumns); err != nil {
+		return 0, fmt.Errorf("report csv: %w", err)
+	}
+	n := 0
+	for rows.Next() {
+		var e record.Encounter
+		var ts [6]any
+		var ms *int64
+		if err := rows.Scan(&e.ID, &e.Station, &e.OfficerID, &e.Flight, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5],
+			&e.TravelerID, &e.Category, &e.Outcome, &e.Result, &e.Referral, &e.Distance, &ms); err != nil {
+			return n, fmt.Errorf("report csv: %w", err)
+		}
+		for i, dst := range []*time.Time{&e.StartedAt, &e.CapturedAt, &e.DecidedAt, &e.ManualCheckAt, &e.DoneAt, &e.AcknowledgedAt} {
+			*dst = anyTime(ts[i])
+		}
+		if e.Result == "cleared" || e.Result == "verified" {
+			e.VerifiedAt = e.DoneAt
+		}
+		if ms != nil {
+			e.DecisionTime = time.Duration(*ms) * time.Millisecond
+		}
+		row := csvRow(e)
+		row[7], row[18] = "", "" // verified_at is not sent; the back end holds no photo
+		if err := cw.Write(row); err != nil {
+			return n, fmt.Errorf("report csv: %w", err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("report csv: %w", err)
+	}
+	cw.Flush()
+	return n, cw.Error()
+}
+
+// anyTime reads a time column: a timestamp (PostgreSQL) or fixed-width text
+// (SQLite); zero when NULL.
+func anyTime(v any) time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC()
+	case string:
+		p, _ := time.Parse(time.RFC3339Nano, t)
+		return p
+	case []byte:
+		p, _ := time.Parse(time.RFC3339Nano, string(t))
+		return p
+	}
+	return time.Time{}
 }
