@@ -276,26 +276,11 @@ func decisionTimes(ctx context.Context, src source, r *Report, _ Options) error 
 	where += " AND decision_ms IS NOT NULL"
 	d := &r.Decision
 	d.Histogram = []Bucket{}
-	if err := q.QueryRowContext(ctx, src.sql(`SELECT COUNT(*) FROM {encounters} WHERE `+where), args...).Scan(&d.Count); err != nil {
-		return fmt.Errorf("count decisions: %w", err)
+	if err := src.percentiles(ctx, where, args, d); err != nil {
+		return err
 	}
 	if d.Count == 0 {
 		return nil
-	}
-	rank := func(p float64) (int64, error) {
-		k := int(math.Ceil(p*float64(d.Count))) - 1
-		k = max(0, min(k, d.Count-1))
-		var v int64
-		err := q.QueryRowContext(ctx, src.sql(`SELECT decision_ms FROM {encounters} WHERE `+where+
-			` ORDER BY decision_ms LIMIT 1 OFFSET ?`), append(args, k)...).Scan(&v)
-		return v, err
-	}
-	var err error
-	if d.MedianMS, err = rank(0.5); err != nil {
-		return fmt.Errorf("median time to decision: %w", err)
-	}
-	if d.P95MS, err = rank(0.95); err != nil {
-		return fmt.Errorf("p95 time to decision: %w", err)
 	}
 	width := bucketWidth(d.P95MS)
 	const last = histogramBars - 1
@@ -345,11 +330,12 @@ func bucketWidth(p95 int64) int64 {
 // hourly groups outcomes by the UTC hour the encounter started.
 func hourly(ctx context.Context, src source, r *Report, _ Options) error {
 	where, args := r.Filter.where(src)
-	rows, err := src.q.QueryContext(ctx, src.sql(`SELECT `+src.hour()+` AS h,
+	key, group := src.hour()
+	rows, err := src.q.QueryContext(ctx, src.sql(`SELECT `+key+` AS h,
 		`+count("outcome = 'match'")+`, `+count("outcome = 'no-match'")+`,
 		`+count("outcome = 'ambiguous'")+`, `+count("outcome = 'opt-out'")+`,
 		`+count("outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')")+`
-		FROM {encounters} WHERE `+where+` GROUP BY h ORDER BY h`), args...)
+		FROM {encounters} WHERE `+where+` GROUP BY `+group+` ORDER BY h`), args...)
 	if err != nil {
 		return fmt.Errorf("outcomes per hour: %w", err)
 	}

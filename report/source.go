@@ -2,9 +2,11 @@ package report
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -44,12 +46,55 @@ func (s source) time(t time.Time) any {
 	return record.FormatTime(t)
 }
 
-// hour is the SQL for the UTC hour an encounter started, "2006-01-02T15".
-func (s source) hour() string {
+// hour is the SQL for the UTC hour an encounter started, "2006-01-02T15",
+// and what to group by for it (PostgreSQL formats once per group).
+func (s source) hour() (key, group string) {
 	if s.pg {
-		return `to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`
+		return `to_char(date_trunc('hour', MIN(started_at) AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24')`,
+			`date_trunc('hour', started_at AT TIME ZONE 'UTC')`
 	}
-	return "substr(started_at, 1, 13)"
+	return "substr(started_at, 1, 13)", "h"
+}
+
+// percentiles fills d's count, median and p95 (nearest rank: the
+// ceil(p n)-th smallest) of the decision times matching where: with
+// PostgreSQL's percentile_disc in one sort, else with two ordered lookups.
+func (s source) percentiles(ctx context.Context, where string, args []any, d *Decision) error {
+	if s.pg {
+		var med, p95 *int64
+		err := s.q.QueryRowContext(ctx, s.sql(`SELECT n, p[1], p[2] FROM (SELECT COUNT(*) AS n,
+			percentile_disc(ARRAY[0.5, 0.95]::float8[]) WITHIN GROUP (ORDER BY decision_ms) AS p
+			FROM {encounters} WHERE `+where+`) x`), args...).Scan(&d.Count, &med, &p95)
+		if err != nil {
+			return fmt.Errorf("time to decision percentiles: %w", err)
+		}
+		if med != nil && p95 != nil {
+			d.MedianMS, d.P95MS = *med, *p95
+		}
+		return nil
+	}
+	if err := s.q.QueryRowContext(ctx, s.sql(`SELECT COUNT(*) FROM {encounters} WHERE `+where), args...).Scan(&d.Count); err != nil {
+		return fmt.Errorf("count decisions: %w", err)
+	}
+	if d.Count == 0 {
+		return nil
+	}
+	rank := func(p float64) (int64, error) {
+		k := int(math.Ceil(p*float64(d.Count))) - 1
+		k = max(0, min(k, d.Count-1))
+		var v int64
+		err := s.q.QueryRowContext(ctx, s.sql(`SELECT decision_ms FROM {encounters} WHERE `+where+
+			` ORDER BY decision_ms LIMIT 1 OFFSET ?`), append(args, k)...).Scan(&v)
+		return v, err
+	}
+	var err error
+	if d.MedianMS, err = rank(0.5); err != nil {
+		return fmt.Errorf("median time to decision: %w", err)
+	}
+	if d.P95MS, err = rank(0.95); err != nil {
+		return fmt.Errorf("p95 time to decision: %w", err)
+	}
+	return nil
 }
 
 // least is the SQL for the smaller of a and b.
@@ -114,10 +159,15 @@ func breakdown(ctx context.Context, src source, r *Report, key string) ([]Breakd
 		return nil, fmt.Errorf("breakdown by %s: %w", key, err)
 	}
 	// Medians per group: the nearest-rank median, ceil(n/2)-th smallest.
-	med, err := src.q.QueryContext(ctx, src.sql(`SELECT k, decision_ms FROM (SELECT `+key+` AS k, decision_ms,
-		ROW_NUMBER() OVER (PARTITION BY `+key+` ORDER BY decision_ms) AS rn,
-		COUNT(*) OVER (PARTITION BY `+key+`) AS n
-		FROM {encounters} WHERE `+where+` AND decision_ms IS NOT NULL) ranked WHERE rn = (n + 1) / 2`), args...)
+	medQuery := `SELECT k, decision_ms FROM (SELECT ` + key + ` AS k, decision_ms,
+		ROW_NUMBER() OVER (PARTITION BY ` + key + ` ORDER BY decision_ms) AS rn,
+		COUNT(*) OVER (PARTITION BY ` + key + `) AS n
+		FROM {encounters} WHERE ` + where + ` AND decision_ms IS NOT NULL) ranked WHERE rn = (n + 1) / 2`
+	if src.pg {
+		medQuery = `SELECT ` + key + `, percentile_disc(0.5) WITHIN GROUP (ORDER BY decision_ms)
+		FROM {encounters} WHERE ` + where + ` AND decision_ms IS NOT NULL GROUP BY ` + key
+	}
+	med, err := src.q.QueryContext(ctx, src.sql(medQuery), args...)
 	if err != nil {
 		return nil, fmt.Errorf("median per %s: %w", key, err)
 	}
@@ -156,7 +206,25 @@ func ComputeTerminal(ctx context.Context, st *transmit.Store, f Filter, o Option
 	}
 	r.Terminal = true
 	r.Audit.Intact = true // not checked here: each booth verifies its own chain
-	return r, compute(ctx, backendSource(st), r, o, encounterSteps)
+	src := backendSource(st)
+	if !src.pg {
+		return r, compute(ctx, src, r, o, encounterSteps)
+	}
+	// One read-only transaction: one snapshot for every figure, and memory
+	// enough to sort a shift's decision times without spilling to disk.
+	tx, err := st.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	src.q = tx
+	if err := compute(ctx, src, r, o, encounterSteps); err != nil {
+		return nil, err
+	}
+	return r, tx.Commit()
 }
 
 // WriteTerminal exports the terminal-wide report of f from the back end's
