@@ -135,11 +135,15 @@ func breakdowns(ctx context.Context, src source, r *Report, _ Options) error {
 
 func breakdown(ctx context.Context, src source, r *Report, key string) ([]Breakdown, error) {
 	where, args := r.Filter.where(src)
+	median := "0" // SQLite: below, with a window
+	if src.pg {   // nearest rank, in the same pass (NULLs are ignored)
+		median = "COALESCE(percentile_disc(0.5) WITHIN GROUP (ORDER BY decision_ms), 0)"
+	}
 	rows, err := src.q.QueryContext(ctx, src.sql(`SELECT `+key+` AS k, COUNT(*),
 		`+count("outcome = 'match'")+`, `+count("outcome = 'no-match'")+`,
 		`+count("outcome = 'ambiguous'")+`, `+count("outcome = 'opt-out'")+`,
-		`+count("result = 'referred'")+`, `+count("manual_check_at IS NOT NULL")+`
-		FROM {encounters} WHERE `+where+` GROUP BY k`), args...)
+		`+count("result = 'referred'")+`, `+count("manual_check_at IS NOT NULL")+`, `+median+`
+		FROM {encounters} WHERE `+where+` GROUP BY `+key), args...)
 	if err != nil {
 		return nil, fmt.Errorf("breakdown by %s: %w", key, err)
 	}
@@ -147,7 +151,7 @@ func breakdown(ctx context.Context, src source, r *Report, key string) ([]Breakd
 	for rows.Next() {
 		var b Breakdown
 		if err := rows.Scan(&b.Key, &b.Processed, &b.Match, &b.NoMatch, &b.Ambiguous, &b.OptOut, &b.Referred,
-			&b.ManualChecks); err != nil {
+			&b.ManualChecks, &b.MedianMS); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("breakdown by %s: %w", key, err)
 		}
@@ -158,15 +162,15 @@ func breakdown(ctx context.Context, src source, r *Report, key string) ([]Breakd
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("breakdown by %s: %w", key, err)
 	}
+	if src.pg {
+		sortBreakdown(out)
+		return out, nil
+	}
 	// Medians per group: the nearest-rank median, ceil(n/2)-th smallest.
 	medQuery := `SELECT k, decision_ms FROM (SELECT ` + key + ` AS k, decision_ms,
 		ROW_NUMBER() OVER (PARTITION BY ` + key + ` ORDER BY decision_ms) AS rn,
 		COUNT(*) OVER (PARTITION BY ` + key + `) AS n
 		FROM {encounters} WHERE ` + where + ` AND decision_ms IS NOT NULL) ranked WHERE rn = (n + 1) / 2`
-	if src.pg {
-		medQuery = `SELECT ` + key + `, percentile_disc(0.5) WITHIN GROUP (ORDER BY decision_ms)
-		FROM {encounters} WHERE ` + where + ` AND decision_ms IS NOT NULL GROUP BY ` + key
-	}
 	med, err := src.q.QueryContext(ctx, src.sql(medQuery), args...)
 	if err != nil {
 		return nil, fmt.Errorf("median per %s: %w", key, err)
@@ -188,10 +192,15 @@ func breakdown(ctx context.Context, src source, r *Report, key string) ([]Breakd
 	for i := range out {
 		out[i].MedianMS = medians[out[i].Key]
 	}
+	sortBreakdown(out)
+	return out, nil
+}
+
+// sortBreakdown puts the busiest first, then by key.
+func sortBreakdown(out []Breakdown) {
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].Processed > out[j].Processed || out[i].Processed == out[j].Processed && out[i].Key < out[j].Key
 	})
-	return out, nil
 }
 
 // ComputeTerminal builds the terminal-wide report of f from the back end's
