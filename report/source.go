@@ -215,6 +215,7 @@ func ComputeTerminal(ctx context.Context, st *transmit.Store, f Filter, o Option
 	}
 	r.Terminal = true
 	r.Audit.Intact = true // not checked here: each booth verifies its own chain
+	r.Fairness = []FairnessFlight{}
 	src := backendSource(st)
 	if !src.pg {
 		return r, compute(ctx, src, r, o, encounterSteps)

@@ -111,13 +111,13 @@ func Enqueue(ctx context.Context, ex record.Execer, r Result) error {
 }
 
 // FromEncounter is the current-version result message of a recorded
-// encounter (without photo, threshold, gallery or audit head, which the
-// caller adds when it knows them).
+// encounter (without photo, gallery or audit head, which the caller adds
+// when it knows them).
 func FromEncounter(e record.Encounter) Result {
 	r := Result{Version: CurrentVersion, EncounterID: e.ID, Station: e.Station, Officer: e.OfficerID,
 		Flight: e.Flight, Time: e.DoneAt, Outcome: e.Outcome, TravelerID: e.TravelerID, Category: e.Category,
 		Distance: e.Distance, StartedAt: e.StartedAt, CapturedAt: e.CapturedAt, DecidedAt: e.DecidedAt,
-		Final: finalOf(e.Outcome, e.Result)}
+		Final: finalOf(e.Outcome, e.Result), Threshold: e.Threshold, ThresholdCalibrated: e.ThresholdCalibrated}
 	if e.DecisionTime > 0 {
 		ms := e.DecisionTime.Milliseconds()
 		r.DecisionMS = &ms
