@@ -53,7 +53,7 @@ func recentResult(station string, i int) Result {
 		Category: "in-scope", Distance: &d, StartedAt: end.Add(-4 * time.Second),
 		CapturedAt: end.Add(-2500 * time.Millisecond), DecidedAt: end.Add(-1900 * time.Millisecond),
 		DecisionMS: &ms, Final: FinalCleared, Quality: &Quality{Captured: true, Auto: true, Score: 0.91},
-		Threshold: &th, GalleryID: "2026-11-26_VP123", GalleryVersion: "2026-11-26T08:00:00Z"}
+		Threshold: &th, ThresholdCalibrated: true, GalleryID: "2026-11-26_VP123", GalleryVersion: "2026-11-26T08:00:00Z"}
 }
 
 // post sends body to the receiver with client and returns status and answer.
@@ -141,6 +141,12 @@ func TestStoreSuite(t *testing.T) {
 				ids[1]).Scan(&final, &res, &ms)
 			if err != nil || final != FinalCleared || res != "cleared" || ms == nil || *ms != 2100 {
 				t.Fatalf("v2 columns: final %q result %q decision_ms %v err %v", final, res, ms, err)
+			}
+			var threshold *float64
+			var calibrated bool
+			if err := st.DB.QueryRowContext(ctx, st.Rebind(`SELECT threshold, threshold_calibrated FROM results WHERE encounter_id = ?`),
+				ids[1]).Scan(&threshold, &calibrated); err != nil || threshold == nil || *threshold != 0.6 || !calibrated {
+				t.Fatalf("threshold %v calibrated %v err %v, want 0.6 true", threshold, calibrated, err)
 			}
 			var started any
 			if err := st.DB.QueryRowContext(ctx, st.Rebind(`SELECT started_at FROM results WHERE encounter_id = ?`),
