@@ -91,7 +91,8 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 		return err
 	}
 	dc := demoCerts(cfg)
-	if force || certExpiresWithin(dc.ServerCert, now, 48*time.Hour) || certExpiresWithin(dc.ClientCert, now, 48*time.Hour) {
+	if force || certExpiresWithin(dc.ServerCert, now, 48*time.Hour) || certExpiresWithin(dc.ClientCert, now, 48*time.Hour) ||
+		certExpiresWithin(dc.SupervisorCert, now, 48*time.Hour) || certSubject(dc.ClientCert) != gallery.DevStations[0] {
 		if _, err := gallery.WriteDevCerts(filepath.Dir(dc.CA), 30*24*time.Hour); err != nil {
 			return fmt.Errorf("demo certificates: %w", err)
 		}
@@ -237,6 +238,24 @@ func writeDemoInputs(df demoFiles, enrolled []gallery.Enrolled, standings map[st
 	}
 	w.Flush()
 	return errors.Join(w.Error(), cf.Close())
+}
+
+// certSubject is the common name of the PEM certificate at path ("" when
+// unreadable): dev client certificates name their station there.
+func certSubject(path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	blk, _ := pem.Decode(raw)
+	if blk == nil {
+		return ""
+	}
+	c, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		return ""
+	}
+	return c.Subject.CommonName
 }
 
 // certExpiresWithin reports whether the PEM certificate at path is missing,

@@ -22,6 +22,7 @@ func init() {
 	register(func(env *Env) *cobra.Command {
 		cmd := &cobra.Command{Use: "officer", Short: "Manage the officers who log in at this station"}
 		cmd.AddCommand(officerAddCmd(env))
+		cmd.AddCommand(officerAdminCmds(env)...)
 		return cmd
 	})
 }

@@ -42,6 +42,7 @@ type Config struct {
 	Quality   Quality   `toml:"quality"` // config/quality.go
 
 	Gallery Gallery `toml:"gallery"` // config/gallery.go
+	Backend Backend `toml:"backend"` // config/backend.go
 }
 
 // Camera configures the frame source.
@@ -148,6 +149,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Transmit.IncludePhoto && c.Transmit.PhotoKey == "":
 		return fmt.Errorf("transmit.include_photo needs transmit.photo_key (the back end's photo public key)")
+	case !stationPattern.MatchString(c.Station):
+		return fmt.Errorf("station %q: want 1 to 64 letters, digits or . _ @ : - (it is sent with every result)", c.Station)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}
