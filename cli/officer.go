@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -134,7 +135,7 @@ func readPIN(in io.Reader, prompt io.Writer, fromStdin bool) (string, error) {
 // officerStore is the officers table with TOTP secrets sealed under a key
 // derived from the workstation's master key (the vault's).
 func officerStore(cfg config.Config, store *record.Store) (*officer.SQLStore, error) {
-	key, _, err := retention.LoadMasterKey(cfg.Retention.KeyFile(cfg.Paths))
+	key, _, err := retention.OpenMasterKey(context.Background(), store.DB, cfg.Retention.KeyFile(cfg.Paths))
 	if err != nil {
 		return nil, err
 	}
