@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"veriport/encounter"
+	"veriport/retention"
 	"veriport/verify"
 )
 
@@ -78,6 +79,7 @@ type Shift struct {
 	quality   string // quality summary of the decided capture
 	category  encounter.Category
 	ruleset   string
+	recorded  bool // the encounter was recorded at its decision (photo included)
 	processed int
 }
 
@@ -114,7 +116,7 @@ func (s *Shift) Officer() string { return s.officer }
 func (s *Shift) reset() {
 	clear(s.photo)
 	s.enc, s.id, s.photo, s.captured = encounter.New(), uuid.NewString(), nil, time.Time{}
-	s.decision, s.category, s.ruleset, s.quality = nil, "", "", ""
+	s.decision, s.category, s.ruleset, s.quality, s.recorded = nil, "", "", "", false
 }
 
 // SetGallery sets the loaded flight and the decider searching its gallery
@@ -134,9 +136,12 @@ type Snapshot struct {
 	State     encounter.State
 	Decision  *Decision           // the biometric decision, if any
 	Policy    *encounter.Decision // the opt-out or document policy decision, if any
-	Processed int                 // travelers finished this shift
-	Flight    string
-	Gallery   bool // a decider is set
+	Processed int                 // travelers finished this shift: recorded, or pending
+	// Pending is how many records wait in memory for the disk to have
+	// space again (see Queue); 0 with a recorder that keeps nothing back.
+	Pending int
+	Flight  string
+	Gallery bool // a decider is set
 }
 
 // Snapshot returns the current state.
@@ -148,6 +153,9 @@ func (s *Shift) Snapshot() Snapshot {
 	if s.decision != nil {
 		d := *s.decision
 		snap.Decision = &d
+	}
+	if p, ok := s.cfg.Recorder.(interface{ Pending() int }); ok {
+		snap.Pending = p.Pending()
 	}
 	return snap
 }
@@ -217,7 +225,23 @@ func (s *Shift) CaptureRated(ctx context.Context, img image.Image, quality strin
 	if d.Outcome == encounter.OutcomeMatch {
 		s.category = d.Category
 	}
+	s.recordDecision(ctx)
 	return d, nil
+}
+
+// recordDecision puts the encounter on the record as its decision is shown,
+// photo included, so that a workstation that dies now loses nothing; the
+// end of the encounter updates the record. When it cannot be recorded now
+// the photo is kept and the whole encounter is recorded when it ends.
+// Caller holds mu.
+func (s *Shift) recordDecision(ctx context.Context) {
+	if err := s.cfg.Recorder.RecordEncounter(ctx, s.record(), s.photo); err != nil &&
+		!errors.Is(err, retention.ErrPhotoNotStored) {
+		return
+	}
+	s.recorded = true
+	clear(s.photo)
+	s.photo = nil
 }
 
 // OptOut records that the traveler declines the photo and applies the
@@ -306,11 +330,15 @@ func (s *Shift) Next(ctx context.Context) error {
 	return ErrUnfinished
 }
 
-// finish records the done encounter and starts the next. Caller holds mu.
+// finish records the done encounter (updating the record made at its
+// decision) and starts the next. Only what is recorded, or pending for a
+// full disk, counts as processed. Caller holds mu.
 func (s *Shift) finish(ctx context.Context) error {
 	r := s.record()
 	err := s.cfg.Recorder.RecordEncounter(ctx, r, s.photo)
-	s.processed++
+	if err == nil || errors.Is(err, retention.ErrPhotoNotStored) {
+		s.processed++
+	}
 	s.reset()
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
@@ -325,7 +353,7 @@ func (s *Shift) record() Record {
 		StartedAt: t.SteppedUp, DecidedAt: t.Decided, ManualAt: t.ManualCheck, DoneAt: t.Done,
 		Category: s.category, Result: s.enc.Result(), Referral: s.enc.Referral(),
 		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset}
-	if s.photo != nil {
+	if !s.captured.IsZero() {
 		r.CapturedAt, r.Quality = s.captured, s.quality
 	}
 	if s.cal != nil {

@@ -30,6 +30,7 @@ const (
 	PhotoPurging = "purging" // a purge run has started deleting it
 	PhotoPurged  = "purged"  // deleted, and the purge log says so
 	PhotoFailed  = "failed"  // could not be stored (disk full...); not on disk
+	PhotoLost    = "lost"    // recorded as stored, but the start-up check found no file
 )
 
 // Encounter is one traveler at the booth. Zero times mean "not (yet) known".
