@@ -22,6 +22,12 @@ const (
 	// DefaultMaxSearches bounds the leave-one-out searches: a larger
 	// gallery is sampled (the same travelers every time).
 	DefaultMaxSearches = 500
+	// DefaultMaxComparisons bounds the template comparisons of the searches
+	// (each search compares with the whole gallery), down to
+	// minSampledSearches travelers: a 42,000-template gallery is estimated
+	// from 357 searches.
+	DefaultMaxComparisons = 15_000_000
+	minSampledSearches    = 300
 	// DefaultDuplicateBelow is the largest distance at which two travelers'
 	// templates can be called near-identical (the same photo measured 0.03
 	// to 0.31 on the test portraits, independent photos of one person from
@@ -36,7 +42,8 @@ const (
 type CalibrationOptions struct {
 	Target         float64 // decision-level FPIR target
 	MinTravelers   int
-	MaxSearches    int // travelers searched at most
+	MaxSearches    int   // travelers searched at most
+	MaxComparisons int64 // template comparisons at most (not below 300 travelers)
 	DuplicateBelow float64
 	WarnDrop       float64
 	Seed           uint64 // which travelers are sampled beyond MaxSearches
@@ -51,6 +58,9 @@ func (o CalibrationOptions) withDefaults() CalibrationOptions {
 	}
 	if o.MaxSearches <= 0 {
 		o.MaxSearches = DefaultMaxSearches
+	}
+	if o.MaxComparisons <= 0 {
+		o.MaxComparisons = DefaultMaxComparisons
 	}
 	if o.DuplicateBelow <= 0 {
 		o.DuplicateBelow = DefaultDuplicateBelow
@@ -125,8 +135,8 @@ type looSample struct {
 }
 
 // CalibrateGallery estimates the gallery's own impostor distribution and
-// sets the threshold for it. Every traveler (a sample of MaxSearches of
-// them in larger galleries) is searched with each of its templates against
+// sets the threshold for it. Every traveler (in larger galleries a sample
+// of MaxSearches of them, fewer when that would exceed MaxComparisons) is searched with each of its templates against
 // all the others (leave-one-subject-out: the others count with their best
 // template, as in a real search); a search is a false positive at T when
 // the nearest other traveler is within T and the margin rule holds (a
@@ -173,14 +183,18 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 	for i := range sampled {
 		sampled[i] = i
 	}
-	if len(sampled) > o.MaxSearches {
+	total := ix.Len()
+	limit := o.MaxSearches
+	if byBudget := int(o.MaxComparisons / int64(max(total, 1))); byBudget < limit {
+		limit = max(byBudget, min(minSampledSearches, limit))
+	}
+	if len(sampled) > limit {
 		rng := rand.New(rand.NewPCG(o.Seed, 0xca11b))
 		rng.Shuffle(len(sampled), func(i, j int) { sampled[i], sampled[j] = sampled[j], sampled[i] })
-		sampled = sampled[:o.MaxSearches]
+		sampled = sampled[:limit]
 		slices.Sort(sampled)
 	}
 	c.Sampled = len(sampled)
-	total := ix.Len()
 
 	samples := looSearch(ix, names, tmpl, sampled, nil)
 	c.Searches = len(samples)
