@@ -22,6 +22,12 @@ const (
 	// DefaultMaxSearches bounds the leave-one-out searches: a larger
 	// gallery is sampled (the same travelers every time).
 	DefaultMaxSearches = 500
+	// DefaultMaxComparisons bounds the template comparisons of the searches
+	// (each search compares with the whole gallery), down to
+	// minSampledSearches travelers: a 42,000-template gallery is estimated
+	// from 357 searches.
+	DefaultMaxComparisons = 15_000_000
+	minSampledSearches    = 300
 	// DefaultDuplicateBelow is the largest distance at which two travelers'
 	// templates can be called near-identical (the same photo measured 0.03
 	// to 0.31 on the test portraits, independent photos of one person from
@@ -36,7 +42,8 @@ const (
 type CalibrationOptions struct {
 	Target         float64 // decision-level FPIR target
 	MinTravelers   int
-	MaxSearches    int // travelers searched at most
+	MaxSearches    int   // travelers searched at most
+	MaxComparisons int64 // template comparisons at most (not below 300 travelers)
 	DuplicateBelow float64
 	WarnDrop       float64
 	Seed           uint64 // which travelers are sampled beyond MaxSearches
@@ -51,6 +58,9 @@ func (o CalibrationOptions) withDefaults() CalibrationOptions {
 	}
 	if o.MaxSearches <= 0 {
 		o.MaxSearches = DefaultMaxSearches
+	}
+	if o.MaxComparisons <= 0 {
+		o.MaxComparisons = DefaultMaxComparisons
 	}
 	if o.DuplicateBelow <= 0 {
 		o.DuplicateBelow = DefaultDuplicateBelow
@@ -125,8 +135,8 @@ type looSample struct {
 }
 
 // CalibrateGallery estimates the gallery's own impostor distribution and
-// sets the threshold for it. Every traveler (a sample of MaxSearches of
-// them in larger galleries) is searched with each of its templates against
+// sets the threshold for it. Every traveler (in larger galleries a sample
+// of MaxSearches of them, fewer when that would exceed MaxComparisons) is searched with each of its templates against
 // all the others (leave-one-subject-out: the others count with their best
 // template, as in a real search); a search is a false positive at T when
 // the nearest other traveler is within T and the margin rule holds (a
@@ -173,14 +183,18 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 	for i := range sampled {
 		sampled[i] = i
 	}
-	if len(sampled) > o.MaxSearches {
+	total := ix.Len()
+	limit := o.MaxSearches
+	if byBudget := int(o.MaxComparisons / int64(max(total, 1))); byBudget < limit {
+		limit = max(byBudget, min(minSampledSearches, limit))
+	}
+	if len(sampled) > limit {
 		rng := rand.New(rand.NewPCG(o.Seed, 0xca11b))
 		rng.Shuffle(len(sampled), func(i, j int) { sampled[i], sampled[j] = sampled[j], sampled[i] })
-		sampled = sampled[:o.MaxSearches]
+		sampled = sampled[:limit]
 		slices.Sort(sampled)
 	}
 	c.Sampled = len(sampled)
-	total := ix.Len()
 
 	samples := looSearch(ix, names, tmpl, sampled, nil)
 	c.Searches = len(samples)
@@ -218,8 +232,9 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 	m := float64(c.Sampled)
 	c.Calibrated = true
 	c.BinomialError = math.Sqrt(o.Target * (1 - o.Target) / m)
-	est, ok := thresholdFor(samples, p.Margin, o.Target*(m+1))
-	if tail, tok := normalTail(samples, o.Target); tok && (!ok || tail < est) {
+	aim := aimFor(o.Target, m)
+	est, ok := thresholdFor(samples, p.Margin, aim*(m+1))
+	if tail, tok := normalTail(samples, aim); tok && (!ok || tail < est) {
 		est, ok = tail, true
 	}
 	if ok {
@@ -354,12 +369,14 @@ func thresholdFor(samples []looSample, margin, rank float64) (float64, bool) {
 	}
 }
 
-// normalTail is the distance below which a fraction target of the nearest
-// distances would fall if their lower half were normal: the median minus
-// z(target) times the spread between the median and the 15.87th percentile
-// (one standard deviation below it). The empirical quantile cannot resolve
-// a target below about 1/n; this extrapolation can, and the lower of the
-// two is used.
+// normalTail extrapolates the lower tail of the nearest distances to the
+// target: on a normal probability plot of the lowest tenth of them (at
+// least 10; plotting positions (i-0.375)/(n+0.25)), the least-squares line
+// read at the target's normal quantile. The empirical quantile cannot
+// resolve a target below about 1/n; this can, and the lower of the two is
+// used. Only the lowest distances are fitted, so a gallery that mixes a
+// poorly separated group with a well separated one is extrapolated from its
+// poorly separated group.
 func normalTail(samples []looSample, target float64) (float64, bool) {
 	var ds []float64
 	for _, s := range samples {
@@ -367,14 +384,49 @@ func normalTail(samples []looSample, target float64) (float64, bool) {
 			ds = append(ds, s.d1)
 		}
 	}
-	if len(ds) < 20 {
+	n := len(ds)
+	m := max(50, n/5)
+	if n < 20 {
 		return 0, false
 	}
-	med := Percentile(ds, 50)
-	sd := med - Percentile(ds, 15.87)
-	z := -math.Sqrt2 * math.Erfinv(1-2*target) // the target's normal quantile, negative
-	return max(med+z*sd, 0), true
+	slices.Sort(ds)
+	var sz, sd, szz, szd float64
+	for i := range m {
+		z := normalQuantile((float64(i+1) - 0.375) / (float64(n) + 0.25))
+		sz, sd, szz, szd = sz+z, sd+ds[i], szz+z*z, szd+z*ds[i]
+	}
+	fm := float64(m)
+	slope := (fm*szd - sz*sd) / (fm*szz - sz*sz)
+	if !(slope > 0) {
+		return 0, false
+	}
+	icept := (sd - slope*sz) / fm
+	return max(icept+slope*normalQuantile(target), 0), true
 }
+
+// aimFor is the FPIR a gallery of n searched travelers aims at so that
+// two standard errors above it still stay within three times the target:
+// the largest a <= target with a*(1+2/sqrt(n*a)) <= 3*target. Galleries of
+// a few hundred travelers aim at the target itself; smaller ones, whose
+// estimate is less certain, aim lower.
+func aimFor(target, n float64) float64 {
+	ok := func(a float64) bool { return a*(1+2/math.Sqrt(n*a)) <= 3*target }
+	if ok(target) {
+		return target
+	}
+	lo, hi := 0.0, target
+	for range 50 {
+		if mid := (lo + hi) / 2; ok(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// normalQuantile is the standard normal quantile of p in (0, 1).
+func normalQuantile(p float64) float64 { return -math.Sqrt2 * math.Erfcinv(2*p) }
 
 // falsePositiveShare is the weighted count of samples decided MATCH at t.
 func falsePositiveShare(samples []looSample, margin, t float64) float64 {

@@ -64,22 +64,30 @@ func matedMisses(ix *Index, gallery []Enrolled, ids []Template, l *LookAlikes, p
 }
 
 // TestCalibratedFPIRWithinThreeTimesTarget is the target: on
-// look-alike galleries of 100 to 1000 travelers (three populations each),
-// the decision-level FPIR at the calibrated default threshold, measured on
-// 10,000 travelers not on the flight, stays within 3x the target (0.01).
+// galleries of 100 to 1000 travelers, look-alikes only or half look-alikes
+// and half well separated (two populations each), the decision-level FPIR
+// at the calibrated default threshold, measured on 10,000 look-alike
+// travelers not on the flight, stays within 3x the target (0.01).
 func TestCalibratedFPIRWithinThreeTimesTarget(t *testing.T) {
-	for _, n := range []int{100, 200, 420, 1000} {
-		for seed := uint64(31); seed <= 33; seed++ {
-			l := NewLookAlikes(seed, DefaultLookAlikeCentres, DefaultLookAlikeSpread)
-			gallery, ids := lookAlikeSet(l, n, "T")
-			ix := indexOf(gallery)
-			c := CalibrateGallery(ix, EnrolledTemplates(gallery), defaultPolicy, CalibrationOptions{})
-			p := Policy{Threshold: c.Threshold, Margin: defaultPolicy.Margin}
-			f := measuredFPIR(ix, nonmatedProbes(l, 10000), p)
-			t.Logf("%d travelers, seed %d: threshold %.4f, FPIR %.4f, mated misses %.3f", n, seed, c.Threshold, f,
-				matedMisses(ix, gallery, ids, l, p))
-			if f > 3*DefaultFPIRTarget {
-				t.Errorf("%d travelers, seed %d: FPIR %.4f at %.4f, over 3x the target", n, seed, f, c.Threshold)
+	for _, wide := range []int{0, 50} {
+		for _, n := range []int{100, 200, 420, 1000} {
+			for seed := uint64(31); seed <= 32; seed++ {
+				l := NewLookAlikes(seed, DefaultLookAlikeCentres, DefaultLookAlikeSpread)
+				gallery, ids := lookAlikeSet(l, n, "T")
+				w := NewSynth(seed)
+				for i := range n * wide / 100 {
+					ids[i] = w.Subject()
+					gallery[i].Template = w.Sample(&ids[i])
+				}
+				ix := indexOf(gallery)
+				c := CalibrateGallery(ix, EnrolledTemplates(gallery), defaultPolicy, CalibrationOptions{})
+				p := Policy{Threshold: c.Threshold, Margin: defaultPolicy.Margin}
+				f := measuredFPIR(ix, nonmatedProbes(l, 10000), p)
+				t.Logf("%d travelers (%d%% well separated), seed %d: threshold %.4f, FPIR %.4f", n, wide, seed, c.Threshold, f)
+				if f > 3*DefaultFPIRTarget {
+					t.Errorf("%d travelers (%d%% well separated), seed %d: FPIR %.4f at %.4f, over 3x the target",
+						n, wide, seed, f, c.Threshold)
+				}
 			}
 		}
 	}
