@@ -70,3 +70,5 @@ require (
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 )
+
+replace github.com/jeandeaual/go-locale => ./third_party/go-locale

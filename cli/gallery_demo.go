@@ -57,8 +57,8 @@ func galleryDemo(env *Env) *cobra.Command {
 			"templates.jsonl and categories.csv (the inputs of `gallery build`), and bundles/ with a signed\n" +
 			"gallery for flight " + demoFlight + " departing within a day: the public-domain test portraits\n" +
 			"(templates computed with the face engine) plus synthetic travelers marked SYNTHETIC, 420 in\n" +
-			"all. The bundle is also stored in the encrypted gallery cache. Nothing is redone while the\n" +
-			"current demo gallery is good for more than 12 hours, unless --force.",
+			"all. The bundle is also stored in the demo profile's encrypted gallery cache (<data>/demo).\n" +
+			"Nothing is redone while the current demo gallery is good for more than 12 hours, unless --force.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := env.Config()
@@ -109,7 +109,7 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 		fmt.Fprintf(env.Stdout, "demo gallery: present (%s %s, expires %s)\n", b.Flight.ID(), b.Flight.Date,
 			b.ExpiresAt.Format(time.RFC3339))
 	}
-	cache, err := gallery.OpenCache(cfg.Paths.GalleryCache())
+	cache, err := gallery.OpenCache(cfg.DemoProfile().Paths.GalleryCache()) // the demo profile's own cache
 	if err != nil {
 		return err
 	}

@@ -175,6 +175,9 @@ func purgeGalleries(ctx context.Context, env *Env, cfg config.Config, cache *gal
 		return err
 	}
 	defer store.Close()
+	if err := checkMasterKey(ctx, cfg, store); err != nil {
+		return err
+	}
 	done, err := cache.Purge(ctx, time.Now(), cfg.Gallery.Grace, retention.PurgeLogger{Store: store})
 	for _, r := range done {
 		env.Log.Info("gallery purged", "flight", r.Flight.ID(), "date", r.Flight.Date)

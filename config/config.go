@@ -9,10 +9,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 )
+
+// ErrUnknownKey means config.toml holds a key the settings do not know: a
+// typo (master_key_fle) must not leave a setting silently at its default.
+var ErrUnknownKey = errors.New("unknown setting")
 
 // FileName is the name of the settings file inside the config folder.
 const FileName = "config.toml"
@@ -107,8 +112,18 @@ func Load(o Overrides) (Config, error) {
 	c := Default()
 	c.Paths = resolvePaths(o)
 	file := filepath.Join(c.Paths.ConfigDir, FileName)
-	if _, err := toml.DecodeFile(file, &c); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	md, err := toml.DecodeFile(file, &c)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Config{}, fmt.Errorf("read settings %s: %w", file, err)
+	}
+	if err == nil {
+		if unknown := md.Undecoded(); len(unknown) > 0 {
+			names := make([]string, len(unknown))
+			for i, k := range unknown {
+				names[i] = k.String()
+			}
+			return Config{}, fmt.Errorf("settings %s: %w: %s", file, ErrUnknownKey, strings.Join(names, ", "))
+		}
 	}
 	if o.Camera != "" {
 		c.Camera.Source = o.Camera

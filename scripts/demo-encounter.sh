@@ -68,9 +68,9 @@ for _ in $(seq 120); do grep -q 'decision shown' "$out/app.log" && break; sleep 
 sleep 1; shot 4-decision
 grep 'decision shown' "$out/app.log" | head -1 || { say "no decision within 60 s"; exit 1; }
 xdotool key alt+n; sleep 3; shot 5-next
-"$bin" --data-dir "$data" outbox --json | tee "$out/outbox.json"
+"$bin" --data-dir "$data/demo" outbox --json | tee "$out/outbox.json"  # the demo profile keeps its data in <data>/demo
 "$bin" results list --server "https://127.0.0.1:$port" --date "$(date -u +%F)" --cert "$cert" \
   --key "$key" --ca "$demo/certs/ca.pem" | tee "$out/results.txt"
-sqlite3 "$data/veriport.db" "SELECT flight, outcome, result, traveler_id, category, decision_ms, photo_state, purge_deadline FROM encounters" 2>/dev/null \
+sqlite3 "$data/demo/veriport.db" "SELECT flight, outcome, result, traveler_id, category, decision_ms, photo_state, purge_deadline FROM encounters" 2>/dev/null \
   | tee "$out/encounters.txt" || true
 kill -TERM $apid; wait $apid && say "workstation exited 0"

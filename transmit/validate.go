@@ -51,11 +51,12 @@ func set(v ...string) map[string]bool {
 
 // Keys of each message version, and of the nested objects.
 var (
+	// The sender adds the booth's audit head to every message it sends,
+	// whatever the version it was queued as, so both versions allow it.
 	keysV1 = set("version", "encounter_id", "station", "officer", "flight", "time", "outcome",
-		"traveler_id", "category", "distance", "photo")
+		"traveler_id", "category", "distance", "photo", "audit_seq", "audit_hash")
 	keysV2 = union(keysV1, set("started_at", "captured_at", "decided_at", "decision_ms", "final",
-		"quality", "manual_check", "threshold", "threshold_calibrated", "gallery_id", "gallery_version",
-		"audit_seq", "audit_hash"))
+		"quality", "manual_check", "threshold", "threshold_calibrated", "gallery_id", "gallery_version"))
 	keysQuality = set("captured", "auto", "score", "failed")
 	keysManual  = set("at", "outcome", "reason")
 )
