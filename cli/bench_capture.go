@@ -24,12 +24,12 @@ func init() {
 		if err != nil {
 			return err
 		}
-		engine, err := verify.Open(cfg.Paths.ModelsDir)
+		finder, err := verify.OpenLandmarker(cfg.Paths.ModelsDir)
 		if err != nil {
 			return err
 		}
-		defer engine.Close()
-		assessor, err := verify.NewAssessor(cfg.Quality, engine)
+		defer finder.Close()
+		assessor, err := verify.NewAssessor(cfg.Quality, finder)
 		if err != nil {
 			return err
 		}

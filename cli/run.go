@@ -61,10 +61,14 @@ func runGUI(ctx context.Context, env *Env) error {
 		"database", cfg.Paths.Database)
 
 	var engine *verify.Engine
+	var landmarker *verify.Landmarker
 	slot := &engineSlot{}
 	defer func() {
 		if engine != nil {
 			engine.Close()
+		}
+		if landmarker != nil {
+			landmarker.Close()
 		}
 	}()
 	// Live capture quality: the fast tracker works at once, pose once the
@@ -86,7 +90,14 @@ func runGUI(ctx context.Context, env *Env) error {
 		engine = e
 		slot.set(e)
 		if assessor != nil {
-			assessor.SetFinder(e)
+			// Live landmarks come from their own finder (no template, no
+			// recognizer of the pool): the pool stays free for captures.
+			lm, err := verify.OpenLandmarker(cfg.Paths.ModelsDir)
+			if err != nil {
+				return "", err
+			}
+			landmarker = lm
+			assessor.SetFinder(lm)
 		}
 		env.Log.Info("face models loaded", "dir", cfg.Paths.ModelsDir)
 		return fmt.Sprintf("loaded (%d files)", len(verify.ModelFiles)), nil
