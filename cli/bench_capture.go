@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"veriport/camera"
+	"veriport/quality/assess"
 	"veriport/ui"
 	"veriport/verify"
 )
@@ -29,7 +30,7 @@ func init() {
 			return err
 		}
 		defer finder.Close()
-		assessor, err := verify.NewAssessor(cfg.Quality, finder)
+		assessor, err := assess.NewAssessor(cfg.Quality, finder)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,8 @@ import (
 	"veriport/config"
 	"veriport/encounter"
 	"veriport/gallery"
+	"veriport/quality"
+	"veriport/quality/assess"
 	"veriport/report"
 	"veriport/ui"
 	"veriport/verify"
@@ -49,7 +51,7 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 		return err
 	}
 	defer finder.Close()
-	assessor, err := verify.NewAssessor(cfg.Quality, finder)
+	assessor, err := assess.NewAssessor(cfg.Quality, finder)
 	if err != nil {
 		return err
 	}
@@ -68,11 +70,11 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	if err != nil {
 		return err
 	}
-	events := make([]*verify.Capture, liveCaptures)
+	events := make([]*quality.Capture, liveCaptures)
 	for i := range events {
 		events[i] = captures[i%len(captures)]
 	}
-	decide := func(ctx context.Context, c *verify.Capture) error {
+	decide := func(ctx context.Context, c *quality.Capture) error {
 		sh, err := booth.NewShift(ctx, "bench", booth.Config{Station: "bench", Policy: policy, Recorder: &booth.MemoryRecorder{}})
 		if err != nil {
 			return err
@@ -122,15 +124,15 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 }
 
 // captureDecide hands a capture to the shift as the workstation does.
-func captureDecide(ctx context.Context, sh *booth.Shift, c *verify.Capture) (booth.Decision, error) {
+func captureDecide(ctx context.Context, sh *booth.Shift, c *quality.Capture) (booth.Decision, error) {
 	return sh.CaptureRated(ctx, c.Image, report.Summarize(c.Report, true, c.Auto))
 }
 
 // demoCaptures reads the demo video at its own rate through an assessor
 // and keeps n frames in which the traveler's face is followed, spread over
 // the clip, with their reports: capture events as the booth receives them.
-func demoCaptures(ctx context.Context, cfg config.Config, finder verify.LandmarkFinder, video string, n int) ([]*verify.Capture, error) {
-	a, err := verify.NewAssessor(cfg.Quality, finder)
+func demoCaptures(ctx context.Context, cfg config.Config, finder quality.LandmarkFinder, video string, n int) ([]*quality.Capture, error) {
+	a, err := assess.NewAssessor(cfg.Quality, finder)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +142,7 @@ func demoCaptures(ctx context.Context, cfg config.Config, finder verify.Landmark
 		return nil, fmt.Errorf("%w (run make setup)", err)
 	}
 	defer src.Close()
-	var out []*verify.Capture
+	var out []*quality.Capture
 	var img *image.RGBA
 	for i := 0; len(out) < n; i++ {
 		if i > 25*120 {
@@ -156,7 +158,7 @@ func demoCaptures(ctx context.Context, cfg config.Config, finder verify.Landmark
 		if !r.Box.Empty() && r.EyesKnown && i%5 == 0 {
 			cp := image.NewRGBA(img.Rect)
 			copy(cp.Pix, img.Pix)
-			out = append(out, &verify.Capture{Image: cp, Report: r, Auto: true, At: time.Now()})
+			out = append(out, &quality.Capture{Image: cp, Report: r, Auto: true, At: time.Now()})
 		}
 	}
 	return out, nil

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // DisplayFigures are what MeasureDisplay measured.
@@ -52,8 +52,8 @@ func MeasureDisplay(ctx context.Context, d Deps, dur time.Duration) (DisplayFigu
 // (decide), then back onto the UI thread to show the result. It returns,
 // for each capture, the time from the capture event to the decision
 // applied on the UI thread. Captures are spaced by gap.
-func MeasureCaptures(ctx context.Context, d Deps, captures []*verify.Capture, gap time.Duration,
-	decide func(context.Context, *verify.Capture) error) ([]time.Duration, error) {
+func MeasureCaptures(ctx context.Context, d Deps, captures []*quality.Capture, gap time.Duration,
+	decide func(context.Context, *quality.Capture) error) ([]time.Duration, error) {
 	var took []time.Duration
 	var failed error
 	err := headless(ctx, d, func(ctx context.Context, _ *mainWindow, _ *atomic.Int64) {
@@ -128,7 +128,7 @@ type countingAssessor struct {
 	n *atomic.Int64
 }
 
-func (c countingAssessor) Assess(img *image.RGBA) (verify.QualityReport, error) {
+func (c countingAssessor) Assess(img *image.RGBA) (quality.QualityReport, error) {
 	c.n.Add(1)
 	return c.Assessor.Assess(img)
 }

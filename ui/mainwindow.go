@@ -19,7 +19,7 @@ import (
 
 	"veriport/camera"
 	"veriport/config"
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // mainWindow is the booth screen: live view, DEMO banner, status bar.
@@ -63,7 +63,7 @@ func newMainWindow(w fyne.Window, d Deps) *mainWindow {
 		d.Quality = config.DefaultQuality()
 	}
 	m := &mainWindow{win: w, deps: d, log: d.Log,
-		cap:       &capturer{m: verify.NewCapturer(d.Quality, time.Now())},
+		cap:       &capturer{m: quality.NewCapturer(d.Quality, time.Now())},
 		toAnalyse: make(chan *image.RGBA, 1), analyseFree: make(chan *image.RGBA, 3)}
 	for i := 0; i < cap(m.analyseFree); i++ {
 		m.analyseFree <- nil // copyInto allocates on first use

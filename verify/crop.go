@@ -9,6 +9,8 @@ import (
 	"math"
 
 	"gocv.io/x/gocv"
+
+	"veriport/quality"
 )
 
 // Geometry of the crop a template is made from when the tracker knows where
@@ -27,19 +29,11 @@ const (
 // cropFaceWidth is the width, in pixels, larger faces are scaled down to.
 var cropFaceWidth = 200.0
 
-// OtherPerson reports whether face f, found beside the traveler's face at
-// main, counts as a second person at the booth: a separate face at least
-// 40% as wide as the traveler's. Smaller faces are far behind the traveler
-// and count neither for the quality checks nor for the decision.
-func OtherPerson(f, main image.Rectangle) bool {
-	apart := !centre(f).In(main) && !centre(main).In(f)
-	return apart && 10*f.Dx() >= 4*main.Dx()
-}
-
 // Traveler picks the traveler's face among faces: the one whose centre is
 // nearest the centre of near, or the widest when near is empty. It fails
 // with ErrNoFace when faces is empty and ErrManyFaces when another face
-// counts as a second person (OtherPerson).
+// counts as a second person (quality.OtherPerson: the faces the decision
+// counts are the faces capture quality counts).
 func Traveler(faces []Face, near image.Rectangle) (Face, error) {
 	if len(faces) == 0 {
 		return Face{}, ErrNoFace
@@ -52,7 +46,7 @@ func Traveler(faces []Face, near image.Rectangle) (Face, error) {
 	}
 	others := 0
 	for i, f := range faces {
-		if i != best && OtherPerson(f.Box, faces[best].Box) {
+		if i != best && quality.OtherPerson(f.Box, faces[best].Box) {
 			others++
 		}
 	}
@@ -186,3 +180,5 @@ func subImage(img image.Image, r image.Rectangle) image.Image {
 	draw.Draw(dst, r, img, r.Min, draw.Src)
 	return dst
 }
+
+func centre(r image.Rectangle) image.Point { return r.Min.Add(r.Max).Div(2) }

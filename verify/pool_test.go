@@ -221,3 +221,31 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not reached")
 }
+
+func TestLandmarkWorkerNeverTakesLiveRecognizer(t *testing.T) {
+	p, fakes := fakePool(2)
+	e := &Engine{pool: p, size: 2}
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	// Landmark calls pile up (a slow dlib call, a worker that asks again).
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.Landmarks(img) //nolint:errcheck // fake
+		}()
+	}
+	time.Sleep(30 * time.Millisecond)
+	// A capture must still find the live recognizer free.
+	short, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	r, err := p.acquire(short, Live)
+	if err != nil {
+		t.Fatalf("live acquire while landmark calls run: %v (the landmark worker took the live recognizer)", err)
+	}
+	p.release(r, Live)
+	for _, f := range fakes {
+		close(f.gate)
+	}
+	wg.Wait()
+}

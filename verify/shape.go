@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"sync"
 	"unsafe"
+
+	"veriport/quality"
 )
 
 // maxShapeFaces bounds the faces one Landmarks call reports.
@@ -32,7 +34,7 @@ type Landmarker struct {
 	s  *C.vp_shape
 }
 
-var _ LandmarkFinder = (*Landmarker)(nil)
+var _ quality.LandmarkFinder = (*Landmarker)(nil)
 
 // OpenLandmarker loads the 5-point shape predictor from the models folder.
 func OpenLandmarker(dir string) (*Landmarker, error) {
@@ -59,9 +61,9 @@ func (l *Landmarker) Close() {
 	}
 }
 
-// Faces finds every face in img (HOG detector) with its 5 landmarks, left to
-// right; Template is left zero.
-func (l *Landmarker) Faces(img image.Image) ([]Face, error) {
+// Landmarks finds every face in img (HOG detector) with its 5 landmarks,
+// left to right, in img's coordinates.
+func (l *Landmarker) Landmarks(img image.Image) ([]quality.Face, error) {
 	g := greyOf(img)
 	b := g.Rect
 	if b.Empty() {
@@ -81,7 +83,7 @@ func (l *Landmarker) Faces(img image.Image) ([]Face, error) {
 		return nil, fmt.Errorf("landmarks: dlib failed")
 	}
 	n = min(n, maxShapeFaces)
-	out := make([]Face, n)
+	out := make([]quality.Face, n)
 	for i := range out {
 		r := rects[4*i : 4*i+4]
 		out[i].Box = image.Rect(int(r[0]), int(r[1]), int(r[2]), int(r[3])).Add(b.Min)
