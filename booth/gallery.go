@@ -11,10 +11,11 @@ import (
 	"veriport/verify"
 )
 
-// FaceFinder finds the one face of a photo and its template;
-// *verify.Engine satisfies it.
+// FaceFinder finds the traveler's face in a photo and its template, on a
+// crop around box (where the live tracker found the face; empty when not
+// known) or else the whole photo; *verify.Engine satisfies it.
 type FaceFinder interface {
-	SingleAt(ctx context.Context, img image.Image, prio verify.Priority) (verify.Face, error)
+	SingleNear(ctx context.Context, img image.Image, box image.Rectangle, prio verify.Priority) (verify.Face, bool, error)
 }
 
 var _ FaceFinder = (*verify.Engine)(nil)
@@ -29,7 +30,10 @@ type GalleryDecider struct {
 	categories map[string]encounter.Category
 }
 
-var _ Decider = (*GalleryDecider)(nil)
+var (
+	_ Decider        = (*GalleryDecider)(nil)
+	_ TrackedDecider = (*GalleryDecider)(nil)
+)
 
 // NewGalleryDecider loads the bundle's templates into a new index.
 func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *GalleryDecider {
@@ -49,10 +53,18 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 // Travelers is the number of travelers in the gallery.
 func (g *GalleryDecider) Travelers() int { return g.index.Subjects() }
 
-// Decide implements Decider. A photo without exactly one face is an error
-// wrapping verify.ErrNoFace or verify.ErrManyFaces.
+// Decide implements Decider: DecideNear without a tracked face.
 func (g *GalleryDecider) Decide(ctx context.Context, img image.Image) (Decision, error) {
-	f, err := g.faces.SingleAt(ctx, img, verify.Live)
+	return g.DecideNear(ctx, img, image.Rectangle{})
+}
+
+// DecideNear implements TrackedDecider: the template comes from a crop
+// around box, the face the live tracker followed (the whole photo when the
+// crop shows no face). A photo without the traveler's face, or with a
+// second person, is an error wrapping verify.ErrNoFace or
+// verify.ErrManyFaces.
+func (g *GalleryDecider) DecideNear(ctx context.Context, img image.Image, box image.Rectangle) (Decision, error) {
+	f, _, err := g.faces.SingleNear(ctx, img, box, verify.Live)
 	if err != nil {
 		return Decision{}, fmt.Errorf("decide: %w", err)
 	}

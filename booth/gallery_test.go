@@ -14,14 +14,34 @@ import (
 	"veriport/verify"
 )
 
-// fakeFaces returns a fixed template, or an error.
+// fakeFaces returns a fixed template, or an error, and remembers the
+// tracked box it was given.
 type fakeFaces struct {
 	t   verify.Template
 	err error
+	box *image.Rectangle
 }
 
-func (f fakeFaces) SingleAt(context.Context, image.Image, verify.Priority) (verify.Face, error) {
-	return verify.Face{Template: f.t}, f.err
+func (f fakeFaces) SingleNear(_ context.Context, _ image.Image, box image.Rectangle, _ verify.Priority) (verify.Face, bool, error) {
+	if f.box != nil {
+		*f.box = box
+	}
+	return verify.Face{Template: f.t}, !box.Empty(), f.err
+}
+
+func TestDecisionUsesTrackedBox(t *testing.T) {
+	var got image.Rectangle
+	b := bundleOf(entry("A", gallery.CategoryUSCitizen, tpl(0)))
+	g := NewGalleryDecider(fakeFaces{t: tpl(0.1), box: &got}, b, verify.Policy{Threshold: 0.5, Margin: 0.05})
+	s, _ := newTestShift(t, g)
+	box := image.Rect(500, 200, 800, 500)
+	d, err := s.CaptureTracked(context.Background(), image.NewRGBA(image.Rect(0, 0, 1280, 720)), box, "")
+	if err != nil || d.Outcome != encounter.OutcomeMatch {
+		t.Fatalf("decision %+v %v", d, err)
+	}
+	if got != box {
+		t.Errorf("the decision searched around %v, want the tracked face %v", got, box)
+	}
 }
 
 func tpl(x float32) verify.Template {

@@ -125,7 +125,7 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 
 // captureDecide hands a capture to the shift as the workstation does.
 func captureDecide(ctx context.Context, sh *booth.Shift, c *quality.Capture) (booth.Decision, error) {
-	return sh.CaptureRated(ctx, c.Image, report.Summarize(c.Report, true, c.Auto))
+	return sh.CaptureTracked(ctx, c.Image, c.Report.Box, report.Summarize(c.Report, true, c.Auto))
 }
 
 // demoCaptures reads the demo video at its own rate through an assessor
