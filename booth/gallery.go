@@ -2,12 +2,15 @@ package booth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"math"
 
+	"veriport/config"
 	"veriport/encounter"
 	"veriport/gallery"
+	"veriport/quality"
 	"veriport/verify"
 )
 
@@ -28,14 +31,76 @@ type GalleryDecider struct {
 	index      *verify.Index
 	policy     verify.Policy
 	categories map[string]encounter.Category
+	cal        verify.GalleryCalibration
+	pose       *config.Quality // pose limits re-checked on tracked captures; nil: none
 }
 
 var (
 	_ Decider        = (*GalleryDecider)(nil)
 	_ TrackedDecider = (*GalleryDecider)(nil)
+	_ Calibrated     = (*GalleryDecider)(nil)
 )
 
-// NewGalleryDecider loads the bundle's templates into a new index.
+// Calibrated is a Decider that knows the threshold it decides with and
+// whether it was calibrated for its gallery; the shift records both with
+// every encounter.
+type Calibrated interface {
+	Calibration() verify.GalleryCalibration
+}
+
+// NewCalibratedGalleryDecider loads the bundle's templates into a new index
+// and calibrates the threshold for this gallery (verify.CalibrateGallery:
+// never above p.Threshold).
+func NewCalibratedGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy, o verify.CalibrationOptions) *GalleryDecider {
+	g := NewGalleryDecider(faces, b, p)
+	g.cal = verify.CalibrateGallery(g.index, b.Templates(), p, o)
+	g.policy.Threshold = g.cal.Threshold
+	return g
+}
+
+// Calibration is the decider's threshold and how it was set; without
+// calibration (NewGalleryDecider) the configured threshold, not calibrated.
+func (g *GalleryDecider) Calibration() verify.GalleryCalibration { return g.cal }
+
+// FairnessNotice is what the officer is told when a flight's threshold was
+// lowered far below the configured one; "" when it was not.
+func FairnessNotice(c verify.GalleryCalibration) string {
+	if !c.PoorSeparation {
+		return ""
+	}
+	return fmt.Sprintf("The face engine separates this flight's travelers poorly: its threshold was lowered from %.2f "+
+		"to %.2f to keep false matches at the target. Expect many more manual document checks on this flight.",
+		c.Configured, c.Threshold)
+}
+
+// ErrPose means the head pose measured on the captured photo itself, with
+// the landmarks found for the decision, is outside the capture limits.
+var ErrPose = errors.New("head not facing the camera on the captured photo: capture again")
+
+// CheckPose makes DecideNear re-check the head pose of a tracked capture
+// against q's limits, on the landmarks the decision found on the captured
+// frame at its own resolution (the live checks judge landmarks up to a few
+// hundred milliseconds old, on a reduced crop), before anything is decided.
+func (g *GalleryDecider) CheckPose(q config.Quality) { g.pose = &q }
+
+// poseError is ErrPose with the angles when the face's pose is outside the
+// limits CheckPose set; nil otherwise or when the pose cannot be measured.
+func (g *GalleryDecider) poseError(f verify.Face) error {
+	if g.pose == nil {
+		return nil
+	}
+	p, ok := quality.PoseFromLandmarks(f.Landmarks)
+	if !ok {
+		return nil
+	}
+	if math.Abs(p.Yaw) > g.pose.MaxYaw || math.Abs(p.Pitch) > g.pose.MaxPitch || math.Abs(p.Roll) > g.pose.MaxRoll {
+		return fmt.Errorf("%w (yaw %+.1f°, pitch %+.1f°, roll %+.1f°)", ErrPose, p.Yaw, p.Pitch, p.Roll)
+	}
+	return nil
+}
+
+// NewGalleryDecider loads the bundle's templates into a new index and
+// decides with p as it is.
 func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *GalleryDecider {
 	n := 0
 	for i := range b.Entries {
@@ -47,7 +112,9 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 	for _, e := range b.Entries {
 		cats[e.Traveler] = encounter.Category(e.Category.String())
 	}
-	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats}
+	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats,
+		cal: verify.GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold,
+			Note: "not calibrated: the configured threshold is used"}}
 }
 
 // Travelers is the number of travelers in the gallery.
@@ -67,6 +134,11 @@ func (g *GalleryDecider) DecideNear(ctx context.Context, img image.Image, box im
 	f, _, err := g.faces.SingleNear(ctx, img, box, verify.Live)
 	if err != nil {
 		return Decision{}, fmt.Errorf("decide: %w", err)
+	}
+	if !box.Empty() {
+		if err := g.poseError(f); err != nil {
+			return Decision{}, fmt.Errorf("decide: %w", err)
+		}
 	}
 	d := g.policy.Decide(g.index.Search(&f.Template, 2))
 	out := Decision{Outcome: encounter.Outcome(d.Outcome), Subject: d.Subject, Distance: d.Distance, Margin: d.Margin}

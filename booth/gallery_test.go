@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/config"
 	"veriport/encounter"
 	"veriport/gallery"
 	"veriport/verify"
@@ -27,6 +28,38 @@ func (f fakeFaces) SingleNear(_ context.Context, _ image.Image, box image.Rectan
 		*f.box = box
 	}
 	return verify.Face{Template: f.t}, !box.Empty(), f.err
+}
+
+// landmarksFaces answers with a face whose 5 landmarks are pts.
+type landmarksFaces struct{ pts []image.Point }
+
+func (f landmarksFaces) SingleNear(context.Context, image.Image, image.Rectangle, verify.Priority) (verify.Face, bool, error) {
+	return verify.Face{Box: image.Rect(500, 200, 800, 500), Landmarks: f.pts, Template: tpl(0.1)}, true, nil
+}
+
+func TestPoseRecheckedOnCapturedFrame(t *testing.T) {
+	b := bundleOf(entry("A", gallery.CategoryUSCitizen, tpl(0)))
+	p := verify.Policy{Threshold: 0.5, Margin: 0.05}
+	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
+	box := image.Rect(500, 200, 800, 500)
+	// dlib's 5 points: outer and inner corner of each eye, then the nose.
+	straight := []image.Point{{720, 300}, {680, 302}, {580, 300}, {620, 302}, {650, 380}}
+	turned := []image.Point{{720, 300}, {690, 302}, {580, 300}, {640, 302}, {700, 380}} // nose far to one side
+	for _, tc := range []struct {
+		name string
+		pts  []image.Point
+		ok   bool
+	}{{"facing the camera", straight, true}, {"head turned", turned, false}} {
+		g := NewGalleryDecider(landmarksFaces{tc.pts}, b, p)
+		g.CheckPose(config.DefaultQuality())
+		d, err := g.DecideNear(context.Background(), frame, box)
+		if tc.ok && (err != nil || d.Outcome != encounter.OutcomeMatch) {
+			t.Errorf("%s: %+v %v, want a match", tc.name, d, err)
+		}
+		if !tc.ok && !errors.Is(err, ErrPose) {
+			t.Errorf("%s: %+v %v, want ErrPose before any decision", tc.name, d, err)
+		}
+	}
 }
 
 func TestDecisionUsesTrackedBox(t *testing.T) {
