@@ -61,6 +61,9 @@ func runGUI(ctx context.Context, env *Env) error {
 	env.Log.Info("workstation starting", "source", src.Name(), "demo", choice.Demo,
 		"database", cfg.Paths.Database)
 
+	// Bound the C heaps (dlib, OpenCV) for an 8-12 hour shift; see
+	// scripts/soak.sh for the measurement.
+	verify.LimitMallocArenas(2)
 	var engine *verify.Engine
 	var landmarker *verify.Landmarker
 	slot := &engineSlot{}
