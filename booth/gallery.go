@@ -2,19 +2,23 @@ package booth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"math"
 
+	"veriport/config"
 	"veriport/encounter"
 	"veriport/gallery"
+	"veriport/quality"
 	"veriport/verify"
 )
 
-// FaceFinder finds the one face of a photo and its template;
-// *verify.Engine satisfies it.
+// FaceFinder finds the traveler's face in a photo and its template, on a
+// crop around box (where the live tracker found the face; empty when not
+// known) or else the whole photo; *verify.Engine satisfies it.
 type FaceFinder interface {
-	SingleAt(ctx context.Context, img image.Image, prio verify.Priority) (verify.Face, error)
+	SingleNear(ctx context.Context, img image.Image, box image.Rectangle, prio verify.Priority) (verify.Face, bool, error)
 }
 
 var _ FaceFinder = (*verify.Engine)(nil)
@@ -28,11 +32,13 @@ type GalleryDecider struct {
 	policy     verify.Policy
 	categories map[string]encounter.Category
 	cal        verify.GalleryCalibration
+	pose       *config.Quality // pose limits re-checked on tracked captures; nil: none
 }
 
 var (
-	_ Decider    = (*GalleryDecider)(nil)
-	_ Calibrated = (*GalleryDecider)(nil)
+	_ Decider        = (*GalleryDecider)(nil)
+	_ TrackedDecider = (*GalleryDecider)(nil)
+	_ Calibrated     = (*GalleryDecider)(nil)
 )
 
 // Calibrated is a Decider that knows the threshold it decides with and
@@ -67,6 +73,32 @@ func FairnessNotice(c verify.GalleryCalibration) string {
 		c.Configured, c.Threshold)
 }
 
+// ErrPose means the head pose measured on the captured photo itself, with
+// the landmarks found for the decision, is outside the capture limits.
+var ErrPose = errors.New("head not facing the camera on the captured photo: capture again")
+
+// CheckPose makes DecideNear re-check the head pose of a tracked capture
+// against q's limits, on the landmarks the decision found on the captured
+// frame at its own resolution (the live checks judge landmarks up to a few
+// hundred milliseconds old, on a reduced crop), before anything is decided.
+func (g *GalleryDecider) CheckPose(q config.Quality) { g.pose = &q }
+
+// poseError is ErrPose with the angles when the face's pose is outside the
+// limits CheckPose set; nil otherwise or when the pose cannot be measured.
+func (g *GalleryDecider) poseError(f verify.Face) error {
+	if g.pose == nil {
+		return nil
+	}
+	p, ok := quality.PoseFromLandmarks(f.Landmarks)
+	if !ok {
+		return nil
+	}
+	if math.Abs(p.Yaw) > g.pose.MaxYaw || math.Abs(p.Pitch) > g.pose.MaxPitch || math.Abs(p.Roll) > g.pose.MaxRoll {
+		return fmt.Errorf("%w (yaw %+.1f°, pitch %+.1f°, roll %+.1f°)", ErrPose, p.Yaw, p.Pitch, p.Roll)
+	}
+	return nil
+}
+
 // NewGalleryDecider loads the bundle's templates into a new index and
 // decides with p as it is.
 func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *GalleryDecider {
@@ -88,12 +120,25 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 // Travelers is the number of travelers in the gallery.
 func (g *GalleryDecider) Travelers() int { return g.index.Subjects() }
 
-// Decide implements Decider. A photo without exactly one face is an error
-// wrapping verify.ErrNoFace or verify.ErrManyFaces.
+// Decide implements Decider: DecideNear without a tracked face.
 func (g *GalleryDecider) Decide(ctx context.Context, img image.Image) (Decision, error) {
-	f, err := g.faces.SingleAt(ctx, img, verify.Live)
+	return g.DecideNear(ctx, img, image.Rectangle{})
+}
+
+// DecideNear implements TrackedDecider: the template comes from a crop
+// around box, the face the live tracker followed (the whole photo when the
+// crop shows no face). A photo without the traveler's face, or with a
+// second person, is an error wrapping verify.ErrNoFace or
+// verify.ErrManyFaces.
+func (g *GalleryDecider) DecideNear(ctx context.Context, img image.Image, box image.Rectangle) (Decision, error) {
+	f, _, err := g.faces.SingleNear(ctx, img, box, verify.Live)
 	if err != nil {
 		return Decision{}, fmt.Errorf("decide: %w", err)
+	}
+	if !box.Empty() {
+		if err := g.poseError(f); err != nil {
+			return Decision{}, fmt.Errorf("decide: %w", err)
+		}
 	}
 	d := g.policy.Decide(g.index.Search(&f.Template, 2))
 	out := Decision{Outcome: encounter.Outcome(d.Outcome), Subject: d.Subject, Distance: d.Distance, Margin: d.Margin}

@@ -9,19 +9,72 @@ import (
 	"testing"
 	"time"
 
+	"veriport/config"
 	"veriport/encounter"
 	"veriport/gallery"
 	"veriport/verify"
 )
 
-// fakeFaces returns a fixed template, or an error.
+// fakeFaces returns a fixed template, or an error, and remembers the
+// tracked box it was given.
 type fakeFaces struct {
 	t   verify.Template
 	err error
+	box *image.Rectangle
 }
 
-func (f fakeFaces) SingleAt(context.Context, image.Image, verify.Priority) (verify.Face, error) {
-	return verify.Face{Template: f.t}, f.err
+func (f fakeFaces) SingleNear(_ context.Context, _ image.Image, box image.Rectangle, _ verify.Priority) (verify.Face, bool, error) {
+	if f.box != nil {
+		*f.box = box
+	}
+	return verify.Face{Template: f.t}, !box.Empty(), f.err
+}
+
+// landmarksFaces answers with a face whose 5 landmarks are pts.
+type landmarksFaces struct{ pts []image.Point }
+
+func (f landmarksFaces) SingleNear(context.Context, image.Image, image.Rectangle, verify.Priority) (verify.Face, bool, error) {
+	return verify.Face{Box: image.Rect(500, 200, 800, 500), Landmarks: f.pts, Template: tpl(0.1)}, true, nil
+}
+
+func TestPoseRecheckedOnCapturedFrame(t *testing.T) {
+	b := bundleOf(entry("A", gallery.CategoryUSCitizen, tpl(0)))
+	p := verify.Policy{Threshold: 0.5, Margin: 0.05}
+	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
+	box := image.Rect(500, 200, 800, 500)
+	// dlib's 5 points: outer and inner corner of each eye, then the nose.
+	straight := []image.Point{{720, 300}, {680, 302}, {580, 300}, {620, 302}, {650, 380}}
+	turned := []image.Point{{720, 300}, {690, 302}, {580, 300}, {640, 302}, {700, 380}} // nose far to one side
+	for _, tc := range []struct {
+		name string
+		pts  []image.Point
+		ok   bool
+	}{{"facing the camera", straight, true}, {"head turned", turned, false}} {
+		g := NewGalleryDecider(landmarksFaces{tc.pts}, b, p)
+		g.CheckPose(config.DefaultQuality())
+		d, err := g.DecideNear(context.Background(), frame, box)
+		if tc.ok && (err != nil || d.Outcome != encounter.OutcomeMatch) {
+			t.Errorf("%s: %+v %v, want a match", tc.name, d, err)
+		}
+		if !tc.ok && !errors.Is(err, ErrPose) {
+			t.Errorf("%s: %+v %v, want ErrPose before any decision", tc.name, d, err)
+		}
+	}
+}
+
+func TestDecisionUsesTrackedBox(t *testing.T) {
+	var got image.Rectangle
+	b := bundleOf(entry("A", gallery.CategoryUSCitizen, tpl(0)))
+	g := NewGalleryDecider(fakeFaces{t: tpl(0.1), box: &got}, b, verify.Policy{Threshold: 0.5, Margin: 0.05})
+	s, _ := newTestShift(t, g)
+	box := image.Rect(500, 200, 800, 500)
+	d, err := s.CaptureTracked(context.Background(), image.NewRGBA(image.Rect(0, 0, 1280, 720)), box, "")
+	if err != nil || d.Outcome != encounter.OutcomeMatch {
+		t.Fatalf("decision %+v %v", d, err)
+	}
+	if got != box {
+		t.Errorf("the decision searched around %v, want the tracked face %v", got, box)
+	}
 }
 
 func tpl(x float32) verify.Template {

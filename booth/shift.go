@@ -1,13 +1,12 @@
 package booth
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
-	"image/jpeg"
+	"log/slog"
 	"math"
 	"sync"
 	"time"
@@ -34,6 +33,12 @@ type Decision struct {
 // must honour ctx. A photo without a usable face is an error.
 type Decider interface {
 	Decide(ctx context.Context, img image.Image) (Decision, error)
+}
+
+// TrackedDecider is a Decider that can also use where the live tracker
+// found the traveler's face (frame coordinates) to decide faster.
+type TrackedDecider interface {
+	DecideNear(ctx context.Context, img image.Image, box image.Rectangle) (Decision, error)
 }
 
 // DeciderFunc adapts a function to Decider.
@@ -184,6 +189,15 @@ func (s *Shift) Capture(ctx context.Context, img image.Image) (Decision, error) 
 // CaptureRated is Capture with the capture's quality summary (JSON, never
 // the image), kept in the record.
 func (s *Shift) CaptureRated(ctx context.Context, img image.Image, quality string) (Decision, error) {
+	return s.CaptureTracked(ctx, img, image.Rectangle{}, quality)
+}
+
+// CaptureTracked is CaptureRated for a capture whose face the live tracker
+// followed at box (frame coordinates; empty when unknown): a TrackedDecider
+// decides from the face there. The photo for the vault is encoded beside
+// the decision, never before it; a photo that cannot be encoded does not
+// cost the decision (the encounter is kept without a photo).
+func (s *Shift) CaptureTracked(ctx context.Context, img image.Image, box image.Rectangle, quality string) (Decision, error) {
 	s.mu.Lock()
 	if s.decider == nil {
 		s.mu.Unlock()
@@ -201,27 +215,38 @@ func (s *Shift) CaptureRated(ctx context.Context, img image.Image, quality strin
 	dec, id := s.decider, s.id
 	captured := s.cfg.Now()
 	s.mu.Unlock()
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
-		return Decision{}, fmt.Errorf("capture: encode photo: %w", err)
+	encoded := make(chan []byte, 1)
+	go func() {
+		photo, err := verify.EncodeJPEG(img)
+		if err != nil {
+			slog.Warn("capture: photo not encoded; the encounter is kept without it", "err", err)
+		}
+		encoded <- photo
+	}()
+	var d Decision
+	var err error
+	if td, ok := dec.(TrackedDecider); ok && !box.Empty() {
+		d, err = td.DecideNear(ctx, img, box)
+	} else {
+		d, err = dec.Decide(ctx, img)
 	}
-	d, err := dec.Decide(ctx, img)
+	photo := <-encoded
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.id != id { // the officer moved on meanwhile
-		clear(buf.Bytes())
+		clear(photo)
 		return Decision{}, fmt.Errorf("capture: %w", encounter.ErrTransition)
 	}
 	if err != nil {
-		clear(buf.Bytes())
+		clear(photo)
 		return Decision{}, fmt.Errorf("capture: %w", err)
 	}
 	if err := s.enc.Decide(s.cfg.Now(), d.Outcome, d.Subject); err != nil {
-		clear(buf.Bytes())
+		clear(photo)
 		return Decision{}, err
 	}
 	clear(s.photo)
-	s.photo, s.captured, s.decision, s.quality = buf.Bytes(), captured, &d, quality
+	s.photo, s.captured, s.decision, s.quality = photo, captured, &d, quality
 	if d.Outcome == encounter.OutcomeMatch {
 		s.category = d.Category
 	}

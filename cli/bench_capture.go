@@ -25,12 +25,12 @@ func init() {
 		if err != nil {
 			return err
 		}
-		engine, err := verify.Open(cfg.Paths.ModelsDir)
+		finder, err := verify.OpenLandmarker(cfg.Paths.ModelsDir)
 		if err != nil {
 			return err
 		}
-		defer engine.Close()
-		assessor, err := assess.NewAssessor(cfg.Quality, engine)
+		defer finder.Close()
+		assessor, err := assess.NewAssessor(cfg.Quality, finder)
 		if err != nil {
 			return err
 		}

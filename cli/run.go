@@ -70,11 +70,18 @@ func runGUI(ctx context.Context, env *Env) error {
 	env.Log.Info("workstation starting", "source", src.Name(), "demo", demo,
 		"database", cfg.Paths.Database)
 
+	// Bound the C heaps (dlib, OpenCV) for an 8-12 hour shift; see
+	// scripts/soak.sh for the measurement.
+	verify.LimitMallocArenas(2)
 	var engine *verify.Engine
+	var landmarker *verify.Landmarker
 	slot := &engineSlot{}
 	defer func() {
 		if engine != nil {
 			engine.Close()
+		}
+		if landmarker != nil {
+			landmarker.Close()
 		}
 	}()
 	// Live capture quality: the fast tracker works at once, pose once the
@@ -96,7 +103,14 @@ func runGUI(ctx context.Context, env *Env) error {
 		engine = e
 		slot.set(e)
 		if assessor != nil {
-			assessor.SetFinder(e)
+			// Live landmarks come from their own finder (no template, no
+			// recognizer of the pool): the pool stays free for captures.
+			lm, err := verify.OpenLandmarker(cfg.Paths.ModelsDir)
+			if err != nil {
+				return "", err
+			}
+			landmarker = lm
+			assessor.SetFinder(lm)
 		}
 		env.Log.Info("face models loaded", "dir", cfg.Paths.ModelsDir)
 		return fmt.Sprintf("loaded (%d files)", len(verify.ModelFiles)), nil

@@ -68,6 +68,7 @@ func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Con
 			return nil, fmt.Errorf("gallery %s: %w", st.Flight.ID(), err)
 		}
 		d := booth.NewCalibratedGalleryDecider(eng, b, verifyPolicy(cfg), calibrationOptions(cfg))
+		d.CheckPose(cfg.Quality)
 		logCalibration(env, st.Flight.ID()+" "+st.Flight.Date, d.Calibration())
 		return d, nil
 	}

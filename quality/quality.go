@@ -21,6 +21,17 @@ type Face struct {
 	Landmarks []image.Point
 }
 
+// OtherPerson reports whether face f, found beside the traveler's face at
+// main, counts as a second person at the booth: a separate face (neither
+// centre inside the other box) at least 40% as wide as the traveler's.
+// Smaller faces are far behind the traveler: neither the quality checks nor
+// the decision count them.
+func OtherPerson(f, main image.Rectangle) bool {
+	c, m := f.Min.Add(f.Max).Div(2), main.Min.Add(main.Max).Div(2)
+	apart := !c.In(main) && !m.In(f)
+	return apart && 10*f.Dx() >= 4*main.Dx()
+}
+
 // LandmarkFinder finds faces with their 5 landmarks; *verify.Engine
 // implements it.
 type LandmarkFinder interface {

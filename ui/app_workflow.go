@@ -35,7 +35,9 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	// whether the capture was automatic, so "auto" is left unset).
 	ws.trigger = m.onCapture
 	if m.deps.OnCapture == nil {
-		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) { ws.autoCaptured(img, report.Summarize(r, true, false)) }
+		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) {
+			ws.autoCaptured(img, r.Box, report.Summarize(r, true, false))
+		}
 	}
 	if m.deps.OnManualCheck == nil {
 		m.deps.OnManualCheck = ws.onManualCheck

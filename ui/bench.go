@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +18,9 @@ type DisplayFigures struct {
 	FPS      float64 // frames shown per second
 	Shown    int     // frames shown
 	Analysed int     // frames the assessor judged (overlay updates)
+	// CPUCores is the process's CPU time (user + system) over the wall time
+	// of the measurement: how many cores the live view keeps busy.
+	CPUCores float64
 }
 
 // MeasureDisplay runs the real main window headless, on Fyne's test driver,
@@ -25,6 +29,63 @@ type DisplayFigures struct {
 // hand-off to analysis, overlay and checklist updates, all on the same path
 // as the workstation (only the GPU paint is absent).
 func MeasureDisplay(ctx context.Context, d Deps, dur time.Duration) (DisplayFigures, error) {
+	var fig DisplayFigures
+	err := headless(ctx, d, func(ctx context.Context, m *mainWindow, analysed *atomic.Int64) {
+		var start, end int
+		fyne.DoAndWait(func() { start = m.total })
+		a0, c0, t0 := analysed.Load(), cpuTime(), time.Now()
+		select {
+		case <-ctx.Done():
+		case <-time.After(dur):
+		}
+		fyne.DoAndWait(func() { end = m.total })
+		el := time.Since(t0)
+		fig = DisplayFigures{FPS: float64(end-start) / el.Seconds(), Shown: end - start,
+			Analysed: int(analysed.Load() - a0), CPUCores: (cpuTime() - c0).Seconds() / el.Seconds()}
+	})
+	return fig, err
+}
+
+// MeasureCaptures runs the live view headless as MeasureDisplay does and,
+// while it runs, hands each capture over the way the workstation's capture
+// path does: from the capture event, onto the UI thread, decide off it
+// (decide), then back onto the UI thread to show the result. It returns,
+// for each capture, the time from the capture event to the decision
+// applied on the UI thread. Captures are spaced by gap.
+func MeasureCaptures(ctx context.Context, d Deps, captures []*quality.Capture, gap time.Duration,
+	decide func(context.Context, *quality.Capture) error) ([]time.Duration, error) {
+	var took []time.Duration
+	var failed error
+	err := headless(ctx, d, func(ctx context.Context, _ *mainWindow, _ *atomic.Int64) {
+		for _, c := range captures {
+			if ctx.Err() != nil {
+				return
+			}
+			shown := make(chan error, 1)
+			start := time.Now()
+			fyne.Do(func() {
+				go func() {
+					err := decide(ctx, c)
+					fyne.Do(func() { shown <- err })
+				}()
+			})
+			if err := <-shown; err != nil {
+				failed = err
+				return
+			}
+			took = append(took, time.Since(start))
+			time.Sleep(gap)
+		}
+	})
+	if err == nil {
+		err = failed
+	}
+	return took, err
+}
+
+// headless runs the main window on Fyne's test driver with d, waits for the
+// first live frame, calls measure, then stops the window.
+func headless(ctx context.Context, d Deps, measure func(context.Context, *mainWindow, *atomic.Int64)) error {
 	a := test.NewApp()
 	defer a.Quit()
 	w := a.NewWindow("Veriport")
@@ -37,29 +98,29 @@ func MeasureDisplay(ctx context.Context, d Deps, dur time.Duration) (DisplayFigu
 	w.Resize(fyne.NewSize(1280, 800))
 	ctx, cancel := context.WithCancel(ctx)
 	m.start(ctx)
-	// Let the first frame arrive, then count over dur.
-	var start int
+	// Let the first frame arrive, then measure.
+	var first int
 	deadline := time.Now().Add(10 * time.Second)
-	for start == 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+	for first == 0 && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
-		fyne.DoAndWait(func() { start = m.total })
+		fyne.DoAndWait(func() { first = m.total })
 	}
-	a0 := analysed.Load()
-	t0 := time.Now()
-	select {
-	case <-ctx.Done():
-	case <-time.After(dur):
-	}
-	var end int
-	fyne.DoAndWait(func() { end = m.total })
-	el := time.Since(t0)
-	a1 := analysed.Load()
+	measure(ctx, m, &analysed)
 	cancel()
 	m.wait()
 	if err := context.Cause(ctx); err != nil && err != context.Canceled {
-		return DisplayFigures{}, err
+		return err
 	}
-	return DisplayFigures{FPS: float64(end-start) / el.Seconds(), Shown: end - start, Analysed: int(a1 - a0)}, nil
+	return nil
+}
+
+// cpuTime is the CPU time (user + system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 type countingAssessor struct {

@@ -472,11 +472,11 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 func TestMatchByAutoCaptureOnlyWhenTheBoothWaits(t *testing.T) {
 	f := newWF(t, matchT7)
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	f.ws.autoCaptured(img, `{"score":0.9}`) // logged out: dropped
+	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // logged out: dropped
 	f.login(testPIN, f.code(), true)
-	f.ws.autoCaptured(img, `{"score":0.9}`)
+	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`)
 	f.decided("MATCH")
-	f.ws.autoCaptured(img, `{"score":0.9}`) // decided: dropped, the banner stays
+	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // decided: dropped, the banner stays
 	if f.ws.booth.bannerTitle.Text != "MATCH" || f.ws.booth.message.Visible() {
 		t.Errorf("second auto-capture changed the booth: %q %q", f.ws.booth.bannerTitle.Text, f.ws.booth.message.Text)
 	}

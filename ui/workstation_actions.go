@@ -43,28 +43,31 @@ func (ws *workstation) onCapture() {
 }
 
 // autoCaptured hands a photo taken by auto-capture (off the UI thread) to
-// the workflow; it is dropped unless the booth is waiting for a photo.
-func (ws *workstation) autoCaptured(img image.Image, quality string) {
+// the workflow, with the box of the face the tracker followed; it is
+// dropped unless the booth is waiting for a photo. capture_to_banner_ms
+// counts from here, the capture event.
+func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, quality string) {
+	at := time.Now()
 	fyne.Do(func() {
 		if ws.shift != nil && ws.screen == screenBooth && ws.shift.CanCapture() {
-			ws.capturedRated(img, quality)
+			ws.decide(img, box, quality, at)
 		}
 	})
 }
 
 // captured decides a photo taken by the officer. UI thread.
-func (ws *workstation) captured(img image.Image) { ws.capturedRated(img, "") }
+func (ws *workstation) captured(img image.Image) { ws.decide(img, image.Rectangle{}, "", time.Now()) }
 
-// capturedRated decides a photo with its quality summary. UI thread.
-func (ws *workstation) capturedRated(img image.Image, quality string) {
+// decide decides a photo with its tracked face box and quality summary in
+// the background, then shows the decision. UI thread.
+func (ws *workstation) decide(img image.Image, box image.Rectangle, quality string, start time.Time) {
 	if ws.shift == nil {
 		return
 	}
 	sh := ws.shift
 	ws.booth.showDeciding()
-	start := time.Now()
 	ws.async(func() {
-		d, err := sh.CaptureRated(context.Background(), img, quality)
+		d, err := sh.CaptureTracked(context.Background(), img, box, quality)
 		fyne.Do(func() { ws.applyDecision(sh, d, err, start) })
 	})
 }

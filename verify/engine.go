@@ -144,12 +144,18 @@ func (e *Engine) FacesAt(ctx context.Context, img image.Image, prio Priority) ([
 	if err != nil {
 		return nil, err
 	}
+	return e.recognize(ctx, jpg, prio)
+}
+
+// recognize runs a recognizer of the pool on JPEG bytes. The recognizer
+// goes back to the pool however the call ends, a panic included.
+func (e *Engine) recognize(ctx context.Context, jpg []byte, prio Priority) ([]Face, error) {
 	rec, err := e.pool.acquire(ctx, prio)
 	if err != nil {
 		return nil, err
 	}
+	defer e.pool.release(rec, prio)
 	found, err := rec.Recognize(jpg)
-	e.pool.release(rec, prio)
 	if err != nil {
 		return nil, fmt.Errorf("recognize: %w", err)
 	}

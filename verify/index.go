@@ -99,7 +99,7 @@ func (ix *Index) Search(probe *Template, k int) []Hit {
 		best[i] = float32(math.Inf(1))
 	}
 	bestPerSubject(probe, ix.data, ix.subj, best)
-	top := topK(best, k)
+	top := topK(best, ix.names, k)
 	hits := make([]Hit, len(top))
 	for i, s := range top {
 		hits[i] = Hit{Subject: ix.names[s], Distance: math.Sqrt(float64(best[s]))}
@@ -134,27 +134,36 @@ func (ix *Index) scratch(ns int) *scratch {
 }
 
 // topK returns the numbers of the k smallest finite entries of best,
-// ascending (ties broken by lower number). Subjects whose every distance was
-// NaN or infinite are never returned.
-func topK(best []float32, k int) []int32 {
+// ascending, ties broken by subject id (names[number]; by lower number when
+// names is nil), so that every k ranks equal distances alike. Subjects
+// whose every distance was NaN or infinite are never returned.
+func topK(best []float32, names []string, k int) []int32 {
+	before := func(a, b int32) bool {
+		if best[a] != best[b] {
+			return best[a] < best[b]
+		}
+		if names != nil {
+			return names[a] < names[b]
+		}
+		return a < b
+	}
 	top := make([]int32, 0, k)
 	inf := float32(math.Inf(1))
-	worst := inf
-	for s, d := range best {
-		if !(d < inf) || (len(top) == k && d >= worst) {
+	for i, d := range best {
+		s := int32(i)
+		if !(d < inf) || (len(top) == k && !before(s, top[k-1])) {
 			continue
 		}
-		// Insert keeping top sorted ascending by (distance, number).
+		// Insert keeping top sorted by (distance, id).
 		pos := len(top)
-		for pos > 0 && best[top[pos-1]] > d {
+		for pos > 0 && before(s, top[pos-1]) {
 			pos--
 		}
 		if len(top) < k {
 			top = append(top, 0)
 		}
 		copy(top[pos+1:], top[pos:len(top)-1])
-		top[pos] = int32(s)
-		worst = best[top[len(top)-1]]
+		top[pos] = s
 	}
 	return top
 }

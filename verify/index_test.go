@@ -111,7 +111,7 @@ func TestSearchEdgeCases(t *testing.T) {
 
 func TestTopKTies(t *testing.T) {
 	best := []float32{2, 1, 1, 3, 0.5, 1}
-	got := topK(best, 3)
+	got := topK(best, nil, 3)
 	want := []int32{4, 1, 2}
 	for i := range want {
 		if got[i] != want[i] {
@@ -151,6 +151,37 @@ func TestSearchConcurrent(t *testing.T) {
 	for range 4 {
 		if got := <-done; got[0] != want[0] || got[1] != want[1] {
 			t.Errorf("concurrent search %+v, want %+v", got, want)
+		}
+	}
+}
+
+func TestSearchTiesSameOrderAtEveryK(t *testing.T) {
+	syn := NewSynth(7)
+	tmpl := syn.Subject()
+	ix := NewIndex(3)
+	// Equal distances, added in the order opposite to their ids.
+	ix.Add("zulu", &tmpl)
+	ix.Add("alpha", &tmpl)
+	ix.Add("mike", &tmpl)
+	probe := syn.Subject()
+	var first []string
+	for k := 1; k <= 3; k++ {
+		hits := ix.Search(&probe, k)
+		if len(hits) != k {
+			t.Fatalf("k=%d: %d hits", k, len(hits))
+		}
+		got := make([]string, k)
+		for i, h := range hits {
+			got[i] = h.Subject
+		}
+		if k == 1 {
+			first = got
+		}
+		if got[0] != first[0] {
+			t.Errorf("k=%d: best is %q, at k=1 it is %q: ties broken differently", k, got[0], first[0])
+		}
+		if k == 2 && got[0] != "alpha" {
+			t.Errorf("k=2 order %v, want ties by subject id (alpha first)", got)
 		}
 	}
 }

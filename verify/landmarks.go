@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"image"
 
 	"veriport/quality"
@@ -8,10 +9,12 @@ import (
 
 var _ quality.LandmarkFinder = (*Engine)(nil)
 
-// Landmarks finds every face in img with its 5 landmarks, at Live priority:
-// the engine as capture quality's landmark finder.
+// Landmarks finds every face in img with its 5 landmarks, at Background
+// priority (it never takes the recognizer kept for live captures): the
+// engine as capture quality's landmark finder. The Landmarker does the same
+// without computing templates and without the pool.
 func (e *Engine) Landmarks(img image.Image) ([]quality.Face, error) {
-	faces, err := e.Faces(img)
+	faces, err := e.FacesAt(context.Background(), img, Background)
 	if err != nil {
 		return nil, err
 	}

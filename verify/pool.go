@@ -56,7 +56,13 @@ func (p *pool) acquire(ctx context.Context, prio Priority) (recognizer, error) {
 	p.mu.Lock()
 	if prio == Live {
 		p.live++
-		defer func() { p.live--; p.mu.Unlock() }()
+		defer func() {
+			// Background callers wait while a live caller does: wake them.
+			if p.live--; p.live == 0 {
+				p.broadcast()
+			}
+			p.mu.Unlock()
+		}()
 	} else {
 		defer p.mu.Unlock()
 	}

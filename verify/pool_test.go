@@ -127,3 +127,125 @@ func TestPoolCloseWaitsForCallsInFlight(t *testing.T) {
 		}
 	}
 }
+
+// panicRec panics inside Recognize, as a dlib call gone wrong would.
+type panicRec struct{ closed atomic.Int32 }
+
+func (p *panicRec) Recognize([]byte) ([]face.Face, error) { panic("recognizer failed") }
+func (p *panicRec) Close()                                { p.closed.Add(1) }
+
+func TestPanicInRecognizerDoesNotLeakIt(t *testing.T) {
+	recs := []recognizer{&panicRec{}, &panicRec{}}
+	e := &Engine{pool: newPool(recs), size: 2}
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the recognizer's panic did not reach the caller")
+			}
+		}()
+		e.Faces(img) //nolint:errcheck // panics
+	}()
+	closed := make(chan struct{})
+	go func() { e.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close did not return: the recognizer that panicked was never released")
+	}
+	for i, r := range recs {
+		if n := r.(*panicRec).closed.Load(); n != 1 {
+			t.Errorf("recognizer %d closed %d times, want 1", i, n)
+		}
+	}
+}
+
+func TestPoolWakesBackgroundWhenLiveWaiterLeaves(t *testing.T) {
+	p, fakes := fakePool(3)
+	ctx := context.Background()
+	held := make([]recognizer, 3)
+	for i := range held {
+		held[i], _ = p.acquire(ctx, Live)
+	}
+	// A live caller waits for a recognizer.
+	liveCtx, cancelLive := context.WithCancel(ctx)
+	liveDone := make(chan error, 1)
+	go func() {
+		r, err := p.acquire(liveCtx, Live)
+		if err == nil {
+			p.release(r, Live)
+		}
+		liveDone <- err
+	}()
+	waitFor(t, func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.live == 1 })
+	// A background caller waits too: it may not go while a live caller waits.
+	bgDone := make(chan error, 1)
+	go func() {
+		r, err := p.acquire(ctx, Background)
+		if err == nil {
+			p.release(r, Background)
+		}
+		bgDone <- err
+	}()
+	time.Sleep(30 * time.Millisecond)
+	// A recognizer is free again, but the background caller last looked
+	// while the live caller was waiting (it went back to sleep).
+	p.mu.Lock()
+	p.free = append(p.free, held[0])
+	p.mu.Unlock()
+	// The live caller gives up: the background caller may now go.
+	cancelLive()
+	if err := <-liveDone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("live waiter = %v, want canceled", err)
+	}
+	select {
+	case err := <-bgDone:
+		if err != nil {
+			t.Fatalf("background waiter: %v", err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("background waiter not woken when the live waiter count dropped")
+	}
+	p.release(held[1], Live)
+	p.release(held[2], Live)
+	_ = fakes
+}
+
+// waitFor polls cond for up to a second.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(2 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not reached")
+}
+
+func TestLandmarkWorkerNeverTakesLiveRecognizer(t *testing.T) {
+	p, fakes := fakePool(2)
+	e := &Engine{pool: p, size: 2}
+	img := image.NewGray(image.Rect(0, 0, 8, 8))
+	// Landmark calls pile up (a slow dlib call, a worker that asks again).
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.Landmarks(img) //nolint:errcheck // fake
+		}()
+	}
+	time.Sleep(30 * time.Millisecond)
+	// A capture must still find the live recognizer free.
+	short, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	r, err := p.acquire(short, Live)
+	if err != nil {
+		t.Fatalf("live acquire while landmark calls run: %v (the landmark worker took the live recognizer)", err)
+	}
+	p.release(r, Live)
+	for _, f := range fakes {
+		close(f.gate)
+	}
+	wg.Wait()
+}

@@ -300,12 +300,12 @@ func (sc scanResult) traveler() image.Rectangle {
 }
 
 // others counts the scanned faces other than the followed one that are big
-// enough to be a second person at the booth (faces much smaller are far
-// behind and not counted).
+// enough to be a second person at the booth (quality.OtherPerson, the rule
+// the decision applies too).
 func others(faces []image.Rectangle, main image.Rectangle) int {
 	n := 0
 	for _, f := range faces {
-		if !overlaps(f, main) && 10*f.Dx() >= 4*main.Dx() {
+		if quality.OtherPerson(f, main) {
 			n++
 		}
 	}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Soak run: the workstation on the demo video for MINUTES minutes (default
+# 10) with captures: the reference back end serves the demo flight, the demo
+# officer logs in and loads it, and every decision is cleared with Next so the
+# next pass of the traveler in the video is captured again. Prints the
+# resident memory (RSS), threads and open files of the workstation every
+# 10 s, then the RSS slope (MB per hour, least squares over the samples after
+# the first 10 minutes, or over all samples in a shorter run) and the number
+# of decisions. Logs and samples go to $OUT (default /tmp/veriport-soak).
+# Runs itself under xvfb-run -a (any free display).
+set -euo pipefail
+export LANG=en_US.UTF-8  # Fyne does not accept the "C" locale
+minutes=${1:-10}
+if [ -z "${SOAK_DISPLAY_READY:-}" ]; then
+  exec env SOAK_DISPLAY_READY=1 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$0" "$@"
+fi
+bin=$(cd "$(dirname "$0")/.." && pwd)/bin/veriport
+out=${OUT:-/tmp/veriport-soak}
+cache="${VERIPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veriport}"
+demo="$cache/demo/gallery"
+rm -rf "$out"; mkdir -p "$out/data"
+data="$out/data"
+port=$((8900 + RANDOM % 300))
+say() { printf '[soak] %s\n' "$*"; }
+cat > "$data/config.toml" <<TOML
+[gallery]
+service = "https://127.0.0.1:$port"
+client_cert = "$demo/certs/client.pem"
+client_key = "$demo/certs/client.key"
+ca = "$demo/certs/ca.pem"
+issuer_keys = ["$demo/issuer.pub"]
+TOML
+"$bin" --data-dir "$out/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$out/backend/results.db" \
+  >"$out/backend.log" 2>&1 &
+spid=$!
+"$bin" --data-dir "$data" >"$out/app.log" 2>&1 &
+apid=$!
+trap 'kill $spid $apid 2>/dev/null || true' EXIT
+for _ in $(seq 150); do grep -q 'live view started' "$out/app.log" && break; sleep 0.2; done
+sleep 3
+code=$(python3 - <<'PY'
+import base64, hashlib, hmac, struct, time
+key = base64.b32decode("VERIPORTDEMOOFFICERAAAAAAAAAAAAA")
+msg = struct.pack(">Q", int(time.time()) // 30)
+h = hmac.new(key, msg, hashlib.sha1).digest()
+o = h[-1] & 15
+print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))
+PY
+)
+xdotool type --delay 40 demo; xdotool key Tab; xdotool type --delay 40 123456; xdotool key Tab
+xdotool type --delay 40 "$code"; xdotool key Return
+sleep 2
+date=$(python3 -c 'import datetime;print((datetime.date.today()+datetime.timedelta(days=1)).isoformat())')
+xdotool key alt+f; sleep 1; xdotool key ctrl+a; xdotool type --delay 40 "$date"; xdotool key Return; sleep 2
+xdotool key space; sleep 0.5; xdotool key space; sleep 5; xdotool key space; sleep 3  # select, download, use
+say "workstation pid $apid, sampling every 10 s for $minutes min"
+printf 'seconds\trss_mb\tthreads\tfds\tdecisions\n' | tee "$out/samples.tsv"
+start=$(date +%s)
+end=$((start + minutes * 60))
+while [ "$(date +%s)" -lt "$end" ]; do
+  kill -0 $apid 2>/dev/null || { say "workstation exited early"; exit 1; }
+  rss=$(awk '/^VmRSS/ {print $2}' /proc/$apid/status)
+  thr=$(awk '/^Threads/ {print $2}' /proc/$apid/status)
+  fds=$(ls /proc/$apid/fd | wc -l)
+  dec=$(grep -c 'decision shown' "$out/app.log" || true)
+  printf '%d\t%.1f\t%d\t%d\t%d\n' $(( $(date +%s) - start )) "$(echo "$rss / 1024" | bc -l)" "$thr" "$fds" "$dec" \
+    | tee -a "$out/samples.tsv"
+  xdotool key alt+n  # clear the decision: the next pass of the traveler is captured
+  sleep 10
+done
+python3 - "$out/samples.tsv" <<'PY'
+import sys
+rows = [l.split('\t') for l in open(sys.argv[1]).read().split('\n')[1:] if l]
+t = [float(r[0]) for r in rows]; m = [float(r[1]) for r in rows]
+keep = [i for i in range(len(t)) if t[i] >= 600] if t[-1] >= 1200 else list(range(len(t)))
+xs = [t[i] for i in keep]; ys = [m[i] for i in keep]
+n = len(xs); mx = sum(xs) / n; my = sum(ys) / n
+sxx = sum((x - mx) ** 2 for x in xs)
+slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
+print("[soak] rss first %.1f MB, last %.1f MB, max %.1f MB; slope %.1f MB/h over %d samples from %ds; %s decisions"
+      % (m[0], m[-1], max(m), slope * 3600, n, xs[0], rows[-1][4]))
+PY
+kill -TERM $apid; wait $apid && say "workstation exited 0"

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package verify
+
+// LimitMallocArenas does nothing outside Linux (glibc).
+func LimitMallocArenas(int) {}
