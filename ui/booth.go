@@ -41,6 +41,11 @@ type boothScreen struct {
 	logout      *widget.Button
 	themeBtn    *widget.Button
 	tone        widget.Importance // banner tone
+	// flightInfo sits under the flight line: where notes about the loaded
+	// gallery (its threshold, a fairness notice) go.
+	flightInfo *fyne.Container
+	// extra is shown under the actions: the live capture's state and checks.
+	extra fyne.CanvasObject
 }
 
 func newBoothScreen(a boothActions) *boothScreen { return &boothScreen{act: a} }
@@ -51,6 +56,7 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.bannerBg.CornerRadius = theme.InputRadiusSize()
 	b.bannerTitle = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	b.bannerTitle.SizeName = theme.SizeNameHeadingText
+	b.bannerTitle.Wrapping = fyne.TextWrapWord
 	b.bannerText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	b.bannerText.Wrapping = fyne.TextWrapWord
 	banner := container.NewStack(b.bannerBg, container.NewVBox(b.bannerTitle, b.bannerText))
@@ -72,9 +78,18 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.reportsB.Hide()
 	b.themeBtn = widget.NewButton(keyLabel("Large text, high contrast", keyHighContrast), b.act.toggleTheme)
 
-	actions := container.NewGridWithColumns(2, b.capture, b.optOut, b.manual, b.next)
-	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, b.flight, b.flightB,
-		widget.NewSeparator(), b.officer, container.NewGridWithColumns(2, b.logout, b.themeBtn), b.reportsB)
+	// One column: every caption and its shortcut fit at any width and text size.
+	actions := container.NewVBox(b.capture, b.optOut, b.manual, b.next)
+	b.flightInfo = container.NewVBox()
+	b.count.Truncation = fyne.TextTruncateEllipsis
+	b.officer.Truncation = fyne.TextTruncateEllipsis
+	header := container.NewVBox(b.flight, b.flightInfo, b.flightB)
+	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, header,
+		widget.NewSeparator(), b.officer, b.logout, b.themeBtn, b.reportsB)
+	if b.extra != nil {
+		panel.Add(widget.NewSeparator())
+		panel.Add(b.extra)
+	}
 	b.showReady()
 	return container.NewVScroll(container.NewPadded(panel))
 }
@@ -157,6 +172,13 @@ func (b *boothScreen) showOptOutRefused(sentence string) {
 	b.manual.Refresh()
 }
 
+// showOptedOut: the opt-out was accepted but its manual check was left.
+func (b *boothScreen) showOptedOut() {
+	b.setBanner("OPT-OUT ACCEPTED", "No photo is taken. Finish with the manual check [Alt+M].", widget.WarningImportance)
+	b.manual.Importance = widget.WarningImportance
+	b.manual.Refresh()
+}
+
 // showMessage shows a sentence under the banner; warn makes it danger-toned.
 func (b *boothScreen) showMessage(msg string, warn bool) {
 	b.message.SetText(msg)
@@ -169,7 +191,7 @@ func (b *boothScreen) showMessage(msg string, warn bool) {
 }
 
 // showShift updates the count, flight, gallery and officer labels.
-func (b *boothScreen) showShift(s booth.Snapshot, officerID string, galleryLine string) {
+func (b *boothScreen) showShift(s booth.State, galleryLine string) {
 	b.count.SetText(fmt.Sprintf("Travelers this shift: %d", s.Processed))
 	switch {
 	case s.Flight == "":
@@ -181,7 +203,7 @@ func (b *boothScreen) showShift(s booth.Snapshot, officerID string, galleryLine 
 	default:
 		b.flight.SetText("Flight " + s.Flight + " — gallery not loaded")
 	}
-	b.officer.SetText("Officer: " + officerID)
+	b.officer.SetText("Officer: " + s.Officer)
 }
 
 // categoryText is a category as the officer reads it.

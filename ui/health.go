@@ -35,7 +35,10 @@ func newHealthBar(poll HealthFunc, period time.Duration) *healthBar {
 }
 
 func (h *healthBar) object() fyne.CanvasObject {
-	return container.NewHBox(h.retention, widget.NewSeparator(), h.outbox)
+	for _, l := range []*widget.Label{h.retention, h.outbox} {
+		l.Truncation = fyne.TextTruncateEllipsis // never widens the window
+	}
+	return container.NewGridWithColumns(2, h.retention, h.outbox)
 }
 
 // run polls until ctx ends.

@@ -45,6 +45,16 @@ func newKeyEntry() *keyEntry {
 	return e
 }
 
+// TypedKey implements fyne.Focusable: Esc goes back like Alt+B (the
+// manual check and opt-out are left from the field the cursor is in).
+func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.TypedShortcut(keyBack)
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
 // TypedShortcut implements fyne.Shortcutable.
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
 	if cs, ok := s.(*desktop.CustomShortcut); ok && cs.Modifier == fyne.KeyModifierAlt {
