@@ -155,6 +155,9 @@ func (st *Station) newTraveler(p Phase, why string) {
 	st.traveler++
 	st.capt.Reset(st.cfg.Now())
 	st.back, st.away, st.manualFrom = "", "", time.Time{}
+	if p == st.phase { // logged all the same: a new traveler is a transition
+		st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
+	}
 	st.setPhase(p, why)
 }
 

@@ -54,7 +54,8 @@ func newCapturePanel(onCapture, onManual func(), auto bool) *capturePanel {
 		p.state.SetText("Automatic capture off — press Capture")
 	}
 	p.progress = widget.NewProgressBar()
-	p.progress.TextFormatter = func() string { return "" }
+	p.progress.TextFormatter = func() string { return "steady frames" }
+	p.progress.Hide()
 	p.capture = widget.NewButton("Capture (Enter)", onCapture)
 	p.capture.Importance = widget.HighImportance
 	p.manual = widget.NewButton("Manual document check", onManual)
@@ -100,8 +101,11 @@ func (p *capturePanel) set(s captureStatus) {
 	if p.progress.Value != v {
 		p.progress.SetValue(v)
 	}
-	p.progress.Hidden = s.paused != "" // the bar counts steady frames: only while capture runs
-	p.progress.Refresh()
+	// The bar counts the steady frames: shown only while it counts.
+	if counting := s.paused == "" && s.state == quality.CaptureSteady; counting != p.progress.Visible() {
+		p.progress.Hidden = !counting
+		p.progress.Refresh()
+	}
 	if s.offered != p.offer.Visible() {
 		if s.offered {
 			p.offer.Show()
@@ -217,7 +221,15 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 			lastChecks, lastState = now, st.state
 		}
 		fyne.Do(func() {
-			m.overlay.set(rep)
+			switch {
+			case !paused:
+				m.overlay.set(rep)
+			case st.state == quality.CaptureDone: // this traveler's photo is taken
+				m.overlay.set(rep)
+				m.overlay.setCaptured(true)
+			default: // no guidance to a traveler the camera is not taking
+				m.overlay.hide()
+			}
 			if checks {
 				m.checks.set(rep)
 			}

@@ -21,6 +21,7 @@ var (
 	keyLogout       = altKey(fyne.KeyL)
 	keyFlight       = altKey(fyne.KeyF)
 	keyReports      = altKey(fyne.KeyP)
+	keyAttest       = altKey(fyne.KeyA)
 )
 
 func altKey(k fyne.KeyName) *desktop.CustomShortcut {

@@ -57,7 +57,7 @@ func (m *manualCheckScreen) build() fyne.CanvasObject {
 	m.rulesB = widget.NewButton(keyLabel("Apply the exemption rules", keyDecide), m.onRules)
 	m.policy = widget.NewLabel("Exemption: not assessed yet.")
 	m.policy.Wrapping = fyne.TextWrapWord
-	m.attest = widget.NewCheck("I attest that the document belongs to the holder", func(bool) { m.touch() })
+	m.attest = widget.NewCheck(keyLabel("I attest that the document belongs to the holder", keyAttest), func(bool) { m.touch() })
 	labels := make([]string, len(encounter.ReferralCodes))
 	for i, r := range encounter.ReferralCodes {
 		labels[i] = r.Label

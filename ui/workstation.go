@@ -181,7 +181,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	for s, f := range map[fyne.Shortcut]func(){
 		keyCapture: ws.onCapture, keyOptOut: ws.onOptOut, keyManualCheck: ws.onManualCheck,
 		keyNext: ws.onNext, keyDecide: ws.onDecideKey, keyVerified: ws.onVerifiedKey, keyRefer: ws.onReferKey,
-		keyBack: ws.onBackKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey, keyReports: ws.onReportsKey,
+		keyBack: ws.onBackKey, keyAttest: ws.onAttestKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey, keyReports: ws.onReportsKey,
 		keyLogout: func() { ws.logout("officer logged out", "") },
 	} {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })

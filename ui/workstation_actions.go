@@ -304,6 +304,14 @@ func (ws *workstation) onVerifiedKey() {
 	}
 }
 
+// onAttestKey is Alt+A: tick (or untick) the attestation of the manual check.
+func (ws *workstation) onAttestKey() {
+	if ws.screen == screenManual {
+		ws.touch()
+		ws.manual.attest.SetChecked(!ws.manual.attest.Checked)
+	}
+}
+
 func (ws *workstation) onReferKey() {
 	if ws.screen == screenManual {
 		ws.manual.onRefer()
