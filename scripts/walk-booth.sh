@@ -85,7 +85,7 @@ TOML
   xdotool windowmove "$win" 0 0 windowsize "$win" "$w" "$h"; sleep 2
   local n=0
   shot() { n=$((n + 1)); import -display "$disp" -window root "$dir/$(printf %02d "$n")-$1.png"; say "$w x $h: $(printf %02d "$n")-$1"; }
-  key() { xdotool key "$@"; sleep 1; }
+  key() { xdotool key "$@"; sleep 2; } # a loaded 2-core machine redraws slowly
   typ() { xdotool type --delay 25 "$1"; }
   login() { # login ID PIN SECRET
     typ "$1"; key Tab; typ "$2"; key Tab; typ "$(totp "$3")"; key Return; sleep 2

@@ -144,15 +144,21 @@ func (b *boothScreen) showDeciding() {
 
 // showDecision shows MATCH in green, NO MATCH and AMBIGUOUS in amber with
 // the manual check one key away.
-func (b *boothScreen) showDecision(d booth.Decision) {
+// A MATCH whose gallery category differs from what the officer established
+// from the document (policy) says both, in amber, with the manual check.
+func (b *boothScreen) showDecision(d booth.Decision, policy *encounter.Decision) {
 	b.manual.Importance = widget.MediumImportance
 	b.next.Importance = widget.MediumImportance
-	switch d.Outcome {
-	case encounter.OutcomeMatch:
+	switch {
+	case d.Outcome == encounter.OutcomeMatch && policy != nil && policy.Category != "" && policy.Category != d.Category:
+		b.setBanner("MATCH — CHECK THE DOCUMENT", fmt.Sprintf("Traveler %s: the gallery says %s, the document %s. "+
+			"Manual check [Alt+M].", d.Subject, categoryText(d.Category), categoryText(policy.Category)), widget.WarningImportance)
+		b.manual.Importance = widget.WarningImportance
+	case d.Outcome == encounter.OutcomeMatch:
 		b.setBanner("MATCH", fmt.Sprintf("Traveler %s — %s", d.Subject, categoryText(d.Category)),
 			widget.SuccessImportance)
 		b.next.Importance = widget.SuccessImportance
-	case encounter.OutcomeAmbiguous:
+	case d.Outcome == encounter.OutcomeAmbiguous:
 		b.setBanner("AMBIGUOUS", "Two travelers are too close to tell apart. Check the document by hand: "+
 			"Manual check [Alt+M].", widget.WarningImportance)
 		b.manual.Importance = widget.WarningImportance

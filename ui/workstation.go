@@ -119,8 +119,10 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 		wf.Log = slog.Default()
 	}
 	ws := &workstation{win: w, wf: wf, live: live, ctx: context.Background(), async: func(f func()) { go f() }}
-	ws.station = booth.NewStation(booth.StationConfig{Now: wf.Now, Log: wf.Log,
-		Notify: func(booth.State) { fyne.Do(ws.refreshBooth) }})
+	// The screens render the station's state after each action on the UI
+	// thread; the background steps (capture, decision) come back through
+	// fyne.Do in autoCaptured and applyDecision, so no Notify is needed.
+	ws.station = booth.NewStation(booth.StationConfig{Now: wf.Now, Log: wf.Log})
 	return ws
 }
 
@@ -375,9 +377,15 @@ func (ws *workstation) render(s booth.State) {
 	prev := ws.rendered
 	ws.rendered = s
 	newTraveler := s.Traveler != prev.Traveler
+	if s.Phase != prev.Phase && !newTraveler {
+		ws.booth.showMessage("", false) // a message answers the last action only
+	}
 	if newTraveler {
 		if ws.mw != nil {
 			ws.mw.clearTraveler()
+			if ws.mw.health != nil {
+				ws.mw.health.kick() // the photo and result just recorded show at once
+			}
 		}
 		ws.booth.showReady()
 		ws.booth.showMessage("", false)
@@ -391,7 +399,7 @@ func (ws *workstation) render(s booth.State) {
 			ws.booth.showDeciding()
 		case booth.PhaseDecided:
 			if s.Decision != nil {
-				ws.booth.showDecision(*s.Decision)
+				ws.booth.showDecision(*s.Decision, s.Policy)
 			}
 		case booth.PhaseOptOutRefused:
 			sentence := ""
