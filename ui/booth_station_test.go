@@ -48,7 +48,11 @@ func newLiveWF(t *testing.T, decide booth.Decision, size fyne.Size, opts ...func
 	f.secret = acct.TOTPSecret
 	policy, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
 	f.win = f.app.NewWindow("Veriport")
-	var src camera.Source = scriptedSource(func(int) uint8 { return uint8(f.kind.Load()) })
+	// 12 fps: enough for auto-capture, few UI updates from the analysis
+	// goroutine (the test driver runs them on that goroutine).
+	scripted := scriptedSource(func(int) uint8 { return uint8(f.kind.Load()) })
+	scripted.FPS = 12
+	var src camera.Source = scripted
 	if size.Width < 0 { // goldens: no camera, a still frame and a fixed clock
 		size = fyne.NewSize(-size.Width, size.Height)
 		src = nil
@@ -114,7 +118,7 @@ func (f *liveWF) loginUI() {
 // whenever the booth lets it.
 func (f *liveWF) goodFrames() {
 	f.kind.Store(kindGood)
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(time.Second)
 }
 
 func (f *liveWF) ui(fn func()) { fyne.DoAndWait(fn) }
