@@ -55,6 +55,7 @@ type State struct {
 	Decision  *Decision // the biometric decision on screen, if any
 	Policy    *encounter.Decision
 	Processed int // travelers finished this shift
+	Pending   int // records held in memory until the disk has room
 	Flight    string
 	Gallery   bool // a gallery (decider) is in use
 	Officer   string
@@ -117,6 +118,7 @@ func (st *Station) stateLocked() State {
 	if st.shift != nil {
 		snap := st.shift.Snapshot()
 		s.Decision, s.Policy, s.Processed, s.Officer = snap.Decision, snap.Policy, snap.Processed, st.shift.Officer()
+		s.Pending = snap.Pending
 	}
 	return s
 }

@@ -16,18 +16,14 @@ import (
 // openRetention opens the store and the retention keeper of the configured
 // data folder. The caller closes the store.
 func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Keeper, config.Config, error) {
-	cfg, err := env.Config()
-	if err != nil {
-		return nil, nil, cfg, err
-	}
-	if err := cfg.Paths.EnsureDataDir(); err != nil {
-		return nil, nil, cfg, err
-	}
-	store, err := record.Open(ctx, cfg.Paths.Database)
+	cfg, store, err := env.openStore(ctx)
 	if err != nil {
 		return nil, nil, cfg, err
 	}
 	k, err := retention.Open(store, cfg, env.Log)
+	if err == nil {
+		err = purgeGalleriesWith(k, store, cfg)
+	}
 	if err != nil {
 		store.Close()
 		return nil, nil, cfg, err
@@ -40,10 +36,11 @@ func init() {
 		var dryRun, asJSON bool
 		cmd := &cobra.Command{
 			Use:   "purge",
-			Short: "Delete the photos whose retention deadline has passed, and log each deletion",
-			Long: "Purge runs the retention purge once: it deletes every photo past its deadline,\n" +
-				"writes one purge-log row per deletion, destroys the keys of emptied buckets and\n" +
-				"checkpoints the database. --dry-run only lists what is due.",
+			Short: "Delete the photos and flight galleries whose retention deadline has passed, and log each deletion",
+			Long: "Purge runs the retention purge once: it deletes every photo past its deadline and\n" +
+				"every cached flight gallery past departure plus grace, writes one purge-log row per\n" +
+				"deletion, destroys the keys of emptied buckets and checkpoints the database.\n" +
+				"--dry-run only lists what is due.",
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				store, k, _, err := openRetention(cmd.Context(), env)
@@ -67,6 +64,10 @@ func init() {
 					for _, it := range rep.Items {
 						fmt.Fprintf(env.Stdout, "%s  %-10s deadline %s  %s\n", it.EncounterID, it.Category,
 							it.Deadline.Format("2006-01-02 15:04Z"), it.Result)
+					}
+					for _, g := range rep.Galleries {
+						fmt.Fprintf(env.Stdout, "gallery %s  deadline %s  %s\n", g.Key,
+							g.Deadline.UTC().Format("2006-01-02 15:04Z"), g.Result)
 					}
 					fmt.Fprintf(env.Stdout, "due %d, %s %d, absent %d, failed %d, keys destroyed %d, overdue %d (%.1f ms)\n",
 						rep.Due, verb, rep.Deleted, rep.Absent, rep.Failed, rep.KeysDestroyed, rep.Overdue, rep.TookMS)
@@ -94,27 +95,39 @@ func init() {
 func auditVerifyCmd(env *Env) *cobra.Command {
 	var asJSON bool
 	var file string
+	var heads []string
 	cmd := &cobra.Command{
-		Use:   "verify",
+		Use:   "verify [--head SEQ:HASH]",
 		Short: "Check every link of the audit chain; exit 0 when intact, else name the first broken entry",
-		Args:  cobra.NoArgs,
+		Long: "Verify checks every link of the audit chain and that it reaches the head recorded outside\n" +
+			"it. --head SEQ:HASH (from a result the back end received, or an earlier export) proves\n" +
+			"that no entry up to SEQ was cut off the tail or rewritten.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var rep record.AuditReport
 			var err error
+			want := make([]record.AuditHead, 0, len(heads))
+			for _, h := range heads {
+				ah, perr := record.ParseAuditHead(h)
+				if perr != nil {
+					return &ExitError{Code: 2, Err: perr}
+				}
+				want = append(want, ah)
+			}
 			if file != "" {
 				f, ferr := os.Open(file)
 				if ferr != nil {
 					return ferr
 				}
 				defer f.Close()
-				rep, err = record.VerifyAuditJSONL(f)
+				rep, err = record.VerifyAuditJSONL(f, want...)
 			} else {
 				_, store, oerr := env.openStore(cmd.Context())
 				if oerr != nil {
 					return oerr
 				}
 				defer store.Close()
-				rep, err = record.VerifyAudit(cmd.Context(), store.DB)
+				rep, err = record.VerifyAudit(cmd.Context(), store.DB, want...)
 			}
 			if err != nil {
 				return err
@@ -124,7 +137,7 @@ func auditVerifyCmd(env *Env) *cobra.Command {
 					return err
 				}
 			} else if rep.Intact {
-				fmt.Fprintf(env.Stdout, "audit chain intact: %d entries\n", rep.Entries)
+				fmt.Fprintf(env.Stdout, "audit chain intact: %d entries, head %d:%s\n", rep.Entries, rep.HeadSeq, rep.HeadHash)
 			}
 			if !rep.Intact {
 				return &ExitError{Code: 1, Err: fmt.Errorf("%w at entry %d: %s", record.ErrAuditBroken, rep.FirstBroken, rep.Reason)}
@@ -134,6 +147,7 @@ func auditVerifyCmd(env *Env) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().StringVar(&file, "file", "", "verify an exported JSONL file instead of the database")
+	cmd.Flags().StringArrayVar(&heads, "head", nil, "a head kept outside the station, SEQ:HASH, the chain must reach (repeatable)")
 	return cmd
 }
 
@@ -170,7 +184,13 @@ func auditExportCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("export audit to %s: %w", out, err)
 			}
+			head, err := store.AuditHead(cmd.Context())
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(env.Stderr, "exported %d audit entries to %s\n", n, out)
+			// The head, for the auditor to keep apart: `audit verify --head` checks it later.
+			fmt.Fprintf(env.Stdout, "audit head %s\n", head)
 			return nil
 		},
 	}
@@ -178,13 +198,24 @@ func auditExportCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// startPurgeJob opens the retention keeper and runs its purge job in the
-// background: at once (catching up after downtime), then every configured
-// interval. stop ends the job and waits for it, before the store is closed.
+// startPurgeJob opens the retention keeper, reconciles its vault with the
+// record (orphan files, lost photos, stray temp files) and runs its purge
+// job in the background, photos and flight galleries: at once (catching up
+// after downtime), then every configured interval. stop ends the job and waits for it, before the store is closed.
 func startPurgeJob(ctx context.Context, env *Env, store *record.Store, cfg config.Config) (*retention.Keeper, func(), error) {
 	k, err := retention.Open(store, cfg, env.Log)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := purgeGalleriesWith(k, store, cfg); err != nil {
+		return nil, nil, err
+	}
+	// Make the vault and the record agree before anything is recorded.
+	if rep, err := k.Reconcile(ctx); err != nil {
+		env.Log.Error("retention: start-up check of the vault failed", "err", err)
+	} else if rep != (retention.ReconcileReport{}) {
+		env.Log.Warn("retention: start-up check of the vault", "orphans", rep.Orphans, "lost", rep.Lost,
+			"temps_removed", rep.TempsRemoved)
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

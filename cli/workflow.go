@@ -33,6 +33,7 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	if err != nil {
 		return nil, err
 	}
+	ostore.DemoProfile = demo
 	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow),
 		officer.WithLogger(env.Log))
 	if err != nil {
@@ -46,16 +47,31 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 		}
 		recorder.SealPhoto = func(p []byte) ([]byte, error) { return transmit.SealPhoto(p, pub) }
 	}
+	// Records that a full disk refuses wait in memory and are written, in
+	// order, as soon as space returns.
+	queue := booth.NewQueue(recorder, 0)
+	queue.OnError = func(err error) { env.Log.Error("record kept for a full disk not written", "err", err) }
+	go queue.Run(ctx, 5*time.Second, queue.OnError)
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
-		Recorder: recorder,
-		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}}}
+		Recorder: queue,
+		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}},
+		Officers: officer.NewAdmin(auth, ostore, queue.Audit)}
+	if cfg.Backend.ResultsDB != "" { // the supervisor's "All booths" report source
+		st, err := transmit.OpenStore(ctx, cfg.Backend.ResultsDB)
+		if err != nil {
+			env.Log.Warn("back end result store unavailable: no All booths report", "err", err)
+		} else {
+			wf.Reports.Backend = st
+			context.AfterFunc(ctx, func() { st.Close() })
+		}
+	}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {
 		return nil, err
 	}
 	if m != nil {
-		wf.Flights, wf.UseGallery = m, useGallery(m, engine, cfg)
+		wf.Flights, wf.UseGallery = m, useGallery(env, m, engine, cfg)
 	}
 	if demo {
 		if _, err := auth.EnsureDemoOfficer(ctx); err != nil {

@@ -9,10 +9,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 )
+
+// ErrUnknownKey means config.toml holds a key the settings do not know: a
+// typo (master_key_fle) must not leave a setting silently at its default.
+var ErrUnknownKey = errors.New("unknown setting")
 
 // FileName is the name of the settings file inside the config folder.
 const FileName = "config.toml"
@@ -37,6 +42,7 @@ type Config struct {
 	Quality   Quality   `toml:"quality"` // config/quality.go
 
 	Gallery Gallery `toml:"gallery"` // config/gallery.go
+	Backend Backend `toml:"backend"` // config/backend.go
 }
 
 // Camera configures the frame source.
@@ -56,6 +62,13 @@ type Verify struct {
 	// Margin is the least distance between the best and second-best subject
 	// for a MATCH; a smaller margin is AMBIGUOUS.
 	Margin float64 `toml:"margin"`
+	// FPIRTarget is the decision-level false-positive identification rate
+	// each loaded gallery's threshold is calibrated for (never above
+	// Threshold; verify/CALIBRATION.md).
+	FPIRTarget float64 `toml:"fpir_target"`
+	// WarnDrop: a calibrated threshold at least this far below Threshold
+	// raises the fairness warning (the engine separates the flight poorly).
+	WarnDrop float64 `toml:"warn_drop"`
 }
 
 // Paths are the folders one run uses.
@@ -83,7 +96,7 @@ func Default() Config {
 		// gallery multiplies false matches ~420-fold; on the test portraits
 		// mated pairs are <= 0.44 and non-mated >= 0.81. Figures and the
 		// calibration procedure: verify/CALIBRATION.md.
-		Verify: Verify{Threshold: 0.5, Margin: 0.05},
+		Verify: Verify{Threshold: 0.5, Margin: 0.05, FPIRTarget: 0.003, WarnDrop: 0.05},
 
 		Workflow:  defaultWorkflow(),
 		Retention: defaultRetention(),
@@ -99,8 +112,18 @@ func Load(o Overrides) (Config, error) {
 	c := Default()
 	c.Paths = resolvePaths(o)
 	file := filepath.Join(c.Paths.ConfigDir, FileName)
-	if _, err := toml.DecodeFile(file, &c); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	md, err := toml.DecodeFile(file, &c)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Config{}, fmt.Errorf("read settings %s: %w", file, err)
+	}
+	if err == nil {
+		if unknown := md.Undecoded(); len(unknown) > 0 {
+			names := make([]string, len(unknown))
+			for i, k := range unknown {
+				names[i] = k.String()
+			}
+			return Config{}, fmt.Errorf("settings %s: %w: %s", file, ErrUnknownKey, strings.Join(names, ", "))
+		}
 	}
 	if o.Camera != "" {
 		c.Camera.Source = o.Camera
@@ -118,10 +141,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
+	case !(c.Verify.FPIRTarget > 0 && c.Verify.FPIRTarget < 1):
+		return fmt.Errorf("verify.fpir_target %g is outside (0, 1)", c.Verify.FPIRTarget)
+	case !(c.Verify.WarnDrop > 0 && c.Verify.WarnDrop <= 2):
+		return fmt.Errorf("verify.warn_drop %g is outside (0, 2]", c.Verify.WarnDrop)
 	case c.Transmit.BacklogWarn <= 0:
 		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Transmit.IncludePhoto && c.Transmit.PhotoKey == "":
 		return fmt.Errorf("transmit.include_photo needs transmit.photo_key (the back end's photo public key)")
+	case !stationPattern.MatchString(c.Station):
+		return fmt.Errorf("station %q: want 1 to 64 letters, digits or . _ @ : - (it is sent with every result)", c.Station)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}

@@ -48,6 +48,12 @@ func Figures(r *Report) []Figure {
 		Figure{Section: "Accuracy", Label: "False non-matches", Value: fmt.Sprintf("%d (%d ambiguous)", a.FalseNonMatch, a.FalseNonMatchAmbiguous)},
 		Figure{Section: "Accuracy", Label: "Possible false matches", Value: fmt.Sprint(a.PossibleFalseMatch), Alert: a.PossibleFalseMatch > 0},
 		Figure{Section: "Accuracy", Label: "Estimated FNIR", Value: fmt.Sprintf("%.4f (%d / %d)", a.FNIR, a.FalseNonMatch, a.MatedSearches)},
+	)
+	if r.Terminal { // purges, audit chain and outbox are each booth's own
+		return append(fs, Figure{Section: "Booths", Label: "Stations reporting", Value: fmt.Sprint(len(r.Stations))},
+			Figure{Section: "Booths", Label: "Officers", Value: fmt.Sprint(len(r.Officers))})
+	}
+	fs = append(fs,
 		Figure{Section: "Compliance", Label: "Purges done / due", Value: fmt.Sprintf("%d / %d", r.Purges.DonePurged, r.Purges.Due), Alert: r.Purges.DonePurged < r.Purges.Due},
 		Figure{Section: "Compliance", Label: "Purge-log entries", Value: fmt.Sprintf("%d (%d failed)", r.Purges.Logged, r.Purges.LogFailures), Alert: r.Purges.LogFailures > 0},
 		Figure{Section: "Compliance", Label: "Overdue purges", Value: fmt.Sprint(r.Purges.Overdue), Alert: r.Purges.Overdue > 0},
@@ -55,6 +61,11 @@ func Figures(r *Report) []Figure {
 		Figure{Section: "Compliance", Label: "Outbox backlog", Value: fmt.Sprintf("%d (of %d pending, older than %s)", r.Outbox.Backlog, r.Outbox.Pending,
 			(time.Duration(r.Outbox.BacklogWarnS) * time.Second).String()), Alert: r.Outbox.Backlog > 0},
 	)
+	for _, f := range r.Fairness {
+		fs = append(fs, Figure{Section: "Fairness", Label: "Flight " + f.Flight,
+			Value: fmt.Sprintf("threshold lowered to %.2f (poor separation): manual checks %s (%d of %d)",
+				f.Threshold, pct(f.ManualCheckShare), f.ManualChecks, f.Encounters), Alert: true})
+	}
 	return fs
 }
 
@@ -69,6 +80,9 @@ func auditText(a Audit) string {
 func Scope(r *Report) string {
 	f := r.Filter
 	s := fmt.Sprintf("%s to %s UTC", f.From.UTC().Format("2006-01-02 15:04"), f.To.UTC().Format("2006-01-02 15:04"))
+	if r.Terminal && f.Station == "" {
+		s += ", all booths"
+	}
 	for _, p := range []struct{ k, v string }{{"station", f.Station}, {"officer", f.Officer}, {"flight", f.Flight}} {
 		if p.v != "" {
 			s += fmt.Sprintf(", %s %s", p.k, p.v)

@@ -218,6 +218,21 @@ func (v *Vault) Decrypt(ctx context.Context, q record.DBTX, blob []byte) ([]byte
 	return photo, nil
 }
 
+// DecryptFor opens the vault file of encounter id: the encounter id bound
+// into the file's authenticated data must be id, so a file copied over
+// another encounter's is refused (ErrCorrupt) instead of showing the wrong
+// face.
+func (v *Vault) DecryptFor(ctx context.Context, q record.DBTX, id string, blob []byte) ([]byte, error) {
+	h, err := parseBlob(blob)
+	if err != nil {
+		return nil, err
+	}
+	if h.id != id {
+		return nil, fmt.Errorf("photo of encounter %s: %w: the file belongs to another encounter", id, ErrCorrupt)
+	}
+	return v.Decrypt(ctx, q, blob)
+}
+
 // write encrypts photo and stores it atomically: temp file, fsync, rename,
 // fsync of the folder. On any failure the temp file is removed, so nothing
 // is left half-written; a full disk is reported as ErrNoSpace.
@@ -227,7 +242,7 @@ func (v *Vault) write(bucket, id, keyID string, key, photo []byte) (err error) {
 		return err
 	}
 	dir := filepath.Join(v.dir, bucket)
-	if err := v.fs.MkdirAll(dir, 0o700); err != nil {
+	if err := v.mkBucket(dir); err != nil {
 		return classify(fmt.Errorf("vault folder %s: %w", bucket, err))
 	}
 	f, err := v.fs.CreateTemp(dir, tmpPattern)
@@ -235,10 +250,14 @@ func (v *Vault) write(bucket, id, keyID string, key, photo []byte) (err error) {
 		return classify(fmt.Errorf("vault write %s: %w", id, err))
 	}
 	tmp := f.Name()
+	renamed := false
 	defer func() {
 		if err != nil {
 			f.Close()
 			v.fs.Remove(tmp)
+			if renamed { // the folder fsync failed: leave no file behind
+				v.fs.Remove(v.path(bucket, id))
+			}
 			err = classify(fmt.Errorf("vault write %s: %w", id, err))
 		}
 	}()
@@ -256,12 +275,35 @@ func (v *Vault) write(bucket, id, keyID string, key, photo []byte) (err error) {
 	if err = v.fs.Rename(tmp, v.path(bucket, id)); err != nil {
 		return err
 	}
+	renamed = true
 	if !v.NoSync {
 		if err = v.fs.SyncDir(dir); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mkBucket creates a bucket folder when missing and makes its creation
+// durable (fsync of the vault folder).
+func (v *Vault) mkBucket(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := v.fs.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if v.NoSync {
+		return nil
+	}
+	return v.fs.SyncDir(v.dir)
+}
+
+// discard removes a photo written for a transaction that did not commit.
+func (v *Vault) discard(bucket, id string) {
+	if existed, err := v.remove(bucket, id); err == nil && existed && !v.NoSync {
+		_ = v.fs.SyncDir(filepath.Join(v.dir, bucket))
+	}
 }
 
 func classify(err error) error {

@@ -116,8 +116,8 @@ TOML
   shot optout-us-citizen
   key alt+d; sleep 1
   shot optout-accepted-manual-check
-  # Finish it: the attestation (Alt+A), then Verified.
-  key alt+a; shot manual-attested
+  # Finish it: the attestation (Alt+S), then Verified.
+  key alt+s; shot manual-attested
   key alt+v; sleep 1
   shot optout-verified
 

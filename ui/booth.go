@@ -171,9 +171,10 @@ func (b *boothScreen) showDecision(d booth.Decision, policy *encounter.Decision)
 	b.next.Refresh()
 }
 
-// showOptOutRefused tells the officer the photo is required.
+// showOptOutRefused tells the officer the photo may be required and offers
+// the manual check as the alternative.
 func (b *boothScreen) showOptOutRefused(sentence string) {
-	b.setBanner("PHOTO REQUIRED", sentence+" Capture [Alt+C] or Manual check [Alt+M].", widget.WarningImportance)
+	b.setBanner("PHOTO MAY BE REQUIRED", sentence+" Capture [Alt+C] if the traveler agrees, or Manual check [Alt+M].", widget.WarningImportance)
 	b.manual.Importance = widget.WarningImportance
 	b.manual.Refresh()
 }
@@ -198,7 +199,11 @@ func (b *boothScreen) showMessage(msg string, warn bool) {
 
 // showShift updates the count, flight, gallery and officer labels.
 func (b *boothScreen) showShift(s booth.State, galleryLine string) {
-	b.count.SetText(fmt.Sprintf("Travelers this shift: %d", s.Processed))
+	count := fmt.Sprintf("Travelers this shift: %d", s.Processed)
+	if s.Pending > 0 {
+		count += fmt.Sprintf(" — pending %d (disk full: written when space returns; tell a supervisor)", s.Pending)
+	}
+	b.count.SetText(count)
 	switch {
 	case s.Flight == "":
 		b.flight.SetText("No flight loaded: capture needs a gallery (Choose flight [Alt+F]); manual checks work.")

@@ -21,7 +21,7 @@ var (
 	keyLogout       = altKey(fyne.KeyL)
 	keyFlight       = altKey(fyne.KeyF)
 	keyReports      = altKey(fyne.KeyP)
-	keyAttest       = altKey(fyne.KeyA)
+	keyAttest       = altKey(fyne.KeyS)
 )
 
 func altKey(k fyne.KeyName) *desktop.CustomShortcut {

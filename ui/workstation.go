@@ -55,6 +55,9 @@ type Workflow struct {
 	// Reports, when set, gives supervisors the shift report (Alt+P);
 	// officers never see it.
 	Reports *ReportDeps
+	// Officers, when set, gives supervisors the officer screen (Alt+A) and
+	// the supervisor unlock on the login screen (Alt+U).
+	Officers *officer.Admin
 }
 
 type screenID int
@@ -109,6 +112,7 @@ type workstation struct {
 	// trigger, when set, takes the photo through the live capture, which
 	// delivers it back through autoCaptured; otherwise Workflow.Grab.
 	trigger func() error
+	admin   adminUI // officer administration (ui/admin.go)
 }
 
 func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *workstation {
@@ -189,6 +193,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
 	}
 	c.SetOnTypedKey(ws.onTypedKey)
+	ws.adminShortcuts()
 	ws.wf.Log.Info("booth phase", "to", booth.PhaseLoggedOut, "why", "start")
 	ws.login.reset("")
 	for k, v := range ws.views {
@@ -352,6 +357,7 @@ func (ws *workstation) logout(reason, notice string) {
 	}
 	ws.wf.Log.Info("shift ended", "officer", sh.Officer(), "reason", reason)
 	ws.idle, ws.session = nil, nil
+	ws.closeOfficers()
 	if ws.reports != nil {
 		ws.reports.Objects = nil // no report stays on screen for the next login
 	}

@@ -173,6 +173,7 @@ func (ws *workstation) onFlightKey() {
 		ws.booth.showMessage("Choose the flight between travelers: finish this one first.", true)
 		return
 	}
+	ws.flights.open() // the first time: the next date with flights
 	ws.refreshBooth() // the date has the focus: Enter lists its flights
 }
 
@@ -199,13 +200,23 @@ func (ws *workstation) applyGallery(st gallery.Status, d booth.Decider, err erro
 		return
 	}
 	ws.wf.Log.Info("gallery in use", "flight", st.Flight.ID(), "date", st.Flight.Date)
-	ws.setGallery(st.Flight.ID(), GalleryLine(st, ws.wf.Now()), d)
+	line, notice := GalleryLine(st, ws.wf.Now()), ""
+	if c, ok := d.(booth.Calibrated); ok {
+		cal := c.Calibration()
+		line += "; " + cal.Line()
+		notice = booth.FairnessNotice(cal)
+	}
+	ws.setGallery(st.Flight.ID(), line, d)
 	if ws.screen == screenFlights {
 		if err := ws.station.Back(ws.ctx); err != nil {
 			ws.wf.Log.Error("back from the flights", "err", err)
 		}
 		ws.refreshBooth()
 		ws.booth.showMessage("Flight "+st.Flight.ID()+" loaded.", false)
+	}
+	if notice != "" {
+		ws.booth.showMessage("Fairness warning: expect many manual checks on "+st.Flight.ID()+".", true)
+		showFairnessNotice(ws.win, st.Flight.ID(), notice)
 	}
 }
 
@@ -304,7 +315,7 @@ func (ws *workstation) onVerifiedKey() {
 	}
 }
 
-// onAttestKey is Alt+A: tick (or untick) the attestation of the manual check.
+// onAttestKey is Alt+S: tick (or untick) the attestation of the manual check.
 func (ws *workstation) onAttestKey() {
 	if ws.screen == screenManual {
 		ws.touch()
