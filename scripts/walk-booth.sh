@@ -10,6 +10,7 @@
 # have been taken in a waiting phase (ready or opt-out-refused).
 #
 #   scripts/walk-booth.sh OUTDIR        (needs bin/veriport: make build)
+#   WALK_SIZES=1024x700 scripts/walk-booth.sh OUTDIR   one size only
 set -euo pipefail
 export LANG=en_US.UTF-8
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -150,6 +151,7 @@ TOML
   key alt+p; sleep 4
   shot report-window
   key alt+b; sleep 2
+  xdotool windowfocus --sync "$win" 2>/dev/null || true # no window manager gives it back
   shot back-from-report
 
   # Large text, high contrast.
@@ -166,8 +168,7 @@ TOML
   trap - EXIT
 }
 
-walk 1280 800
-walk 1024 700
+for size in ${WALK_SIZES:-1280x800 1024x700}; do walk "${size%x*}" "${size#*x}"; done
 
 # Every capture must have been taken while the booth waited for a traveler.
 bad=$(grep -h 'frame captured' "$out"/*/app.log | grep -vE 'phase=(ready|opt-out-refused)( |$)' || true)

@@ -366,6 +366,7 @@ func (ws *workstation) onReportsKey() {
 		return
 	}
 	ws.reportWin = w
+	w.Resize(ws.win.Canvas().Size()) // never larger than the booth's window (and so the display)
 	w.Canvas().AddShortcut(keyBack, func(fyne.Shortcut) { ws.onBackKey() })
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
