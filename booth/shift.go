@@ -55,6 +55,8 @@ var (
 	ErrUnfinished  = errors.New("this traveler is not finished: complete the manual check first")
 	ErrNoCapture   = errors.New("capture not possible now")
 	ErrNotRecorded = errors.New("encounter not recorded")
+	// ErrNoOverrideReason: a failed document check is overridden only with a reason.
+	ErrNoOverrideReason = errors.New("give the reason for verifying despite the failed document check")
 )
 
 // Config is what a shift needs besides the officer.

@@ -33,7 +33,12 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	// workflow takes the delivered photo when the booth waits for one and
 	// records the report's quality summary with it (OnCapture does not say
 	// whether the capture was automatic, so "auto" is left unset).
-	ws.trigger = m.onCapture
+	ws.mw = m
+	m.cap.gate = ws.station // the station decides when the camera may capture
+	m.cap.armed = func() bool { return ws.station.State().Armed }
+	m.panel.capture.Hide() // one place per action: the booth panel's buttons
+	m.panel.manual.Hide()
+	ws.trigger = m.captureNow
 	if m.deps.OnCapture == nil {
 		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) {
 			ws.autoCaptured(img, r.Box, report.Summarize(r, true, false))
@@ -42,14 +47,6 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	if m.deps.OnManualCheck == nil {
 		m.deps.OnManualCheck = ws.onManualCheck
 	}
-	// Enter outside a field captures only on the booth screen, with an
-	// officer logged in (on the login screen it must not take photos).
-	m.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ws.shift != nil && ws.screen == screenBooth {
-			ws.touch()
-			m.onKey(ev)
-		}
-	})
 	return ws
 }
 

@@ -41,6 +41,11 @@ type boothScreen struct {
 	logout      *widget.Button
 	themeBtn    *widget.Button
 	tone        widget.Importance // banner tone
+	// flightInfo sits under the flight line: where notes about the loaded
+	// gallery (its threshold, a fairness notice) go.
+	flightInfo *fyne.Container
+	// extra is shown under the actions: the live capture's state and checks.
+	extra fyne.CanvasObject
 }
 
 func newBoothScreen(a boothActions) *boothScreen { return &boothScreen{act: a} }
@@ -51,6 +56,7 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.bannerBg.CornerRadius = theme.InputRadiusSize()
 	b.bannerTitle = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	b.bannerTitle.SizeName = theme.SizeNameHeadingText
+	b.bannerTitle.Wrapping = fyne.TextWrapWord
 	b.bannerText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
 	b.bannerText.Wrapping = fyne.TextWrapWord
 	banner := container.NewStack(b.bannerBg, container.NewVBox(b.bannerTitle, b.bannerText))
@@ -72,9 +78,18 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.reportsB.Hide()
 	b.themeBtn = widget.NewButton(keyLabel("Large text, high contrast", keyHighContrast), b.act.toggleTheme)
 
-	actions := container.NewGridWithColumns(2, b.capture, b.optOut, b.manual, b.next)
-	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, b.flight, b.flightB,
-		widget.NewSeparator(), b.officer, container.NewGridWithColumns(2, b.logout, b.themeBtn), b.reportsB)
+	// One column: every caption and its shortcut fit at any width and text size.
+	actions := container.NewVBox(b.capture, b.optOut, b.manual, b.next)
+	b.flightInfo = container.NewVBox()
+	b.count.Truncation = fyne.TextTruncateEllipsis
+	b.officer.Truncation = fyne.TextTruncateEllipsis
+	header := container.NewVBox(b.flight, b.flightInfo, b.flightB)
+	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, header,
+		widget.NewSeparator(), b.officer, b.logout, b.themeBtn, b.reportsB)
+	if b.extra != nil {
+		panel.Add(widget.NewSeparator())
+		panel.Add(b.extra)
+	}
 	b.showReady()
 	return container.NewVScroll(container.NewPadded(panel))
 }
@@ -129,15 +144,21 @@ func (b *boothScreen) showDeciding() {
 
 // showDecision shows MATCH in green, NO MATCH and AMBIGUOUS in amber with
 // the manual check one key away.
-func (b *boothScreen) showDecision(d booth.Decision) {
+// A MATCH whose gallery category differs from what the officer established
+// from the document (policy) says both, in amber, with the manual check.
+func (b *boothScreen) showDecision(d booth.Decision, policy *encounter.Decision) {
 	b.manual.Importance = widget.MediumImportance
 	b.next.Importance = widget.MediumImportance
-	switch d.Outcome {
-	case encounter.OutcomeMatch:
+	switch {
+	case d.Outcome == encounter.OutcomeMatch && policy != nil && policy.Category != "" && policy.Category != d.Category:
+		b.setBanner("MATCH — CHECK THE DOCUMENT", fmt.Sprintf("Traveler %s: the gallery says %s, the document %s. "+
+			"Manual check [Alt+M].", d.Subject, categoryText(d.Category), categoryText(policy.Category)), widget.WarningImportance)
+		b.manual.Importance = widget.WarningImportance
+	case d.Outcome == encounter.OutcomeMatch:
 		b.setBanner("MATCH", fmt.Sprintf("Traveler %s — %s", d.Subject, categoryText(d.Category)),
 			widget.SuccessImportance)
 		b.next.Importance = widget.SuccessImportance
-	case encounter.OutcomeAmbiguous:
+	case d.Outcome == encounter.OutcomeAmbiguous:
 		b.setBanner("AMBIGUOUS", "Two travelers are too close to tell apart. Check the document by hand: "+
 			"Manual check [Alt+M].", widget.WarningImportance)
 		b.manual.Importance = widget.WarningImportance
@@ -158,6 +179,13 @@ func (b *boothScreen) showOptOutRefused(sentence string) {
 	b.manual.Refresh()
 }
 
+// showOptedOut: the opt-out was accepted but its manual check was left.
+func (b *boothScreen) showOptedOut() {
+	b.setBanner("OPT-OUT ACCEPTED", "No photo is taken. Finish with the manual check [Alt+M].", widget.WarningImportance)
+	b.manual.Importance = widget.WarningImportance
+	b.manual.Refresh()
+}
+
 // showMessage shows a sentence under the banner; warn makes it danger-toned.
 func (b *boothScreen) showMessage(msg string, warn bool) {
 	b.message.SetText(msg)
@@ -170,7 +198,7 @@ func (b *boothScreen) showMessage(msg string, warn bool) {
 }
 
 // showShift updates the count, flight, gallery and officer labels.
-func (b *boothScreen) showShift(s booth.Snapshot, officerID string, galleryLine string) {
+func (b *boothScreen) showShift(s booth.State, galleryLine string) {
 	count := fmt.Sprintf("Travelers this shift: %d", s.Processed)
 	if s.Pending > 0 {
 		count += fmt.Sprintf(" — pending %d (disk full: written when space returns; tell a supervisor)", s.Pending)
@@ -186,7 +214,7 @@ func (b *boothScreen) showShift(s booth.Snapshot, officerID string, galleryLine 
 	default:
 		b.flight.SetText("Flight " + s.Flight + " — gallery not loaded")
 	}
-	b.officer.SetText("Officer: " + officerID)
+	b.officer.SetText("Officer: " + s.Officer)
 }
 
 // categoryText is a category as the officer reads it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -28,7 +29,8 @@ type captureStatus struct {
 	state      quality.CaptureState
 	run, of    int
 	offered    bool
-	lastReport bool // a report exists
+	lastReport bool   // a report exists
+	paused     string // why the booth takes no photo now; "" while it waits for a traveler
 }
 
 // capturePanel holds the capture state, the Capture and manual-check
@@ -47,11 +49,13 @@ type capturePanel struct {
 func newCapturePanel(onCapture, onManual func(), auto bool) *capturePanel {
 	p := &capturePanel{}
 	p.state = widget.NewLabelWithStyle("Looking for a face", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.state.Wrapping = fyne.TextWrapWord
 	if !auto {
 		p.state.SetText("Automatic capture off — press Capture")
 	}
 	p.progress = widget.NewProgressBar()
-	p.progress.TextFormatter = func() string { return "" }
+	p.progress.TextFormatter = func() string { return "steady frames" }
+	p.progress.Hide()
 	p.capture = widget.NewButton("Capture (Enter)", onCapture)
 	p.capture.Importance = widget.HighImportance
 	p.manual = widget.NewButton("Manual document check", onManual)
@@ -73,12 +77,14 @@ func newCapturePanel(onCapture, onManual func(), auto bool) *capturePanel {
 // set shows the capture state.
 func (p *capturePanel) set(s captureStatus) {
 	text := ""
-	switch s.state {
-	case quality.CaptureSearching:
+	switch {
+	case s.paused != "":
+		text = s.paused
+	case s.state == quality.CaptureSearching:
 		text = "Looking for a good frame"
-	case quality.CaptureSteady:
-		text = fmt.Sprintf("Hold still — %d of %d", s.run, s.of)
-	case quality.CaptureDone:
+	case s.state == quality.CaptureSteady:
+		text = fmt.Sprintf("Hold still — steady frame %d of %d", s.run, s.of)
+	case s.state == quality.CaptureDone:
 		text = "Captured"
 	}
 	if p.state.Text != text {
@@ -86,6 +92,7 @@ func (p *capturePanel) set(s captureStatus) {
 	}
 	v := 0.0
 	switch {
+	case s.paused != "":
 	case s.state == quality.CaptureDone:
 		v = 1
 	case s.of > 0:
@@ -93,6 +100,11 @@ func (p *capturePanel) set(s captureStatus) {
 	}
 	if p.progress.Value != v {
 		p.progress.SetValue(v)
+	}
+	// The bar counts the steady frames: shown only while it counts.
+	if counting := s.paused == "" && s.state == quality.CaptureSteady; counting != p.progress.Visible() {
+		p.progress.Hidden = !counting
+		p.progress.Refresh()
 	}
 	if s.offered != p.offer.Visible() {
 		if s.offered {
@@ -119,11 +131,53 @@ func (p *capturePanel) showCapture(c *quality.Capture) {
 		how, c.At.Format("15:04:05"), 100*c.Report.Score))
 }
 
-// capturer is the capture state machine with the frame it last analysed,
-// shared by the analysis goroutine and the Capture button.
+// captureGate decides whether a frame may be captured: *booth.Station
+// when the officer workflow runs (it captures only while the booth waits
+// for a traveler), freeGate for the live view alone.
+type captureGate interface {
+	Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step
+	CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error)
+	CaptureStatus() (state quality.CaptureState, run, of int, offered bool)
+}
+
+// freeGate is the auto-capturer with no workflow around it: it always
+// captures (live view alone, bench).
+type freeGate struct {
+	m   *quality.Capturer
+	log *slog.Logger
+}
+
+// Observe implements captureGate.
+func (g *freeGate) Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
+	step := g.m.Observe(now, img, r)
+	if step.Captured != nil {
+		g.logged(step.Captured)
+	}
+	return step
+}
+
+// CaptureNow implements captureGate.
+func (g *freeGate) CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error) {
+	return g.logged(g.m.Capture(now, img, r)), nil
+}
+
+func (g *freeGate) logged(c *quality.Capture) *quality.Capture {
+	g.log.Info("frame captured", "phase", "live-view", "auto", c.Auto, "score", fmt.Sprintf("%.2f", c.Report.Score))
+	return c
+}
+
+// CaptureStatus implements captureGate.
+func (g *freeGate) CaptureStatus() (quality.CaptureState, int, int, bool) {
+	run, of := g.m.Progress()
+	return g.m.State(), run, of, g.m.ManualOffered()
+}
+
+// capturer is the capture gate with the frame it last analysed, shared by
+// the analysis goroutine and the officer's capture.
 type capturer struct {
 	mu      sync.Mutex
-	m       *quality.Capturer
+	gate    captureGate
+	armed   func() bool // nil: always
 	last    *image.RGBA // the frame last analysed (owned)
 	lastRep quality.QualityReport
 }
@@ -149,11 +203,12 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 		now := time.Now()
 		c := m.cap
 		c.mu.Lock()
-		step := c.m.Observe(now, f, rep)
+		step := c.gate.Observe(now, f, rep)
 		old := c.last
 		c.last, c.lastRep = f, rep
-		st := captureStatus{state: c.m.State(), offered: c.m.ManualOffered(), lastReport: true}
-		st.run, st.of = c.m.Progress()
+		st := captureStatus{lastReport: true}
+		paused := c.armed != nil && !c.armed()
+		st.state, st.run, st.of, st.offered = c.gate.CaptureStatus()
 		c.mu.Unlock()
 		m.recycle(old)
 		if step.OfferManual {
@@ -166,12 +221,22 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 			lastChecks, lastState = now, st.state
 		}
 		fyne.Do(func() {
-			m.overlay.set(rep)
-			m.overlay.setCaptured(st.state == quality.CaptureDone)
+			switch {
+			case !paused:
+				m.overlay.set(rep)
+			case st.state == quality.CaptureDone: // this traveler's photo is taken
+				m.overlay.set(rep)
+				m.overlay.setCaptured(true)
+			default: // no guidance to a traveler the camera is not taking
+				m.overlay.hide()
+			}
 			if checks {
 				m.checks.set(rep)
 			}
-			m.panel.set(st)
+			if !paused { // paused: the workflow says why on the panel
+				m.overlay.setCaptured(st.state == quality.CaptureDone)
+				m.panel.set(st)
+			}
 		})
 		if step.Captured != nil {
 			m.deliver(step.Captured)
@@ -210,9 +275,13 @@ func (m *mainWindow) offerFrame(src *image.RGBA) {
 	}
 }
 
-// onCapture is the Capture button and its shortcut: it always works, with
-// the frame last analysed, or the frame shown when there is no analysis.
-func (m *mainWindow) onCapture() {
+// onCapture is the officer's capture (Enter, Alt+C, the Capture button
+// of the live view alone): with the frame last analysed, or the frame shown
+// when there is no analysis; the gate may refuse it.
+func (m *mainWindow) onCapture() { _ = m.captureNow() }
+
+// captureNow takes the officer's capture through the gate. UI thread.
+func (m *mainWindow) captureNow() error {
 	c := m.cap
 	c.mu.Lock()
 	img, rep := c.last, c.lastRep
@@ -222,32 +291,49 @@ func (m *mainWindow) onCapture() {
 	if img == nil {
 		c.mu.Unlock()
 		m.panel.captured.SetText("No frame to capture yet.")
-		return
+		return errNoFrame
 	}
-	capt := c.m.Capture(time.Now(), img, rep)
+	now := time.Now
+	if wf := m.deps.Workflow; wf != nil && wf.Now != nil {
+		now = wf.Now // the capture's time is the workflow's
+	}
+	capt, err := c.gate.CaptureNow(now(), img, rep)
 	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
 	m.overlay.setCaptured(true)
 	m.panel.set(captureStatus{state: quality.CaptureDone})
 	m.deliver(capt)
+	return nil
 }
 
-// onRetake re-arms capture for the next traveler.
+// onManual is the live view's own manual-check button (no workflow).
 func (m *mainWindow) onManual() {
 	m.log.Info("manual document check chosen")
-	c := m.cap
-	c.mu.Lock()
-	c.m.Reset(time.Now())
-	c.mu.Unlock()
-	m.panel.set(captureStatus{state: quality.CaptureSearching})
-	m.overlay.setCaptured(false)
+	if g, ok := m.cap.gate.(*freeGate); ok {
+		m.cap.mu.Lock()
+		g.m.Reset(time.Now())
+		m.cap.mu.Unlock()
+	}
+	m.clearTraveler()
 	if m.deps.OnManualCheck != nil {
 		m.deps.OnManualCheck()
 	}
 }
 
+// clearTraveler removes everything of the previous traveler from the live
+// side: thumbnail, capture line, "captured" marks. UI thread.
+func (m *mainWindow) clearTraveler() {
+	m.panel.thumb.Image = nil
+	m.panel.thumb.Hide()
+	m.panel.captured.SetText("")
+	m.panel.set(captureStatus{state: quality.CaptureSearching})
+	m.overlay.setCaptured(false)
+}
+
 // deliver shows the capture and hands it to verification off the UI thread.
 func (m *mainWindow) deliver(c *quality.Capture) {
-	m.log.Info("frame captured", "auto", c.Auto, "score", fmt.Sprintf("%.2f", c.Report.Score))
 	m.captures.Add(1)
 	fyne.Do(func() { m.panel.showCapture(c) })
 	if m.deps.OnCapture == nil {

@@ -27,15 +27,28 @@ type healthBar struct {
 	period    time.Duration
 	retention *widget.Label
 	outbox    *widget.Label
+	kicks     chan struct{} // read again now: an encounter was recorded
 }
 
 func newHealthBar(poll HealthFunc, period time.Duration) *healthBar {
-	return &healthBar{poll: poll, period: period,
+	return &healthBar{poll: poll, period: period, kicks: make(chan struct{}, 1),
 		retention: widget.NewLabel("Photos: …"), outbox: widget.NewLabel("Results: …")}
 }
 
+// kick asks for a fresh reading now, so the status bar changes with the
+// encounter that changed it. Never blocks.
+func (h *healthBar) kick() {
+	select {
+	case h.kicks <- struct{}{}:
+	default:
+	}
+}
+
 func (h *healthBar) object() fyne.CanvasObject {
-	return container.NewHBox(h.retention, widget.NewSeparator(), h.outbox)
+	for _, l := range []*widget.Label{h.retention, h.outbox} {
+		l.Truncation = fyne.TextTruncateEllipsis // never widens the window
+	}
+	return container.NewGridWithColumns(2, h.retention, h.outbox)
 }
 
 // run polls until ctx ends.
@@ -49,6 +62,7 @@ func (h *healthBar) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-h.kicks:
 		}
 	}
 }

@@ -21,6 +21,7 @@ var (
 	keyLogout       = altKey(fyne.KeyL)
 	keyFlight       = altKey(fyne.KeyF)
 	keyReports      = altKey(fyne.KeyP)
+	keyAttest       = altKey(fyne.KeyS)
 )
 
 func altKey(k fyne.KeyName) *desktop.CustomShortcut {
@@ -43,6 +44,16 @@ func newKeyEntry() *keyEntry {
 	e := &keyEntry{}
 	e.ExtendBaseWidget(e)
 	return e
+}
+
+// TypedKey implements fyne.Focusable: Esc goes back like Alt+B (the
+// manual check and opt-out are left from the field the cursor is in).
+func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.TypedShortcut(keyBack)
+		return
+	}
+	e.Entry.TypedKey(k)
 }
 
 // TypedShortcut implements fyne.Shortcutable.

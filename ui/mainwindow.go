@@ -42,6 +42,11 @@ type mainWindow struct {
 	checks  *checklist
 	panel   *capturePanel
 
+	// The parts the officer workflow lays out around its panel.
+	view   fyne.CanvasObject // live image, overlay, FPS, offline notice
+	status fyne.CanvasObject // camera, models, database, health
+	side   fyne.CanvasObject // capture state and checklist
+
 	bufs    [2]*image.RGBA // front is shown, back is filled; swapped on the UI thread
 	front   int
 	shown   int // frames shown since the last FPS update
@@ -63,7 +68,7 @@ func newMainWindow(w fyne.Window, d Deps) *mainWindow {
 		d.Quality = config.DefaultQuality()
 	}
 	m := &mainWindow{win: w, deps: d, log: d.Log,
-		cap:       &capturer{m: quality.NewCapturer(d.Quality, time.Now())},
+		cap:       &capturer{gate: &freeGate{m: quality.NewCapturer(d.Quality, time.Now()), log: d.Log}},
 		toAnalyse: make(chan *image.RGBA, 1), analyseFree: make(chan *image.RGBA, 3)}
 	for i := 0; i < cap(m.analyseFree); i++ {
 		m.analyseFree <- nil // copyInto allocates on first use
@@ -84,6 +89,7 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	demo := widget.NewLabelWithStyle("DEMO — demo video and demo data, not for operational use",
 		fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	demo.Importance = widget.WarningImportance
+	demo.Truncation = fyne.TextTruncateEllipsis
 	m.banner = container.NewStack(canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0x40}), demo)
 	if !m.deps.Demo {
 		m.banner.Hide()
@@ -99,8 +105,12 @@ func (m *mainWindow) build() fyne.CanvasObject {
 		m.modStatus.SetText("Models: loading…")
 	}
 	m.dbStatus = widget.NewLabel("Database: " + m.deps.Database)
-	status := container.NewVBox(container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus,
-		widget.NewSeparator(), m.dbStatus))
+	// Each entry ellipsizes in its third of the width: a long path or
+	// error never widens the window.
+	for _, l := range []*widget.Label{m.camStatus, m.modStatus, m.dbStatus} {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
+	status := container.NewVBox(container.NewGridWithColumns(3, m.camStatus, m.modStatus, m.dbStatus))
 	if m.deps.Health != nil {
 		m.health = newHealthBar(m.deps.Health, 5*time.Second)
 		status.Add(m.health.object())
@@ -118,14 +128,15 @@ func (m *mainWindow) build() fyne.CanvasObject {
 		container.NewVBox(container.NewHBox(layoutSpacer(), m.fps)))
 	side := container.NewVBox(m.panel.box, widget.NewSeparator(),
 		widget.NewLabelWithStyle("Capture checks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), m.checks.box)
+	m.view, m.side = view, side
+	m.status = container.NewVBox(widget.NewSeparator(), status)
 	if m.deps.Assessor == nil {
 		m.checks.box.Hide()
 	}
 	m.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierControl},
 		func(fyne.Shortcut) { m.win.Close() })
 	m.win.Canvas().SetOnTypedKey(m.onKey)
-	return container.NewBorder(m.banner, container.NewVBox(widget.NewSeparator(), status), nil,
-		container.NewVScroll(side), view)
+	return container.NewBorder(m.banner, m.status, nil, container.NewVScroll(side), view)
 }
 
 func layoutSpacer() fyne.CanvasObject {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"veriport/booth"
 	"veriport/encounter"
 )
 
@@ -18,8 +20,9 @@ import (
 // with a reason code.
 type manualCheckScreen struct {
 	decide   func(encounter.Traveler) (encounter.Decision, error)
-	complete func(encounter.ManualResult)
+	complete func(encounter.ManualResult, *booth.Override)
 	touch    func()
+	scroll   *container.Scroll
 
 	why      *widget.Label // why the traveler is here
 	form     *travelerForm
@@ -30,23 +33,31 @@ type manualCheckScreen struct {
 	verifyB  *widget.Button
 	referB   *widget.Button
 	errMsg   *widget.Label
-	decision *encounter.Decision // the last policy decision shown
+	backB    *widget.Button
+	back     func()
+	// overrideBox holds the override and its reason: shown once the
+	// document failed a check digit or is expired, required to verify.
+	overrideBox    *fyne.Container
+	override       *widget.Check
+	overrideReason *keyEntry
+	decision       *encounter.Decision // the last policy decision shown
 }
 
 func newManualCheckScreen(now func() time.Time, decide func(encounter.Traveler) (encounter.Decision, error),
-	complete func(encounter.ManualResult), touch func()) *manualCheckScreen {
+	complete func(encounter.ManualResult, *booth.Override), touch func()) *manualCheckScreen {
 	return &manualCheckScreen{decide: decide, complete: complete, touch: touch, form: newTravelerForm(now, touch)}
 }
 
 func (m *manualCheckScreen) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Manual document check", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
+	title.Wrapping = fyne.TextWrapWord
 	m.why = widget.NewLabel("")
 	m.why.Wrapping = fyne.TextWrapWord
 	m.rulesB = widget.NewButton(keyLabel("Apply the exemption rules", keyDecide), m.onRules)
 	m.policy = widget.NewLabel("Exemption: not assessed yet.")
 	m.policy.Wrapping = fyne.TextWrapWord
-	m.attest = widget.NewCheck("I attest that the document belongs to the holder", func(bool) { m.touch() })
+	m.attest = widget.NewCheck(keyLabel("I attest that the document belongs to the holder", keyAttest), func(bool) { m.touch() })
 	labels := make([]string, len(encounter.ReferralCodes))
 	for i, r := range encounter.ReferralCodes {
 		labels[i] = r.Label
@@ -61,11 +72,23 @@ func (m *manualCheckScreen) build() fyne.CanvasObject {
 	m.errMsg.Importance = widget.DangerImportance
 	m.errMsg.Wrapping = fyne.TextWrapWord
 	m.errMsg.Hide()
+	m.override = widget.NewCheck("Verify despite the failed document check (override)", func(bool) { m.touch() })
+	m.overrideReason = newKeyEntry()
+	m.overrideReason.SetPlaceHolder("Reason for the override (recorded)")
+	m.overrideReason.OnChanged = func(string) { m.touch() }
+	m.overrideBox = container.NewVBox(wrappedCheck(m.override), m.overrideReason)
+	m.overrideBox.Hide()
+	m.backB = widget.NewButton(keyLabel("Cancel", keyBack)+" / Esc", m.back)
 
-	conclude := widget.NewCard("", "Conclusion", container.NewVBox(m.rulesB, m.policy, m.attest,
-		m.referral, container.NewGridWithColumns(2, m.verifyB, m.referB), m.errMsg))
+	conclude := widget.NewCard("", "Conclusion", container.NewVBox(m.rulesB, m.policy, wrappedCheck(m.attest),
+		m.overrideBox, m.referral))
 	body := container.NewVBox(m.form.build(), conclude)
-	return container.NewBorder(container.NewVBox(title, m.why), nil, nil, nil, container.NewVScroll(body))
+	m.scroll = container.NewVScroll(body)
+	// The title, why and any error stay at the top and the conclusion's
+	// buttons at the bottom: both always in view whatever the scroll.
+	top := container.NewVBox(title, m.why, m.errMsg)
+	bottom := container.NewVBox(container.NewGridWithColumns(2, m.verifyB, m.referB), m.backB)
+	return container.NewBorder(top, bottom, nil, nil, m.scroll)
 }
 
 // reset prepares the screen for a traveler, saying why they are here, and
@@ -77,9 +100,13 @@ func (m *manualCheckScreen) reset(why string, from *travelerForm, d *encounter.D
 	}
 	m.why.SetText(why)
 	m.attest.SetChecked(false)
+	m.override.SetChecked(false)
+	m.overrideReason.SetText("")
+	m.overrideBox.Hide()
 	m.referral.ClearSelected()
 	m.errMsg.Hide()
 	m.showPolicy(d)
+	m.scroll.ScrollToTop()
 }
 
 // focus puts the cursor in the MRZ's first line.
@@ -135,12 +162,35 @@ func (m *manualCheckScreen) onVerified() {
 		m.showError("Tick the attestation that the document belongs to the holder, or refer the traveler.")
 		return
 	}
+	m.form.readIfTyped()
+	var o *booth.Override
+	if problems := m.form.documentProblems(); len(problems) > 0 {
+		m.overrideBox.Show()
+		switch {
+		case !m.override.Checked:
+			m.showError("The document failed: " + strings.Join(problems, "; ") +
+				". To verify anyway tick the override and give the reason; otherwise refer the traveler.")
+			return
+		case strings.TrimSpace(m.overrideReason.Text) == "":
+			m.showError("Give the reason for the override.")
+			m.focusOn(m.overrideReason)
+			return
+		}
+		o = &booth.Override{Problems: problems, Reason: strings.TrimSpace(m.overrideReason.Text)}
+	}
 	d, err := m.policyFromForm()
 	if err != nil && err != errNoNationality {
 		m.showError(err.Error())
 		return
 	}
-	m.complete(encounter.ManualResult{Verified: true, Attested: true, Policy: d})
+	m.complete(encounter.ManualResult{Verified: true, Attested: true, Policy: d}, o)
+}
+
+// focusOn moves the cursor to o.
+func (m *manualCheckScreen) focusOn(o fyne.Focusable) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(m.why); c != nil {
+		c.Focus(o)
+	}
 }
 
 // onRefer concludes with a referral and its reason.
@@ -156,10 +206,11 @@ func (m *manualCheckScreen) onRefer() {
 		m.showError(err.Error())
 		return
 	}
-	m.complete(encounter.ManualResult{Referral: encounter.ReferralCodes[i].Code, Policy: d})
+	m.complete(encounter.ManualResult{Referral: encounter.ReferralCodes[i].Code, Policy: d}, nil)
 }
 
 func (m *manualCheckScreen) showError(msg string) {
 	m.errMsg.SetText(msg)
 	m.errMsg.Show()
+	m.errMsg.Refresh()
 }

@@ -35,6 +35,7 @@ func (o *optOutScreen) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Opt-out: the traveler declines the photo", fyne.TextAlignLeading,
 		fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
+	title.Wrapping = fyne.TextWrapWord
 	intro := widget.NewLabel("Record the traveler's nationality, date of birth, visa class and admission " +
 		"facts, or read the passport's MRZ. The rules decide whether the traveler may opt out.")
 	intro.Wrapping = fyne.TextWrapWord
@@ -46,7 +47,7 @@ func (o *optOutScreen) build() fyne.CanvasObject {
 	o.decideB.Importance = widget.HighImportance
 	o.backB = widget.NewButton(keyLabel("Back to the booth", keyBack), o.back)
 	top := container.NewVBox(title, intro)
-	bottom := container.NewVBox(o.errMsg, container.NewGridWithColumns(2, o.decideB, o.backB))
+	bottom := container.NewVBox(o.errMsg, o.decideB, o.backB)
 	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(o.form.build()))
 }
 

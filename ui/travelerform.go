@@ -37,6 +37,8 @@ type travelerForm struct {
 
 	mrz    *encounter.MRZ // the last zone read without errors
 	mrzErr error          // the last zone's problems
+	read1  string         // the zone last read (line 1 + line 2); "" when none
+	zone   *encounter.MRZ // the last zone read, even with errors
 }
 
 // flagLabels are the admission facts the officer can confirm, in order.
@@ -65,7 +67,7 @@ func (f *travelerForm) build() fyne.CanvasObject {
 	f.mrz2 = mono(newKeyEntry())
 	f.mrz2.SetPlaceHolder("MRZ line 2  (44 characters), Enter reads the zone")
 	f.mrz1.OnChanged = f.onLine1Changed
-	f.mrz2.OnChanged = func(string) { f.touch() }
+	f.mrz2.OnChanged = func(string) { f.touch(); f.staleRead() }
 	f.mrz1.OnSubmitted = func(string) { f.focus(f.mrz2) }
 	f.mrz2.OnSubmitted = func(string) { f.onReadMRZ() }
 	f.mark1, f.mark2 = markLabel(), markLabel()
@@ -94,11 +96,11 @@ func (f *travelerForm) build() fyne.CanvasObject {
 	f.usCitizen = widget.NewCheck("U.S. citizen (also a dual national showing another passport)", func(bool) { f.touch() })
 	f.lpr = widget.NewCheck("Lawful permanent resident", func(bool) { f.touch() })
 	f.flags = map[encounter.Flag]*widget.Check{}
-	flagBox := container.NewVBox(f.usCitizen, f.lpr)
+	flagBox := container.NewVBox(wrappedCheck(f.usCitizen), wrappedCheck(f.lpr))
 	for _, fl := range flagLabels {
 		c := widget.NewCheck(fl.label, func(bool) { f.touch() })
 		f.flags[fl.flag] = c
-		flagBox.Add(c)
+		flagBox.Add(wrappedCheck(c))
 	}
 	mrzBox := container.NewVBox(f.mrz1, f.mark1, f.mrz2, f.mark2, f.read, f.mrzErrors, f.mrzWarnings, f.parsed)
 	facts := widget.NewForm(
@@ -113,6 +115,7 @@ func (f *travelerForm) build() fyne.CanvasObject {
 func markLabel() *widget.Label {
 	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true, Bold: true})
 	l.Importance = widget.DangerImportance
+	l.Truncation = fyne.TextTruncateEllipsis // under a zone wider than the panel
 	l.Hide()
 	return l
 }
@@ -127,6 +130,7 @@ func (f *travelerForm) focus(o fyne.Focusable) {
 // characters (a single-line field drops the scanner's line break).
 func (f *travelerForm) onLine1Changed(s string) {
 	f.touch()
+	f.staleRead()
 	s = strings.TrimSpace(s)
 	if len(s) == 2*encounter.TD3LineLength && f.mrz2.Text == "" {
 		f.mrz1.SetText(s[:encounter.TD3LineLength])
@@ -149,15 +153,59 @@ func (f *travelerForm) reset() {
 	f.mrzErrors.Hide()
 	f.mrzWarnings.Hide()
 	f.parsed.Hide()
-	f.mrz, f.mrzErr = nil, nil
+	f.mrz, f.mrzErr, f.zone, f.read1 = nil, nil, nil, ""
+}
+
+// staleRead hides the last reading once the zone is edited: no old parse
+// or error stays under a different zone.
+func (f *travelerForm) staleRead() {
+	if f.read1 == "" || f.read1 == f.mrz1.Text+"\n"+f.mrz2.Text {
+		return
+	}
+	f.mark1.Hide()
+	f.mark2.Hide()
+	f.mrzErrors.Hide()
+	f.parsed.Hide()
+	f.mrz, f.mrzErr, f.zone, f.read1 = nil, nil, nil, ""
+}
+
+// readIfTyped reads the zone when one is typed but not read as it stands.
+func (f *travelerForm) readIfTyped() {
+	if z := f.mrz1.Text + "\n" + f.mrz2.Text; z != "\n" && z != f.read1 {
+		f.onReadMRZ()
+	}
+}
+
+// documentProblems lists what the zone read failed: each wrong check digit
+// or field, and an expired document. Empty when the zone passed or none was
+// typed.
+func (f *travelerForm) documentProblems() []string {
+	var out []string
+	var fes encounter.MRZErrors
+	var fe *encounter.FieldError
+	switch {
+	case errors.As(f.mrzErr, &fes):
+		for _, e := range fes {
+			out = append(out, e.Error())
+		}
+	case errors.As(f.mrzErr, &fe):
+		out = append(out, fe.Error())
+	case f.mrzErr != nil:
+		out = append(out, f.mrzErr.Error())
+	}
+	if f.zone != nil && f.zone.Expired(f.now()) {
+		out = append(out, "expired on "+f.zone.ExpiryDate.Format(time.DateOnly))
+	}
+	return out
 }
 
 // onReadMRZ parses the zone, shows its fields and flags every problem at
 // its position; the facts take nationality and date of birth from it.
 func (f *travelerForm) onReadMRZ() {
 	f.touch()
-	m, err := encounter.ParseMRZ(f.mrz1.Text+"\n"+f.mrz2.Text, f.now())
-	f.mrz, f.mrzErr = nil, err
+	f.read1 = f.mrz1.Text + "\n" + f.mrz2.Text
+	m, err := encounter.ParseMRZ(f.read1, f.now())
+	f.mrz, f.mrzErr, f.zone = nil, err, m
 	f.showMarks(err)
 	f.mrzWarnings.Hide()
 	if m != nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"image"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"veriport/encounter"
 	"veriport/gallery"
 	"veriport/officer"
+	"veriport/quality"
 	"veriport/record"
 )
 
@@ -472,10 +474,23 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 func TestMatchByAutoCaptureOnlyWhenTheBoothWaits(t *testing.T) {
 	f := newWF(t, matchT7)
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // logged out: dropped
+	if _, err := f.ws.station.CaptureNow(f.clock.now(), img, quality.QualityReport{}); !errors.Is(err, booth.ErrNoShift) {
+		t.Fatalf("capture while logged out: %v", err) // the gate refuses it
+	}
+	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // a stray delivery: dropped
+	if f.ws.screen != screenLogin || len(f.rec.Records()) != 0 {
+		t.Fatal("a photo delivered while logged out changed the booth")
+	}
 	f.login(testPIN, f.code(), true)
-	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`)
+	c, err := f.ws.station.CaptureNow(f.clock.now(), img, quality.QualityReport{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ws.autoCaptured(c.Image, c.Report.Box, `{"score":0.9}`)
 	f.decided("MATCH")
+	if _, err := f.ws.station.CaptureNow(f.clock.now(), img, quality.QualityReport{}); !errors.Is(err, booth.ErrPhase) {
+		t.Errorf("capture over a decision: %v", err)
+	}
 	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // decided: dropped, the banner stays
 	if f.ws.booth.bannerTitle.Text != "MATCH" || f.ws.booth.message.Visible() {
 		t.Errorf("second auto-capture changed the booth: %q %q", f.ws.booth.bannerTitle.Text, f.ws.booth.message.Text)
@@ -527,11 +542,11 @@ func TestLoginSupervisorOpensTheShiftReportOfficerDoesNot(t *testing.T) {
 		t.Fatal("supervisor does not see the shift report button")
 	}
 	f.key(keyReports)
-	if f.ws.screen != screenReports || len(f.ws.reports.Objects) != 1 {
-		t.Fatalf("screen %d", f.ws.screen)
+	if f.ws.reportWin == nil || f.ws.station.State().Phase != booth.PhaseAway {
+		t.Fatalf("no report window: phase %s", f.ws.station.State().Phase)
 	}
 	f.key(keyBack)
-	if f.ws.screen != screenBooth {
-		t.Error("Alt+B did not leave the report")
+	if f.ws.screen != screenBooth || f.ws.reportWin != nil || f.ws.station.State().Phase != booth.PhaseReady {
+		t.Errorf("Alt+B did not leave the report: phase %s", f.ws.station.State().Phase)
 	}
 }

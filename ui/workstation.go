@@ -18,6 +18,13 @@ import (
 	"veriport/encounter"
 	"veriport/gallery"
 	"veriport/officer"
+	"veriport/quality"
+)
+
+// What the booth is away on (booth.State.Away).
+const (
+	awayFlights = "flights"
+	awayReport  = "report"
 )
 
 // Workflow is what the officer workflow needs: login, the rules, where
@@ -64,10 +71,10 @@ const (
 	screenReports
 )
 
-// workstation shows the live view on the left and switches the right-hand
-// panel between the login, booth, opt-out, manual-check and flight screens. It owns
-// the officer's shift and the idle logout, and routes the keyboard
-// shortcuts to the screen on show.
+// workstation shows the live view on the left and, on the right, the
+// screen for the booth station's phase: login, booth, opt-out, manual check
+// or flights. The station owns the workflow's state; the workstation
+// renders it, runs the idle logout and routes the keyboard shortcuts.
 type workstation struct {
 	win  fyne.Window
 	wf   Workflow
@@ -76,6 +83,7 @@ type workstation struct {
 	theme   *accessTheme
 	root    *fyne.Container
 	panelBg *canvas.Rectangle // opaque behind the panel: the live side may overflow
+	body    *fyne.Container   // live view and panel in the booth layout
 	screen  screenID
 	views   map[screenID]fyne.CanvasObject
 	login   *loginScreen
@@ -84,22 +92,26 @@ type workstation struct {
 	manual  *manualCheckScreen
 	flights *flightPicker   // nil without Workflow.Flights
 	reports *fyne.Container // holds a fresh report screen each time it opens
-	session *officer.Session
-	ctx     context.Context
+	// reportWin is the shift report's own window while it is open.
+	reportWin fyne.Window
+	session   *officer.Session
+	ctx       context.Context
 
-	shift   *booth.Shift
-	idle    *officer.IdleTimer
-	decider booth.Decider
-	flight  string
-	gallery string // gallery state line for the booth
-	lastMs  int64  // capture to banner of the last decision, milliseconds
+	// station is the booth's one state machine: phase, shift, capture gate.
+	// The screens render its State; rendered is the last one drawn.
+	station  *booth.Station
+	rendered booth.State
+	mw       *mainWindow // the live side, when the workflow runs in the main window
+	idle     *officer.IdleTimer
+	gallery  string // gallery state line for the booth
+	lastMs   int64  // capture to banner of the last decision, milliseconds
 	// async runs slow work (login check, decision) off the UI thread; it
 	// reports back through fyne.Do. Tests on the Fyne test driver, which
 	// has no UI thread, run it inline.
 	async func(func())
 	// trigger, when set, takes the photo through the live capture, which
 	// delivers it back through autoCaptured; otherwise Workflow.Grab.
-	trigger func()
+	trigger func() error
 	admin   adminUI // officer administration (ui/admin.go)
 }
 
@@ -110,7 +122,12 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 	if wf.Log == nil {
 		wf.Log = slog.Default()
 	}
-	return &workstation{win: w, wf: wf, live: live, ctx: context.Background(), async: func(f func()) { go f() }}
+	ws := &workstation{win: w, wf: wf, live: live, ctx: context.Background(), async: func(f func()) { go f() }}
+	// The screens render the station's state after each action on the UI
+	// thread; the background steps (capture, decision) come back through
+	// fyne.Do in autoCaptured and applyDecision, so no Notify is needed.
+	ws.station = booth.NewStation(booth.StationConfig{Now: wf.Now, Log: wf.Log})
+	return ws
 }
 
 // build makes every screen, registers the shortcuts and shows the login.
@@ -125,8 +142,12 @@ func (ws *workstation) build() fyne.CanvasObject {
 	ws.booth = newBoothScreen(boothActions{capture: ws.onCapture, optOut: ws.onOptOut,
 		manualCheck: ws.onManualCheck, next: ws.onNext, logout: func() { ws.logout("officer logged out", "") },
 		toggleTheme: ws.onToggleTheme, flight: ws.onFlightKey, reports: ws.onReportsKey})
+	if ws.mw != nil { // the capture state and checks sit under the booth's actions
+		ws.booth.extra = ws.mw.side
+	}
 	ws.optOut = newOptOutScreen(ws.wf.Now, ws.onOptOutDecide, ws.onBackKey, ws.touch)
 	ws.manual = newManualCheckScreen(ws.wf.Now, ws.decideTraveler, ws.onManualComplete, ws.touch)
+	ws.manual.back = ws.onBackKey
 	ws.views = map[screenID]fyne.CanvasObject{
 		screenLogin:  ws.login.build(),
 		screenBooth:  ws.booth.build(),
@@ -152,23 +173,28 @@ func (ws *workstation) build() fyne.CanvasObject {
 		}
 	}
 	var content fyne.CanvasObject = ws.root
-	if ws.live != nil { // the live view stays on the left; the screens switch on the right
-		ws.panelBg = canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
-		left := container.New(shrinkLayout{}, ws.live)
-		split := container.NewHSplit(left, container.NewStack(ws.panelBg, ws.root))
-		split.Offset = 0.6
-		content = split
+	ws.panelBg = canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
+	panel := container.NewStack(ws.panelBg, ws.root)
+	switch {
+	case ws.mw != nil: // DEMO banner and status across the window, live view left, screens right
+		ws.body = container.New(boothLayout{}, ws.mw.view, panel)
+		content = container.NewBorder(ws.mw.banner, ws.mw.status, nil, nil, ws.body)
+	case ws.live != nil:
+		ws.body = container.New(boothLayout{}, ws.live, panel)
+		content = ws.body
 	}
 	c := ws.win.Canvas()
 	for s, f := range map[fyne.Shortcut]func(){
 		keyCapture: ws.onCapture, keyOptOut: ws.onOptOut, keyManualCheck: ws.onManualCheck,
 		keyNext: ws.onNext, keyDecide: ws.onDecideKey, keyVerified: ws.onVerifiedKey, keyRefer: ws.onReferKey,
-		keyBack: ws.onBackKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey, keyReports: ws.onReportsKey,
+		keyBack: ws.onBackKey, keyAttest: ws.onAttestKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey, keyReports: ws.onReportsKey,
 		keyLogout: func() { ws.logout("officer logged out", "") },
 	} {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
 	}
+	c.SetOnTypedKey(ws.onTypedKey)
 	ws.adminShortcuts()
+	ws.wf.Log.Info("booth phase", "to", booth.PhaseLoggedOut, "why", "start")
 	ws.login.reset("")
 	for k, v := range ws.views {
 		if k != screenLogin {
@@ -207,10 +233,16 @@ func (ws *workstation) keyboardFlights() {
 
 // begin shows the login screen with the cursor in the officer id; call it
 // once the built content is on the window.
-func (ws *workstation) begin() { ws.show(screenLogin) }
+func (ws *workstation) begin() {
+	ws.screen = -1 // not shown yet: show focuses the officer id
+	ws.show(screenLogin)
+}
 
 // show makes one screen visible and focuses its first field.
 func (ws *workstation) show(id screenID) {
+	if ws.screen == id && ws.views[id] != nil && ws.views[id].Visible() {
+		return
+	}
 	ws.screen = id
 	for k, v := range ws.views {
 		if k == id {
@@ -220,6 +252,9 @@ func (ws *workstation) show(id screenID) {
 		}
 	}
 	ws.root.Refresh()
+	if ws.body != nil {
+		ws.body.Refresh() // the panel's width follows the screen now shown
+	}
 	c := ws.win.Canvas()
 	switch id {
 	case screenLogin:
@@ -261,7 +296,7 @@ func (ws *workstation) touch() {
 
 // checkIdle logs the officer out after the idle period. UI thread.
 func (ws *workstation) checkIdle(now time.Time) {
-	if ws.shift != nil && ws.idle != nil && ws.idle.Expired(now) {
+	if ws.station.Shift() != nil && ws.idle != nil && ws.idle.Expired(now) {
 		ws.logout("idle", "Logged out after "+ws.idleTimeout().String()+" without input. Log in again to continue.")
 	}
 	if ws.screen == screenLogin {
@@ -284,19 +319,16 @@ func (ws *workstation) onLogin(s *officer.Session) {
 		ws.login.showError("Cannot start the shift: " + err.Error())
 		return
 	}
-	ws.shift, ws.session = sh, s
+	ws.session = s
 	if ws.wf.Reports != nil && ReportsAllowed(string(s.Role)) {
 		ws.booth.reportsB.Show()
 	} else {
 		ws.booth.reportsB.Hide()
 	}
-	sh.SetGallery(ws.flight, ws.decider)
 	ws.idle = officer.NewIdleTimer(ws.idleTimeout(), ws.wf.Now())
 	ws.wf.Log.Info("shift started", "officer", s.OfficerID)
-	ws.booth.showReady()
-	ws.booth.showMessage("", false)
+	ws.station.Login(sh)
 	ws.refreshBooth()
-	ws.show(screenBooth)
 }
 
 // onLoginRefused puts a refused login on the audit chain: the id typed
@@ -312,36 +344,129 @@ func (ws *workstation) onLoginRefused(id string, err error) {
 	}
 }
 
-// logout ends the shift and returns to the login screen.
+// logout ends the shift and returns to the login screen; nothing of the
+// traveler stays on screen.
 func (ws *workstation) logout(reason, notice string) {
-	if ws.shift == nil {
+	sh := ws.station.Shift()
+	if sh == nil {
 		return
 	}
-	if err := ws.shift.End(context.Background(), reason); err != nil {
+	ws.closeReport()
+	if err := ws.station.Logout(context.Background(), reason); err != nil {
 		ws.wf.Log.Error("audit logout", "err", err)
 	}
-	ws.wf.Log.Info("shift ended", "officer", ws.shift.Officer(), "reason", reason)
-	ws.shift, ws.idle, ws.session = nil, nil, nil
+	ws.wf.Log.Info("shift ended", "officer", sh.Officer(), "reason", reason)
+	ws.idle, ws.session = nil, nil
 	ws.closeOfficers()
 	if ws.reports != nil {
 		ws.reports.Objects = nil // no report stays on screen for the next login
 	}
 	ws.login.reset(notice)
-	ws.show(screenLogin)
+	ws.refreshBooth()
 }
 
-// SetGallery tells the workflow which flight is loaded and how to decide
+// setGallery tells the workflow which flight is loaded and how to decide
 // captures against its gallery (nil decider: none loaded). UI thread.
 func (ws *workstation) setGallery(flight, state string, d booth.Decider) {
-	ws.flight, ws.gallery, ws.decider = flight, state, d
-	if ws.shift != nil {
-		ws.shift.SetGallery(flight, d)
-		ws.refreshBooth()
+	ws.gallery = state
+	ws.station.SetGallery(flight, d)
+	ws.refreshBooth()
+}
+
+// refreshBooth renders the station's state. UI thread.
+func (ws *workstation) refreshBooth() { ws.render(ws.station.State()) }
+
+// render shows the screen for the state's phase and fills it. A new
+// traveler (or a logout) clears everything of the previous one first.
+// Rendering the same state twice changes nothing. UI thread.
+func (ws *workstation) render(s booth.State) {
+	prev := ws.rendered
+	ws.rendered = s
+	newTraveler := s.Traveler != prev.Traveler
+	if s.Phase != prev.Phase && !newTraveler {
+		ws.booth.showMessage("", false) // a message answers the last action only
+	}
+	if newTraveler {
+		if ws.mw != nil {
+			ws.mw.clearTraveler()
+			if ws.mw.health != nil {
+				ws.mw.health.kick() // the photo and result just recorded show at once
+			}
+		}
+		ws.booth.showReady()
+		ws.booth.showMessage("", false)
+		ws.optOut.reset()
+	}
+	if newTraveler || s.Phase != prev.Phase || s.Decision != prev.Decision && (s.Decision == nil || prev.Decision == nil || *s.Decision != *prev.Decision) {
+		switch s.Phase {
+		case booth.PhaseReady:
+			ws.booth.showReady()
+		case booth.PhaseDeciding:
+			ws.booth.showDeciding()
+		case booth.PhaseDecided:
+			if s.Decision != nil {
+				ws.booth.showDecision(*s.Decision, s.Policy)
+			}
+		case booth.PhaseOptOutRefused:
+			sentence := ""
+			if s.Policy != nil {
+				sentence = s.Policy.Sentence
+			}
+			ws.booth.showOptOutRefused(sentence)
+		case booth.PhaseOptedOut:
+			ws.booth.showOptedOut()
+		}
+	}
+	if s.Phase != booth.PhaseLoggedOut {
+		ws.booth.showShift(s, ws.gallery)
+	}
+	screen := screenBooth
+	switch s.Phase {
+	case booth.PhaseLoggedOut:
+		screen = screenLogin
+	case booth.PhaseOptOut:
+		screen = screenOptOut
+	case booth.PhaseManual:
+		screen = screenManual
+	case booth.PhaseAway:
+		if s.Away == awayFlights {
+			screen = screenFlights
+		}
+	}
+	ws.show(screen)
+	if ws.mw != nil && !s.Armed {
+		ws.mw.panel.set(captureStatus{state: quality.CaptureSearching, paused: pausedText(s)})
 	}
 }
 
-func (ws *workstation) refreshBooth() {
-	if ws.shift != nil {
-		ws.booth.showShift(ws.shift.Snapshot(), ws.shift.Officer(), ws.gallery)
+// pausedText says why the camera takes no photo in this state.
+func pausedText(s booth.State) string {
+	switch s.Phase {
+	case booth.PhaseLoggedOut:
+		return "Camera idle until an officer logs in"
+	case booth.PhaseReady, booth.PhaseOptOutRefused:
+		return "Camera idle: choose a flight [Alt+F] to capture"
+	case booth.PhaseDeciding:
+		return "Photo taken: checking"
+	case booth.PhaseDecided, booth.PhaseOptedOut:
+		return "Camera paused until the next traveler [Alt+N]"
+	case booth.PhaseOptOut:
+		return "Camera paused: opt-out"
+	case booth.PhaseManual:
+		return "Camera paused: manual check"
+	}
+	return "Camera paused"
+}
+
+// onTypedKey handles keys typed outside any field: Enter captures on the
+// booth screen (never on the login screen), Esc goes back.
+func (ws *workstation) onTypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		ws.onBackKey()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if ws.screen == screenBooth && ws.station.Shift() != nil {
+			ws.onCapture()
+		}
 	}
 }

@@ -4,29 +4,29 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/draw"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"veriport/booth"
 	"veriport/encounter"
 	"veriport/gallery"
+	"veriport/quality"
 )
 
-// onCapture grabs the newest frame and decides it in the background.
+// onCapture is the officer's capture (Alt+C, Enter): through the live
+// capture when there is one, else Workflow.Grab; the station refuses it
+// unless the booth waits for a traveler.
 func (ws *workstation) onCapture() {
-	if ws.shift == nil || ws.screen != screenBooth {
+	if ws.station.Shift() == nil || ws.screen != screenBooth {
 		return
 	}
 	ws.touch()
 	if ws.trigger != nil {
-		if ws.shift.CanCapture() {
-			ws.trigger()
-		} else {
-			ws.booth.showMessage("No capture now: finish this traveler first (Next [Alt+N] or Manual check [Alt+M]).", true)
+		if err := ws.trigger(); err != nil {
+			ws.booth.showMessage(captureRefusal(err), true)
 		}
 		return
 	}
@@ -34,51 +34,74 @@ func (ws *workstation) onCapture() {
 		ws.booth.showMessage("No camera: use the manual check [Alt+M].", true)
 		return
 	}
+	if !ws.station.State().Armed {
+		_, err := ws.station.CaptureNow(ws.wf.Now(), nil, quality.QualityReport{})
+		ws.booth.showMessage(captureRefusal(err), true)
+		return
+	}
 	img, err := ws.wf.Grab()
 	if err != nil {
 		ws.booth.showMessage("No photo: "+err.Error()+". Use the manual check [Alt+M].", true)
 		return
 	}
-	ws.captured(img)
-}
-
-// autoCaptured hands a photo taken by auto-capture (off the UI thread) to
-// the workflow, with the box of the face the tracker followed; it is
-// dropped unless the booth is waiting for a photo. capture_to_banner_ms
-// counts from here, the capture event.
-func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, quality string) {
-	at := time.Now()
-	fyne.Do(func() {
-		if ws.shift != nil && ws.screen == screenBooth && ws.shift.CanCapture() {
-			ws.decide(img, box, quality, at)
-		}
-	})
-}
-
-// captured decides a photo taken by the officer. UI thread.
-func (ws *workstation) captured(img image.Image) { ws.decide(img, image.Rectangle{}, "", time.Now()) }
-
-// decide decides a photo with its tracked face box and quality summary in
-// the background, then shows the decision. UI thread.
-func (ws *workstation) decide(img image.Image, box image.Rectangle, quality string, start time.Time) {
-	if ws.shift == nil {
+	c, err := ws.station.CaptureNow(ws.wf.Now(), toRGBA(img), quality.QualityReport{})
+	if err != nil {
+		ws.booth.showMessage(captureRefusal(err), true)
 		return
 	}
-	sh := ws.shift
-	ws.booth.showDeciding()
+	ws.refreshBooth()
+	ws.decide(c.Image, c.Report.Box, "", time.Now())
+}
+
+// captureRefusal is what the officer reads when no photo may be taken.
+func captureRefusal(err error) string {
+	switch {
+	case errors.Is(err, booth.ErrNoDecider):
+		return err.Error() + " [Alt+F]."
+	case errors.Is(err, booth.ErrPhase):
+		return "No capture now: finish this traveler first (Next [Alt+N] or Manual check [Alt+M])."
+	case errors.Is(err, errNoFrame):
+		return "No frame from the camera yet. Use the manual check [Alt+M] if it does not come."
+	}
+	return "No capture: " + err.Error()
+}
+
+// toRGBA returns img as an RGBA image (a copy unless it is one already).
+func toRGBA(img image.Image) *image.RGBA {
+	if m, ok := img.(*image.RGBA); ok {
+		return m
+	}
+	b := img.Bounds()
+	m := image.NewRGBA(image.Rectangle{Max: b.Size()})
+	draw.Draw(m, m.Rect, img, b.Min, draw.Src)
+	return m
+}
+
+// autoCaptured hands a photo the station let the live capture take (off
+// the UI thread) to the decision with the box of the face the tracker
+// followed and its quality summary. capture_to_banner_ms counts from here,
+// the capture event.
+func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, quality string) {
+	at := time.Now()
+	fyne.Do(func() { ws.decide(img, box, quality, at) })
+}
+
+// decide decides the photo in the background and shows the answer. UI thread.
+func (ws *workstation) decide(img image.Image, box image.Rectangle, quality string, start time.Time) {
+	ws.refreshBooth()
 	ws.async(func() {
-		d, err := sh.CaptureTracked(context.Background(), img, box, quality)
-		fyne.Do(func() { ws.applyDecision(sh, d, err, start) })
+		d, err := ws.station.Decide(context.Background(), img, box, quality)
+		fyne.Do(func() { ws.applyDecision(d, err, start) })
 	})
 }
 
-// applyDecision shows the decision banner. UI thread.
-func (ws *workstation) applyDecision(sh *booth.Shift, d booth.Decision, err error, start time.Time) {
-	if sh != ws.shift {
-		return // logged out meanwhile
+// applyDecision shows the decision banner, or why there is none. UI thread.
+func (ws *workstation) applyDecision(d booth.Decision, err error, start time.Time) {
+	if errors.Is(err, booth.ErrPhase) || errors.Is(err, booth.ErrNoShift) {
+		return // the traveler left, or the officer logged out, meanwhile
 	}
+	ws.refreshBooth()
 	if err != nil {
-		ws.booth.showReady()
 		msg := err.Error()
 		if !errors.Is(err, booth.ErrNoDecider) {
 			msg = "Capture not decided: " + msg + ". Capture again or use the manual check [Alt+M]."
@@ -86,62 +109,74 @@ func (ws *workstation) applyDecision(sh *booth.Shift, d booth.Decision, err erro
 		ws.booth.showMessage(msg, true)
 		return
 	}
-	ws.booth.showDecision(d)
 	ws.lastMs = time.Since(start).Milliseconds()
 	ws.wf.Log.Info("decision shown", "outcome", d.Outcome, "capture_to_banner_ms", ws.lastMs)
-	ws.refreshBooth()
 }
 
-// onOptOut opens the opt-out screen.
+// onOptOut opens the opt-out screen: capture stops.
 func (ws *workstation) onOptOut() {
-	if ws.shift == nil || ws.screen != screenBooth {
+	if ws.station.Shift() == nil || ws.screen != screenBooth {
 		return
 	}
 	ws.touch()
-	switch ws.shift.Snapshot().State {
-	case encounter.StateReady, encounter.StateCapturing:
-	default:
-		ws.booth.showMessage("Opt-out is recorded before the photo is decided. Finish this traveler first.", true)
+	if err := ws.station.OpenOptOut(); err != nil {
+		ws.booth.showMessage("Opt-out is recorded before the photo is taken. Finish this traveler first.", true)
 		return
 	}
 	ws.optOut.reset()
-	ws.show(screenOptOut)
+	ws.refreshBooth()
 }
 
 // onOptOutDecide applies the policy to the opt-out request.
 func (ws *workstation) onOptOutDecide(t encounter.Traveler) {
-	d, err := ws.shift.OptOut(context.Background(), t)
+	d, err := ws.station.DecideOptOut(context.Background(), t)
 	if err != nil {
 		ws.optOut.showError(err.Error())
 		return
 	}
 	if d.MayOptOut {
 		ws.manual.reset("Opt-out accepted: "+d.Sentence+" No photo is taken.", ws.optOut.form, &d)
-		ws.show(screenManual)
+	}
+	ws.refreshBooth()
+}
+
+// onBackKey is Alt+B and Esc: from the opt-out screen, the manual check
+// (recorded as cancelled), the flight picker or the shift report back to
+// where the booth was.
+func (ws *workstation) onBackKey() {
+	if ws.reportWin != nil {
+		ws.touch()
+		ws.closeReport() // its OnClosed returns the station
 		return
 	}
-	ws.booth.showOptOutRefused(d.Sentence)
-	ws.refreshBooth()
-	ws.show(screenBooth)
-}
-
-// onBackKey is Alt+B: from the opt-out screen, the flight picker or the
-// shift report back to the booth.
-func (ws *workstation) onBackKey() {
-	if ws.screen == screenOptOut || ws.screen == screenFlights || ws.screen == screenReports {
-		ws.touch()
-		ws.show(screenBooth)
-	}
-}
-
-// onFlightKey is Alt+F: the flight picker.
-func (ws *workstation) onFlightKey() {
-	if ws.shift == nil || ws.screen != screenBooth || ws.flights == nil {
+	switch ws.screen {
+	case screenOptOut, screenManual, screenFlights, screenReports:
+	default:
 		return
 	}
 	ws.touch()
-	ws.flights.open()      // the first time: the next date with flights
-	ws.show(screenFlights) // the date has the focus: Enter lists its flights
+	if err := ws.station.Back(ws.ctx); err != nil {
+		ws.wf.Log.Error("back to the booth", "err", err)
+		if ws.screen == screenManual {
+			ws.manual.showError("Not cancelled: " + err.Error())
+			return
+		}
+	}
+	ws.refreshBooth()
+}
+
+// onFlightKey is Alt+F: the flight picker; capture stops.
+func (ws *workstation) onFlightKey() {
+	if ws.station.Shift() == nil || ws.screen != screenBooth || ws.flights == nil {
+		return
+	}
+	ws.touch()
+	if err := ws.station.SetAway(awayFlights); err != nil {
+		ws.booth.showMessage("Choose the flight between travelers: finish this one first.", true)
+		return
+	}
+	ws.flights.open() // the first time: the next date with flights
+	ws.refreshBooth() // the date has the focus: Enter lists its flights
 }
 
 // onUseFlight loads the chosen flight's gallery in the background.
@@ -175,8 +210,11 @@ func (ws *workstation) applyGallery(st gallery.Status, d booth.Decider, err erro
 	}
 	ws.setGallery(st.Flight.ID(), line, d)
 	if ws.screen == screenFlights {
+		if err := ws.station.Back(ws.ctx); err != nil {
+			ws.wf.Log.Error("back from the flights", "err", err)
+		}
+		ws.refreshBooth()
 		ws.booth.showMessage("Flight "+st.Flight.ID()+" loaded.", false)
-		ws.show(screenBooth)
 	}
 	if notice != "" {
 		ws.booth.showMessage("Fairness warning: expect many manual checks on "+st.Flight.ID()+".", true)
@@ -186,43 +224,51 @@ func (ws *workstation) applyGallery(st gallery.Status, d booth.Decider, err erro
 
 // onManualCheck routes to the manual document check; never blocked by the camera.
 func (ws *workstation) onManualCheck() {
-	if ws.shift == nil || ws.screen != screenBooth {
+	if ws.station.Shift() == nil || ws.screen != screenBooth {
 		return
 	}
 	ws.touch()
-	snap := ws.shift.Snapshot()
-	if err := ws.shift.BeginManualCheck(); err != nil {
+	s := ws.station.State()
+	if err := ws.station.BeginManual(); err != nil {
 		ws.booth.showMessage("Manual check not possible now: "+err.Error(), true)
 		return
 	}
 	why := "Check the travel document by hand."
-	if snap.Decision != nil {
-		switch snap.Decision.Outcome {
-		case encounter.OutcomeNoMatch:
-			why = "NO MATCH: " + why
-		case encounter.OutcomeAmbiguous:
-			why = "AMBIGUOUS: " + why
-		}
-	} else if snap.State == encounter.StateOptOutRefused {
+	switch {
+	case s.Decision != nil && s.Decision.Outcome == encounter.OutcomeNoMatch:
+		why = "NO MATCH: " + why
+	case s.Decision != nil && s.Decision.Outcome == encounter.OutcomeAmbiguous:
+		why = "AMBIGUOUS: " + why
+	case s.Phase == booth.PhaseOptOutRefused:
 		why = "The traveler declined the required photo. " + why
+	case s.Phase == booth.PhaseOptedOut:
+		why = "Opt-out accepted: no photo is taken. " + why
 	}
-	ws.manual.reset(why, nil, snap.Policy)
-	ws.show(screenManual)
+	ws.manual.reset(why, nil, s.Policy)
+	ws.refreshBooth()
 }
 
 func (ws *workstation) decideTraveler(t encounter.Traveler) (encounter.Decision, error) {
-	return ws.shift.DecideTraveler(t)
+	sh := ws.station.Shift()
+	if sh == nil {
+		return encounter.Decision{}, booth.ErrNoShift
+	}
+	return sh.DecideTraveler(t)
 }
 
-// onManualComplete records the manual check's conclusion.
-func (ws *workstation) onManualComplete(r encounter.ManualResult) {
-	err := ws.shift.CompleteManualCheck(context.Background(), r)
+// onManualComplete records the manual check's conclusion, with the
+// officer's override of a failed document check if any.
+func (ws *workstation) onManualComplete(r encounter.ManualResult, o *booth.Override) {
+	err := ws.station.CompleteManual(context.Background(), r, o)
 	if err != nil && !errors.Is(err, booth.ErrNotRecorded) {
 		ws.manual.showError(err.Error())
 		return
 	}
-	ws.booth.showReady()
+	ws.refreshBooth()
 	msg := "Verified: the traveler may proceed. Recorded."
+	if o != nil && r.Verified {
+		msg = "Verified with an override of the document check. Recorded."
+	}
 	if !r.Verified {
 		msg = "Referred (" + string(r.Referral) + "). Recorded."
 	}
@@ -231,17 +277,15 @@ func (ws *workstation) onManualComplete(r encounter.ManualResult) {
 		msg = "NOT RECORDED: " + err.Error() + ". Tell a supervisor."
 	}
 	ws.booth.showMessage(msg, err != nil)
-	ws.refreshBooth()
-	ws.show(screenBooth)
 }
 
-// onNext clears a MATCH and readies the booth for the next traveler.
+// onNext finishes a MATCH and readies the booth for the next traveler.
 func (ws *workstation) onNext() {
-	if ws.shift == nil || ws.screen != screenBooth {
+	if ws.station.Shift() == nil || ws.screen != screenBooth {
 		return
 	}
 	ws.touch()
-	err := ws.shift.Next(context.Background())
+	err := ws.station.Next(context.Background())
 	switch {
 	case errors.Is(err, booth.ErrUnfinished):
 		ws.booth.showMessage(err.Error()+" [Alt+M].", true)
@@ -249,14 +293,12 @@ func (ws *workstation) onNext() {
 	case err != nil && !errors.Is(err, booth.ErrNotRecorded):
 		ws.booth.showMessage(err.Error(), true)
 		return
-	case err != nil:
+	}
+	ws.refreshBooth()
+	if err != nil {
 		ws.wf.Log.Error("encounter not recorded", "err", err)
 		ws.booth.showMessage("NOT RECORDED: "+err.Error()+". Tell a supervisor.", true)
-	default:
-		ws.booth.showMessage("", false)
 	}
-	ws.booth.showReady()
-	ws.refreshBooth()
 }
 
 // onDecideKey is Alt+D: apply the rules on the opt-out or manual screen.
@@ -272,6 +314,14 @@ func (ws *workstation) onDecideKey() {
 func (ws *workstation) onVerifiedKey() {
 	if ws.screen == screenManual {
 		ws.manual.onVerified()
+	}
+}
+
+// onAttestKey is Alt+S: tick (or untick) the attestation of the manual check.
+func (ws *workstation) onAttestKey() {
+	if ws.screen == screenManual {
+		ws.touch()
+		ws.manual.attest.SetChecked(!ws.manual.attest.Checked)
 	}
 }
 
@@ -296,41 +346,55 @@ func (ws *workstation) onToggleTheme() {
 	}
 }
 
-// shrinkLayout gives its one child the whole space but asks for little, so
-// the live view and its status line yield room to the workflow panel (what
-// overflows is covered by the panel's background).
-type shrinkLayout struct{}
-
-// Layout implements fyne.Layout.
-func (shrinkLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-// MinSize implements fyne.Layout.
-func (shrinkLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(320, h)
-}
-
-// onReportsKey is Alt+P: the shift report, for supervisors only.
+// onReportsKey is Alt+P: the shift report, for supervisors only, in its
+// own window (the booth keeps its size); capture stops until it closes.
 func (ws *workstation) onReportsKey() {
-	if ws.shift == nil || ws.screen != screenBooth || ws.reports == nil {
+	if ws.station.Shift() == nil || ws.screen != screenBooth || ws.reports == nil || ws.reportWin != nil {
 		return
 	}
 	ws.touch()
-	rs, err := NewReportScreen(ws.ctx, ws.win, ws.session, *ws.wf.Reports)
+	if ws.session == nil || !ReportsAllowed(string(ws.session.Role)) {
+		return
+	}
+	if err := ws.station.SetAway(awayReport); err != nil {
+		ws.booth.showMessage("Open the shift report between travelers: finish this one first.", true)
+		return
+	}
+	w, err := OpenReportWindow(ws.ctx, fyne.CurrentApp(), ws.session, *ws.wf.Reports)
 	if err != nil {
+		_ = ws.station.Back(ws.ctx)
+		ws.refreshBooth()
 		ws.booth.showMessage("Shift report: "+err.Error()+".", true)
 		return
 	}
-	back := widget.NewButton(keyLabel("Back to the booth", keyBack), ws.onBackKey)
-	ws.reports.Objects = []fyne.CanvasObject{container.NewBorder(nil, back, nil, nil, rs.Content())}
-	ws.reports.Refresh()
-	ws.show(screenReports)
+	ws.reportWin = w
+	w.Resize(ws.win.Canvas().Size()) // never larger than the booth's window (and so the display)
+	w.Canvas().AddShortcut(keyBack, func(fyne.Shortcut) { ws.onBackKey() })
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			ws.onBackKey()
+		}
+	})
+	w.SetOnClosed(func() {
+		if ws.reportWin != w {
+			return
+		}
+		ws.reportWin = nil
+		if ws.station.State().Phase == booth.PhaseAway {
+			if err := ws.station.Back(ws.ctx); err != nil {
+				ws.wf.Log.Error("back from the report", "err", err)
+			}
+		}
+		ws.refreshBooth()
+		ws.win.RequestFocus()
+	})
+	ws.refreshBooth()
+	ws.booth.showMessage("The shift report is open in its own window. Close it or press Back [Alt+B] to return.", false)
+}
+
+// closeReport closes the report window, if open.
+func (ws *workstation) closeReport() {
+	if w := ws.reportWin; w != nil {
+		w.Close()
+	}
 }

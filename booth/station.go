@@ -1,0 +1,449 @@
+package booth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"log/slog"
+	"sync"
+	"time"
+
+	"veriport/config"
+	"veriport/encounter"
+	"veriport/quality"
+)
+
+// Phase is where the booth stands in its workflow. Exactly one phase holds
+// at a time, and only the waiting phases let the camera capture.
+type Phase string
+
+// The booth's phases.
+const (
+	PhaseLoggedOut     Phase = "logged-out"      // login screen: no officer
+	PhaseReady         Phase = "ready"           // waiting for a traveler
+	PhaseOptOut        Phase = "opt-out"         // the opt-out form is open
+	PhaseOptOutRefused Phase = "opt-out-refused" // photo required: waiting for it
+	PhaseDeciding      Phase = "deciding"        // a photo is being decided
+	PhaseDecided       Phase = "decided"         // the decision is on screen
+	PhaseManual        Phase = "manual"          // the manual document check is open
+	PhaseOptedOut      Phase = "opted-out"       // opt-out accepted, manual check still to do
+	PhaseAway          Phase = "away"            // flight picker or shift report open
+)
+
+// MayCapture reports whether the camera may take a photo in this phase:
+// only while the booth waits for the traveler in front of it.
+func (p Phase) MayCapture() bool { return p == PhaseReady || p == PhaseOptOutRefused }
+
+// Errors of the station.
+var (
+	// ErrPhase means the action is not possible in the booth's phase.
+	ErrPhase = errors.New("not possible now")
+	// ErrNoShift means no officer is logged in.
+	ErrNoShift = errors.New("no officer logged in")
+)
+
+// State is a value copy of the station for the screen: the UI renders it
+// and never keeps its own copy of the workflow.
+type State struct {
+	Phase Phase
+	Away  string // what is open while away: "flights" or "report"
+	// Armed says the camera may capture now: an officer is logged in, a
+	// gallery is in use and the booth waits for a traveler.
+	Armed     bool
+	Traveler  int       // increases with every new traveler (and logout)
+	Decision  *Decision // the biometric decision on screen, if any
+	Policy    *encounter.Decision
+	Processed int // travelers finished this shift
+	Pending   int // records held in memory until the disk has room
+	Flight    string
+	Gallery   bool // a gallery (decider) is in use
+	Officer   string
+}
+
+// StationConfig is what a station needs.
+type StationConfig struct {
+	Quality config.Quality   // auto-capture settings; zero: defaults
+	Now     func() time.Time // nil: time.Now
+	Log     *slog.Logger     // nil: slog.Default()
+	// Notify receives the state after every change, outside the station's
+	// lock and possibly off the UI thread (the UI wraps it in fyne.Do).
+	Notify func(State)
+}
+
+// Station is the booth's one state machine: it owns the phase, the shift
+// (which keeps the encounter and records it) and the auto-capturer, so the
+// camera captures only when the phase allows it. Every screen change and
+// every capture goes through it. Safe for concurrent use: the analysis
+// goroutine calls Observe while the UI calls the rest.
+type Station struct {
+	cfg StationConfig
+
+	mu         sync.Mutex
+	phase      Phase
+	back       Phase // where away and a cancelled manual check return to
+	away       string
+	shift      *Shift
+	flight     string
+	decider    Decider
+	capt       *quality.Capturer
+	traveler   int
+	manualFrom time.Time
+}
+
+// NewStation starts a station on the login screen.
+func NewStation(cfg StationConfig) *Station {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Quality.StableFrames == 0 {
+		cfg.Quality = config.DefaultQuality()
+	}
+	return &Station{cfg: cfg, phase: PhaseLoggedOut, capt: quality.NewCapturer(cfg.Quality, cfg.Now())}
+}
+
+// State returns the current state.
+func (st *Station) State() State {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.stateLocked()
+}
+
+func (st *Station) stateLocked() State {
+	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler,
+		Flight: st.flight, Gallery: st.decider != nil}
+	if st.shift != nil {
+		snap := st.shift.Snapshot()
+		s.Decision, s.Policy, s.Processed, s.Officer = snap.Decision, snap.Policy, snap.Processed, st.shift.Officer()
+		s.Pending = snap.Pending
+	}
+	return s
+}
+
+// armedLocked: officer, gallery and a waiting phase. Caller holds mu.
+func (st *Station) armedLocked() bool {
+	return st.shift != nil && st.decider != nil && st.phase.MayCapture()
+}
+
+// Shift is the logged-in officer's shift, nil on the login screen.
+func (st *Station) Shift() *Shift {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.shift
+}
+
+// notify sends the state to the UI. Call without mu.
+func (st *Station) notify() {
+	if st.cfg.Notify != nil {
+		st.cfg.Notify(st.State())
+	}
+}
+
+// setPhase moves to p and logs the transition. Caller holds mu.
+func (st *Station) setPhase(p Phase, why string) {
+	if p == st.phase {
+		return
+	}
+	st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
+	st.phase = p
+}
+
+// newTraveler clears everything of the previous traveler and waits for the
+// next one: a fresh capture attempt. Caller holds mu.
+func (st *Station) newTraveler(p Phase, why string) {
+	st.traveler++
+	st.capt.Reset(st.cfg.Now())
+	st.back, st.away, st.manualFrom = "", "", time.Time{}
+	if p == st.phase { // logged all the same: a new traveler is a transition
+		st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
+	}
+	st.setPhase(p, why)
+}
+
+// Login starts the officer's shift: the booth waits for the first traveler.
+func (st *Station) Login(sh *Shift) {
+	st.mu.Lock()
+	st.shift = sh
+	sh.SetGallery(st.flight, st.decider)
+	st.newTraveler(PhaseReady, "login")
+	st.mu.Unlock()
+	st.notify()
+}
+
+// Logout ends the shift (explicit or idle, reason audited) and returns to
+// the login screen; nothing of the traveler stays.
+func (st *Station) Logout(ctx context.Context, reason string) error {
+	st.mu.Lock()
+	sh := st.shift
+	if sh == nil {
+		st.mu.Unlock()
+		return nil
+	}
+	st.shift = nil
+	st.newTraveler(PhaseLoggedOut, "logout: "+reason)
+	st.mu.Unlock()
+	err := sh.End(ctx, reason)
+	st.notify()
+	return err
+}
+
+// SetGallery sets the flight in use and the decider searching its gallery
+// (nil: none, the camera stays idle).
+func (st *Station) SetGallery(flight string, d Decider) {
+	st.mu.Lock()
+	st.flight, st.decider = flight, d
+	if st.shift != nil {
+		st.shift.SetGallery(flight, d)
+	}
+	st.mu.Unlock()
+	st.notify()
+}
+
+// Observe feeds one analysed frame to the auto-capturer, only while the
+// booth waits for a traveler: in any other phase it returns at once, with
+// no frame copied. A completed capture moves the booth to deciding; the
+// caller hands it to Decide.
+func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
+	st.mu.Lock()
+	if !st.armedLocked() {
+		st.mu.Unlock()
+		return quality.Step{}
+	}
+	step := st.capt.Observe(now, img, r)
+	if step.Captured != nil {
+		st.capturedLocked(step.Captured)
+	}
+	st.mu.Unlock()
+	if step.Captured != nil {
+		st.notify()
+	}
+	return step
+}
+
+// CaptureNow is the officer's capture of img (the frame last analysed or
+// shown): refused unless the booth waits for a traveler.
+func (st *Station) CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error) {
+	st.mu.Lock()
+	if !st.armedLocked() {
+		err := st.refusalLocked()
+		st.mu.Unlock()
+		return nil, err
+	}
+	c := st.capt.Capture(now, img, r)
+	st.capturedLocked(c)
+	st.mu.Unlock()
+	st.notify()
+	return c, nil
+}
+
+// refusalLocked says why the camera may not capture now. Caller holds mu.
+func (st *Station) refusalLocked() error {
+	switch {
+	case st.shift == nil:
+		return ErrNoShift
+	case st.decider == nil:
+		return ErrNoDecider
+	}
+	return fmt.Errorf("capture: %w (%s)", ErrPhase, st.phase)
+}
+
+// capturedLocked logs the capture with the phase it was taken in and
+// moves to deciding. Caller holds mu.
+func (st *Station) capturedLocked(c *quality.Capture) {
+	st.cfg.Log.Info("frame captured", "phase", st.phase, "auto", c.Auto, "traveler", st.traveler,
+		"score", fmt.Sprintf("%.2f", c.Report.Score))
+	st.setPhase(PhaseDeciding, "captured")
+}
+
+// Decide decides a capture taken by Observe or CaptureNow against the
+// gallery (slow: call it off the UI thread) and records its quality
+// summary; box is the face the live tracker followed (frame coordinates,
+// empty when unknown), so the template comes from a crop around it. A
+// decision for a traveler who has meanwhile left is dropped.
+func (st *Station) Decide(ctx context.Context, img image.Image, box image.Rectangle, qualitySummary string) (Decision, error) {
+	st.mu.Lock()
+	sh, trav := st.shift, st.traveler
+	st.mu.Unlock()
+	if sh == nil {
+		return Decision{}, ErrNoShift
+	}
+	d, err := sh.CaptureTracked(ctx, img, box, qualitySummary)
+	st.mu.Lock()
+	if st.traveler != trav || st.shift != sh || st.phase != PhaseDeciding {
+		st.mu.Unlock()
+		return Decision{}, fmt.Errorf("decide: %w (the traveler changed)", ErrPhase)
+	}
+	if err != nil {
+		st.capt.Reset(st.cfg.Now()) // the same traveler: capture again, or the manual check
+		st.setPhase(PhaseReady, "not decided")
+	} else {
+		st.setPhase(PhaseDecided, string(d.Outcome))
+	}
+	st.mu.Unlock()
+	st.notify()
+	return d, err
+}
+
+// require checks the phase and the shift. Caller holds mu.
+func (st *Station) require(action string, from ...Phase) error {
+	if st.shift == nil {
+		return fmt.Errorf("%s: %w", action, ErrNoShift)
+	}
+	for _, p := range from {
+		if st.phase == p {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w (%s)", action, ErrPhase, st.phase)
+}
+
+// OpenOptOut opens the opt-out form: capture stops until it is decided or
+// cancelled.
+func (st *Station) OpenOptOut() error {
+	st.mu.Lock()
+	if err := st.require("opt-out", PhaseReady); err != nil {
+		st.mu.Unlock()
+		return err
+	}
+	st.back = PhaseReady
+	st.setPhase(PhaseOptOut, "opt-out form")
+	st.mu.Unlock()
+	st.notify()
+	return nil
+}
+
+// DecideOptOut applies the policy to what the officer established. An
+// allowed opt-out opens the manual check (no photo is ever taken); a
+// refused one waits for the photo. Bad data changes nothing.
+func (st *Station) DecideOptOut(ctx context.Context, t encounter.Traveler) (encounter.Decision, error) {
+	st.mu.Lock()
+	defer st.notify()
+	defer st.mu.Unlock()
+	if err := st.require("opt-out", PhaseOptOut); err != nil {
+		return encounter.Decision{}, err
+	}
+	d, err := st.shift.OptOut(ctx, t)
+	if err != nil {
+		return d, err
+	}
+	if d.MayOptOut {
+		st.back, st.manualFrom = PhaseOptedOut, st.cfg.Now()
+		st.setPhase(PhaseManual, "opt-out accepted")
+		return d, nil
+	}
+	st.capt.Reset(st.cfg.Now())
+	st.back = ""
+	st.setPhase(PhaseOptOutRefused, "opt-out refused")
+	return d, nil
+}
+
+// BeginManual opens the manual document check; the camera never blocks
+// it, and capture stops while it is open.
+func (st *Station) BeginManual() error {
+	st.mu.Lock()
+	if err := st.require("manual check", PhaseReady, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut,
+		PhaseDeciding); err != nil {
+		st.mu.Unlock()
+		return err
+	}
+	st.back, st.manualFrom = st.phase, st.cfg.Now()
+	if st.back == PhaseDeciding {
+		st.back = PhaseReady
+	}
+	st.setPhase(PhaseManual, "manual check")
+	st.mu.Unlock()
+	st.notify()
+	return nil
+}
+
+// Back leaves the opt-out form, a manual check (recorded as cancelled) or
+// the flight picker and report, returning to where the booth was; capture
+// starts afresh only where the booth waits for a traveler.
+func (st *Station) Back(ctx context.Context) error {
+	st.mu.Lock()
+	defer st.notify()
+	defer st.mu.Unlock()
+	switch st.phase {
+	case PhaseOptOut, PhaseAway:
+	case PhaseManual:
+		if err := st.shift.CancelManualCheck(ctx, string(st.back)); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("back: %w (%s)", ErrPhase, st.phase)
+	}
+	to := st.back
+	if to == "" {
+		to = PhaseReady
+	}
+	st.back, st.away = "", ""
+	if to.MayCapture() {
+		st.capt.Reset(st.cfg.Now())
+	}
+	st.setPhase(to, "back")
+	return nil
+}
+
+// CompleteManual concludes the manual check (verified or referred, with an
+// override of a failed document check when the officer gave one) and
+// readies the booth for the next traveler. ErrNotRecorded still moves on.
+func (st *Station) CompleteManual(ctx context.Context, r encounter.ManualResult, o *Override) error {
+	st.mu.Lock()
+	defer st.notify()
+	defer st.mu.Unlock()
+	if err := st.require("manual check", PhaseManual); err != nil {
+		return err
+	}
+	if err := st.shift.BeginManualCheckAt(st.manualFrom); err != nil {
+		return err
+	}
+	err := st.shift.CompleteManualCheckWith(ctx, r, o)
+	if err != nil && !errors.Is(err, ErrNotRecorded) {
+		return err
+	}
+	st.newTraveler(PhaseReady, "manual check done")
+	return err
+}
+
+// Next finishes a MATCH (or an untouched booth) and waits for the next
+// traveler; ErrUnfinished when the traveler still needs the manual check.
+func (st *Station) Next(ctx context.Context) error {
+	st.mu.Lock()
+	defer st.notify()
+	defer st.mu.Unlock()
+	if err := st.require("next", PhaseReady, PhaseDeciding, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut); err != nil {
+		return err
+	}
+	err := st.shift.Next(ctx)
+	if err != nil && !errors.Is(err, ErrNotRecorded) {
+		return err
+	}
+	st.newTraveler(PhaseReady, "next traveler")
+	return err
+}
+
+// SetAway opens the flight picker or the shift report ("flights",
+// "report"): capture stops until Back.
+func (st *Station) SetAway(what string) error {
+	st.mu.Lock()
+	if err := st.require(what, PhaseReady, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut); err != nil {
+		st.mu.Unlock()
+		return err
+	}
+	st.back, st.away = st.phase, what
+	st.setPhase(PhaseAway, what)
+	st.mu.Unlock()
+	st.notify()
+	return nil
+}
+
+// CaptureStatus is the auto-capturer's progress for the capture panel.
+func (st *Station) CaptureStatus() (state quality.CaptureState, run, of int, offered bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	run, of = st.capt.Progress()
+	return st.capt.State(), run, of, st.capt.ManualOffered()
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Scripted walk through the booth under Xvfb, as an officer and a supervisor
+# would use it, at 1280x800 and at 1024x700: login (demo officer), flight
+# ZZ420 from the reference gallery service, the auto-capture's MATCH, next
+# traveler, opt-out of a U.S. citizen (allowed, finished by the manual
+# check), opt-out refused for an in-scope traveler, manual check with a bad
+# MRZ then Esc, the supervisor's shift report and back, high contrast.
+# Screenshots go to the folder given (default /tmp/veriport-walk), with each
+# run's app log; at the end every "frame captured" line of the logs must
+# have been taken in a waiting phase (ready or opt-out-refused).
+#
+#   scripts/walk-booth.sh OUTDIR        (needs bin/veriport: make build)
+#   WALK_SIZES=1024x700 scripts/walk-booth.sh OUTDIR   one size only
+set -euo pipefail
+export LANG=en_US.UTF-8
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/bin/veriport
+out=$(mkdir -p "${1:-/tmp/veriport-walk}" && cd "${1:-/tmp/veriport-walk}" && pwd)
+cache="${VERIPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veriport}"
+demo="$cache/demo/gallery"
+say() { printf '[walk] %s\n' "$*"; }
+[ -x "$bin" ] || { say "no $bin: run make build"; exit 1; }
+command -v xdotool >/dev/null && command -v import >/dev/null || { say "needs xdotool and ImageMagick"; exit 1; }
+
+# totp SECRET: the current 6-digit code of a base32 secret.
+totp() {
+  python3 - "$1" <<'PY'
+import base64, hashlib, hmac, struct, sys, time
+s = sys.argv[1]; s += "=" * (-len(s) % 8)
+h = hmac.new(base64.b32decode(s), struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+o = h[-1] & 15
+print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))
+PY
+}
+
+# mrz NAT SURNAME GIVEN [bad]: a TD3 zone (two lines) with correct check
+# digits, or with the document number's check digit wrong when "bad".
+mrz() {
+  python3 - "$@" <<'PY'
+import sys
+nat, sur, giv = sys.argv[1:4]; bad = len(sys.argv) > 4
+def cd(s):
+    v = lambda c: int(c) if c.isdigit() else (0 if c == "<" else ord(c) - 55)
+    return str(sum(v(c) * (7, 3, 1)[i % 3] for i, c in enumerate(s)) % 10)
+l1 = ("P<" + nat + sur + "<<" + giv).ljust(44, "<")
+num, birth, exp = "X4RTBPFW4", "850310", "330101"
+ncd = cd(num)
+if bad: ncd = str((int(ncd) + 1) % 10)
+l2 = num + ncd + nat + birth + cd(birth) + "F" + exp + cd(exp) + "<" * 14 + "<"
+l2 += cd(l2[0:10] + l2[13:20] + l2[21:43])
+print(l1); print(l2)
+PY
+}
+
+walk() { # walk WIDTH HEIGHT
+  local w=$1 h=$2 dir="$out/${1}x${2}"
+  rm -rf "$dir"; mkdir -p "$dir"
+  local data="$dir/data"; mkdir -p "$data"
+  local port=$((8600 + RANDOM % 300)) disp=:$((300 + RANDOM % 200))
+  cat > "$data/config.toml" <<TOML
+[gallery]
+service = "https://127.0.0.1:$port"
+client_cert = "$demo/certs/client.pem"
+client_key = "$demo/certs/client.key"
+ca = "$demo/certs/ca.pem"
+issuer_keys = ["$demo/issuer.pub"]
+TOML
+  # The supervisor, enrolled from the command line like any officer.
+  local uri secret
+  uri=$(echo 246810 | "$bin" --data-dir "$data" officer add --id s.chen --name "Supervisor Chen" \
+    --role supervisor --pin-stdin 2>/dev/null | grep otpauth)
+  secret=$(python3 -c 'import sys,urllib.parse as u;print(u.parse_qs(u.urlparse(sys.argv[1]).query)["secret"][0])' "$uri")
+  "$bin" --data-dir "$dir/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$dir/backend/results.db" \
+    >"$dir/backend.log" 2>&1 &
+  local spid=$!
+  Xvfb "$disp" -screen 0 "${w}x${h}x24" -nolisten tcp >"$dir/xvfb.log" 2>&1 &
+  local xpid=$!
+  trap "kill $spid $xpid 2>/dev/null || true" EXIT
+  export DISPLAY=$disp
+  for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+  "$bin" --data-dir "$data" >"$dir/app.log" 2>&1 &
+  local apid=$!
+  for _ in $(seq 150); do grep -q 'live view started' "$dir/app.log" && break; sleep 0.2; done
+  sleep 2
+  local win; win=$(xdotool search --name '^Veriport$' | head -1)
+  xdotool windowmove "$win" 0 0 windowsize "$win" "$w" "$h"; sleep 2
+  local n=0
+  shot() { n=$((n + 1)); import -display "$disp" -window root "$dir/$(printf %02d "$n")-$1.png"; say "$w x $h: $(printf %02d "$n")-$1"; }
+  key() { xdotool key "$@"; sleep 2; } # a loaded 2-core machine redraws slowly
+  typ() { xdotool type --delay 25 "$1"; }
+  login() { # login ID PIN SECRET
+    typ "$1"; key Tab; typ "$2"; key Tab; typ "$(totp "$3")"; key Return; sleep 2
+  }
+  zone() { # zone LINE1 LINE2: type the MRZ and read it
+    typ "$1"; key Return; typ "$2"; key Return
+  }
+
+  shot login
+  login demo 123456 VERIPORTDEMOOFFICERAAAAAAAAAAAAA
+  shot booth-no-flight
+  key alt+f; key ctrl+a; typ "2026-11-27"; key Return; sleep 2
+  shot flight-picker
+  key space; sleep 0.5; key space; sleep 5; key space; sleep 3 # select, download, use
+  shot flight-loaded
+  # Auto-capture, or the officer's Alt+C when the traveler does not settle.
+  decided() { [ "$(grep -c 'decision shown' "$dir/app.log")" -ge "$1" ]; }
+  for _ in $(seq 60); do decided 1 && break; sleep 0.5; done
+  decided 1 || { say "no auto-capture in 30 s: Alt+C"; key alt+c; }
+  for _ in $(seq 60); do decided 1 && break; sleep 0.5; done
+  sleep 1; shot match
+  key alt+n; sleep 1; shot next-traveler
+
+  # Opt-out of a U.S. citizen: allowed, straight to the manual check (no photo).
+  key alt+o
+  mapfile -t us < <(mrz USA SMITH JOHN)
+  zone "${us[0]}" "${us[1]}"
+  shot optout-us-citizen
+  key alt+d; sleep 1
+  shot optout-accepted-manual-check
+  # Finish it: the attestation (Alt+S), then Verified.
+  key alt+s; shot manual-attested
+  key alt+v; sleep 1
+  shot optout-verified
+
+  # Opt-out refused: an in-scope traveler is told the photo may be required.
+  key alt+o
+  mapfile -t fr < <(mrz FRA MARTIN CLAIRE)
+  zone "${fr[0]}" "${fr[1]}"
+  key alt+d; sleep 0.5
+  shot optout-refused
+  for _ in $(seq 40); do decided 2 && break; sleep 0.5; done
+  decided 2 || { say "no auto-capture in 20 s: Alt+C"; key alt+c; }
+  for _ in $(seq 60); do decided 2 && break; sleep 0.5; done
+  sleep 1; shot photo-after-refusal
+
+  # Manual check with a bad MRZ, then Esc: nothing changes but the audit.
+  key alt+m
+  shot manual-check-opens
+  mapfile -t bad < <(mrz FRA MARTIN CLAIRE bad)
+  zone "${bad[0]}" "${bad[1]}"
+  shot manual-bad-mrz
+  key Escape; sleep 1
+  shot after-escape
+  key alt+n; sleep 1
+
+  # The supervisor's shift report, in its own window, and back.
+  key alt+l; sleep 1
+  shot logged-out
+  login s.chen 246810 "$secret"
+  shot supervisor-booth
+  key alt+p; sleep 4
+  shot report-window
+  key alt+b; sleep 2
+  xdotool windowfocus --sync "$win" 2>/dev/null || true # no window manager gives it back
+  shot back-from-report
+
+  # Large text, high contrast.
+  key alt+h; sleep 1
+  shot high-contrast-booth
+  key alt+m; sleep 1
+  shot high-contrast-manual
+  key Escape; key alt+o; sleep 1
+  shot high-contrast-optout
+  key Escape; key alt+h
+
+  kill -TERM $apid; wait $apid || true
+  kill $spid $xpid 2>/dev/null || true
+  trap - EXIT
+}
+
+for size in ${WALK_SIZES:-1280x800 1024x700}; do walk "${size%x*}" "${size#*x}"; done
+
+# Every capture must have been taken while the booth waited for a traveler.
+bad=$(grep -h 'frame captured' "$out"/*/app.log | grep -vE 'phase=(ready|opt-out-refused)( |$)' || true)
+caps=$(grep -h 'frame captured' "$out"/*/app.log | wc -l)
+say "$caps captures, phases: $(grep -h 'frame captured' "$out"/*/app.log | grep -oE 'phase=[a-z-]+' | sort | uniq -c | tr '\n' ' ')"
+if [ -n "$bad" ]; then say "FAIL: captures outside the waiting phases:"; echo "$bad"; exit 1; fi
+say "PASS: screenshots in $out"
