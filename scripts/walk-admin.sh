@@ -30,8 +30,10 @@ TOML
     --results-db "$out/backend/results.db" >"$out/backend.log" 2>&1 &
   pids+=($!)
 fi
-# A supervisor for the unlock and the officer screen.
-uri=$(echo 731902 | "$bin" --data-dir "$data" officer add --id s.kim --name "Supervisor Kim" \
+# A supervisor for the unlock and the officer screen, in the demo profile's
+# own data folder (<data>/demo), where the workstation on the demo video keeps
+# its officers.
+uri=$(echo 731902 | "$bin" --data-dir "$data/demo" officer add --id s.kim --name "Supervisor Kim" \
   --role supervisor --pin-stdin | grep otpauth)
 supsecret=$(sed -E 's/.*secret=([A-Z2-7]+).*/\1/' <<<"$uri")
 totp() { python3 - "$1" <<'PY'
