@@ -96,14 +96,25 @@ func runGUI(ctx context.Context, env *Env) error {
 		return err
 	}
 	return ui.Run(ctx, ui.Deps{
-		Workflow:   wf,
-		Source:     src,
-		Demo:       choice.Demo || cfg.Demo,
-		Database:   cfg.Paths.Database,
-		LoadModels: loadModels,
-		Log:        env.Log,
-		Assessor:   quality,
-		Quality:    cfg.Quality,
-		Health:     healthFunc(store, keeper, cfg.Transmit.BacklogWarn, sender != nil),
+		Workflow:    wf,
+		Source:      src,
+		Demo:        choice.Demo || cfg.Demo,
+		Database:    cfg.Paths.Database,
+		LoadModels:  loadModels,
+		ModelsDir:   cfg.Paths.ModelsDir,
+		SetupModels: setupModelsCommand(env),
+		Log:         env.Log,
+		Assessor:    quality,
+		Quality:     cfg.Quality,
+		Health:      healthFunc(store, keeper, cfg.Transmit.BacklogWarn, sender != nil),
 	})
+}
+
+// setupModelsCommand is the command line that fetches the models to where
+// this run looks for them.
+func setupModelsCommand(env *Env) string {
+	if env.Overrides.Models != "" {
+		return "veriport --models " + env.Overrides.Models + " setup-models"
+	}
+	return "veriport setup-models"
 }

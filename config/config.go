@@ -17,6 +17,11 @@ import (
 // FileName is the name of the settings file inside the config folder.
 const FileName = "config.toml"
 
+// SystemFile is the site-wide settings file the Debian package installs (a
+// conffile): read before the user's own config.toml, which overrides it key
+// by key. $VERIPORT_SYSTEM_CONFIG names another file.
+const SystemFile = "/etc/veriport/config.toml"
+
 // Config is the whole of Veriport's settings. Each section belongs to one
 // component and is documented where its type is declared.
 type Config struct {
@@ -61,10 +66,14 @@ type Verify struct {
 // Paths are the folders one run uses.
 type Paths struct {
 	ConfigDir string // holds config.toml
-	DataDir   string // database, vault, logs
-	CacheDir  string // models, portraits, demo assets
-	ModelsDir string // the three dlib model files
-	Database  string // SQLite file
+	// SystemConfig is the site-wide settings file read before the user's
+	// (/etc/veriport/config.toml, or $VERIPORT_SYSTEM_CONFIG); empty with
+	// --data-dir, whose runs read only their own folder.
+	SystemConfig string
+	DataDir      string // database, vault, logs
+	CacheDir     string // models, portraits, demo assets
+	ModelsDir    string // the three dlib model files
+	Database     string // SQLite file
 }
 
 // Overrides are the command-line choices that take precedence over the file.
@@ -93,14 +102,20 @@ func Default() Config {
 	}
 }
 
-// Load resolves the folders, reads config.toml if it exists (a missing file
-// means defaults), applies the overrides and validates the result.
+// Load resolves the folders, reads the system settings file and then the
+// user's config.toml where they exist (a missing file means defaults),
+// applies the overrides and validates the result.
 func Load(o Overrides) (Config, error) {
 	c := Default()
 	c.Paths = resolvePaths(o)
 	file := filepath.Join(c.Paths.ConfigDir, FileName)
-	if _, err := toml.DecodeFile(file, &c); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return Config{}, fmt.Errorf("read settings %s: %w", file, err)
+	for _, f := range []string{c.Paths.SystemConfig, file} {
+		if f == "" {
+			continue
+		}
+		if _, err := toml.DecodeFile(f, &c); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return Config{}, fmt.Errorf("read settings %s: %w", f, err)
+		}
 	}
 	if o.Camera != "" {
 		c.Camera.Source = o.Camera
@@ -147,6 +162,10 @@ func resolvePaths(o Overrides) Paths {
 		p.ConfigDir = o.DataDir
 		p.DataDir = o.DataDir
 	} else {
+		p.SystemConfig = os.Getenv("VERIPORT_SYSTEM_CONFIG")
+		if p.SystemConfig == "" {
+			p.SystemConfig = SystemFile
+		}
 		p.ConfigDir = filepath.Join(xdg("XDG_CONFIG_HOME", ".config"), "veriport")
 		p.DataDir = filepath.Join(xdg("XDG_DATA_HOME", ".local/share"), "veriport")
 	}

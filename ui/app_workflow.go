@@ -41,8 +41,13 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 		m.deps.OnManualCheck = ws.onManualCheck
 	}
 	// Enter outside a field captures only on the booth screen, with an
-	// officer logged in (on the login screen it must not take photos).
+	// officer logged in (on the login screen it must not take photos); F1
+	// (About) works on every screen.
 	m.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyF1 {
+			m.showAbout()
+			return
+		}
 		if ws.shift != nil && ws.screen == screenBooth {
 			ws.touch()
 			m.onKey(ev)
