@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/BurntSushi/toml"
 )
 
 func TestLoadDefaultsWithDataDir(t *testing.T) {
@@ -171,5 +173,43 @@ func TestSystemConfigIsTheDefaultUnderTheUsersFile(t *testing.T) {
 	}
 	if _, err := Load(Overrides{}); err == nil || !strings.Contains(err.Error(), sys) {
 		t.Errorf("malformed system file error does not name it: %v", err)
+	}
+}
+
+// TestShippedSystemConfig: the /etc/veriport/config.toml the package ships
+// changes nothing (every key commented out), and each key it documents is a
+// real setting (uncommented, every key decodes).
+func TestShippedSystemConfig(t *testing.T) {
+	shipped := "../packaging/config.toml"
+	t.Setenv("VERIPORT_SYSTEM_CONFIG", shipped)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	c, err := Load(Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Station != Default().Station || c.Verify != Default().Verify || c.Camera != Default().Camera {
+		t.Errorf("shipped file changes the defaults: %+v", c)
+	}
+	b, err := os.ReadFile(shipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if s, ok := strings.CutPrefix(l, "# "); ok && (strings.HasPrefix(s, "[") || strings.Contains(s, " = ")) {
+			lines = append(lines, s)
+		}
+	}
+	var all Config
+	md, err := toml.Decode(strings.Join(lines, "\n"), &all)
+	if err != nil {
+		t.Fatalf("documented keys do not parse: %v", err)
+	}
+	if len(md.Keys()) < 10 {
+		t.Errorf("only %d keys documented", len(md.Keys()))
+	}
+	if u := md.Undecoded(); len(u) > 0 {
+		t.Errorf("documented keys that are not settings: %v", u)
 	}
 }
