@@ -47,7 +47,7 @@ unit:
 	$(GO) test -count=1 -v -run 'TestRealModelsSamePersonCloser' ./verify/ > bin/real-model-test.log
 	@grep -E -- '--- |distance' bin/real-model-test.log
 	@grep -q -- '--- PASS: TestRealModelsSamePersonCloser' bin/real-model-test.log
-	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/ ./verify/
+	$(GO) test -count=1 -tags matprofile -run 'Mat' ./camera/ ./verify/ ./quality/assess/
 
 smoke: build
 	scripts/smoke-gui.sh $(BIN)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"veriport/camera"
+	"veriport/quality/assess"
 	"veriport/ui"
 	"veriport/verify"
 )
@@ -29,7 +30,7 @@ func init() {
 			return err
 		}
 		defer engine.Close()
-		assessor, err := verify.NewAssessor(cfg.Quality, engine)
+		assessor, err := assess.NewAssessor(cfg.Quality, engine)
 		if err != nil {
 			return err
 		}

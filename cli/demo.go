@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/camera"
+	"veriport/quality"
 	"veriport/verify"
 )
 
@@ -102,7 +103,7 @@ func demoFaces(models string, files []string) ([]camera.DemoFace, error) {
 		if err != nil {
 			return nil, fmt.Errorf("demo portrait %s: %w", f, err)
 		}
-		p, ok := verify.PoseFromLandmarks(face.Landmarks)
+		p, ok := quality.PoseFromLandmarks(face.Landmarks)
 		if !ok {
 			return nil, fmt.Errorf("demo portrait %s: no eye landmarks", f)
 		}

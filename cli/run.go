@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/camera"
+	"veriport/quality/assess"
 	"veriport/ui"
 	"veriport/verify"
 )
@@ -70,7 +71,7 @@ func runGUI(ctx context.Context, env *Env) error {
 	// Live capture quality: the fast tracker works at once, pose once the
 	// models are loaded. Without cascades the view still runs, capture by hand.
 	var quality ui.Assessor
-	assessor, err := verify.NewAssessor(cfg.Quality, nil)
+	assessor, err := assess.NewAssessor(cfg.Quality, nil)
 	if err != nil {
 		env.Log.Warn("live capture checks unavailable", "err", err)
 		assessor = nil

@@ -6,12 +6,12 @@ import (
 	"sort"
 	"strings"
 
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // QualitySummary is the quality JSON kept with an encounter (column
 // encounters.quality): never the image, only the capture attempt's verdict.
-// Failed names the mandatory measures (verify.Measure* names) that did not
+// Failed names the mandatory measures (quality.Measure* names) that did not
 // pass when the attempt ended; on a capture that failed they are the reasons
 // capture failed.
 type QualitySummary struct {
@@ -27,7 +27,7 @@ const (
 	ReasonUnreadable = "unreadable" // a summary that is not JSON of a known shape
 )
 
-// reportShape is verify.QualityReport as encoding/json writes it, for a
+// reportShape is quality.QualityReport as encoding/json writes it, for a
 // recorder that stores the last frame's report itself.
 type reportShape struct {
 	Measures []struct {
@@ -39,7 +39,7 @@ type reportShape struct {
 
 // FailureReasons returns the measures a stored quality summary names as
 // failing, each once, sorted. It reads a QualitySummary or a serialised
-// verify.QualityReport (mandatory measures that did not pass).
+// quality.QualityReport (mandatory measures that did not pass).
 func FailureReasons(summary string) []string {
 	s := strings.TrimSpace(summary)
 	if s == "" {
@@ -56,7 +56,7 @@ func FailureReasons(summary string) []string {
 			return []string{ReasonUnreadable}
 		}
 		for _, m := range r.Measures {
-			if m.Mandatory && m.Verdict != string(verify.VerdictPass) && m.Name != "" {
+			if m.Mandatory && m.Verdict != string(quality.VerdictPass) && m.Name != "" {
 				names = append(names, m.Name)
 			}
 		}
@@ -87,7 +87,7 @@ func FailureReasons(summary string) []string {
 // ReasonLabel is the readable name of a failure reason: the checklist label
 // of a quality measure, else the reason itself.
 func ReasonLabel(reason string) string {
-	if l, ok := verify.MeasureLabels[reason]; ok {
+	if l, ok := quality.MeasureLabels[reason]; ok {
 		return l
 	}
 	switch reason {
@@ -103,18 +103,18 @@ func ReasonLabel(reason string) string {
 // encounters.quality) from the last quality report of its capture attempt:
 // whether a photo was captured, automatically or not, the composite score,
 // and the mandatory measures that did not pass. It holds no image data.
-func Summarize(r verify.QualityReport, captured, auto bool) string {
+func Summarize(r quality.QualityReport, captured, auto bool) string {
 	q := QualitySummary{Captured: captured, Auto: auto && captured, Score: math.Round(r.Score*1000) / 1000}
 	if math.IsNaN(q.Score) {
 		q.Score = 0
 	}
 	for _, m := range r.Measures {
-		if m.Mandatory && m.Verdict != verify.VerdictPass {
+		if m.Mandatory && m.Verdict != quality.VerdictPass {
 			q.Failed = append(q.Failed, m.Name)
 		}
 	}
 	if len(r.Measures) == 0 && !captured {
-		q.Failed = []string{verify.MeasureFaceCount} // no face analysed at all
+		q.Failed = []string{quality.MeasureFaceCount} // no face analysed at all
 	}
 	b, _ := json.Marshal(q)
 	return string(b)

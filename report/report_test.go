@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // jsonPath reads a dotted path ("outcomes.match", "hourly.3.opt_out") from
@@ -198,11 +198,11 @@ func FuzzFailureReasons(f *testing.F) {
 }
 
 func TestSummarizeRoundTrips(t *testing.T) {
-	rep := verify.QualityReport{Score: 0.4567, Measures: []verify.Measure{
-		{Name: verify.MeasureYaw, Verdict: verify.VerdictFail, Mandatory: true},
-		{Name: verify.MeasureSharpness, Verdict: verify.VerdictUnknown, Mandatory: true},
-		{Name: verify.MeasureRoll, Verdict: verify.VerdictFail, Mandatory: false},
-		{Name: verify.MeasureLuminance, Verdict: verify.VerdictPass, Mandatory: true},
+	rep := quality.QualityReport{Score: 0.4567, Measures: []quality.Measure{
+		{Name: quality.MeasureYaw, Verdict: quality.VerdictFail, Mandatory: true},
+		{Name: quality.MeasureSharpness, Verdict: quality.VerdictUnknown, Mandatory: true},
+		{Name: quality.MeasureRoll, Verdict: quality.VerdictFail, Mandatory: false},
+		{Name: quality.MeasureLuminance, Verdict: quality.VerdictPass, Mandatory: true},
 	}}
 	s := Summarize(rep, false, true)
 	if s != `{"captured":false,"score":0.457,"failed":["yaw","sharpness"]}` {
@@ -211,7 +211,7 @@ func TestSummarizeRoundTrips(t *testing.T) {
 	if got := strings.Join(FailureReasons(s), ","); got != "sharpness,yaw" {
 		t.Fatalf("reasons %q", got)
 	}
-	if got := strings.Join(FailureReasons(Summarize(verify.QualityReport{}, false, false)), ","); got != "face_count" {
+	if got := strings.Join(FailureReasons(Summarize(quality.QualityReport{}, false, false)), ","); got != "face_count" {
 		t.Fatalf("no frame analysed: %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fyne stays in ui/: no domain package may depend on it (STYLE.md rule 2),
-# and camera/verify know nothing of SQLite (DESIGN.md).
+# camera/verify know nothing of SQLite (DESIGN.md), and capture quality's
+# core and the reports need neither OpenCV nor go-face.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -14,5 +15,12 @@ for pkg in ./camera/... ./verify/...; do
     echo "[layering] FAIL: $pkg depends on SQLite" >&2; fail=1
   fi
 done
-[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite"
+# Capture quality's core and the reports stay free of OpenCV and dlib: only
+# quality/assess measures frames, only verify matches faces.
+for pkg in ./quality ./report/...; do
+  if go list -deps "$pkg" | grep -qE '^gocv.io/|Kagami/go-face|^veriport/verify$'; then
+    echo "[layering] FAIL: $pkg depends on gocv, go-face or verify" >&2; fail=1
+  fi
+done
+[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face"
 exit $fail

@@ -13,7 +13,7 @@ import (
 	"veriport/assets"
 	"veriport/camera"
 	"veriport/config"
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // AppID is the application's reverse-DNS identifier (as in FyneApp.toml).
@@ -44,7 +44,7 @@ type Deps struct {
 	Quality config.Quality
 	// OnCapture receives each captured frame (a copy it owns) and its
 	// report, off the UI thread: auto-capture or the officer's Capture.
-	OnCapture func(img *image.RGBA, report verify.QualityReport)
+	OnCapture func(img *image.RGBA, report quality.QualityReport)
 	// OnManualCheck is called when the officer chooses the manual document
 	// check; it never depends on the camera.
 	OnManualCheck func()

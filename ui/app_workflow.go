@@ -6,8 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"veriport/quality"
 	"veriport/report"
-	"veriport/verify"
 )
 
 // errNoFrame means the camera has shown no frame yet.
@@ -35,7 +35,7 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	// whether the capture was automatic, so "auto" is left unset).
 	ws.trigger = m.onCapture
 	if m.deps.OnCapture == nil {
-		m.deps.OnCapture = func(img *image.RGBA, r verify.QualityReport) { ws.autoCaptured(img, report.Summarize(r, true, false)) }
+		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) { ws.autoCaptured(img, report.Summarize(r, true, false)) }
 	}
 	if m.deps.OnManualCheck == nil {
 		m.deps.OnManualCheck = ws.onManualCheck

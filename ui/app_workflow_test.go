@@ -14,7 +14,7 @@ import (
 	"veriport/config"
 	"veriport/encounter"
 	"veriport/officer"
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // TestMatchThroughTheLiveCapture runs the workflow inside the main window:
@@ -74,7 +74,7 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 		f.key(keyNext)
 		done = len(f.rec.Records()) == 1 && f.rec.Records()[0].TravelerID == "T-0007" &&
 			strings.Contains(f.rec.Records()[0].Quality, `"captured":true`) &&
-			strings.Contains(f.rec.Records()[0].Quality, `"failed":["`+verify.MeasureInterEye+`"]`)
+			strings.Contains(f.rec.Records()[0].Quality, `"failed":["`+quality.MeasureInterEye+`"]`)
 	})
 	if !done {
 		t.Fatalf("records %+v", f.rec.Records())

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // DisplayFigures are what MeasureDisplay measured.
@@ -67,7 +67,7 @@ type countingAssessor struct {
 	n *atomic.Int64
 }
 
-func (c countingAssessor) Assess(img *image.RGBA) (verify.QualityReport, error) {
+func (c countingAssessor) Assess(img *image.RGBA) (quality.QualityReport, error) {
 	c.n.Add(1)
 	return c.Assessor.Assess(img)
 }

@@ -12,19 +12,20 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"veriport/verify"
+	"veriport/quality"
+	"veriport/quality/assess"
 )
 
-// Assessor judges one live frame; *verify.Assessor implements it.
+// Assessor judges one live frame; *assess.Assessor implements it.
 type Assessor interface {
-	Assess(img *image.RGBA) (verify.QualityReport, error)
+	Assess(img *image.RGBA) (quality.QualityReport, error)
 }
 
-var _ Assessor = (*verify.Assessor)(nil)
+var _ Assessor = (*assess.Assessor)(nil)
 
 // captureStatus is what the capture panel shows; built off the UI thread.
 type captureStatus struct {
-	state      verify.CaptureState
+	state      quality.CaptureState
 	run, of    int
 	offered    bool
 	lastReport bool // a report exists
@@ -73,11 +74,11 @@ func newCapturePanel(onCapture, onManual func(), auto bool) *capturePanel {
 func (p *capturePanel) set(s captureStatus) {
 	text := ""
 	switch s.state {
-	case verify.CaptureSearching:
+	case quality.CaptureSearching:
 		text = "Looking for a good frame"
-	case verify.CaptureSteady:
+	case quality.CaptureSteady:
 		text = fmt.Sprintf("Hold still — %d of %d", s.run, s.of)
-	case verify.CaptureDone:
+	case quality.CaptureDone:
 		text = "Captured"
 	}
 	if p.state.Text != text {
@@ -85,7 +86,7 @@ func (p *capturePanel) set(s captureStatus) {
 	}
 	v := 0.0
 	switch {
-	case s.state == verify.CaptureDone:
+	case s.state == quality.CaptureDone:
 		v = 1
 	case s.of > 0:
 		v = float64(s.run) / float64(s.of)
@@ -106,7 +107,7 @@ func (p *capturePanel) set(s captureStatus) {
 }
 
 // showCapture shows the thumbnail and time of a capture.
-func (p *capturePanel) showCapture(c *verify.Capture) {
+func (p *capturePanel) showCapture(c *quality.Capture) {
 	p.thumb.Image = c.Image
 	p.thumb.Show()
 	p.thumb.Refresh()
@@ -122,16 +123,16 @@ func (p *capturePanel) showCapture(c *verify.Capture) {
 // shared by the analysis goroutine and the Capture button.
 type capturer struct {
 	mu      sync.Mutex
-	m       *verify.Capturer
+	m       *quality.Capturer
 	last    *image.RGBA // the frame last analysed (owned)
-	lastRep verify.QualityReport
+	lastRep quality.QualityReport
 }
 
 // analyseLoop judges the frames frameLoop hands over, feeds the capture
 // state machine and updates the overlay, checklist and capture panel.
 func (m *mainWindow) analyseLoop(ctx context.Context) {
 	var lastChecks time.Time
-	var lastState verify.CaptureState
+	var lastState quality.CaptureState
 	for {
 		var f *image.RGBA
 		select {
@@ -166,7 +167,7 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 		}
 		fyne.Do(func() {
 			m.overlay.set(rep)
-			m.overlay.setCaptured(st.state == verify.CaptureDone)
+			m.overlay.setCaptured(st.state == quality.CaptureDone)
 			if checks {
 				m.checks.set(rep)
 			}
@@ -226,7 +227,7 @@ func (m *mainWindow) onCapture() {
 	capt := c.m.Capture(time.Now(), img, rep)
 	c.mu.Unlock()
 	m.overlay.setCaptured(true)
-	m.panel.set(captureStatus{state: verify.CaptureDone})
+	m.panel.set(captureStatus{state: quality.CaptureDone})
 	m.deliver(capt)
 }
 
@@ -237,7 +238,7 @@ func (m *mainWindow) onManual() {
 	c.mu.Lock()
 	c.m.Reset(time.Now())
 	c.mu.Unlock()
-	m.panel.set(captureStatus{state: verify.CaptureSearching})
+	m.panel.set(captureStatus{state: quality.CaptureSearching})
 	m.overlay.setCaptured(false)
 	if m.deps.OnManualCheck != nil {
 		m.deps.OnManualCheck()
@@ -245,7 +246,7 @@ func (m *mainWindow) onManual() {
 }
 
 // deliver shows the capture and hands it to verification off the UI thread.
-func (m *mainWindow) deliver(c *verify.Capture) {
+func (m *mainWindow) deliver(c *quality.Capture) {
 	m.log.Info("frame captured", "auto", c.Auto, "score", fmt.Sprintf("%.2f", c.Report.Score))
 	m.captures.Add(1)
 	fyne.Do(func() { m.panel.showCapture(c) })

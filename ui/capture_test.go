@@ -14,7 +14,7 @@ import (
 
 	"veriport/camera"
 	"veriport/config"
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // Frame kinds a synthetic source paints into the first pixel, and the fake
@@ -29,26 +29,26 @@ const (
 // fakeAssessor judges a frame by the kind painted into it.
 type fakeAssessor struct{ calls atomic.Int32 }
 
-func (f *fakeAssessor) Assess(img *image.RGBA) (verify.QualityReport, error) {
+func (f *fakeAssessor) Assess(img *image.RGBA) (quality.QualityReport, error) {
 	f.calls.Add(1)
-	m := func(name string, v verify.Verdict, say string) verify.Measure {
-		return verify.Measure{Name: name, Label: name, Verdict: v, Guidance: say, Mandatory: true, Value: 1, Score: 1}
+	m := func(name string, v quality.Verdict, say string) quality.Measure {
+		return quality.Measure{Name: name, Label: name, Verdict: v, Guidance: say, Mandatory: true, Value: 1, Score: 1}
 	}
-	r := verify.QualityReport{Size: img.Rect.Size(), Faces: 1, Box: image.Rect(20, 10, 44, 34), Score: 0.9,
+	r := quality.QualityReport{Size: img.Rect.Size(), Faces: 1, Box: image.Rect(20, 10, 44, 34), Score: 0.9,
 		Eyes: [2]image.Point{{26, 18}, {38, 18}}, EyesKnown: true}
-	pass, fail := verify.VerdictPass, verify.VerdictFail
+	pass, fail := quality.VerdictPass, quality.VerdictFail
 	switch img.Pix[0] {
 	case kindEmpty:
 		r.Faces, r.Box, r.EyesKnown = 0, image.Rectangle{}, false
-		r.Measures = []verify.Measure{m(verify.MeasureFaceCount, fail, verify.SayStepIn)}
+		r.Measures = []quality.Measure{m(quality.MeasureFaceCount, fail, quality.SayStepIn)}
 	case kindFar:
-		r.Measures = []verify.Measure{m(verify.MeasureFaceCount, pass, ""), m(verify.MeasureInterEye, fail, verify.SayCloser)}
+		r.Measures = []quality.Measure{m(quality.MeasureFaceCount, pass, ""), m(quality.MeasureInterEye, fail, quality.SayCloser)}
 	case kindBlurred:
-		r.Measures = []verify.Measure{m(verify.MeasureFaceCount, pass, ""), m(verify.MeasureInterEye, pass, ""),
-			m(verify.MeasureSharpness, fail, verify.SayHoldStill)}
+		r.Measures = []quality.Measure{m(quality.MeasureFaceCount, pass, ""), m(quality.MeasureInterEye, pass, ""),
+			m(quality.MeasureSharpness, fail, quality.SayHoldStill)}
 	default:
-		r.Measures = []verify.Measure{m(verify.MeasureFaceCount, pass, ""), m(verify.MeasureInterEye, pass, ""),
-			m(verify.MeasureSharpness, pass, "")}
+		r.Measures = []quality.Measure{m(quality.MeasureFaceCount, pass, ""), m(quality.MeasureInterEye, pass, ""),
+			m(quality.MeasureSharpness, pass, "")}
 	}
 	return r, nil
 }
@@ -75,7 +75,7 @@ func newCaptureHarness(t *testing.T, src camera.Source, q config.Quality) *captu
 	h := &captureHarness{w: a.NewWindow("Veriport")}
 	h.mw = newMainWindow(h.w, Deps{
 		Source: src, Database: "db", Assessor: &fakeAssessor{}, Quality: q,
-		OnCapture: func(img *image.RGBA, r verify.QualityReport) {
+		OnCapture: func(img *image.RGBA, r quality.QualityReport) {
 			if img == nil || img.Rect.Dx() != 64 {
 				t.Errorf("captured frame %v", img)
 			}
@@ -105,16 +105,16 @@ func TestLiveGuidanceAndAutoCaptureOnce(t *testing.T) {
 		return kindGood
 	})
 	h := newCaptureHarness(t, src, q)
-	waitFor(t, "Step closer", func() bool { return h.mw.overlay.message.Text == verify.SayCloser })
+	waitFor(t, "Step closer", func() bool { return h.mw.overlay.message.Text == quality.SayCloser })
 	waitFor(t, "checklist marks inter-eye failed", func() bool {
-		return strings.HasPrefix(h.mw.checks.lines[verify.MeasureInterEye].Text, "✗")
+		return strings.HasPrefix(h.mw.checks.lines[quality.MeasureInterEye].Text, "✗")
 	})
 	fyne.DoAndWait(func() {
 		if h.mw.panel.state.Text != "Looking for a good frame" {
 			t.Errorf("capture state %q while too far", h.mw.panel.state.Text)
 		}
 	})
-	waitFor(t, "Hold still while blurred", func() bool { return h.mw.overlay.message.Text == verify.SayHoldStill })
+	waitFor(t, "Hold still while blurred", func() bool { return h.mw.overlay.message.Text == quality.SayHoldStill })
 	waitFor(t, "auto-capture", func() bool { return h.mw.panel.state.Text == "Captured" })
 	waitFor(t, "capture handed on", func() bool { return h.captured.Load() == 1 })
 	fyne.DoAndWait(func() {

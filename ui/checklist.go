@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // checklist is the compact list of quality measures beside the live view,
@@ -19,16 +19,16 @@ type checklist struct {
 
 // checklistOrder is the order and the set of measures listed.
 var checklistOrder = []string{
-	verify.MeasureFaceCount, verify.MeasureInterEye, verify.MeasureMargins, verify.MeasureCentring,
-	verify.MeasureLuminance, verify.MeasureUnderExpose, verify.MeasureOverExpose, verify.MeasureDynamic,
-	verify.MeasureUniformity, verify.MeasureYaw, verify.MeasurePitch, verify.MeasureRoll,
-	verify.MeasureSharpness, verify.MeasureEyesOpen,
+	quality.MeasureFaceCount, quality.MeasureInterEye, quality.MeasureMargins, quality.MeasureCentring,
+	quality.MeasureLuminance, quality.MeasureUnderExpose, quality.MeasureOverExpose, quality.MeasureDynamic,
+	quality.MeasureUniformity, quality.MeasureYaw, quality.MeasurePitch, quality.MeasureRoll,
+	quality.MeasureSharpness, quality.MeasureEyesOpen,
 }
 
 func newChecklist() *checklist {
 	c := &checklist{box: container.NewVBox(), lines: map[string]*widget.Label{}}
 	for _, name := range checklistOrder {
-		l := widget.NewLabel(fmt.Sprintf("· %-18s %8s", verify.MeasureLabels[name], "—"))
+		l := widget.NewLabel(fmt.Sprintf("· %-18s %8s", quality.MeasureLabels[name], "—"))
 		l.Importance = widget.LowImportance
 		l.TextStyle = fyne.TextStyle{Monospace: true}
 		c.lines[name] = l
@@ -38,14 +38,14 @@ func newChecklist() *checklist {
 }
 
 // set shows the measures of r.
-func (c *checklist) set(r verify.QualityReport) {
+func (c *checklist) set(r quality.QualityReport) {
 	for _, m := range r.Measures {
 		l, ok := c.lines[m.Name]
 		if !ok {
 			continue
 		}
-		mark := map[verify.Verdict]string{verify.VerdictPass: "✓", verify.VerdictWarn: "!",
-			verify.VerdictFail: "✗", verify.VerdictUnknown: "·"}[m.Verdict]
+		mark := map[quality.Verdict]string{quality.VerdictPass: "✓", quality.VerdictWarn: "!",
+			quality.VerdictFail: "✗", quality.VerdictUnknown: "·"}[m.Verdict]
 		text := fmt.Sprintf("%s %-18s %8s", mark, m.Label, m.Text())
 		imp := verdictImportance(m.Verdict)
 		if l.Text != text || l.Importance != imp {

@@ -21,6 +21,7 @@ import (
 
 	"veriport/camera"
 	"veriport/config"
+	"veriport/quality"
 	"veriport/verify"
 	"veriport/version"
 )
@@ -68,7 +69,7 @@ func newMainWindow(w fyne.Window, d Deps) *mainWindow {
 		d.Quality = config.DefaultQuality()
 	}
 	m := &mainWindow{win: w, deps: d, log: d.Log,
-		cap:       &capturer{m: verify.NewCapturer(d.Quality, time.Now())},
+		cap:       &capturer{m: quality.NewCapturer(d.Quality, time.Now())},
 		toAnalyse: make(chan *image.RGBA, 1), analyseFree: make(chan *image.RGBA, 3)}
 	for i := 0; i < cap(m.analyseFree); i++ {
 		m.analyseFree <- nil // copyInto allocates on first use

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"veriport/config"
-	"veriport/verify"
+	"veriport/quality"
 )
 
 // overlay draws the quality report over the live view: the guide outline
@@ -21,7 +21,7 @@ import (
 type overlay struct {
 	q      config.Quality
 	frame  image.Point // size of the frames shown
-	report verify.QualityReport
+	report quality.QualityReport
 	has    bool
 
 	shapes   *fyne.Container // box, eyes and guide, placed in frame coordinates
@@ -69,7 +69,7 @@ func (o *overlay) hide() {
 }
 
 // set shows report r for frames of size frame.
-func (o *overlay) set(r verify.QualityReport) {
+func (o *overlay) set(r quality.QualityReport) {
 	o.report, o.has, o.frame = r, true, r.Size
 	o.box.StrokeColor = verdictColour(r.Verdict())
 	o.box.Show()
@@ -93,7 +93,7 @@ func (o *overlay) text() string {
 	case o.report.Guidance() != "":
 		return o.report.Guidance()
 	default:
-		return verify.SayHoldStill
+		return quality.SayHoldStill
 	}
 }
 
@@ -123,7 +123,7 @@ func (o *overlay) place(size fyne.Size) {
 		obj.Move(at(r.Min))
 		obj.Resize(fyne.NewSize(s*float32(r.Dx()), s*float32(r.Dy())))
 	}
-	g := verify.GuideBox(o.frame, o.q)
+	g := quality.GuideBox(o.frame, o.q)
 	rect(o.guide, g)
 	o.guide.CornerRadius = s * float32(g.Dx()) / 2
 	o.guide.Show()
@@ -144,11 +144,11 @@ func (l *overlayLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) { l.o.plac
 func (l *overlayLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
 
 // verdictColour is the theme's colour for a verdict.
-func verdictColour(v verify.Verdict) color.Color {
+func verdictColour(v quality.Verdict) color.Color {
 	switch v {
-	case verify.VerdictPass:
+	case quality.VerdictPass:
 		return theme.Color(theme.ColorNameSuccess)
-	case verify.VerdictWarn, verify.VerdictUnknown:
+	case quality.VerdictWarn, quality.VerdictUnknown:
 		return theme.Color(theme.ColorNameWarning)
 	default:
 		return theme.Color(theme.ColorNameError)
@@ -156,13 +156,13 @@ func verdictColour(v verify.Verdict) color.Color {
 }
 
 // verdictImportance is the label importance for a verdict.
-func verdictImportance(v verify.Verdict) widget.Importance {
+func verdictImportance(v quality.Verdict) widget.Importance {
 	switch v {
-	case verify.VerdictPass:
+	case quality.VerdictPass:
 		return widget.SuccessImportance
-	case verify.VerdictWarn:
+	case quality.VerdictWarn:
 		return widget.WarningImportance
-	case verify.VerdictFail:
+	case quality.VerdictFail:
 		return widget.DangerImportance
 	default:
 		return widget.LowImportance

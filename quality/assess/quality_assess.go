@@ -1,4 +1,4 @@
-package verify
+package assess
 
 import (
 	"fmt"
@@ -10,6 +10,8 @@ import (
 	"gocv.io/x/gocv"
 
 	"veriport/config"
+
+	"veriport/quality"
 )
 
 // Assessor judges live frames. Every frame: grey conversion, following the
@@ -40,7 +42,7 @@ type Assessor struct {
 	sentLM      time.Time
 
 	mu       sync.Mutex
-	finder   LandmarkFinder
+	finder   quality.LandmarkFinder
 	lastLM   landmarks
 	lastScan scanResult
 	scanBusy bool
@@ -67,7 +69,7 @@ type scanResult struct {
 // finder may be nil until the face models are loaded (SetFinder); until
 // then pose is unknown and auto-capture cannot fire. It makes OpenCV
 // single-threaded for the whole process (see SetOpenCVThreads).
-func NewAssessor(q config.Quality, finder LandmarkFinder) (*Assessor, error) {
+func NewAssessor(q config.Quality, finder quality.LandmarkFinder) (*Assessor, error) {
 	SetOpenCVThreads(1)
 	tr, err := NewTracker(q.Cascades)
 	if err != nil {
@@ -87,7 +89,7 @@ func NewAssessor(q config.Quality, finder LandmarkFinder) (*Assessor, error) {
 }
 
 // SetFinder installs the landmark finder once the face models are loaded.
-func (a *Assessor) SetFinder(f LandmarkFinder) {
+func (a *Assessor) SetFinder(f quality.LandmarkFinder) {
 	a.mu.Lock()
 	a.finder = f
 	a.mu.Unlock()
@@ -169,21 +171,21 @@ func (a *Assessor) landmarkWorker() {
 
 // Assess judges img with the newest scan and landmarks the workers have,
 // and hands each idle worker new work when its interval has passed.
-func (a *Assessor) Assess(img *image.RGBA) (QualityReport, error) {
+func (a *Assessor) Assess(img *image.RGBA) (quality.QualityReport, error) {
 	return a.assess(img, false)
 }
 
 // AssessNow judges img with a scan and landmarks made on img itself,
 // waiting for them (tests, a final check of a capture).
-func (a *Assessor) AssessNow(img *image.RGBA) (QualityReport, error) {
+func (a *Assessor) AssessNow(img *image.RGBA) (quality.QualityReport, error) {
 	return a.assess(img, true)
 }
 
-func (a *Assessor) assess(img *image.RGBA, now bool) (QualityReport, error) {
+func (a *Assessor) assess(img *image.RGBA, now bool) (quality.QualityReport, error) {
 	start := a.now()
 	frameLum, err := a.tr.Grey(img)
 	if err != nil {
-		return QualityReport{}, fmt.Errorf("assess frame: %w", err)
+		return quality.QualityReport{}, fmt.Errorf("assess frame: %w", err)
 	}
 	var sc scanResult
 	if now {
@@ -202,7 +204,7 @@ func (a *Assessor) assess(img *image.RGBA, now bool) (QualityReport, error) {
 		s.faces = 1 + others(sc.confirmed, sc.traveler())
 		s.box = a.follow
 		// Until landmarks arrive the face box gives the inter-eye distance.
-		s.interEye = float64(s.box.Dx()) / faceWidthPerInterEye
+		s.interEye = float64(s.box.Dx()) / quality.FaceWidthPerInterEye
 		p := a.tr.Photometry(s.box)
 		s.sharpness, s.luminance, s.under, s.over = p.Sharpness, p.Luminance, p.Under, p.Over
 		s.dynamicRange, s.uniformity = p.DynamicRange, p.Uniformity
@@ -216,10 +218,10 @@ func (a *Assessor) assess(img *image.RGBA, now bool) (QualityReport, error) {
 		lm, fresh = a.landmarks(s.box, start, now)
 	}
 	var pts []image.Point
-	var pose Pose
+	var pose quality.Pose
 	if fresh {
 		pts = lm.follow(s.box)
-		pose, fresh = PoseFromLandmarks(pts)
+		pose, fresh = quality.PoseFromLandmarks(pts)
 	}
 	if fresh {
 		s.yaw, s.pitch, s.roll, s.interEye = pose.Yaw, pose.Pitch, pose.Roll, pose.InterEye
@@ -233,7 +235,7 @@ func (a *Assessor) assess(img *image.RGBA, now bool) (QualityReport, error) {
 	switch {
 	case fresh:
 		r.Landmarks, r.LandmarkAge = pts, start.Sub(lm.taken)
-		r.Eyes = [2]image.Point{pose.Eyes[0].point(), pose.Eyes[1].point()}
+		r.Eyes = [2]image.Point{point(pose.Eyes[0]), point(pose.Eyes[1])}
 		r.EyesKnown = true
 	case s.eyesFound == 2:
 		e0, e1 := centre(sc.Eyes[0]), centre(sc.Eyes[1])
@@ -346,6 +348,7 @@ func (a *Assessor) landmarks(box image.Rectangle, now time.Time, sync bool) (lan
 	return l, fresh
 }
 
-func (p GuidePoint) point() image.Point {
+// point rounds p to the nearest pixel.
+func point(p quality.GuidePoint) image.Point {
 	return image.Pt(int(math.Round(p.X)), int(math.Round(p.Y)))
 }

@@ -1,10 +1,12 @@
-package verify
+package assess
 
 import (
 	"image"
 	"math"
 	"testing"
 	"time"
+
+	"veriport/quality"
 )
 
 // The tests below build frames whose answer is known by construction from
@@ -13,7 +15,7 @@ import (
 func TestQualityGoodFramePasses(t *testing.T) {
 	a := testAssessor(t)
 	r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100})
-	if !r.Pass() || r.Guidance() != "" || r.Verdict() != VerdictPass {
+	if !r.Pass() || r.Guidance() != "" || r.Verdict() != quality.VerdictPass {
 		for _, m := range r.Measures {
 			t.Logf("%s %s %s", m.Name, m.Text(), m.Verdict)
 		}
@@ -26,23 +28,23 @@ func TestQualityGoodFramePasses(t *testing.T) {
 
 func TestQualityRollFollowsRotation(t *testing.T) {
 	a := testAssessor(t)
-	base, _ := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100}), MeasureRoll)
+	base, _ := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100}), quality.MeasureRoll)
 	for _, angle := range []float64{-14, -11, -4, 4, 11, 14} {
 		r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, roll: angle})
-		got, v := value(t, r, MeasureRoll)
+		got, v := value(t, r, quality.MeasureRoll)
 		// OpenCV rotates counter-clockwise for positive angles: the
 		// image-right eye rises, which is a negative roll.
 		if !near(got-base, -angle, 1.5) {
 			t.Errorf("rotated %+.0f°: roll %+.1f°, want %+.1f ± 1.5", angle, got, base-angle)
 		}
-		want := VerdictPass
+		want := quality.VerdictPass
 		if math.Abs(angle) > 8 {
-			want = VerdictWarn
+			want = quality.VerdictWarn
 		}
 		if v != want {
 			t.Errorf("rotated %+.0f°: verdict %s, want %s", angle, v, want)
 		}
-		if want != VerdictPass && r.Guidance() != SayHeadLevel {
+		if want != quality.VerdictPass && r.Guidance() != quality.SayHeadLevel {
 			t.Errorf("rotated %+.0f°: guidance %q", angle, r.Guidance())
 		}
 	}
@@ -52,17 +54,17 @@ func TestQualityInterEyeBound(t *testing.T) {
 	a := testAssessor(t)
 	for _, ied := range []float64{130, 110, 95, 85, 75, 60, 50} {
 		r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: ied})
-		got, v := value(t, r, MeasureInterEye)
+		got, v := value(t, r, quality.MeasureInterEye)
 		if !near(got, ied, 0.06*ied) {
 			t.Errorf("built %.0f px: measured %.0f px", ied, got)
 		}
 		switch {
-		case ied >= 95 && v != VerdictPass:
+		case ied >= 95 && v != quality.VerdictPass:
 			t.Errorf("%.0f px: verdict %s, want pass", ied, v)
-		case ied < 90 && v == VerdictPass:
+		case ied < 90 && v == quality.VerdictPass:
 			t.Errorf("%.0f px: passes below the 90 px bound", ied)
-		case ied <= 60 && (v != VerdictFail || r.Guidance() != SayCloser):
-			t.Errorf("%.0f px: verdict %s guidance %q, want fail / %q", ied, v, r.Guidance(), SayCloser)
+		case ied <= 60 && (v != quality.VerdictFail || r.Guidance() != quality.SayCloser):
+			t.Errorf("%.0f px: verdict %s guidance %q, want fail / %q", ied, v, r.Guidance(), quality.SayCloser)
 		}
 	}
 }
@@ -70,9 +72,9 @@ func TestQualityInterEyeBound(t *testing.T) {
 func TestQualitySharpnessFallsWithBlur(t *testing.T) {
 	a := testAssessor(t)
 	prev := math.Inf(1)
-	var first, last Verdict
+	var first, last quality.Verdict
 	for i, k := range []int{0, 5, 9, 15, 25, 41} {
-		got, v := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, blur: k}), MeasureSharpness)
+		got, v := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, blur: k}), quality.MeasureSharpness)
 		if !(got < prev) {
 			t.Errorf("kernel %d: sharpness %.1f not below %.1f of the smaller kernel", k, got, prev)
 		}
@@ -82,7 +84,7 @@ func TestQualitySharpnessFallsWithBlur(t *testing.T) {
 		}
 		last = v
 	}
-	if first != VerdictPass || last != VerdictFail {
+	if first != quality.VerdictPass || last != quality.VerdictFail {
 		t.Errorf("sharp frame %s, most blurred %s: want pass then fail", first, last)
 	}
 }
@@ -95,11 +97,11 @@ func TestQualityExposure(t *testing.T) {
 		measure  string
 		guidance string
 	}{
-		{"dark", 0.35, MeasureDynamic, SayMoreLight},
-		{"bright", 1.9, MeasureOverExpose, SayLessLight},
+		{"dark", 0.35, quality.MeasureDynamic, quality.SayMoreLight},
+		{"bright", 1.9, quality.MeasureOverExpose, quality.SayLessLight},
 	} {
 		r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, gain: c.gain})
-		if _, v := value(t, r, c.measure); v != VerdictFail {
+		if _, v := value(t, r, c.measure); v != quality.VerdictFail {
 			t.Errorf("%s: %s verdict %s, want fail", c.name, c.measure, v)
 		}
 		if r.Guidance() != c.guidance {
@@ -108,16 +110,16 @@ func TestQualityExposure(t *testing.T) {
 	}
 	// Too dark for the face to be found: still asks for light.
 	r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, gain: 0.15})
-	if r.Pass() || r.Guidance() != SayMoreLight {
+	if r.Pass() || r.Guidance() != quality.SayMoreLight {
 		t.Errorf("very dark frame: guidance %q", r.Guidance())
 	}
-	if _, v := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, gain: 0.35}), MeasureLuminance); v == VerdictPass {
+	if _, v := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, gain: 0.35}), quality.MeasureLuminance); v == quality.VerdictPass {
 		t.Error("dark face: luminance passes")
 	}
 	// Luminance rises with the gain.
 	prev := -1.0
 	for _, g := range []float64{0.35, 0.6, 1, 1.4, 1.9} {
-		got, _ := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, gain: g}), MeasureLuminance)
+		got, _ := value(t, assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, gain: g}), quality.MeasureLuminance)
 		if got <= prev {
 			t.Errorf("gain %.2f: luminance %.0f not above %.0f", g, got, prev)
 		}
@@ -130,15 +132,15 @@ func TestQualityUniformityHalfShaded(t *testing.T) {
 	prev := math.Inf(1)
 	for _, shade := range []float64{1, 0.8, 0.6, 0.4} {
 		r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, shade: shade})
-		got, v := value(t, r, MeasureUniformity)
+		got, v := value(t, r, quality.MeasureUniformity)
 		if got >= prev {
 			t.Errorf("shade %.1f: uniformity %.2f not below %.2f", shade, got, prev)
 		}
 		prev = got
-		if shade == 1 && v != VerdictPass {
+		if shade == 1 && v != quality.VerdictPass {
 			t.Errorf("unshaded face: uniformity %s", v)
 		}
-		if shade == 0.4 && (v != VerdictFail || r.Guidance() != SayEvenLight) {
+		if shade == 0.4 && (v != quality.VerdictFail || r.Guidance() != quality.SayEvenLight) {
 			t.Errorf("half shaded to 40%%: verdict %s guidance %q", v, r.Guidance())
 		}
 	}
@@ -147,7 +149,7 @@ func TestQualityUniformityHalfShaded(t *testing.T) {
 func TestQualityFaceCount(t *testing.T) {
 	a := testAssessor(t)
 	r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, second: true})
-	if r.Faces != 2 || r.Guidance() != SayOnePerson || r.Pass() {
+	if r.Faces != 2 || r.Guidance() != quality.SayOnePerson || r.Pass() {
 		t.Errorf("second face pasted: %d faces, guidance %q, pass %v", r.Faces, r.Guidance(), r.Pass())
 	}
 	empty := image.NewRGBA(image.Rect(0, 0, 1280, 720))
@@ -158,7 +160,7 @@ func TestQualityFaceCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Faces != 0 || r.Guidance() != SayStepIn || r.Verdict() != VerdictFail {
+	if r.Faces != 0 || r.Guidance() != quality.SayStepIn || r.Verdict() != quality.VerdictFail {
 		t.Errorf("empty frame: %d faces, guidance %q, verdict %s", r.Faces, r.Guidance(), r.Verdict())
 	}
 }
@@ -166,11 +168,11 @@ func TestQualityFaceCount(t *testing.T) {
 func TestQualityCentringAndMargins(t *testing.T) {
 	a := testAssessor(t)
 	r := assessScene(t, a, scene{portrait: "obama.jpg", interEye: 100, dx: 420})
-	if _, v := value(t, r, MeasureCentring); v != VerdictFail || r.Guidance() != SayCentre {
+	if _, v := value(t, r, quality.MeasureCentring); v != quality.VerdictFail || r.Guidance() != quality.SayCentre {
 		t.Errorf("face 420 px off centre: centring %s, guidance %q", v, r.Guidance())
 	}
 	r = assessScene(t, a, scene{portrait: "obama.jpg", interEye: 150})
-	if _, v := value(t, r, MeasureMargins); v == VerdictPass || r.Guidance() != SayBack {
+	if _, v := value(t, r, quality.MeasureMargins); v == quality.VerdictPass || r.Guidance() != quality.SayBack {
 		t.Errorf("face too close: margins %s, guidance %q", v, r.Guidance())
 	}
 }
@@ -185,7 +187,7 @@ func TestAssessorLandmarksArriveInBackground(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, v := value(t, r, MeasureYaw); v != VerdictUnknown || r.Pass() {
+	if _, v := value(t, r, quality.MeasureYaw); v != quality.VerdictUnknown || r.Pass() {
 		t.Fatalf("first live report judged pose without landmarks: %s", v)
 	}
 	// The workers run at a lower priority: allow for a busy CI machine.
@@ -217,7 +219,7 @@ func TestAssessorWithoutFinderNeverPasses(t *testing.T) {
 		}
 		if r.Faces == 1 {
 			found++
-			if r.Guidance() != SayHoldStill {
+			if r.Guidance() != quality.SayHoldStill {
 				t.Fatalf("without models: guidance %q", r.Guidance())
 			}
 		}
@@ -250,7 +252,7 @@ func TestQualityEyesVisible(t *testing.T) {
 	a := testAssessor(t)
 	for _, name := range []string{"obama.jpg", "obama2.jpg"} {
 		r := assessScene(t, a, scene{portrait: name, interEye: 100})
-		if n, v := value(t, r, MeasureEyesOpen); n != 2 || v != VerdictPass {
+		if n, v := value(t, r, quality.MeasureEyesOpen); n != 2 || v != quality.VerdictPass {
 			t.Errorf("%s: %v eyes, %s", name, n, v)
 		}
 		img := scene{portrait: name, interEye: 100}.render(t)
@@ -266,7 +268,7 @@ func TestQualityEyesVisible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n, v := value(t, r, MeasureEyesOpen); r.Faces == 1 && (n >= 2 || v == VerdictPass) {
+		if n, v := value(t, r, quality.MeasureEyesOpen); r.Faces == 1 && (n >= 2 || v == quality.VerdictPass) {
 			t.Errorf("%s with eyes covered: %v eyes, %s", name, n, v)
 		}
 	}

@@ -1,4 +1,4 @@
-package verify
+package assess
 
 /*
 #cgo pkg-config: opencv4

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package verify
+package assess
 
 // backgroundThread does nothing outside Linux.
 func backgroundThread() {}

@@ -1,4 +1,4 @@
-package verify
+package assess
 
 import (
 	"image"
@@ -6,14 +6,9 @@ import (
 	"time"
 
 	"gocv.io/x/gocv"
+
+	"veriport/quality"
 )
-
-// LandmarkFinder finds faces with their 5 landmarks; *Engine implements it.
-type LandmarkFinder interface {
-	Faces(img image.Image) ([]Face, error)
-}
-
-var _ LandmarkFinder = (*Engine)(nil)
 
 // landmarkFaceWidth is the width the tracked face is scaled to in the crop
 // handed to the landmark finder: large enough for dlib's HOG detector
@@ -64,8 +59,8 @@ func cropFor(grey gocv.Mat, box image.Rectangle, dst *gocv.Mat) (landmarkJob, bo
 
 // find runs the finder on the job's crop and maps the points of the face
 // nearest the crop's centre back to frame coordinates.
-func (j landmarkJob) find(f LandmarkFinder) (landmarks, bool) {
-	faces, err := f.Faces(j.crop)
+func (j landmarkJob) find(f quality.LandmarkFinder) (landmarks, bool) {
+	faces, err := f.Landmarks(j.crop)
 	if err != nil || len(faces) == 0 {
 		return landmarks{}, false
 	}

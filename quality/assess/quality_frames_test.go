@@ -1,4 +1,4 @@
-package verify
+package assess
 
 import (
 	"image"
@@ -9,6 +9,8 @@ import (
 	"gocv.io/x/gocv"
 
 	"veriport/config"
+	"veriport/quality"
+	"veriport/verify"
 )
 
 // scene describes a synthetic booth frame built from a test portrait: the
@@ -28,14 +30,14 @@ type scene struct {
 }
 
 // portraitGeometry caches the eye centres of each portrait found by dlib.
-var portraitGeometry = map[string]Pose{}
+var portraitGeometry = map[string]quality.Pose{}
 
-func geometry(t testing.TB, name string) Pose {
+func geometry(t testing.TB, name string) quality.Pose {
 	t.Helper()
 	if p, ok := portraitGeometry[name]; ok {
 		return p
 	}
-	img, err := LoadImage(portrait(t, name))
+	img, err := verify.LoadImage(portrait(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +45,7 @@ func geometry(t testing.TB, name string) Pose {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	p, ok := PoseFromLandmarks(f.Landmarks)
+	p, ok := quality.PoseFromLandmarks(f.Landmarks)
 	if !ok {
 		t.Fatalf("%s: no pose", name)
 	}
@@ -62,10 +64,10 @@ func (s scene) render(t testing.TB) *image.RGBA {
 	}
 	const W, H = 1280, 720
 	k := s.interEye / g.InterEye
-	eyeMid := GuidePoint{(g.Eyes[0].X + g.Eyes[1].X) / 2, (g.Eyes[0].Y + g.Eyes[1].Y) / 2}
+	eyeMid := quality.GuidePoint{X: (g.Eyes[0].X + g.Eyes[1].X) / 2, Y: (g.Eyes[0].Y + g.Eyes[1].Y) / 2}
 	// The face centre lies about 0.45 inter-eye distances below the eye line.
-	fc := GuidePoint{eyeMid.X, eyeMid.Y + 0.45*g.InterEye}
-	gc := GuideCentre(image.Pt(W, H))
+	fc := quality.GuidePoint{X: eyeMid.X, Y: eyeMid.Y + 0.45*g.InterEye}
+	gc := quality.GuideCentre(image.Pt(W, H))
 	// Affine map: rotate by roll and scale by k about fc, then move fc to the guide centre.
 	rot := gocv.GetRotationMatrix2D(image.Pt(int(fc.X), int(fc.Y)), s.roll, k)
 	defer rot.Close()
@@ -128,7 +130,7 @@ func testAssessor(t testing.TB) *Assessor {
 }
 
 // assessScene renders s and assesses it with landmarks found on the frame.
-func assessScene(t testing.TB, a *Assessor, s scene) QualityReport {
+func assessScene(t testing.TB, a *Assessor, s scene) quality.QualityReport {
 	t.Helper()
 	r, err := a.AssessNow(s.render(t))
 	if err != nil {
@@ -137,7 +139,7 @@ func assessScene(t testing.TB, a *Assessor, s scene) QualityReport {
 	return r
 }
 
-func value(t testing.TB, r QualityReport, name string) (float64, Verdict) {
+func value(t testing.TB, r quality.QualityReport, name string) (float64, quality.Verdict) {
 	t.Helper()
 	m, ok := r.Measure(name)
 	if !ok {

@@ -1,6 +1,6 @@
 //go:build matprofile
 
-package verify
+package assess
 
 import (
 	"image"

@@ -1,4 +1,4 @@
-package verify
+package assess
 
 import (
 	"errors"
@@ -11,8 +11,13 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// ErrCascade means an OpenCV cascade file is missing or unreadable.
-var ErrCascade = errors.New("OpenCV cascade missing or unreadable (install opencv-data)")
+// Errors of the assessor.
+var (
+	// ErrCascade means an OpenCV cascade file is missing or unreadable.
+	ErrCascade = errors.New("OpenCV cascade missing or unreadable (install opencv-data)")
+	// ErrNotImage means a frame has no pixels.
+	ErrNotImage = errors.New("not a readable image")
+)
 
 // Cascade files used by the tracker, from the opencv-data package, relative
 // to its cascade folder (/usr/share/opencv4).
