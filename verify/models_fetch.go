@@ -21,8 +21,10 @@ import (
 const (
 	// ModelsSdistName is the source package's file name.
 	ModelsSdistName = "face_recognition_models-0.3.0.tar.gz"
-	// ModelsSdistURL is where PyPI serves it.
-	ModelsSdistURL = "https://files.pythonhosted.org/packages/source/f/face_recognition_models/" + ModelsSdistName
+	// ModelsSdistURL is where PyPI serves it (the file's permanent address,
+	// as the index https://pypi.org/simple/face-recognition-models/ lists it).
+	ModelsSdistURL = "https://files.pythonhosted.org/packages/cf/3b/" +
+		"4fd8c534f6c0d1b80ce0973d01331525538045084c73c153ee6df20224cf/" + ModelsSdistName
 	// ModelsSdistSHA256 is its pinned SHA-256.
 	ModelsSdistSHA256 = "b79bd200a88c87c9a9d446c990ae71c5a626d1f3730174e6d570157ff1d896cf"
 	// ModelsSdistPrefix is the folder of the model files inside it.
