@@ -25,7 +25,7 @@ if [ "$APP_VERSION" != 0.0.0 ] && [ "$fyne_version" != "$APP_VERSION" ]; then
 fi
 say "version $VERSION (commit $COMMIT, built $DATE)"
 
-build=dist/build
+build=dist/_build  # "_": outside go ./... (it holds a copy of main.go)
 rm -rf "$build"
 mkdir -p "$build"
 stage=$build/root
