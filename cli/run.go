@@ -56,7 +56,7 @@ func runGUI(ctx context.Context, env *Env) error {
 		// "Camera offline" and keeps trying; the manual route stays open.
 		env.Log.Warn("camera not available at start, will keep trying", "camera", cfg.Camera.Source, "err", err)
 	}
-	src := choice.Resilient("camera " + cfg.Camera.Source) // reconnects with backoff when the camera fails
+	src := choice.Resilient(cameraName(cfg.Camera.Source)) // reconnects with backoff when the camera fails
 	defer src.Close()
 	env.Log.Info("workstation starting", "source", src.Name(), "demo", choice.Demo,
 		"database", cfg.Paths.Database)
@@ -118,4 +118,13 @@ func setupModelsCommand(env *Env) string {
 		return "veriport --models " + env.Overrides.Models + " setup-models"
 	}
 	return "veriport setup-models"
+}
+
+// cameraName names a camera spec that has no source yet; the automatic
+// choice ("") watches device 0.
+func cameraName(spec string) string {
+	if spec == "" {
+		spec = "0"
+	}
+	return "camera " + spec
 }

@@ -107,12 +107,14 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.dbStatus = widget.NewLabel("Database: " + m.deps.Database)
 	m.aboutButton = widget.NewButton("About (F1)", m.showAbout)
 	m.aboutButton.Importance = widget.LowImportance
-	status := container.NewVBox(container.NewBorder(nil, nil, nil, m.aboutButton,
-		container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus, widget.NewSeparator(), m.dbStatus)))
+	// About sits at the end of the second row, which has room to spare.
+	second := container.NewBorder(nil, nil, nil, m.aboutButton)
 	if m.deps.Health != nil {
 		m.health = newHealthBar(m.deps.Health, 5*time.Second)
-		status.Add(m.health.object())
+		second.Add(m.health.object())
 	}
+	status := container.NewVBox(container.NewHBox(m.camStatus, widget.NewSeparator(), m.modStatus,
+		widget.NewSeparator(), m.dbStatus), second)
 
 	m.overlay = newOverlay(m.deps.Quality)
 	m.checks = newChecklist()
