@@ -27,11 +27,48 @@ type GalleryDecider struct {
 	index      *verify.Index
 	policy     verify.Policy
 	categories map[string]encounter.Category
+	cal        verify.GalleryCalibration
 }
 
-var _ Decider = (*GalleryDecider)(nil)
+var (
+	_ Decider    = (*GalleryDecider)(nil)
+	_ Calibrated = (*GalleryDecider)(nil)
+)
 
-// NewGalleryDecider loads the bundle's templates into a new index.
+// Calibrated is a Decider that knows the threshold it decides with and
+// whether it was calibrated for its gallery; the shift records both with
+// every encounter.
+type Calibrated interface {
+	Calibration() verify.GalleryCalibration
+}
+
+// NewCalibratedGalleryDecider loads the bundle's templates into a new index
+// and calibrates the threshold for this gallery (verify.CalibrateGallery:
+// never above p.Threshold).
+func NewCalibratedGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy, o verify.CalibrationOptions) *GalleryDecider {
+	g := NewGalleryDecider(faces, b, p)
+	g.cal = verify.CalibrateGallery(g.index, b.Templates(), p, o)
+	g.policy.Threshold = g.cal.Threshold
+	return g
+}
+
+// Calibration is the decider's threshold and how it was set; without
+// calibration (NewGalleryDecider) the configured threshold, not calibrated.
+func (g *GalleryDecider) Calibration() verify.GalleryCalibration { return g.cal }
+
+// FairnessNotice is what the officer is told when a flight's threshold was
+// lowered far below the configured one; "" when it was not.
+func FairnessNotice(c verify.GalleryCalibration) string {
+	if !c.PoorSeparation {
+		return ""
+	}
+	return fmt.Sprintf("The face engine separates this flight's travelers poorly: its threshold was lowered from %.2f "+
+		"to %.2f to keep false matches at the target. Expect many more manual document checks on this flight.",
+		c.Configured, c.Threshold)
+}
+
+// NewGalleryDecider loads the bundle's templates into a new index and
+// decides with p as it is.
 func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *GalleryDecider {
 	n := 0
 	for i := range b.Entries {
@@ -43,7 +80,9 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 	for _, e := range b.Entries {
 		cats[e.Traveler] = encounter.Category(e.Category.String())
 	}
-	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats}
+	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats,
+		cal: verify.GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold,
+			Note: "not calibrated: the configured threshold is used"}}
 }
 
 // Travelers is the number of travelers in the gallery.

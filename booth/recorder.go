@@ -2,6 +2,7 @@ package booth
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,6 +48,12 @@ type Record struct {
 	Decision    time.Duration // traveler steps up -> decision
 	Quality     string        // capture quality summary (JSON), never the image
 	RulesetUsed string        // exemption rule set of the policy decision, if any
+	// Threshold is the decision threshold of the flight's gallery (0 with
+	// no gallery loaded); ThresholdCalibrated says it was calibrated for
+	// that gallery, PoorSeparation that the fairness warning was raised.
+	Threshold           float64
+	ThresholdCalibrated bool
+	PoorSeparation      bool
 }
 
 // Recorder keeps encounters, their photos and audit entries. The retention
@@ -54,7 +61,11 @@ type Record struct {
 type Recorder interface {
 	// RecordEncounter stores r and, when photo is not nil, the photo (JPEG)
 	// in the vault with its retention deadline, with the encounter's audit
-	// entries. The caller wipes photo afterwards.
+	// entries. The caller wipes photo afterwards. The shift calls it when a
+	// decision is shown (r.DoneAt zero: the encounter is still open) and
+	// again when the encounter ends (r.DoneAt set, photo nil when it was
+	// stored at the decision): the second call updates the same record and
+	// queues the result for the back end.
 	RecordEncounter(ctx context.Context, r Record, photo []byte) error
 	// Audit appends one entry to the audit chain.
 	Audit(ctx context.Context, kind, actor, subject, detail string) error
@@ -81,7 +92,11 @@ func (m *MemoryRecorder) RecordEncounter(_ context.Context, r Record, photo []by
 	if m.photos == nil {
 		m.photos = map[string]int{}
 	}
-	m.records = append(m.records, r)
+	if i := slices.IndexFunc(m.records, func(o Record) bool { return o.ID == r.ID }); i >= 0 {
+		m.records[i] = r // the end of an encounter recorded at its decision
+	} else {
+		m.records = append(m.records, r)
+	}
 	if photo != nil {
 		m.photos[r.ID] = len(photo)
 	}

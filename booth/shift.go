@@ -15,6 +15,8 @@ import (
 	"github.com/google/uuid"
 
 	"veriport/encounter"
+	"veriport/retention"
+	"veriport/verify"
 )
 
 // Decision is the biometric decision on one captured image: verify.Decision
@@ -67,6 +69,7 @@ type Shift struct {
 
 	mu        sync.Mutex
 	decider   Decider
+	cal       *verify.GalleryCalibration // the decider's, when it is Calibrated
 	flight    string
 	enc       *encounter.Encounter
 	id        string // current encounter's record id
@@ -76,6 +79,7 @@ type Shift struct {
 	quality   string // quality summary of the decided capture
 	category  encounter.Category
 	ruleset   string
+	recorded  bool // the encounter was recorded at its decision (photo included)
 	processed int
 }
 
@@ -112,7 +116,7 @@ func (s *Shift) Officer() string { return s.officer }
 func (s *Shift) reset() {
 	clear(s.photo)
 	s.enc, s.id, s.photo, s.captured = encounter.New(), uuid.NewString(), nil, time.Time{}
-	s.decision, s.category, s.ruleset, s.quality = nil, "", "", ""
+	s.decision, s.category, s.ruleset, s.quality, s.recorded = nil, "", "", "", false
 }
 
 // SetGallery sets the loaded flight and the decider searching its gallery
@@ -120,7 +124,11 @@ func (s *Shift) reset() {
 func (s *Shift) SetGallery(flight string, d Decider) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flight, s.decider = flight, d
+	s.flight, s.decider, s.cal = flight, d, nil
+	if c, ok := d.(Calibrated); ok {
+		cal := c.Calibration()
+		s.cal = &cal
+	}
 }
 
 // Snapshot is what the booth screen shows of the shift.
@@ -128,9 +136,12 @@ type Snapshot struct {
 	State     encounter.State
 	Decision  *Decision           // the biometric decision, if any
 	Policy    *encounter.Decision // the opt-out or document policy decision, if any
-	Processed int                 // travelers finished this shift
-	Flight    string
-	Gallery   bool // a decider is set
+	Processed int                 // travelers finished this shift: recorded, or pending
+	// Pending is how many records wait in memory for the disk to have
+	// space again (see Queue); 0 with a recorder that keeps nothing back.
+	Pending int
+	Flight  string
+	Gallery bool // a decider is set
 }
 
 // Snapshot returns the current state.
@@ -142,6 +153,9 @@ func (s *Shift) Snapshot() Snapshot {
 	if s.decision != nil {
 		d := *s.decision
 		snap.Decision = &d
+	}
+	if p, ok := s.cfg.Recorder.(interface{ Pending() int }); ok {
+		snap.Pending = p.Pending()
 	}
 	return snap
 }
@@ -211,7 +225,23 @@ func (s *Shift) CaptureRated(ctx context.Context, img image.Image, quality strin
 	if d.Outcome == encounter.OutcomeMatch {
 		s.category = d.Category
 	}
+	s.recordDecision(ctx)
 	return d, nil
+}
+
+// recordDecision puts the encounter on the record as its decision is shown,
+// photo included, so that a workstation that dies now loses nothing; the
+// end of the encounter updates the record. When it cannot be recorded now
+// the photo is kept and the whole encounter is recorded when it ends.
+// Caller holds mu.
+func (s *Shift) recordDecision(ctx context.Context) {
+	if err := s.cfg.Recorder.RecordEncounter(ctx, s.record(), s.photo); err != nil &&
+		!errors.Is(err, retention.ErrPhotoNotStored) {
+		return
+	}
+	s.recorded = true
+	clear(s.photo)
+	s.photo = nil
 }
 
 // OptOut records that the traveler declines the photo and applies the
@@ -300,11 +330,15 @@ func (s *Shift) Next(ctx context.Context) error {
 	return ErrUnfinished
 }
 
-// finish records the done encounter and starts the next. Caller holds mu.
+// finish records the done encounter (updating the record made at its
+// decision) and starts the next. Only what is recorded, or pending for a
+// full disk, counts as processed. Caller holds mu.
 func (s *Shift) finish(ctx context.Context) error {
 	r := s.record()
 	err := s.cfg.Recorder.RecordEncounter(ctx, r, s.photo)
-	s.processed++
+	if err == nil || errors.Is(err, retention.ErrPhotoNotStored) {
+		s.processed++
+	}
 	s.reset()
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
@@ -319,8 +353,11 @@ func (s *Shift) record() Record {
 		StartedAt: t.SteppedUp, DecidedAt: t.Decided, ManualAt: t.ManualCheck, DoneAt: t.Done,
 		Category: s.category, Result: s.enc.Result(), Referral: s.enc.Referral(),
 		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset}
-	if s.photo != nil {
+	if !s.captured.IsZero() {
 		r.CapturedAt, r.Quality = s.captured, s.quality
+	}
+	if s.cal != nil {
+		r.Threshold, r.ThresholdCalibrated, r.PoorSeparation = s.cal.Threshold, s.cal.Calibrated, s.cal.PoorSeparation
 	}
 	switch {
 	case s.decision != nil:

@@ -3,6 +3,7 @@ package booth
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"veriport/record"
@@ -29,17 +30,19 @@ type StoreRecorder struct {
 
 var _ Recorder = (*StoreRecorder)(nil)
 
-// RecordEncounter implements Recorder.
+// RecordEncounter implements Recorder. A record without an end (the
+// decision shown) is stored with its photo and audit entries but not yet
+// queued; its end updates it and queues the result. An encounter that ends
+// without an earlier record (opt-out, manual check only) is stored and
+// queued at once.
 func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []byte) error {
 	e := toRecord(r)
+	open := r.DoneAt.IsZero()
 	var also func(context.Context, *sql.Tx) error
-	if s.Outbox {
-		var sealed []byte
-		if s.SealPhoto != nil && photo != nil {
-			var err error
-			if sealed, err = s.SealPhoto(photo); err != nil {
-				return fmt.Errorf("record encounter: %w", err)
-			}
+	if s.Outbox && !open {
+		sealed, err := s.sealed(ctx, e.ID, photo)
+		if err != nil {
+			return fmt.Errorf("record encounter: %w", err)
 		}
 		also = func(ctx context.Context, tx *sql.Tx) error {
 			return transmit.Enqueue(ctx, tx, transmit.Result{EncounterID: e.ID, Station: e.Station,
@@ -47,13 +50,43 @@ func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []b
 				TravelerID: e.TravelerID, Category: e.Category, Distance: e.Distance, Photo: sealed})
 		}
 	}
-	if err := s.Keeper.RecordEncounter(ctx, &e, photo, also); err != nil {
+	err := record.ErrNotFound
+	if !open {
+		err = s.Keeper.FinishEncounter(ctx, &e, also)
+	}
+	if errors.Is(err, record.ErrNotFound) {
+		err = s.Keeper.RecordEncounter(ctx, &e, photo, also)
+	}
+	if err != nil && !errors.Is(err, retention.ErrPhotoNotStored) {
 		return fmt.Errorf("record encounter: %w", err)
 	}
-	if s.Outbox && s.Notify != nil {
+	if also != nil && s.Notify != nil {
 		s.Notify()
 	}
+	if err != nil {
+		return fmt.Errorf("record encounter: %w", err)
+	}
 	return nil
+}
+
+// sealed is the photo sealed for the back end when configured: the one
+// given, or the one stored in the vault at the decision.
+func (s *StoreRecorder) sealed(ctx context.Context, id string, photo []byte) ([]byte, error) {
+	if s.SealPhoto == nil {
+		return nil, nil
+	}
+	if photo == nil {
+		p, err := s.Keeper.Photo(ctx, id)
+		if errors.Is(err, retention.ErrNoPhoto) || errors.Is(err, record.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		defer clear(p)
+		photo = p
+	}
+	return s.SealPhoto(photo)
 }
 
 // Audit implements Recorder.
@@ -67,9 +100,15 @@ func toRecord(r Record) record.Encounter {
 	if cat == "" {
 		cat = "unknown"
 	}
-	return record.Encounter{ID: r.ID, Station: r.Station, OfficerID: r.OfficerID, Flight: r.Flight,
+	e := record.Encounter{ID: r.ID, Station: r.Station, OfficerID: r.OfficerID, Flight: r.Flight,
 		StartedAt: r.StartedAt, CapturedAt: r.CapturedAt, DecidedAt: r.DecidedAt, VerifiedAt: r.VerifiedAt,
 		ManualCheckAt: r.ManualAt, DoneAt: r.DoneAt, TravelerID: r.TravelerID, Category: cat,
 		Outcome: r.Outcome, Result: string(r.Result), Referral: string(r.Referral), Distance: r.Distance,
-		DecisionTime: r.Decision, Quality: r.Quality}
+		DecisionTime: r.Decision, Quality: r.Quality, ThresholdCalibrated: r.ThresholdCalibrated,
+		PoorSeparation: r.PoorSeparation}
+	if r.Threshold > 0 {
+		t := r.Threshold
+		e.Threshold = &t
+	}
+	return e
 }

@@ -158,3 +158,76 @@ func keeperStore(t *testing.T, mode string) (*record.Store, *retention.Keeper, s
 	}
 	return st, retention.New(st, v, retention.Options{Mode: mode}), dir
 }
+
+// TestEncounterRecordedAtDecision: an encounter is on the record as soon as
+// its decision is shown (a workstation that dies after "MATCH" loses
+// nothing), and Next updates that same record rather than adding one; the
+// result goes to the outbox once the encounter ends.
+func TestEncounterRecordedAtDecision(t *testing.T) {
+	ctx := context.Background()
+	t.Run("memory", func(t *testing.T) {
+		s, rec := newTestShift(t, fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-7",
+			Category: encounter.CategoryInScope, Distance: 0.3}))
+		if _, err := s.Capture(ctx, img); err != nil {
+			t.Fatal(err)
+		}
+		rs := rec.Records()
+		if len(rs) != 1 {
+			t.Fatalf("MATCH shown with %d encounters on the record; want it recorded at the decision", len(rs))
+		}
+		if r := rs[0]; r.Outcome != "match" || r.TravelerID != "T-7" || !r.DoneAt.IsZero() || r.DecidedAt.IsZero() ||
+			rec.PhotoSize(r.ID) == 0 {
+			t.Fatalf("record at the decision %+v (photo %d bytes)", r, rec.PhotoSize(r.ID))
+		}
+		if err := s.Next(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rs = rec.Records(); len(rs) != 1 || rs[0].Result != encounter.ResultCleared || rs[0].DoneAt.IsZero() {
+			t.Fatalf("after Next: %+v; want the one record updated as cleared", rs)
+		}
+	})
+	t.Run("store", func(t *testing.T) {
+		st, k, _ := keeperStore(t, retention.ModeAgency)
+		rec := &StoreRecorder{Store: st, Keeper: k, Outbox: true}
+		p, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
+		s, err := NewShift(ctx, "", Config{Station: "B1", Policy: p, Recorder: rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetGallery("VP9", fixed(Decision{Outcome: encounter.OutcomeNoMatch, Distance: 0.8}))
+		if _, err := s.Capture(ctx, img); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := record.ListEncounters(ctx, st.DB, record.EncounterFilter{})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("NO MATCH shown with %d encounters in the store (%v); want it recorded at the decision", len(rows), err)
+		}
+		if r := rows[0]; r.Outcome != "no-match" || r.Result != "" || r.PhotoState != record.PhotoStored {
+			t.Fatalf("row at the decision %+v", r)
+		}
+		if ob, _ := st.OutboxStats(ctx); ob.Pending != 0 {
+			t.Fatalf("result queued before the encounter ended: %+v", ob)
+		}
+		if err := s.BeginManualCheck(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true,
+			Policy: &encounter.Decision{Category: encounter.CategoryInScope}}); err != nil {
+			t.Fatal(err)
+		}
+		rows, _ = record.ListEncounters(ctx, st.DB, record.EncounterFilter{})
+		if len(rows) != 1 || rows[0].Result != "verified" || rows[0].DoneAt.IsZero() || rows[0].Category != "in-scope" {
+			t.Fatalf("after the manual check: %+v", rows)
+		}
+		if d := rows[0].PurgeDeadline.Sub(rows[0].CapturedAt); d < 13*24*time.Hour {
+			t.Fatalf("in-scope photo due %v after capture; want the in-scope rule", d)
+		}
+		if ob, _ := st.OutboxStats(ctx); ob.Pending != 1 {
+			t.Fatalf("outbox %+v, want the one result", ob)
+		}
+		rep, err := record.VerifyAudit(ctx, st.DB)
+		if err != nil || !rep.Intact {
+			t.Fatalf("audit %+v %v", rep, err)
+		}
+	})
+}

@@ -58,7 +58,7 @@ func init() {
 		fl.StringVar(&from, "from", "", "first encounter, RFC 3339 (default: so that the last ends now)")
 		fl.DurationVar(&every, "every", 20*time.Second, "time between travelers")
 		fl.Uint64Var(&seed, "seed", 1, "random seed (same seed, same data)")
-		dev.AddCommand(seedCmd, devMan())
+		dev.AddCommand(seedCmd, devLookAlikes(env), devMan())
 		return dev
 	})
 }

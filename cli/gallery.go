@@ -130,6 +130,10 @@ func galleryBuild(env *Env) *cobra.Command {
 				return fmt.Errorf("%s: %w", templates, err)
 			}
 			var standings map[string]gallery.Standing
+			if categories == "" {
+				fmt.Fprintln(env.Stderr, "warning: no --categories file: every traveler's category is unknown,"+
+					" so photos get the shortest retention rule and no exemption is shown")
+			}
 			if categories != "" {
 				cf, err := os.Open(categories)
 				if err != nil {

@@ -12,7 +12,7 @@ func init() {
 		var asJSON bool
 		cmd := &cobra.Command{
 			Use:   "outbox",
-			Short: "Show results waiting for transmittal to the back end",
+			Short: "Show results waiting for transmittal to the back end, and those it refused (dead letters)",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, store, err := env.openStore(cmd.Context())
@@ -29,14 +29,28 @@ func init() {
 					age = time.Since(st.OldestPending).Seconds()
 				}
 				warn := age > cfg.Transmit.BacklogWarn.Seconds()
+				letters, err := store.DeadLetters(cmd.Context())
+				if err != nil {
+					return err
+				}
 				if asJSON {
+					dead := make([]map[string]any, 0, len(letters))
+					for _, d := range letters {
+						dead = append(dead, map[string]any{"seq": d.Seq, "encounter_id": d.EncounterID,
+							"created_at": d.CreatedAt, "dead_at": d.DeadAt, "reason": d.LastError})
+					}
 					return env.PrintJSON(map[string]any{
-						"pending": st.Pending, "delivered": st.Delivered,
+						"pending": st.Pending, "delivered": st.Delivered, "dead": st.Dead,
 						"oldest_pending_age_s": age, "last_delivered_at": zeroAsNil(st.LastDelivered),
 						"last_error": st.LastError, "backlog_warning": warn,
+						"dead_letters": dead, "alarm": st.Dead > 0,
 					})
 				}
-				fmt.Fprintf(env.Stdout, "pending %d, delivered %d\n", st.Pending, st.Delivered)
+				fmt.Fprintf(env.Stdout, "pending %d, delivered %d, dead-lettered %d\n", st.Pending, st.Delivered, st.Dead)
+				for _, d := range letters {
+					fmt.Fprintf(env.Stdout, "DEAD LETTER %s (refused %s): %s\n", d.EncounterID,
+						d.DeadAt.Local().Format(time.RFC3339), d.LastError)
+				}
 				if st.Pending > 0 {
 					fmt.Fprintf(env.Stdout, "oldest pending for %s\n", time.Duration(age*float64(time.Second)).Round(time.Second))
 				}

@@ -28,6 +28,9 @@ func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Kee
 		return nil, nil, cfg, err
 	}
 	k, err := retention.Open(store, cfg, env.Log)
+	if err == nil {
+		err = purgeGalleriesWith(k, store, cfg)
+	}
 	if err != nil {
 		store.Close()
 		return nil, nil, cfg, err
@@ -40,10 +43,11 @@ func init() {
 		var dryRun, asJSON bool
 		cmd := &cobra.Command{
 			Use:   "purge",
-			Short: "Delete the photos whose retention deadline has passed, and log each deletion",
-			Long: "Purge runs the retention purge once: it deletes every photo past its deadline,\n" +
-				"writes one purge-log row per deletion, destroys the keys of emptied buckets and\n" +
-				"checkpoints the database. --dry-run only lists what is due.",
+			Short: "Delete the photos and flight galleries whose retention deadline has passed, and log each deletion",
+			Long: "Purge runs the retention purge once: it deletes every photo past its deadline and\n" +
+				"every cached flight gallery past departure plus grace, writes one purge-log row per\n" +
+				"deletion, destroys the keys of emptied buckets and checkpoints the database.\n" +
+				"--dry-run only lists what is due.",
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				store, k, _, err := openRetention(cmd.Context(), env)
@@ -67,6 +71,10 @@ func init() {
 					for _, it := range rep.Items {
 						fmt.Fprintf(env.Stdout, "%s  %-10s deadline %s  %s\n", it.EncounterID, it.Category,
 							it.Deadline.Format("2006-01-02 15:04Z"), it.Result)
+					}
+					for _, g := range rep.Galleries {
+						fmt.Fprintf(env.Stdout, "gallery %s  deadline %s  %s\n", g.Key,
+							g.Deadline.UTC().Format("2006-01-02 15:04Z"), g.Result)
 					}
 					fmt.Fprintf(env.Stdout, "due %d, %s %d, absent %d, failed %d, keys destroyed %d, overdue %d (%.1f ms)\n",
 						rep.Due, verb, rep.Deleted, rep.Absent, rep.Failed, rep.KeysDestroyed, rep.Overdue, rep.TookMS)
@@ -178,13 +186,24 @@ func auditExportCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// startPurgeJob opens the retention keeper and runs its purge job in the
-// background: at once (catching up after downtime), then every configured
-// interval. stop ends the job and waits for it, before the store is closed.
+// startPurgeJob opens the retention keeper, reconciles its vault with the
+// record (orphan files, lost photos, stray temp files) and runs its purge
+// job in the background, photos and flight galleries: at once (catching up
+// after downtime), then every configured interval. stop ends the job and waits for it, before the store is closed.
 func startPurgeJob(ctx context.Context, env *Env, store *record.Store, cfg config.Config) (*retention.Keeper, func(), error) {
 	k, err := retention.Open(store, cfg, env.Log)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := purgeGalleriesWith(k, store, cfg); err != nil {
+		return nil, nil, err
+	}
+	// Make the vault and the record agree before anything is recorded.
+	if rep, err := k.Reconcile(ctx); err != nil {
+		env.Log.Error("retention: start-up check of the vault failed", "err", err)
+	} else if rep != (retention.ReconcileReport{}) {
+		env.Log.Warn("retention: start-up check of the vault", "orphans", rep.Orphans, "lost", rep.Lost,
+			"temps_removed", rep.TempsRemoved)
 	}
 	jobCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -3,7 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"veriport/config"
+	"veriport/gallery"
 	"veriport/record"
 	"veriport/retention"
 )
@@ -87,5 +91,87 @@ func TestPurgeAndAuditCommands(t *testing.T) {
 	code, _, errs = run(t, "--data-dir", dir, "audit", "verify")
 	if code != 1 || !strings.Contains(errs, "entry 2") {
 		t.Fatalf("tampered verify: exit %d %q", code, errs)
+	}
+}
+
+// putGallery stores a signed synthetic gallery of flight ZZ<number>
+// departing at dep in the data folder's gallery cache.
+func putGallery(t *testing.T, data, number string, dep, now time.Time) gallery.Flight {
+	t.Helper()
+	_, priv, _ := ed25519.GenerateKey(nil)
+	b := &gallery.Bundle{Header: gallery.Header{Flight: gallery.Flight{Carrier: "ZZ", Number: number,
+		Date: dep.Format(time.DateOnly), Origin: "IAD", Destination: "LHR", Departure: dep},
+		IssuedAt: dep.Add(-time.Hour), ExpiresAt: dep.Add(13 * time.Hour)}, Entries: gallery.SyntheticEntries(2, 1)}
+	raw, err := gallery.Sign(b, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, err := gallery.OpenCache(filepath.Join(data, "galleries"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cache.Put(raw, b, now); err != nil {
+		t.Fatal(err)
+	}
+	return b.Flight
+}
+
+// TestWorkstationPurgesExpiredGalleries: the workstation's purge job (the
+// one runGUI starts) deletes a flight gallery past departure plus grace at
+// start-up, logs it as deleted in the purge log, and `purge --dry-run
+// --json` lists it beside the photos.
+func TestWorkstationPurgesExpiredGalleries(t *testing.T) {
+	t.Setenv(retention.MasterKeyEnv, "")
+	t.Setenv("VERIPORT_CACHE", t.TempDir())
+	data := t.TempDir()
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	expired := putGallery(t, data, "7", now.Add(-12*time.Hour-time.Minute), now)
+	kept := putGallery(t, data, "8", now.Add(2*time.Hour), now)
+
+	code, out, errs := run(t, "--data-dir", data, "purge", "--dry-run", "--json")
+	var rep retention.PurgeReport
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || len(rep.Galleries) != 1 ||
+		rep.Galleries[0].Key != expired.Key() || rep.Galleries[0].Result != record.ResultDryRun {
+		t.Fatalf("dry run lists no expired gallery: exit %d %s %s", code, out, errs)
+	}
+
+	env := &Env{Overrides: config.Overrides{DataDir: data}, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{},
+		Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))}
+	cfg, err := env.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := record.Open(ctx, cfg.Paths.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	_, stop, err := startPurgeJob(ctx, env, store, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log []record.PurgeEntry
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if log, err = record.ListPurges(ctx, store.DB, record.PurgeKindGallery); err != nil || len(log) > 0 {
+			break
+		}
+		if time.Now().After(end) {
+			break
+		}
+	}
+	stop()
+	if err != nil || len(log) != 1 || log[0].SubjectID != expired.Key() || log[0].Result != record.ResultDeleted {
+		t.Fatalf("the workstation's purge job logged %+v (%v); want %s deleted", log, err, expired.Key())
+	}
+	cache, err := gallery.OpenCache(filepath.Join(data, "galleries"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cache.Record(expired.Key()); !errors.Is(err, gallery.ErrNotCached) {
+		t.Fatalf("expired gallery still cached: %v", err)
+	}
+	if _, err := cache.Record(kept.Key()); err != nil {
+		t.Fatalf("gallery not yet due was removed: %v", err)
 	}
 }

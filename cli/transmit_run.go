@@ -30,7 +30,7 @@ func startSender(ctx context.Context, env *Env, store *record.Store, keeper *ret
 		return nil, nil, err
 	}
 	s := &transmit.Sender{Store: store, BaseURL: g.Service, Client: transmit.HTTPClient(tlsCfg, 30*time.Second),
-		MaxBackoff: 2 * time.Minute, OnAck: keeper.MarkAcknowledged, Log: env.Log}
+		MaxBackoff: 2 * time.Minute, Acknowledge: keeper.Acknowledge, Log: env.Log}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)

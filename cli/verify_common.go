@@ -64,6 +64,11 @@ func verifyIndex(es []verify.Enrolled) *verify.Index {
 	return ix
 }
 
+// calibrationOptions are the settings' per-gallery calibration options.
+func calibrationOptions(c config.Config) verify.CalibrationOptions {
+	return verify.CalibrationOptions{Target: c.Verify.FPIRTarget, WarnDrop: c.Verify.WarnDrop}
+}
+
 // verifyPolicy is the decision policy of the settings.
 func verifyPolicy(c config.Config) verify.Policy {
 	return verify.Policy{Threshold: c.Verify.Threshold, Margin: c.Verify.Margin}

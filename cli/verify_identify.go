@@ -23,8 +23,12 @@ type identifyReport struct {
 	Subject  string   `json:"subject"`
 	Distance *float64 `json:"distance"`
 	Margin   *float64 `json:"margin"`
-	Ms       float64  `json:"ms"`
-	Faces    int      `json:"-"`
+	// Threshold is the one decided with: the gallery's calibrated one, or
+	// the configured one (ThresholdCalibrated false).
+	Threshold           float64 `json:"threshold"`
+	ThresholdCalibrated bool    `json:"threshold_calibrated"`
+	Ms                  float64 `json:"ms"`
+	Faces               int     `json:"-"`
 }
 
 func init() {
@@ -54,10 +58,15 @@ func init() {
 				}
 				defer engine.Close()
 				ix := verifyIndex(es)
-				rep, err := identify(engine, ix, verifyPolicy(cfg), img)
+				p := verifyPolicy(cfg)
+				cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, calibrationOptions(cfg))
+				logCalibration(env, "gallery file", cal)
+				p.Threshold = cal.Threshold
+				rep, err := identify(engine, ix, p, img)
 				if err != nil {
 					return err
 				}
+				rep.Threshold, rep.ThresholdCalibrated = cal.Threshold, cal.Calibrated
 				if asJSON {
 					return env.PrintJSON(rep)
 				}
@@ -93,6 +102,31 @@ func identify(e *verify.Engine, ix *verify.Index, p verify.Policy, img image.Ima
 	}
 	rep.Ms = float64(time.Since(start).Microseconds()) / 1000
 	return rep, nil
+}
+
+// logCalibration logs a gallery's calibration: the threshold, the estimate
+// and what it rests on, duplicates and the fairness warning (counts only,
+// never a traveler id).
+func logCalibration(env *Env, gallery string, c verify.GalleryCalibration) {
+	args := []any{"gallery", gallery, "threshold", c.Threshold, "configured", c.Configured, "calibrated", c.Calibrated,
+		"fpir_target", c.Target, "fpir_estimate", c.EstimatedFPIR, "binomial_error", c.BinomialError,
+		"travelers", c.Travelers, "searches", c.Searches, "comparisons", c.Comparisons,
+		"duplicates", len(c.Duplicates), "ms", c.Ms}
+	if c.Estimate != nil {
+		args = append(args, "estimate", *c.Estimate)
+	}
+	if c.Note != "" {
+		args = append(args, "note", c.Note)
+	}
+	env.Log.Info("gallery threshold", args...)
+	if len(c.Duplicates) > 0 {
+		env.Log.Warn("gallery quality: near-identical travelers", "gallery", gallery, "pairs", len(c.Duplicates),
+			"excluded_from_estimate", c.DuplicatesExcluded)
+	}
+	if c.PoorSeparation {
+		env.Log.Warn("fairness warning: the engine separates this gallery's travelers poorly; expect many manual checks",
+			"gallery", gallery, "threshold", c.Threshold, "configured", c.Configured)
+	}
 }
 
 func fmtOpt(v *float64) string {

@@ -81,7 +81,10 @@ func TestEvalAndCalibrateJSON(t *testing.T) {
 	}
 	p := writeLines(t, dir, "p.jsonl", probes...)
 	rep := verifyJSON(t, "eval", "--gallery", gallery, "--probes", p, "--threshold", "0.5", "--margin", "0.05", "--json")
-	want := map[string]float64{"mated": 5, "nonmated": 10, "rank1": 0.8, "threshold": 0.5, "fnir": 0.6, "fpir": 0.2}
+	// The wrong match (B at 0.4 decided MATCH for A) is counted apart from
+	// fnir; four travelers are too few to calibrate: the threshold stays.
+	want := map[string]float64{"mated": 5, "nonmated": 10, "rank1": 0.8, "threshold": 0.5, "fnir": 0.4,
+		"wrong_match_rate": 0.2, "fpir": 0.2, "fpir_nist": 0.2}
 	for k, v := range want {
 		if got, ok := rep[k].(float64); !ok || math.Abs(got-v) > 1e-12 {
 			t.Errorf("eval %s = %v, want %v", k, rep[k], v)
@@ -98,11 +101,47 @@ func TestEvalAndCalibrateJSON(t *testing.T) {
 			t.Errorf("eval lacks %s: %v", k, rep)
 		}
 	}
-	if len(rep) != 9 || len(at) != 4 {
-		t.Errorf("eval printed %d keys (fnir_at_fpir %d), want exactly 9 (4): %v", len(rep), len(at), rep)
+	if rep["threshold_calibrated"] != false {
+		t.Errorf("threshold_calibrated = %v on four travelers", rep["threshold_calibrated"])
+	}
+	if c, _ := rep["calibration"].(map[string]any); c == nil || !strings.Contains(fmt.Sprint(c["note"]), "too few") {
+		t.Errorf("calibration = %v, want a note that the gallery is too small", rep["calibration"])
+	}
+	if len(rep) != 14 || len(at) != 4 {
+		t.Errorf("eval printed %d keys (fnir_at_fpir %d), want exactly 14 (4): %v", len(rep), len(at), rep)
 	}
 	cal := verifyJSON(t, "calibrate", "--gallery", gallery, "--probes", p, "--fpir", "0.1", "--json")
 	if fmt.Sprint(cal["threshold"]) != "0.4999" || cal["fpir"] != 0.1 {
 		t.Errorf("calibrate = %v, want threshold 0.4999 fpir 0.1", cal)
+	}
+}
+
+// TestEvalCalibratesLookAlikes: on the synthetic look-alike set written by
+// `dev lookalikes`, eval with default settings calibrates the threshold
+// below the configured 0.5, reports it, and --groups gives the two groups
+// with their differential.
+func TestEvalCalibratesLookAlikes(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := verifyRun(t, "dev", "lookalikes", "--out", dir, "--travelers", "420", "--wide", "100", "--nonmated", "600"); code != 0 {
+		t.Fatalf("dev lookalikes: exit %d: %s", code, errs)
+	}
+	g, p, gr := filepath.Join(dir, "gallery.jsonl"), filepath.Join(dir, "probes.jsonl"), filepath.Join(dir, "groups.csv")
+	rep := verifyJSON(t, "eval", "--gallery", g, "--probes", p, "--groups", gr, "--json")
+	if rep["threshold_calibrated"] != true || rep["threshold"].(float64) >= 0.5 {
+		t.Fatalf("threshold %v calibrated %v, want calibrated below 0.5", rep["threshold"], rep["threshold_calibrated"])
+	}
+	groups, _ := rep["groups"].(map[string]any)
+	if len(groups) != 2 || groups["look-alike"] == nil || groups["wide"] == nil {
+		t.Fatalf("groups %v, want look-alike and wide", groups)
+	}
+	if d, _ := rep["differential"].(map[string]any); d == nil || d["fpir_nist"] == nil {
+		t.Fatalf("differential %v", rep["differential"])
+	}
+	fixed := verifyJSON(t, "eval", "--gallery", g, "--probes", p, "--calibrate=false", "--json")
+	if fixed["threshold"] != 0.5 || fixed["threshold_calibrated"] != false || fixed["calibration"] != nil {
+		t.Fatalf("--calibrate=false: threshold %v calibrated %v calibration %v", fixed["threshold"], fixed["threshold_calibrated"], fixed["calibration"])
+	}
+	if fixed["fpir"].(float64) <= rep["fpir"].(float64) {
+		t.Errorf("fpir %v at 0.5, %v calibrated: calibration did not lower it", fixed["fpir"], rep["fpir"])
 	}
 }

@@ -46,16 +46,21 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 		}
 		recorder.SealPhoto = func(p []byte) ([]byte, error) { return transmit.SealPhoto(p, pub) }
 	}
+	// Records that a full disk refuses wait in memory and are written, in
+	// order, as soon as space returns.
+	queue := booth.NewQueue(recorder, 0)
+	queue.OnError = func(err error) { env.Log.Error("record kept for a full disk not written", "err", err) }
+	go queue.Run(ctx, 5*time.Second, queue.OnError)
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
-		Recorder: recorder,
+		Recorder: queue,
 		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}}}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {
 		return nil, err
 	}
 	if m != nil {
-		wf.Flights, wf.UseGallery = m, useGallery(m, engine, cfg)
+		wf.Flights, wf.UseGallery = m, useGallery(env, m, engine, cfg)
 	}
 	if demo {
 		if _, err := auth.EnsureDemoOfficer(ctx); err != nil {

@@ -54,9 +54,10 @@ func (s *engineSlot) set(e *verify.Engine) { s.mu.Lock(); s.eng = e; s.mu.Unlock
 func (s *engineSlot) get() *verify.Engine  { s.mu.Lock(); defer s.mu.Unlock(); return s.eng }
 
 // useGallery returns the workflow's gallery loader: the cached bundle
-// verified again and loaded into a fresh index, decided with the
-// configured threshold and margin.
-func useGallery(m *gallery.Manager, engine *engineSlot, cfg config.Config) func(context.Context, gallery.Status) (booth.Decider, error) {
+// verified again and loaded into a fresh index, its threshold calibrated
+// for this gallery (never above the configured one) and logged, decided
+// with the configured margin.
+func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Config) func(context.Context, gallery.Status) (booth.Decider, error) {
 	return func(_ context.Context, st gallery.Status) (booth.Decider, error) {
 		eng := engine.get()
 		if eng == nil {
@@ -66,7 +67,8 @@ func useGallery(m *gallery.Manager, engine *engineSlot, cfg config.Config) func(
 		if err != nil {
 			return nil, fmt.Errorf("gallery %s: %w", st.Flight.ID(), err)
 		}
-		return booth.NewGalleryDecider(eng, b, verify.Policy{Threshold: cfg.Verify.Threshold,
-			Margin: cfg.Verify.Margin}), nil
+		d := booth.NewCalibratedGalleryDecider(eng, b, verifyPolicy(cfg), calibrationOptions(cfg))
+		logCalibration(env, st.Flight.ID()+" "+st.Flight.Date, d.Calibration())
+		return d, nil
 	}
 }

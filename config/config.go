@@ -61,6 +61,13 @@ type Verify struct {
 	// Margin is the least distance between the best and second-best subject
 	// for a MATCH; a smaller margin is AMBIGUOUS.
 	Margin float64 `toml:"margin"`
+	// FPIRTarget is the decision-level false-positive identification rate
+	// each loaded gallery's threshold is calibrated for (never above
+	// Threshold; verify/CALIBRATION.md).
+	FPIRTarget float64 `toml:"fpir_target"`
+	// WarnDrop: a calibrated threshold at least this far below Threshold
+	// raises the fairness warning (the engine separates the flight poorly).
+	WarnDrop float64 `toml:"warn_drop"`
 }
 
 // Paths are the folders one run uses.
@@ -92,7 +99,7 @@ func Default() Config {
 		// gallery multiplies false matches ~420-fold; on the test portraits
 		// mated pairs are <= 0.44 and non-mated >= 0.81. Figures and the
 		// calibration procedure: verify/CALIBRATION.md.
-		Verify: Verify{Threshold: 0.5, Margin: 0.05},
+		Verify: Verify{Threshold: 0.5, Margin: 0.05, FPIRTarget: 0.003, WarnDrop: 0.05},
 
 		Workflow:  defaultWorkflow(),
 		Retention: defaultRetention(),
@@ -133,6 +140,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
+	case !(c.Verify.FPIRTarget > 0 && c.Verify.FPIRTarget < 1):
+		return fmt.Errorf("verify.fpir_target %g is outside (0, 1)", c.Verify.FPIRTarget)
+	case !(c.Verify.WarnDrop > 0 && c.Verify.WarnDrop <= 2):
+		return fmt.Errorf("verify.warn_drop %g is outside (0, 2]", c.Verify.WarnDrop)
 	case c.Transmit.BacklogWarn <= 0:
 		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Transmit.IncludePhoto && c.Transmit.PhotoKey == "":

@@ -72,8 +72,9 @@ func ReadStandings(r io.Reader) (map[string]Standing, error) {
 }
 
 // Build assembles the entries of a bundle from templates, grouped by
-// subject, and their standings. Without standings every traveler is
-// in-scope; with standings, a subject missing from them is an error.
+// subject, and their standings. Without standings every traveler's
+// category is unknown (retention's shortest rule; the caller warns); with
+// standings, a subject missing from them is an error.
 func Build(h Header, templates []Enrolled, standings map[string]Standing) (*Bundle, error) {
 	b := &Bundle{Header: h}
 	idx := map[string]int{}
@@ -84,7 +85,7 @@ func Build(h Header, templates []Enrolled, standings map[string]Standing) (*Bund
 		}
 		j, ok := idx[t.Subject]
 		if !ok {
-			s := Standing{Category: CategoryInScope}
+			s := Standing{Category: CategoryUnknown}
 			if standings != nil {
 				if s, ok = standings[t.Subject]; !ok {
 					return nil, fmt.Errorf("%w: template %d: subject has no row in the categories file", ErrMalformed, i+1)

@@ -43,11 +43,40 @@ func TestBuildGroupsAndCategorises(t *testing.T) {
 	if _, err := Build(h, []Enrolled{{Subject: "T1", Source: "selfie"}}, nil); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("unknown source: got %v", err)
 	}
-	if b, err := Build(h, in[:1], nil); err != nil || b.Entries[0].Category != CategoryInScope {
-		t.Fatalf("default category: %v", err)
-	}
 	if _, err := ReadStandings(strings.NewReader("subject,category\nT1,tourist\n")); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("unknown category: got %v", err)
+	}
+}
+
+// TestGalleryWithoutCategoriesIsUnknown: a gallery built without a
+// categories file marks its travelers "unknown" (retention's shortest rule),
+// never in-scope (14 days), and the category survives signing and opening.
+func TestGalleryWithoutCategoriesIsUnknown(t *testing.T) {
+	var tpl verify.Template
+	tpl[0] = 0.5
+	in := []Enrolled{{Subject: "T1", Template: tpl}, {Subject: "T2", Template: tpl}}
+	h := Header{Flight: testFlight(), IssuedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+	b, err := Build(h, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := newKey(t)
+	data, err := Sign(b, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened, err := Open(data, ringOf(key), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range opened.Entries {
+		if e.Category.String() != "unknown" {
+			t.Fatalf("traveler %s built without categories is %q; want unknown (the shortest retention rule)",
+				e.Traveler, e.Category)
+		}
+	}
+	if c, err := ParseCategory("unknown"); err != nil || c.String() != "unknown" {
+		t.Fatalf("categories file saying unknown: %v", err)
 	}
 }
 

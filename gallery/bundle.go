@@ -29,6 +29,10 @@ const (
 	CategoryLPR                           // lawful permanent resident
 	CategoryInScope                       // in-scope alien: photo may be required
 	CategoryExempt                        // exempt alien, with the reason
+	// CategoryUnknown is a traveler whose standing the gallery does not
+	// know (built without a categories file): retention applies its
+	// shortest rule.
+	CategoryUnknown
 )
 
 var categoryNames = map[Category]string{
@@ -36,6 +40,7 @@ var categoryNames = map[Category]string{
 	CategoryLPR:       "lpr",
 	CategoryInScope:   "in-scope",
 	CategoryExempt:    "exempt",
+	CategoryUnknown:   "unknown",
 }
 
 // String is the category's name as written in CSV files and shown to officers.
@@ -46,14 +51,15 @@ func (c Category) String() string {
 	return fmt.Sprintf("category(%d)", uint8(c))
 }
 
-// ParseCategory reads a category name ("us-citizen", "lpr", "in-scope", "exempt").
+// ParseCategory reads a category name ("us-citizen", "lpr", "in-scope",
+// "exempt", "unknown").
 func ParseCategory(s string) (Category, error) {
 	for c, n := range categoryNames {
 		if n == s {
 			return c, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: category %q is not us-citizen, lpr, in-scope or exempt", ErrMalformed, s)
+	return 0, fmt.Errorf("%w: category %q is not us-citizen, lpr, in-scope, exempt or unknown", ErrMalformed, s)
 }
 
 // Source is where a template's photo came from.

@@ -144,7 +144,7 @@ func TestPurgeAtItsBoundary(t *testing.T) {
 			if len(done) != 1 || !errors.Is(recErr, ErrNotCached) || len(left) != 0 {
 				t.Fatalf("not purged: done %d, record %v, files %v", len(done), recErr, left)
 			}
-			want := purgeEntry{PurgeKind, "2026-11-25_VP420", b.Flight.Departure.Add(tc.grace), tc.now, PurgeMethod, "ok"}
+			want := purgeEntry{PurgeKind, "2026-11-25_VP420", b.Flight.Departure.Add(tc.grace), tc.now, PurgeMethod, PurgeDeleted}
 			if len(log.entries) != 1 || log.entries[0] != want {
 				t.Fatalf("purge log %+v, want %+v", log.entries, want)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 )
 
@@ -15,7 +16,7 @@ const DefaultGrace = 12 * time.Hour
 // slog implementation below serves until it is wired in.
 type PurgeLogger interface {
 	// LogPurge records that the item kind/id, due at deadline, was deleted
-	// at purgedAt by method with result ("ok" or the error).
+	// at purgedAt by method with result ("deleted" or "failed").
 	LogPurge(ctx context.Context, kind, id string, deadline, purgedAt time.Time, method, result string) error
 }
 
@@ -38,6 +39,10 @@ func (l SlogPurgeLogger) LogPurge(ctx context.Context, kind, id string, deadline
 const (
 	PurgeKind   = "gallery"
 	PurgeMethod = "file-delete"
+	// PurgeDeleted and PurgeFailed are the results logged: the same strings
+	// as record.ResultDeleted and record.ResultFailed.
+	PurgeDeleted = "deleted"
+	PurgeFailed  = "failed"
 )
 
 // Deadline is when a cached flight's gallery must be gone: scheduled
@@ -55,34 +60,65 @@ func (r Record) Deadline(grace time.Duration) time.Time {
 	return dep.Add(grace)
 }
 
-// Purge deletes every flight whose deadline is at or before now and logs each
-// deletion. It returns the records deleted; a failure to delete or to log is
-// returned after the rest are done.
-func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, log PurgeLogger) ([]Record, error) {
+// Due lists the cached flights whose deadline is at or before now.
+func (c *Cache) Due(now time.Time, grace time.Duration) ([]Record, error) {
 	recs, err := c.Records()
 	if err != nil {
 		return nil, err
 	}
+	var due []Record
+	for _, r := range recs {
+		if !now.Before(r.Deadline(grace)) {
+			due = append(due, r)
+		}
+	}
+	return due, nil
+}
+
+// Purge deletes every flight whose deadline is at or before now, makes the
+// removals durable (fsync of the cache folder) and then logs each deletion
+// as "deleted" (or "failed"). It returns the records deleted; a failure to
+// delete or to log is returned after the rest are done.
+func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, log PurgeLogger) ([]Record, error) {
+	due, err := c.Due(now, grace)
+	if err != nil || len(due) == 0 {
+		return nil, err
+	}
 	var done []Record
 	var errs []error
-	for _, r := range recs {
-		deadline := r.Deadline(grace)
-		if now.Before(deadline) {
-			continue
-		}
-		result := "ok"
-		rmErr := c.Remove(r.Key)
-		if rmErr != nil {
-			result = rmErr.Error()
+	results := make([]string, len(due))
+	for i, r := range due {
+		results[i] = PurgeDeleted
+		if rmErr := c.Remove(r.Key); rmErr != nil {
+			results[i] = PurgeFailed
 			errs = append(errs, fmt.Errorf("purge gallery %s: %w", r.Key, rmErr))
-		} else {
+		}
+	}
+	if err := syncDir(c.dir); err != nil {
+		errs = append(errs, fmt.Errorf("purge galleries: sync cache folder: %w", err))
+		for i := range results {
+			results[i] = PurgeFailed
+		}
+	}
+	for i, r := range due {
+		if results[i] == PurgeDeleted {
 			done = append(done, r)
 		}
-		if err := log.LogPurge(ctx, PurgeKind, r.Key, deadline, now, PurgeMethod, result); err != nil {
+		if err := log.LogPurge(ctx, PurgeKind, r.Key, r.Deadline(grace), now, PurgeMethod, results[i]); err != nil {
 			errs = append(errs, fmt.Errorf("log purge of gallery %s: %w", r.Key, err))
 		}
 	}
 	return done, errors.Join(errs...)
+}
+
+// syncDir makes a folder's entries (removals) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // PurgeLoop purges at once and then every interval until ctx ends; the

@@ -30,6 +30,7 @@ const (
 	PhotoPurging = "purging" // a purge run has started deleting it
 	PhotoPurged  = "purged"  // deleted, and the purge log says so
 	PhotoFailed  = "failed"  // could not be stored (disk full...); not on disk
+	PhotoLost    = "lost"    // recorded as stored, but the start-up check found no file
 )
 
 // Encounter is one traveler at the booth. Zero times mean "not (yet) known".
@@ -56,6 +57,12 @@ type Encounter struct {
 	Distance       *float64
 	Quality        string        // quality summary (JSON), never the image
 	DecisionTime   time.Duration // time to decision
+	// Threshold is the decision threshold of the flight's gallery (nil
+	// without one); ThresholdCalibrated says it was calibrated for that
+	// gallery, PoorSeparation that the fairness warning was raised.
+	Threshold           *float64
+	ThresholdCalibrated bool
+	PoorSeparation      bool
 
 	// Photo fields are managed by the retention package.
 	PhotoState    string
@@ -68,7 +75,7 @@ type Encounter struct {
 const encounterCols = `id, station, officer_id, flight, started_at, captured_at, decided_at,
  verified_at, manual_check_at, done_at, acknowledged_at, traveler_id, category, outcome, result,
  referral, distance, quality, decision_ms, photo_state, purge_deadline, vault_bucket, purged_at,
- rules_version`
+ rules_version, threshold, threshold_calibrated, poor_separation`
 
 // InsertEncounter records e (filling e.ID with a new UUID when empty and
 // e.PhotoState with PhotoNone). The photo itself is stored by retention.
@@ -92,17 +99,21 @@ func InsertEncounter(ctx context.Context, q DBTX, e *Encounter) error {
 	if e.DecisionTime > 0 {
 		ms = e.DecisionTime.Milliseconds()
 	}
+	var thr any
+	if e.Threshold != nil {
+		thr = *e.Threshold
+	}
 	var bucket any
 	if e.VaultBucket != "" {
 		bucket = e.VaultBucket
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO encounters (`+encounterCols+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.ID, e.Station, officer, e.Flight, FormatTime(e.StartedAt), nullTime(e.CapturedAt),
 		nullTime(e.DecidedAt), nullTime(e.VerifiedAt), nullTime(e.ManualCheckAt), nullTime(e.DoneAt),
 		nullTime(e.AcknowledgedAt), e.TravelerID, e.Category, e.Outcome, e.Result, e.Referral,
 		dist, e.Quality, ms, e.PhotoState, nullTime(e.PurgeDeadline),
-		bucket, nullTime(e.PurgedAt), e.RulesVersion)
+		bucket, nullTime(e.PurgedAt), e.RulesVersion, thr, e.ThresholdCalibrated, e.PoorSeparation)
 	if err != nil {
 		return fmt.Errorf("insert encounter %s: %w", e.ID, err)
 	}
@@ -115,13 +126,18 @@ func scanEncounter(r rowScanner) (Encounter, error) {
 	var e Encounter
 	var officer, bucket sql.NullString
 	var started, captured, decided, verified, manual, done, acked, deadline, purged sql.NullString
-	var dist sql.NullFloat64
+	var dist, thr sql.NullFloat64
 	var ms sql.NullInt64
 	err := r.Scan(&e.ID, &e.Station, &officer, &e.Flight, &started, &captured, &decided,
 		&verified, &manual, &done, &acked, &e.TravelerID, &e.Category, &e.Outcome, &e.Result,
-		&e.Referral, &dist, &e.Quality, &ms, &e.PhotoState, &deadline, &bucket, &purged, &e.RulesVersion)
+		&e.Referral, &dist, &e.Quality, &ms, &e.PhotoState, &deadline, &bucket, &purged, &e.RulesVersion,
+		&thr, &e.ThresholdCalibrated, &e.PoorSeparation)
 	if err != nil {
 		return e, err
+	}
+	if thr.Valid {
+		t := thr.Float64
+		e.Threshold = &t
 	}
 	e.OfficerID, e.VaultBucket = officer.String, bucket.String
 	if dist.Valid {

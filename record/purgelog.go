@@ -11,6 +11,9 @@ import (
 const (
 	PurgeKindPhoto   = "photo"   // an encounter's probe photo in the vault
 	PurgeKindGallery = "gallery" // a flight gallery's templates
+	// PurgeKindVaultFile is a vault file no record names (an orphan),
+	// deleted by the start-up check.
+	PurgeKindVaultFile = "vault-file"
 
 	MethodVaultDelete = "vault-delete" // file removed; its bucket key destroyed once empty
 	MethodCryptoErase = "crypto-erase" // data key destroyed
@@ -19,6 +22,8 @@ const (
 	ResultAbsent      = "absent"       // nothing was on disk (a store that never finished)
 	ResultFailed      = "failed"       // deletion failed; retried next run
 	ResultDryRun      = "dry-run"      // reported only (never written to the log)
+	ResultOrphan      = "orphan"       // a vault file no record named, deleted
+	ResultLost        = "lost"         // recorded as stored, but no file was found
 	MethodUnspecified = "unspecified"  // the caller gave no method
 )
 

@@ -1,6 +1,8 @@
 // Package record is Veriport's SQLite store: encounters, officers, the purge
 // log and the audit log. It opens the database in WAL mode with foreign keys
-// and a busy timeout (secure_delete on, so deleted rows are zeroed on disk),
+// and a busy timeout (secure_delete on, so deleted rows are zeroed on disk;
+// synchronous=FULL, so a commit survives a power loss as the vault's fsynced
+// writes and deletions do),
 // and applies schema changes with goose migrations.
 package record
 
@@ -37,7 +39,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
 		f.Close()
 	}
-	dsn := fmt.Sprintf("file:%s?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate&_secure_delete=on", path)
+	dsn := fmt.Sprintf("file:%s?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=FULL&_txlock=immediate&_secure_delete=on", path)
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)

@@ -55,6 +55,11 @@ func Figures(r *Report) []Figure {
 		Figure{Section: "Compliance", Label: "Outbox backlog", Value: fmt.Sprintf("%d (of %d pending, older than %s)", r.Outbox.Backlog, r.Outbox.Pending,
 			(time.Duration(r.Outbox.BacklogWarnS) * time.Second).String()), Alert: r.Outbox.Backlog > 0},
 	)
+	for _, f := range r.Fairness {
+		fs = append(fs, Figure{Section: "Fairness", Label: "Flight " + f.Flight,
+			Value: fmt.Sprintf("threshold lowered to %.2f (poor separation): manual checks %s (%d of %d)",
+				f.Threshold, pct(f.ManualCheckShare), f.ManualChecks, f.Encounters), Alert: true})
+	}
 	return fs
 }
 

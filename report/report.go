@@ -160,6 +160,20 @@ type Report struct {
 	Purges           Purges    `json:"purges"`
 	Audit            Audit     `json:"audit"`
 	Outbox           Outbox    `json:"outbox"`
+	// Fairness lists the flights whose gallery raised the fairness warning
+	// (calibrated threshold far below the configured one).
+	Fairness []FairnessFlight `json:"fairness_warnings"`
+}
+
+// FairnessFlight is a flight of the range whose gallery raised the
+// fairness warning: the engine separates its travelers poorly, so its
+// threshold was lowered and many travelers went to the manual check.
+type FairnessFlight struct {
+	Flight           string  `json:"flight"`
+	Threshold        float64 `json:"threshold"` // lowest threshold recorded on the flight
+	Encounters       int     `json:"encounters"`
+	ManualChecks     int     `json:"manual_checks"`
+	ManualCheckShare float64 `json:"manual_check_share"`
 }
 
 // where renders f as a SQL condition on encounters.
@@ -199,7 +213,7 @@ func Compute(ctx context.Context, q record.DBTX, f Filter, o Options) (*Report, 
 		r.At = now.UTC()
 	}
 	steps := []func(context.Context, record.DBTX, *Report, Options) error{
-		totals, decisionTimes, hourly, captureFailures, purges, audit, outbox}
+		totals, decisionTimes, hourly, captureFailures, purges, audit, outbox, fairness}
 	for _, step := range steps {
 		if err := step(ctx, q, r, o); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
@@ -457,4 +471,27 @@ func outbox(ctx context.Context, q record.DBTX, r *Report, o Options) error {
 		r.Outbox.OldestPending = math.Round(*oldest*1000) / 1000
 	}
 	return nil
+}
+
+// fairness lists the flights with an encounter under the fairness warning
+// and the manual-check share of all their encounters in the range.
+func fairness(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
+	where, args := r.Filter.where()
+	r.Fairness = []FairnessFlight{}
+	rows, err := q.QueryContext(ctx, `SELECT flight, COALESCE(MIN(CASE WHEN poor_separation = 1 THEN threshold END), 0),
+		COUNT(*), COALESCE(SUM(manual_check_at IS NOT NULL), 0)
+		FROM encounters WHERE `+where+` GROUP BY flight HAVING MAX(poor_separation) = 1 ORDER BY flight`, args...)
+	if err != nil {
+		return fmt.Errorf("fairness flights: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f FairnessFlight
+		if err := rows.Scan(&f.Flight, &f.Threshold, &f.Encounters, &f.ManualChecks); err != nil {
+			return fmt.Errorf("fairness flights: %w", err)
+		}
+		f.ManualCheckShare = ratio(f.ManualChecks, f.Encounters)
+		r.Fairness = append(r.Fairness, f)
+	}
+	return rows.Err()
 }

@@ -34,10 +34,13 @@ func (k *Keeper) Run(ctx context.Context, interval time.Duration) {
 
 // Status is the retention summary the status bar shows.
 type Status struct {
-	Mode         string    `json:"mode"`
-	Stored       int       `json:"stored"`  // photos in the vault
-	Overdue      int       `json:"overdue"` // past deadline by more than OverdueGrace
-	Alarm        bool      `json:"alarm"`   // Overdue > 0 or the last run failed
+	Mode    string `json:"mode"`
+	Stored  int    `json:"stored"`  // photos in the vault
+	Overdue int    `json:"overdue"` // past deadline by more than OverdueGrace
+	// Lost is how many photos recorded as stored the start-up check found
+	// missing from the vault (now photo state "lost").
+	Lost         int       `json:"lost"`
+	Alarm        bool      `json:"alarm"` // Overdue > 0, Lost > 0 or the last run failed
 	NextDeadline time.Time `json:"next_deadline,omitzero"`
 	LastRun      time.Time `json:"last_run,omitzero"`
 	LastDeleted  int       `json:"last_deleted"`
@@ -47,6 +50,8 @@ type Status struct {
 // String is the status-bar text.
 func (s Status) String() string {
 	switch {
+	case s.Lost > 0:
+		return fmt.Sprintf("Retention: %d photo(s) LOST (recorded, not in the vault) — tell a supervisor", s.Lost)
 	case s.Overdue > 0:
 		return fmt.Sprintf("Retention: %d photo(s) OVERDUE for purge", s.Overdue)
 	case s.LastError != "":
@@ -75,12 +80,13 @@ func (k *Keeper) Status(ctx context.Context) (Status, error) {
 		s.NextDeadline, _ = time.Parse(time.RFC3339Nano, *next)
 	}
 	k.mu.Lock()
+	s.Lost = k.lost
 	s.LastRun, s.LastDeleted = k.last.at, k.last.report.Deleted
 	if k.last.err != nil {
 		s.LastError = k.last.err.Error()
 	}
 	k.mu.Unlock()
-	s.Alarm = s.Overdue > 0 || s.LastError != ""
+	s.Alarm = s.Overdue > 0 || s.Lost > 0 || s.LastError != ""
 	return s, nil
 }
 

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -18,6 +20,10 @@ import (
 // ErrNoPhoto means the encounter has no photo in the vault (none taken,
 // already purged, or never stored).
 var ErrNoPhoto = errors.New("no photo in the vault")
+
+// ErrPhotoNotStored means the encounter was recorded but its photo could
+// not be stored (photo state "failed"): recording it again would add it twice.
+var ErrPhotoNotStored = errors.New("encounter recorded without its photo")
 
 // Clock tells the time; tests inject one that jumps.
 type Clock interface{ Now() time.Time }
@@ -45,8 +51,12 @@ type Keeper struct {
 	opts  Options
 	kick  chan struct{}
 
-	mu   sync.Mutex // guards last
-	last runInfo
+	mu    sync.Mutex // guards last and moves
+	last  runInfo
+	moves []move // photo moves made in others' transactions, to settle
+	lost  int    // photos Reconcile found missing since start-up (alarm)
+
+	galleries GalleryPurger // purged with the photos; nil when none
 
 	// afterRemove, when set (tests), is called after each file removal of a
 	// purge run with the count removed so far.
@@ -72,6 +82,19 @@ func New(store *record.Store, vault *Vault, o Options) *Keeper {
 	}
 	return &Keeper{store: store, vault: vault, opts: o, kick: make(chan struct{}, 1)}
 }
+
+// GalleryPurger deletes cached flight galleries past departure plus grace.
+// The keeper runs it with every photo purge (start-up, every interval, and
+// `veriport purge`), at the same clock reading (the high-water mark).
+type GalleryPurger interface {
+	// PurgeGalleries deletes the galleries due at now, one purge-log row
+	// each, or with dryRun only lists them (result "dry-run").
+	PurgeGalleries(ctx context.Context, now time.Time, dryRun bool) ([]GalleryItem, error)
+}
+
+// SetGalleries makes every purge run also purge the flight galleries of g.
+// Call it before Run.
+func (k *Keeper) SetGalleries(g GalleryPurger) { k.galleries = g }
 
 // Vault is the keeper's photo vault.
 func (k *Keeper) Vault() *Vault { return k.vault }
@@ -103,11 +126,14 @@ func auditKinds(e *record.Encounter, photo bool) []string {
 }
 
 // RecordEncounter records e and, when photo is not nil, stores the photo in
-// the vault with its purge deadline. The encounter row, its audit entry and
-// whatever also writes (the transmittal outbox) commit in one transaction;
-// the photo file is written after. If the photo cannot be stored (a full
-// disk: ErrNoSpace) the encounter stays recorded with photo state "failed"
-// and nothing of the photo is left on disk; the error says so.
+// the vault with its purge deadline. The encounter row, its audit entry,
+// whatever also writes (the transmittal outbox) and the photo file land
+// together: the file is written (and fsynced) inside the transaction, before
+// the commit, so the record never claims a photo the disk does not hold. A
+// crash in between leaves at most a file no record names, removed by
+// Reconcile. If the photo cannot be stored (a full disk: ErrNoSpace) the
+// encounter is recorded with photo state "failed", nothing of the photo is
+// left on disk, and the error wraps ErrPhotoNotStored.
 func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo []byte,
 	also func(context.Context, *sql.Tx) error) error {
 	now := k.opts.Clock.Now()
@@ -123,7 +149,7 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 	var keyID string
 	tx, err := k.store.DB.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("record encounter: %w", err)
+		return fmt.Errorf("record encounter: %w", noSpace(err))
 	}
 	defer tx.Rollback()
 	if photo != nil {
@@ -134,42 +160,121 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 		e.PurgeDeadline, e.RulesVersion = k.opts.Schedule.Deadline(k.opts.Mode, *e)
 		e.VaultBucket = BucketFor(e.PurgeDeadline)
 		if keyID, key, err = k.vault.bucketKey(ctx, tx, e.VaultBucket, now); err != nil {
-			return fmt.Errorf("record encounter: %w", err)
+			return fmt.Errorf("record encounter: %w", noSpace(err))
 		}
 		defer clear(key)
 	}
 	if err := record.InsertEncounter(ctx, tx, e); err != nil {
-		return err
+		return noSpace(err)
 	}
 	detail, _ := json.Marshal(map[string]any{"outcome": e.Outcome, "result": e.Result,
 		"category": e.Category, "photo": photo != nil, "flight": e.Flight})
 	for _, kind := range auditKinds(e, photo != nil) {
 		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: kind,
 			Actor: e.OfficerID, Subject: e.ID, Detail: string(detail)}); err != nil {
-			return err
+			return noSpace(err)
 		}
 	}
 	if also != nil {
 		if err := also(ctx, tx); err != nil {
-			return fmt.Errorf("record encounter %s: %w", e.ID, err)
+			return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
+		}
+	}
+	var werr error
+	if photo != nil {
+		if werr = k.vault.write(e.VaultBucket, e.ID, keyID, key, photo); werr != nil {
+			e.PhotoState, e.PurgeDeadline, e.VaultBucket = record.PhotoFailed, time.Time{}, ""
+			// Nothing of the photo is kept, the copy queued for the back end included.
+			if _, err := tx.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purge_deadline = NULL,
+				vault_bucket = NULL WHERE id = ?`, record.PhotoFailed, e.ID); err != nil {
+				return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ?`, e.ID); err != nil {
+				return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record encounter %s: %w", e.ID, err)
+		if photo != nil && werr == nil {
+			k.vault.discard(e.VaultBucket, e.ID)
+		}
+		return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
 	}
-	if photo == nil {
-		return nil
+	if werr != nil {
+		k.opts.Log.Error("retention: photo not stored; encounter recorded without it", "encounter", e.ID, "err", werr)
+		return fmt.Errorf("encounter %s recorded without its photo: %w: %w", e.ID, ErrPhotoNotStored, werr)
 	}
-	if werr := k.vault.write(e.VaultBucket, e.ID, keyID, key, photo); werr != nil {
-		e.PhotoState = record.PhotoFailed
-		_, uerr := k.store.DB.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purge_deadline = NULL,
-			vault_bucket = NULL WHERE id = ? AND photo_state = ?`, record.PhotoFailed, e.ID, record.PhotoStored)
-		k.opts.Log.Error("retention: photo not stored; encounter recorded without it",
-			"encounter", e.ID, "err", werr, "mark_err", uerr)
-		return fmt.Errorf("encounter %s recorded without its photo: %w", e.ID, werr)
+	if photo != nil {
+		k.opts.Log.Debug("retention: photo stored", "encounter", e.ID, "bucket", e.VaultBucket,
+			"deadline", e.PurgeDeadline, "rules", e.RulesVersion)
 	}
-	k.opts.Log.Debug("retention: photo stored", "encounter", e.ID, "bucket", e.VaultBucket,
-		"deadline", e.PurgeDeadline, "rules", e.RulesVersion)
+	return nil
+}
+
+// FinishEncounter records how an encounter recorded at its decision ended:
+// its end time, result, referral, verification, manual check and category.
+// The purge deadline is computed again from the finished record (the one
+// set at the decision was provisional: an unknown category gets the
+// shortest rule) and the photo moves to the bucket of the new deadline.
+// The manual-check audit entry and whatever also writes (the outbox) go in
+// the same transaction. record.ErrNotFound when the encounter was never
+// recorded.
+func (k *Keeper) FinishEncounter(ctx context.Context, e *record.Encounter, also func(context.Context, *sql.Tx) error) error {
+	now := k.opts.Clock.Now()
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("finish encounter: %w", noSpace(err))
+	}
+	defer tx.Rollback()
+	cur, err := record.GetEncounter(ctx, tx, e.ID)
+	if err != nil {
+		return err
+	}
+	cur.DoneAt, cur.Result, cur.Referral = e.DoneAt, e.Result, e.Referral
+	cur.VerifiedAt, cur.ManualCheckAt, cur.Category = e.VerifiedAt, e.ManualCheckAt, e.Category
+	deadline, bucket, rules := cur.PurgeDeadline, cur.VaultBucket, cur.RulesVersion
+	var mv *move
+	if cur.PhotoState == record.PhotoStored {
+		deadline, rules = k.opts.Schedule.Deadline(k.opts.Mode, cur)
+		if nb := BucketFor(deadline); nb != bucket {
+			mv, err = k.rebucket(ctx, tx, e.ID, bucket, nb)
+			if err != nil {
+				return fmt.Errorf("finish encounter %s: %w", e.ID, noSpace(err))
+			}
+			if mv != nil {
+				bucket = nb
+			}
+		}
+	}
+	settle := func(committed bool) {
+		if mv != nil && !committed {
+			k.settle(*mv, mv.to)
+		} else if mv != nil {
+			k.settleAfter(ctx, *mv)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE encounters SET done_at = ?, result = ?, referral = ?, verified_at = ?,
+		manual_check_at = ?, category = ?, purge_deadline = ?, vault_bucket = ?, rules_version = ? WHERE id = ?`,
+		nullable(cur.DoneAt), cur.Result, cur.Referral, nullable(cur.VerifiedAt), nullable(cur.ManualCheckAt),
+		cur.Category, nullable(deadline), nullableString(bucket), rules, e.ID)
+	if err == nil && (!cur.ManualCheckAt.IsZero() || cur.Result == "verified" || cur.Result == "referred") {
+		detail, _ := json.Marshal(map[string]any{"outcome": cur.Outcome, "result": cur.Result,
+			"category": cur.Category, "flight": cur.Flight})
+		_, err = record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: record.AuditManualCheck,
+			Actor: cur.OfficerID, Subject: e.ID, Detail: string(detail)})
+	}
+	if err == nil && also != nil {
+		err = also(ctx, tx)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	settle(err == nil)
+	if err != nil {
+		return fmt.Errorf("finish encounter %s: %w", e.ID, noSpace(err))
+	}
+	cur.PurgeDeadline, cur.VaultBucket, cur.RulesVersion = deadline, bucket, rules
+	*e = cur
 	return nil
 }
 
@@ -205,11 +310,35 @@ func (k *Keeper) Reclassify(ctx context.Context, id, category string) error {
 }
 
 // MarkAcknowledged records the back end's acknowledgment of the encounter's
-// result. In partner mode a verified encounter's photo becomes due at once,
-// and the purge job is woken to delete it.
+// result. In partner mode the photo becomes due at once, and the purge job
+// is woken to delete it.
 func (k *Keeper) MarkAcknowledged(ctx context.Context, id string, at time.Time) error {
 	if err := k.update(ctx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
 		return err
+	}
+	k.Kick()
+	return nil
+}
+
+// Acknowledge is MarkAcknowledged inside tx: the transaction that marks the
+// result delivered in the outbox, so that the delivery and the partner
+// purge it triggers commit together or not at all. A photo whose deadline
+// moves is re-encrypted into its new bucket now; its old file is removed by
+// the purge run this wakes (or by the start-up reconciliation after a crash).
+func (k *Keeper) Acknowledge(ctx context.Context, tx *sql.Tx, id string, at time.Time) error {
+	mv, err := k.updateTx(ctx, tx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at })
+	if errors.Is(err, record.ErrNotFound) {
+		// No encounter to acknowledge: never block the outbox on it.
+		k.opts.Log.Warn("retention: acknowledgment for an encounter not on the record", "encounter", id)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if mv != nil {
+		k.mu.Lock()
+		k.moves = append(k.moves, *mv)
+		k.mu.Unlock()
 	}
 	k.Kick()
 	return nil
@@ -224,23 +353,134 @@ func (k *Keeper) update(ctx context.Context, id, column string, value any, set f
 		return fmt.Errorf("update encounter %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	e, err := record.GetEncounter(ctx, tx, id)
+	mv, err := k.updateTx(ctx, tx, id, column, value, set)
 	if err != nil {
+		if mv != nil { // rolled back: the record still names the old file
+			k.settle(*mv, mv.to)
+		}
 		return err
 	}
+	err = tx.Commit()
+	if mv != nil {
+		k.settleAfter(ctx, *mv)
+	}
+	if err != nil {
+		return fmt.Errorf("update encounter %s: %w", id, err)
+	}
+	return nil
+}
+
+// updateTx is update inside tx. When the new deadline falls in another
+// bucket the photo is re-encrypted there (see rebucket) and the move is
+// returned: the caller removes the file the commit did not keep.
+func (k *Keeper) updateTx(ctx context.Context, tx *sql.Tx, id, column string, value any,
+	set func(*record.Encounter)) (*move, error) {
+	e, err := record.GetEncounter(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
 	set(&e)
-	deadline := e.PurgeDeadline
+	deadline, bucket := e.PurgeDeadline, e.VaultBucket
+	var mv *move
 	if e.PhotoState == record.PhotoStored {
 		if d, _ := k.opts.Schedule.Deadline(k.opts.Mode, e); d.Before(deadline) {
 			deadline = d
 		}
+		if nb := BucketFor(deadline); nb != e.VaultBucket {
+			if mv, err = k.rebucket(ctx, tx, id, e.VaultBucket, nb); err != nil {
+				return nil, fmt.Errorf("update encounter %s: %w", id, err)
+			}
+			if mv != nil {
+				bucket = nb
+			}
+		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE encounters SET `+column+` = ?, purge_deadline = ? WHERE id = ?`,
-		value, nullable(deadline), id)
+	_, err = tx.ExecContext(ctx, `UPDATE encounters SET `+column+` = ?, purge_deadline = ?, vault_bucket = ? WHERE id = ?`,
+		value, nullable(deadline), nullableString(bucket), id)
 	if err != nil {
-		return fmt.Errorf("update encounter %s: %w", id, err)
+		return mv, fmt.Errorf("update encounter %s: %w", id, err)
 	}
-	return tx.Commit()
+	return mv, nil
+}
+
+// move is a photo re-encrypted from one bucket into another: until the
+// transaction naming the new bucket commits, both files exist.
+type move struct{ id, from, to string }
+
+// rebucket re-encrypts a stored photo under the key of the bucket of its
+// new (earlier) deadline, so that destroying that bucket's key at the purge
+// makes every copy of the file unreadable, whatever else its first bucket
+// still holds. A photo whose file is missing is left as it is (the purge
+// logs it absent): nil move.
+func (k *Keeper) rebucket(ctx context.Context, tx *sql.Tx, id, from, to string) (*move, error) {
+	blob, err := k.vault.read(from, id)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	photo, err := k.vault.Decrypt(ctx, tx, blob)
+	if err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	defer clear(photo)
+	keyID, key, err := k.vault.bucketKey(ctx, tx, to, k.opts.Clock.Now())
+	if err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	defer clear(key)
+	if err := k.vault.write(to, id, keyID, key, photo); err != nil {
+		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
+	}
+	return &move{id: id, from: from, to: to}, nil
+}
+
+// settleAfter removes whichever file of a move the record does not name
+// (the old one once the move committed, the new one if it did not).
+func (k *Keeper) settleAfter(ctx context.Context, mv move) {
+	e, err := record.GetEncounter(ctx, k.store.DB, mv.id)
+	if err != nil {
+		k.opts.Log.Warn("retention: photo move not settled; left to the start-up check", "encounter", mv.id, "err", err)
+		return
+	}
+	switch e.VaultBucket {
+	case mv.to:
+		k.settle(mv, mv.from)
+	case mv.from:
+		k.settle(mv, mv.to)
+	}
+}
+
+// settle removes the file of the move in bucket and makes it durable.
+func (k *Keeper) settle(mv move, bucket string) {
+	existed, err := k.vault.remove(bucket, mv.id)
+	if err == nil && existed && !k.vault.NoSync {
+		err = k.vault.fs.SyncDir(filepath.Join(k.vault.dir, bucket))
+	}
+	if err != nil {
+		k.opts.Log.Warn("retention: superseded photo file not removed; left to the start-up check",
+			"encounter", mv.id, "bucket", bucket, "err", err)
+	}
+}
+
+// settleMoves settles the moves made inside other transactions
+// (Acknowledge); the purge run calls it before it looks for due photos.
+func (k *Keeper) settleMoves(ctx context.Context) {
+	k.mu.Lock()
+	moves := k.moves
+	k.moves = nil
+	k.mu.Unlock()
+	for _, mv := range moves {
+		k.settleAfter(ctx, mv)
+	}
+}
+
+func nullableString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func nullable(t time.Time) any {

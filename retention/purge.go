@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ const OverdueGrace = time.Minute
 const highWaterKey = "clock_high_water"
 
 // RuleOnAcknowledgment marks a partner photo purged because the back end
-// acknowledged its result and the identity was verified.
+// acknowledged its result (whatever the outcome).
 const RuleOnAcknowledgment = "partner: on acknowledgment"
 
 // PurgeItem is one photo a purge run found due, and what became of it.
@@ -36,6 +37,13 @@ type PurgeItem struct {
 	Result string `json:"result"` // deleted, absent, failed, or dry-run
 }
 
+// GalleryItem is one cached flight gallery a purge run found due.
+type GalleryItem struct {
+	Key      string    `json:"key"` // the flight's cache key (date_flight)
+	Deadline time.Time `json:"deadline"`
+	Result   string    `json:"result"` // deleted, failed, or dry-run
+}
+
 // PurgeReport is what a purge run found and did.
 type PurgeReport struct {
 	Now           time.Time   `json:"now"` // the time the run used (never behind an earlier run's)
@@ -47,7 +55,10 @@ type PurgeReport struct {
 	KeysDestroyed int         `json:"keys_destroyed"`
 	Overdue       int         `json:"overdue_after"` // still overdue when the run ended
 	Items         []PurgeItem `json:"items"`
-	TookMS        float64     `json:"took_ms"`
+	// Galleries are the cached flight galleries the run found past
+	// departure plus grace, and what became of each.
+	Galleries []GalleryItem `json:"galleries"`
+	TookMS    float64       `json:"took_ms"`
 }
 
 type runInfo struct {
@@ -90,7 +101,9 @@ func (k *Keeper) effectiveNow(ctx context.Context, persist bool) (time.Time, err
 	return now, nil
 }
 
-// Purge deletes every photo whose deadline has passed, writes one purge-log
+// Purge deletes every photo whose deadline has passed (with the sealed copy
+// queued in the outbox for the back end, if any) and, with SetGalleries,
+// every cached flight gallery past departure plus grace, writes one purge-log
 // row per deletion, destroys the keys of buckets left empty, checkpoints the
 // WAL and appends one audit entry. With dryRun it only reports what is due.
 // It is idempotent, and safe to kill at any point: a photo marked "purging"
@@ -102,9 +115,12 @@ func (k *Keeper) Purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 	if rep.Items == nil {
 		rep.Items = []PurgeItem{}
 	}
+	if rep.Galleries == nil {
+		rep.Galleries = []GalleryItem{}
+	}
 	if !dryRun {
 		kept := rep
-		kept.Items = nil
+		kept.Items, kept.Galleries = nil, nil
 		k.mu.Lock()
 		k.last = runInfo{at: rep.Now, report: kept, err: err}
 		k.mu.Unlock()
@@ -120,11 +136,28 @@ func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 		}
 		defer unlock()
 	}
+	if !dryRun {
+		k.settleMoves(ctx)
+	}
 	now, err := k.effectiveNow(ctx, !dryRun)
 	rep := PurgeReport{Now: now, DryRun: dryRun}
 	if err != nil {
 		return rep, err
 	}
+	var galleryErr error
+	if k.galleries != nil {
+		rep.Galleries, galleryErr = k.galleries.PurgeGalleries(ctx, now, dryRun)
+		if galleryErr != nil {
+			galleryErr = fmt.Errorf("purge galleries: %w", galleryErr)
+		}
+	}
+	rep, err = k.purgePhotos(ctx, now, rep)
+	return rep, errors.Join(err, galleryErr)
+}
+
+// purgePhotos is the photo part of a run at now.
+func (k *Keeper) purgePhotos(ctx context.Context, now time.Time, rep PurgeReport) (PurgeReport, error) {
+	dryRun := rep.DryRun
 	after := dueRow{} // keyset cursor: (deadline, id)
 	for {
 		rows, err := k.selectDue(ctx, now, after.item.Deadline, after.item.EncounterID)
@@ -224,6 +257,12 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		return fmt.Errorf("purge: %w", err)
 	}
 	defer mark.Close()
+	// The sealed copy queued for the back end obeys the same deadline.
+	dropQueued, err := tx.PrepareContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ? AND photo IS NOT NULL`)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	defer dropQueued.Close()
 	for _, r := range rows {
 		rep.Items = append(rep.Items, r.item)
 		if r.item.Result == record.ResultFailed {
@@ -243,6 +282,9 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		}
 		if _, err := mark.ExecContext(ctx, record.FormatTime(now), r.item.EncounterID); err != nil {
 			return fmt.Errorf("purge: mark %s purged: %w", r.item.EncounterID, err)
+		}
+		if _, err := dropQueued.ExecContext(ctx, r.item.EncounterID); err != nil {
+			return fmt.Errorf("purge: drop queued photo of %s: %w", r.item.EncounterID, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

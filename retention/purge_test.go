@@ -3,6 +3,7 @@ package retention
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -403,5 +404,94 @@ func TestInterruptedWriteTempSwept(t *testing.T) {
 	}
 	if _, err := os.Stat(fresh); err != nil {
 		t.Error("temp file of a write in progress removed")
+	}
+}
+
+// TestCryptoEraseWithSharedBucketAfterAck: an acknowledgment brings a
+// partner photo's deadline forward while other photos stay in its original
+// bucket. A copy of the vault file taken after the acknowledgment must be
+// unreadable right after the purge that deletes it, not when its first
+// bucket finally empties days later.
+func TestCryptoEraseWithSharedBucketAfterAck(t *testing.T) {
+	f := newFixture(t, "", Options{Mode: ModePartner}, nil)
+	ctx := context.Background()
+	var encs []*record.Encounter
+	var photos [][]byte
+	for range 3 { // one bucket: in-scope, due t0+14d
+		p := photo(2000)
+		photos = append(photos, p)
+		encs = append(encs, f.add(t, CategoryInScope, t0, t0, p))
+	}
+	if encs[0].VaultBucket != encs[2].VaultBucket {
+		t.Fatal("fixture: photos not in one bucket")
+	}
+	ack := t0.Add(time.Minute)
+	f.clock.Set(ack)
+	if err := f.keep.MarkAcknowledged(ctx, encs[0].ID, ack); err != nil {
+		t.Fatal(err)
+	}
+	got := f.state(t, encs[0].ID)
+	blob, err := os.ReadFile(filepath.Join(f.vault.Dir(), got.VaultBucket, got.ID+fileSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	aside := filepath.Join(t.TempDir(), "copy.vpv")
+	if err := os.WriteFile(aside, blob, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := f.keep.Photo(ctx, encs[0].ID); err != nil || !bytes.Equal(p, photos[0]) {
+		t.Fatalf("acknowledged photo unreadable before its purge: %v", err)
+	}
+	rep, err := f.keep.Purge(ctx, false)
+	if err != nil || rep.Deleted != 1 || rep.Items[0].EncounterID != encs[0].ID {
+		t.Fatalf("purge after acknowledgment: %+v %v", rep, err)
+	}
+	copyBlob, _ := os.ReadFile(aside)
+	if _, err := f.vault.Decrypt(ctx, f.store.DB, copyBlob); !errors.Is(err, ErrKeyDestroyed) {
+		t.Fatalf("copy of the acknowledged photo after its purge: %v, want ErrKeyDestroyed", err)
+	}
+	if _, err := os.Stat(filepath.Join(f.vault.Dir(), encs[0].VaultBucket, encs[0].ID+fileSuffix)); !os.IsNotExist(err) {
+		t.Fatalf("the photo's file is still in its first bucket: %v", err)
+	}
+	for i := 1; i < 3; i++ {
+		if p, err := f.keep.Photo(ctx, encs[i].ID); err != nil || !bytes.Equal(p, photos[i]) {
+			t.Fatalf("photo %d sharing the first bucket: %v", i, err)
+		}
+	}
+}
+
+// TestOutboxPhotoObeysDeadline: the sealed photo queued with a result for
+// the back end is governed by the photo's deadline: when the back end is
+// unreachable past it, the purge deletes the queued copy too (the result
+// itself still goes).
+func TestOutboxPhotoObeysDeadline(t *testing.T) {
+	f := newFixture(t, "", Options{}, nil)
+	ctx := context.Background()
+	sealed := photo(1500)
+	e := &record.Encounter{Station: "t", StartedAt: t0, CapturedAt: t0, VerifiedAt: t0,
+		Category: CategoryUSCitizen, Outcome: "match"}
+	err := f.keep.RecordEncounter(ctx, e, photo(1500), func(ctx context.Context, tx *sql.Tx) error {
+		return record.Enqueue(ctx, tx, e.ID, []byte(`{"outcome":"match"}`), sealed, t0)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued := func() []byte {
+		it, err := f.store.OutboxHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return it.Photo
+	}
+	f.clock.Set(t0.Add(11 * time.Hour))
+	if _, err := f.keep.Purge(ctx, false); err != nil || !bytes.Equal(queued(), sealed) {
+		t.Fatalf("queued photo dropped before its deadline: %v", err)
+	}
+	f.clock.Set(t0.Add(12*time.Hour + time.Minute))
+	if rep, err := f.keep.Purge(ctx, false); err != nil || rep.Deleted != 1 {
+		t.Fatalf("purge: %+v %v", rep, err)
+	}
+	if p := queued(); p != nil {
+		t.Fatalf("the outbox still holds the %d-byte sealed photo after its deadline", len(p))
 	}
 }

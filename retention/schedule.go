@@ -133,8 +133,8 @@ func (s Schedule) For(t time.Time) RuleSet {
 
 // Deadline is when e's photo must be gone, and the version of the rules that
 // says so. The rule set is chosen by the capture time. In partner mode the
-// deadline is the acknowledgment (once verified) plus partner_keep, with the
-// category rule as a backstop; never later than the category rule.
+// deadline is the acknowledgment plus partner_keep, whatever the outcome,
+// with the category rule as a backstop; never later than the category rule.
 func (s Schedule) Deadline(mode string, e record.Encounter) (time.Time, string) {
 	captured := e.CapturedAt
 	if captured.IsZero() {
@@ -154,12 +154,10 @@ func (s Schedule) Deadline(mode string, e record.Encounter) (time.Time, string) 
 			}
 		}
 	}
-	if mode == ModePartner && !e.AcknowledgedAt.IsZero() && !e.VerifiedAt.IsZero() {
-		at := e.AcknowledgedAt
-		if e.VerifiedAt.After(at) {
-			at = e.VerifiedAt
-		}
-		if d := at.Add(rs.PartnerKeep); d.Before(deadline) {
+	if mode == ModePartner && !e.AcknowledgedAt.IsZero() {
+		// A partner keeps no photo taken for the service past transmittal,
+		// whatever the outcome (verified, referred, not yet verified).
+		if d := e.AcknowledgedAt.Add(rs.PartnerKeep); d.Before(deadline) {
 			deadline = d
 		}
 	}

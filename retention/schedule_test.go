@@ -103,20 +103,37 @@ func TestPartnerPurgedOnAcknowledgment(t *testing.T) {
 	if err != nil || rep.Deleted != 1 {
 		t.Fatalf("after ack: %+v %v", rep, err)
 	}
-	// Acknowledged but not verified: the backstop stays.
-	e2 := f.add(t, CategoryUSCitizen, t0.Add(time.Hour), time.Time{}, photo(800))
-	if err := f.keep.MarkAcknowledged(ctx, e2.ID, t0.Add(time.Hour)); err != nil {
+}
+
+// TestPartnerPurgeOnAckWithoutVerification: a partner keeps no photo taken
+// for the service past transmittal, whatever the outcome: a referred
+// (no-match, never verified) traveler's photo is due at acknowledgment and
+// purged by the run the acknowledgment wakes.
+func TestPartnerPurgeOnAckWithoutVerification(t *testing.T) {
+	f := newFixture(t, "", Options{Mode: ModePartner}, nil)
+	ctx := context.Background()
+	e := &record.Encounter{Station: "t", StartedAt: t0, CapturedAt: t0, Category: CategoryInScope,
+		Outcome: "no-match", Result: "referred", Referral: "no-match"}
+	if err := f.keep.RecordEncounter(ctx, e, photo(800), nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.state(t, e2.ID); !got.PurgeDeadline.Equal(t0.Add(13 * time.Hour)) {
-		t.Fatalf("unverified partner photo deadline %s", got.PurgeDeadline)
-	}
-	// Verification later makes it due at once (max of ack and verification).
-	if err := f.keep.MarkVerified(ctx, e2.ID, t0.Add(2*time.Hour)); err != nil {
+	ack := t0.Add(time.Minute)
+	f.clock.Set(ack)
+	if err := f.keep.MarkAcknowledged(ctx, e.ID, ack); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.state(t, e2.ID); !got.PurgeDeadline.Equal(t0.Add(2 * time.Hour)) {
-		t.Fatalf("verified partner photo deadline %s", got.PurgeDeadline)
+	if got := f.state(t, e.ID); !got.PurgeDeadline.Equal(ack) {
+		t.Fatalf("referred partner photo due %s after acknowledgment at %s; want due at acknowledgment",
+			got.PurgeDeadline, ack)
+	}
+	rep, err := f.keep.Purge(ctx, false)
+	if err != nil || rep.Deleted != 1 || rep.Items[0].Rule != RuleOnAcknowledgment {
+		t.Fatalf("referred partner photo not purged on acknowledgment: %+v %v", rep, err)
+	}
+	// An unacknowledged partner photo keeps its category backstop.
+	e2 := f.add(t, CategoryUSCitizen, ack, time.Time{}, photo(800))
+	if got := f.state(t, e2.ID); !got.PurgeDeadline.Equal(ack.Add(12 * time.Hour)) {
+		t.Fatalf("unacknowledged partner photo deadline %s", got.PurgeDeadline)
 	}
 }
 

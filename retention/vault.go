@@ -227,7 +227,7 @@ func (v *Vault) write(bucket, id, keyID string, key, photo []byte) (err error) {
 		return err
 	}
 	dir := filepath.Join(v.dir, bucket)
-	if err := v.fs.MkdirAll(dir, 0o700); err != nil {
+	if err := v.mkBucket(dir); err != nil {
 		return classify(fmt.Errorf("vault folder %s: %w", bucket, err))
 	}
 	f, err := v.fs.CreateTemp(dir, tmpPattern)
@@ -235,10 +235,14 @@ func (v *Vault) write(bucket, id, keyID string, key, photo []byte) (err error) {
 		return classify(fmt.Errorf("vault write %s: %w", id, err))
 	}
 	tmp := f.Name()
+	renamed := false
 	defer func() {
 		if err != nil {
 			f.Close()
 			v.fs.Remove(tmp)
+			if renamed { // the folder fsync failed: leave no file behind
+				v.fs.Remove(v.path(bucket, id))
+			}
 			err = classify(fmt.Errorf("vault write %s: %w", id, err))
 		}
 	}()
@@ -256,12 +260,35 @@ func (v *Vault) write(bucket, id, keyID string, key, photo []byte) (err error) {
 	if err = v.fs.Rename(tmp, v.path(bucket, id)); err != nil {
 		return err
 	}
+	renamed = true
 	if !v.NoSync {
 		if err = v.fs.SyncDir(dir); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mkBucket creates a bucket folder when missing and makes its creation
+// durable (fsync of the vault folder).
+func (v *Vault) mkBucket(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := v.fs.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if v.NoSync {
+		return nil
+	}
+	return v.fs.SyncDir(v.dir)
+}
+
+// discard removes a photo written for a transaction that did not commit.
+func (v *Vault) discard(bucket, id string) {
+	if existed, err := v.remove(bucket, id); err == nil && existed && !v.NoSync {
+		_ = v.fs.SyncDir(filepath.Join(v.dir, bucket))
+	}
 }
 
 func classify(err error) error {

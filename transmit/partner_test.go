@@ -16,7 +16,7 @@ import (
 )
 
 // In a partner deployment the probe photo is purged as soon as the back end
-// acknowledges the result (identity verified), and not before.
+// acknowledges the result, and not before.
 func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
@@ -45,7 +45,7 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 		r.recv.ServeHTTP(w, q)
 	}))
 	s := r.sender(srv.URL)
-	s.OnAck = keeper.MarkAcknowledged
+	s.Acknowledge = keeper.Acknowledge // with the delivery, in one transaction
 	s.init()
 	s.step(ctx) // refused: not acknowledged
 	if _, err := keeper.Purge(ctx, false); err != nil {
@@ -56,7 +56,7 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	}
 
 	online.Store(true)
-	r.runUntil(s, 5*time.Second) // delivered; OnAck marks it acknowledged
+	r.runUntil(s, 5*time.Second) // delivered and acknowledged together
 	rep, err := keeper.Purge(ctx, false)
 	if err != nil {
 		t.Fatal(err)
@@ -73,5 +73,76 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	}
 	if len(log) != 1 || log[0].SubjectID != enc.ID || log[0].Detail != retention.RuleOnAcknowledgment {
 		t.Errorf("purge log %+v, want one row for the encounter saying %q", log, retention.RuleOnAcknowledgment)
+	}
+}
+
+// TestAckAndPartnerPurgeAtomic: the delivery of a result and the partner
+// acknowledgment it triggers commit together. A workstation killed right
+// after the delivery committed (nothing after the commit runs) still has the
+// encounter acknowledged, and the next purge deletes the photo; an
+// acknowledgment that fails leaves the delivery uncommitted, to be retried.
+func TestAckAndPartnerPurgeAtomic(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	vault, err := retention.NewVault(filepath.Join(t.TempDir(), "vault"), bytes.Repeat([]byte{7}, 32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keeper := retention.New(r.store, vault, retention.Options{Mode: retention.ModePartner})
+	now := time.Now().UTC()
+	var encs []*record.Encounter
+	for i := range 2 {
+		res := testResult(i)
+		res.Time = now
+		enc := &record.Encounter{ID: res.EncounterID, Station: res.Station, Flight: res.Flight, Category: "in-scope",
+			Outcome: "no-match", Result: "referred", StartedAt: now, CapturedAt: now, DecidedAt: now}
+		err := keeper.RecordEncounter(ctx, enc, bytes.Repeat([]byte("synthetic-photo "), 64),
+			func(ctx context.Context, tx *sql.Tx) error { return Enqueue(ctx, tx, res) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		encs = append(encs, enc)
+	}
+	srv := r.pki.serve(t, r.recv)
+
+	// The workstation dies right after the first delivery commits.
+	s := r.sender(srv.URL)
+	s.Acknowledge = keeper.Acknowledge
+	s.OnAck = func(context.Context, string, time.Time) error { return errors.New("killed") }
+	s.init()
+	if _, err := s.step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := r.store.OutboxStats(ctx); st.Delivered != 1 {
+		t.Fatalf("first result not delivered: %+v", st)
+	}
+	if e, _ := record.GetEncounter(ctx, r.store.DB, encs[0].ID); e.AcknowledgedAt.IsZero() {
+		t.Fatal("the outbox says delivered but the encounter is not acknowledged: the partner purge is lost")
+	}
+	restarted := retention.New(r.store, vault, retention.Options{Mode: retention.ModePartner})
+	if rep, err := restarted.Purge(ctx, false); err != nil || rep.Deleted != 1 || rep.Items[0].EncounterID != encs[0].ID {
+		t.Fatalf("purge after restart: %+v %v", rep, err)
+	}
+
+	// An acknowledgment that fails rolls the delivery back; the retry does both.
+	s = r.sender(srv.URL)
+	failed := false
+	s.Acknowledge = func(ctx context.Context, tx *sql.Tx, id string, at time.Time) error {
+		if !failed {
+			failed = true
+			return errors.New("disk error")
+		}
+		return keeper.Acknowledge(ctx, tx, id, at)
+	}
+	s.init()
+	if _, err := s.step(ctx); err == nil {
+		t.Fatal("a failed acknowledgment was not reported")
+	}
+	if st, _ := r.store.OutboxStats(ctx); st.Pending != 1 {
+		t.Fatalf("delivery committed without its acknowledgment: %+v", st)
+	}
+	r.runUntil(s, 5*time.Second)
+	if e, _ := record.GetEncounter(ctx, r.store.DB, encs[1].ID); e.AcknowledgedAt.IsZero() {
+		t.Fatal("retried delivery not acknowledged")
 	}
 }

@@ -3,6 +3,7 @@ package transmit
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,9 +21,22 @@ import (
 // ResultsPath is the back end's endpoint for results.
 const ResultsPath = "/results"
 
+// ErrRefused means the back end refused a result for good: a 4xx answer
+// other than 408 (timeout) and 429 (too many requests). Resending it cannot
+// succeed, so the sender dead-letters it and goes on with the next.
+var ErrRefused = errors.New("result refused by the back end")
+
+// Refused reports whether an HTTP status refuses a result for good.
+func Refused(status int) bool {
+	return status >= 400 && status < 500 && status != http.StatusRequestTimeout &&
+		status != http.StatusTooManyRequests
+}
+
 // Sender drains the outbox to the back end, oldest first, one message at a
 // time. A message counts as delivered only when the back end acknowledges
-// it; until then it is resent with capped exponential backoff and jitter.
+// it; until then it is resent with capped exponential backoff and jitter,
+// unless the back end refuses it for good (ErrRefused): then it is
+// dead-lettered and the next goes out.
 // Resending is harmless: the encounter id is the idempotency key.
 type Sender struct {
 	Store      *record.Store
@@ -31,7 +45,11 @@ type Sender struct {
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
 	Idle       time.Duration // how often to look for work when idle
-	// OnAck runs after a message is marked delivered (partner purge).
+	// Acknowledge runs inside the transaction that marks a message
+	// delivered (the partner acknowledgment of the encounter): both commit
+	// or neither does, and a failure leaves the message to be resent.
+	Acknowledge func(ctx context.Context, tx *sql.Tx, encounterID string, at time.Time) error
+	// OnAck runs after a message is marked delivered (waking the purge job).
 	OnAck func(ctx context.Context, encounterID string, at time.Time) error
 	Log   *slog.Logger
 	Now   func() time.Time
@@ -115,6 +133,13 @@ func (s *Sender) step(ctx context.Context) (time.Duration, error) {
 		return s.MinBackoff, err
 	}
 	ack, err := s.post(ctx, body)
+	if errors.Is(err, ErrRefused) {
+		if merr := s.Store.MarkDead(ctx, it.Seq, err.Error(), now); merr != nil {
+			return s.MinBackoff, merr
+		}
+		s.Log.Error("result refused by the back end; dead-lettered", "seq", it.Seq, "err", err)
+		return 0, nil
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, nil
@@ -132,8 +157,16 @@ func (s *Sender) step(ctx context.Context) (time.Duration, error) {
 		return d, err
 	}
 	at := s.Now()
-	if err := s.Store.MarkDelivered(ctx, it.Seq, ack.EncounterID, at); err != nil {
-		return s.MinBackoff, err
+	var also func(context.Context, *sql.Tx) error
+	if s.Acknowledge != nil {
+		also = func(ctx context.Context, tx *sql.Tx) error { return s.Acknowledge(ctx, tx, it.EncounterID, at) }
+	}
+	if err := s.Store.MarkDeliveredWith(ctx, it.Seq, ack.EncounterID, at, also); err != nil {
+		d := s.backoff(it.Attempts + 1)
+		if merr := s.Store.MarkFailed(ctx, it.Seq, err.Error(), now, now.Add(d)); merr != nil {
+			return d, merr
+		}
+		return d, err
 	}
 	s.Log.Info("result delivered", "seq", it.Seq, "duplicate", ack.Duplicate)
 	if s.OnAck != nil {
@@ -172,7 +205,11 @@ func (s *Sender) post(ctx context.Context, payload []byte) (Ack, error) {
 		return Ack{}, fmt.Errorf("read acknowledgment: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return Ack{}, fmt.Errorf("back end answered %s: %s", resp.Status, strings.TrimSpace(string(body)))
+		err := fmt.Errorf("back end answered %s: %s", resp.Status, strings.TrimSpace(string(body)))
+		if Refused(resp.StatusCode) {
+			err = fmt.Errorf("%w: %w", ErrRefused, err)
+		}
+		return Ack{}, err
 	}
 	var ack Ack
 	if err := json.Unmarshal(body, &ack); err != nil {

@@ -1,8 +1,10 @@
 package transmit
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -263,5 +265,45 @@ func TestEnqueueIsIdempotentAndValidates(t *testing.T) {
 	bad.EncounterID = "not-a-uuid"
 	if err := Enqueue(ctx, r.store.DB, bad); err == nil {
 		t.Error("a result without a valid encounter id was enqueued")
+	}
+}
+
+// TestOutboxDeadLetterOn4xx: a result the back end refuses for good (400,
+// 413 above its size limit) is moved to the dead letters with the reason,
+// and the results behind it keep flowing in order; a 429 (or 408) is only
+// a "later" and is retried.
+func TestOutboxDeadLetterOn4xx(t *testing.T) {
+	r := newRig(t)
+	r.enqueue(5)
+	var throttled atomic.Bool
+	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+		body, _ := io.ReadAll(q.Body)
+		q.Body = io.NopCloser(bytes.NewReader(body))
+		switch {
+		case bytes.Contains(body, []byte(r.ids[0])):
+			http.Error(w, "malformed result", http.StatusBadRequest)
+		case bytes.Contains(body, []byte(r.ids[2])):
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+		case bytes.Contains(body, []byte(r.ids[3])) && !throttled.Swap(true):
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+		default:
+			r.recv.ServeHTTP(w, q)
+		}
+	}))
+	r.runUntil(r.sender(srv.URL), 5*time.Second)
+	dead := []string{r.ids[0], r.ids[2]}
+	r.ids = []string{r.ids[1], r.ids[3], r.ids[4]}
+	r.assertDeliveredOnceInOrder()
+	st, err := r.store.OutboxStats(context.Background())
+	if err != nil || st.Dead != 2 || st.Delivered != 3 || st.Pending != 0 {
+		t.Fatalf("stats: %+v %v; want 2 dead, 3 delivered", st, err)
+	}
+	letters, err := r.store.DeadLetters(context.Background())
+	if err != nil || len(letters) != 2 || letters[0].EncounterID != dead[0] || letters[1].EncounterID != dead[1] ||
+		!strings.Contains(letters[0].LastError, "400") || !strings.Contains(letters[1].LastError, "413") {
+		t.Fatalf("dead letters %+v %v", letters, err)
+	}
+	if !throttled.Load() {
+		t.Fatal("429 never answered")
 	}
 }

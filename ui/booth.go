@@ -170,7 +170,11 @@ func (b *boothScreen) showMessage(msg string, warn bool) {
 
 // showShift updates the count, flight, gallery and officer labels.
 func (b *boothScreen) showShift(s booth.Snapshot, officerID string, galleryLine string) {
-	b.count.SetText(fmt.Sprintf("Travelers this shift: %d", s.Processed))
+	count := fmt.Sprintf("Travelers this shift: %d", s.Processed)
+	if s.Pending > 0 {
+		count += fmt.Sprintf(" — pending %d (disk full: written when space returns; tell a supervisor)", s.Pending)
+	}
+	b.count.SetText(count)
 	switch {
 	case s.Flight == "":
 		b.flight.SetText("No flight loaded: capture needs a gallery (Choose flight [Alt+F]); manual checks work.")

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"veriport/gallery"
@@ -257,4 +258,17 @@ func GalleryLine(s gallery.Status, now time.Time) string {
 	f := s.Flight
 	return fmt.Sprintf("Gallery: %s %s %s-%s, %d travelers (%s)", f.ID(), f.Date, f.Origin, f.Destination,
 		s.Record.Entries, s.State(now))
+}
+
+// showFairnessNotice tells the officer, when the flight is chosen, that
+// the engine separates its travelers poorly (booth.FairnessNotice).
+func showFairnessNotice(w fyne.Window, flight, notice string) {
+	if w == nil {
+		return
+	}
+	text := widget.NewLabel(notice)
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom("Fairness warning: flight "+flight, "Understood", container.NewPadded(text), w)
+	d.Resize(fyne.NewSize(520, 220))
+	d.Show()
 }

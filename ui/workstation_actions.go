@@ -163,10 +163,20 @@ func (ws *workstation) applyGallery(st gallery.Status, d booth.Decider, err erro
 		return
 	}
 	ws.wf.Log.Info("gallery in use", "flight", st.Flight.ID(), "date", st.Flight.Date)
-	ws.setGallery(st.Flight.ID(), GalleryLine(st, ws.wf.Now()), d)
+	line, notice := GalleryLine(st, ws.wf.Now()), ""
+	if c, ok := d.(booth.Calibrated); ok {
+		cal := c.Calibration()
+		line += "; " + cal.Line()
+		notice = booth.FairnessNotice(cal)
+	}
+	ws.setGallery(st.Flight.ID(), line, d)
 	if ws.screen == screenFlights {
 		ws.booth.showMessage("Flight "+st.Flight.ID()+" loaded.", false)
 		ws.show(screenBooth)
+	}
+	if notice != "" {
+		ws.booth.showMessage("Fairness warning: expect many manual checks on "+st.Flight.ID()+".", true)
+		showFairnessNotice(ws.win, st.Flight.ID(), notice)
 	}
 }
 

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"veriport/verify"
+)
+
+// devLookAlikes is `dev lookalikes`: synthetic gallery and probe template
+// files of a population the engine separates poorly (verify.LookAlikes),
+// optionally mixed with a well-separated one, and the subject -> group CSV
+// for `eval --groups`.
+func devLookAlikes(env *Env) *cobra.Command {
+	var out string
+	var travelers, wide, nonmated, centres int
+	var spread float64
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "lookalikes --out DIR",
+		Short: "Write synthetic look-alike gallery.jsonl, probes.jsonl and groups.csv (templates only, no faces)",
+		Long: "The gallery holds --travelers look-alike travelers (LA-nnnn, drawn tightly around --centres\n" +
+			"centres) and --wide well-separated ones (WD-nnnn), one enrolment capture each. probes.jsonl has\n" +
+			"one new capture of every gallery traveler (mated) and --nonmated captures of travelers not in the\n" +
+			"gallery (LX-nnnn and WX-nnnn, in the same proportions). groups.csv maps every subject to\n" +
+			"look-alike or wide. The same seed gives the same files.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" || travelers < 0 || wide < 0 || travelers+wide == 0 || nonmated < 0 || centres <= 0 || !(spread > 0) {
+				return &ExitError{Code: 2, Err: fmt.Errorf("--out, a positive --travelers or --wide, --centres and --spread are required")}
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			la := verify.NewLookAlikes(seed, centres, spread)
+			ws := verify.NewSynth(seed + 1)
+			var gallery, probes []verify.Enrolled
+			groups := map[string]string{}
+			add := func(prefix, group string, n int, identity func() verify.Template, capture func(*verify.Template) verify.Template, mated bool) {
+				for i := range n {
+					id := identity()
+					subject := fmt.Sprintf("%s-%05d", prefix, i+1)
+					groups[subject] = group
+					if mated {
+						gallery = append(gallery, verify.Enrolled{Subject: subject, Template: capture(&id), Source: "passport"})
+					}
+					probes = append(probes, verify.Enrolled{Subject: subject, Template: capture(&id)})
+				}
+			}
+			add("LA", "look-alike", travelers, la.Traveler, la.Capture, true)
+			add("WD", "wide", wide, ws.Subject, ws.Sample, true)
+			nl := nonmated * travelers / (travelers + wide)
+			add("LX", "look-alike", nl, la.Traveler, la.Capture, false)
+			add("WX", "wide", nonmated-nl, ws.Subject, ws.Sample, false)
+			for name, es := range map[string][]verify.Enrolled{"gallery.jsonl": gallery, "probes.jsonl": probes} {
+				if err := writeTemplateFile(filepath.Join(out, name), es); err != nil {
+					return err
+				}
+			}
+			if err := writeGroupsFile(filepath.Join(out, "groups.csv"), gallery, probes, groups); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "dev lookalikes: %d gallery travelers, %d probes (%d non-mated) in %s\n",
+				len(gallery), len(probes), nonmated, out)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&out, "out", "", "folder to write gallery.jsonl, probes.jsonl and groups.csv to")
+	fl.IntVar(&travelers, "travelers", 420, "look-alike travelers in the gallery")
+	fl.IntVar(&wide, "wide", 0, "well-separated travelers in the gallery")
+	fl.IntVar(&nonmated, "nonmated", 2000, "non-mated probes (travelers not in the gallery)")
+	fl.IntVar(&centres, "centres", verify.DefaultLookAlikeCentres, "look-alike centres")
+	fl.Float64Var(&spread, "spread", verify.DefaultLookAlikeSpread, "per-dimension spread of travelers around a centre")
+	fl.Uint64Var(&seed, "seed", 1, "random seed (same seed, same files)")
+	return cmd
+}
+
+func writeGroupsFile(path string, gallery, probes []verify.Enrolled, groups map[string]string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "subject,group")
+	seen := map[string]bool{}
+	for _, es := range [][]verify.Enrolled{gallery, probes} {
+		for _, e := range es {
+			if !seen[e.Subject] {
+				seen[e.Subject] = true
+				fmt.Fprintf(w, "%s,%s\n", e.Subject, groups[e.Subject])
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,169 @@
+package retention
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"veriport/record"
+)
+
+// ReconcileReport is what the start-up check of the vault found and did.
+type ReconcileReport struct {
+	Orphans      int `json:"orphans"`       // vault files no record named, deleted
+	Lost         int `json:"lost"`          // "stored" rows without their file, now "lost"
+	TempsRemoved int `json:"temps_removed"` // temp files of interrupted writes, deleted
+}
+
+// Reconcile makes the vault and the record agree after a crash or a power
+// loss; the workstation runs it at start-up, before anything is recorded.
+// A vault file that no stored photo's row names (its row lost with the last
+// commits, a superseded copy of a moved photo, a write whose transaction
+// never committed) is deleted and purge-logged as an orphan; a "stored" row
+// whose file is missing becomes "lost", is purge-logged as lost, audited
+// and raises the retention alarm; every temp file of an interrupted write
+// is removed.
+func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
+	var rep ReconcileReport
+	unlock, err := k.vault.lockPurge()
+	if err != nil {
+		return rep, err
+	}
+	defer unlock()
+	now, err := k.effectiveNow(ctx, false)
+	if err != nil {
+		return rep, err
+	}
+	named, err := k.storedFiles(ctx)
+	if err != nil {
+		return rep, err
+	}
+	onDisk := map[string]bool{}
+	dirs := map[string]bool{}
+	entries, err := os.ReadDir(k.vault.dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return rep, fmt.Errorf("reconcile vault: %w", err)
+	}
+	for _, b := range entries {
+		if !b.IsDir() {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(k.vault.dir, b.Name()))
+		if err != nil {
+			return rep, fmt.Errorf("reconcile vault: %w", err)
+		}
+		for _, f := range files {
+			name, rel := f.Name(), filepath.Join(b.Name(), f.Name())
+			switch {
+			case f.IsDir():
+			case strings.HasPrefix(name, ".put-") && strings.HasSuffix(name, ".tmp"):
+				if err := k.vault.fs.Remove(filepath.Join(k.vault.dir, rel)); err == nil {
+					rep.TempsRemoved++
+					dirs[b.Name()] = true
+				}
+			case named[rel].id != "":
+				onDisk[rel] = true
+			case strings.HasSuffix(name, fileSuffix):
+				id := strings.TrimSuffix(name, fileSuffix)
+				if err := k.vault.fs.Remove(filepath.Join(k.vault.dir, rel)); err != nil {
+					return rep, fmt.Errorf("reconcile vault: remove orphan: %w", err)
+				}
+				dirs[b.Name()] = true
+				if err := LogPurge(ctx, k.store, PurgeEntry{Kind: record.PurgeKindVaultFile, SubjectID: id,
+					PurgedAt: now, Method: record.MethodFileDelete, Result: record.ResultOrphan,
+					Detail: "bucket " + b.Name()}); err != nil {
+					return rep, err
+				}
+				rep.Orphans++
+				k.opts.Log.Warn("retention: orphan vault file deleted", "encounter", id, "bucket", b.Name())
+			}
+		}
+	}
+	if !k.vault.NoSync {
+		for d := range dirs {
+			if err := k.vault.fs.SyncDir(filepath.Join(k.vault.dir, d)); err != nil {
+				return rep, fmt.Errorf("reconcile vault: sync folder %s: %w", d, err)
+			}
+		}
+	}
+	for rel, r := range named {
+		if !onDisk[rel] && !r.purging { // a purging photo without its file is the purge's to log
+			if err := k.markLost(ctx, r.id, now); err != nil {
+				return rep, err
+			}
+			rep.Lost++
+		}
+	}
+	if rep.Lost > 0 {
+		k.mu.Lock()
+		k.lost += rep.Lost
+		k.mu.Unlock()
+		k.opts.Log.Error("retention: photos recorded as stored are missing from the vault", "lost", rep.Lost)
+	}
+	return rep, nil
+}
+
+// vaultRow is a photo the record says is in the vault.
+type vaultRow struct {
+	id      string
+	purging bool // a purge run has started deleting it
+}
+
+// storedFiles maps the vault path (bucket/id.vpv) of every photo the
+// record says is in the vault (stored, or being purged) to its row.
+func (k *Keeper) storedFiles(ctx context.Context) (map[string]vaultRow, error) {
+	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, COALESCE(vault_bucket, ''), photo_state = 'purging'
+		FROM encounters WHERE photo_state IN ('stored', 'purging')`)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile vault: %w", err)
+	}
+	defer rows.Close()
+	named := map[string]vaultRow{}
+	for rows.Next() {
+		var r vaultRow
+		var bucket string
+		if err := rows.Scan(&r.id, &bucket, &r.purging); err != nil {
+			return nil, fmt.Errorf("reconcile vault: %w", err)
+		}
+		named[filepath.Join(bucket, r.id+fileSuffix)] = r
+	}
+	return named, rows.Err()
+}
+
+// markLost turns a stored photo whose file is missing into "lost", with its
+// purge-log row and an audit entry, in one transaction.
+func (k *Keeper) markLost(ctx context.Context, id string, now time.Time) error {
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reconcile vault: %w", err)
+	}
+	defer tx.Rollback()
+	e, err := record.GetEncounter(ctx, tx, id)
+	if err != nil {
+		return fmt.Errorf("reconcile vault: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purged_at = ? WHERE id = ? AND photo_state = ?`,
+		record.PhotoLost, record.FormatTime(now), id, record.PhotoStored); err != nil {
+		return fmt.Errorf("reconcile vault: mark %s lost: %w", id, err)
+	}
+	if err := record.InsertPurge(ctx, tx, record.PurgeEntry{Kind: record.PurgeKindPhoto, SubjectID: id,
+		Category: e.Category, CapturedAt: e.CapturedAt, VerifiedAt: e.VerifiedAt, Deadline: e.PurgeDeadline,
+		PurgedAt: now, Method: record.MethodVaultDelete, Result: record.ResultLost,
+		Detail: "recorded as stored; no file at start-up"}); err != nil {
+		return err
+	}
+	if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: record.AuditPurge, Actor: "system",
+		Subject: id, Detail: `{"result":"lost"}`}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("reconcile vault: %w", err)
+	}
+	k.opts.Log.Error("retention: photo recorded as stored is missing; marked lost", "encounter", id)
+	return nil
+}
