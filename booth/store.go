@@ -45,9 +45,9 @@ func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []b
 			return fmt.Errorf("record encounter: %w", err)
 		}
 		also = func(ctx context.Context, tx *sql.Tx) error {
-			return transmit.Enqueue(ctx, tx, transmit.Result{EncounterID: e.ID, Station: e.Station,
-				Officer: e.OfficerID, Flight: e.Flight, Time: e.DoneAt, Outcome: e.Outcome,
-				TravelerID: e.TravelerID, Category: e.Category, Distance: e.Distance, Photo: sealed})
+			res := transmit.FromEncounter(e)
+			res.Photo = sealed
+			return transmit.Enqueue(ctx, tx, res)
 		}
 	}
 	err := record.ErrNotFound

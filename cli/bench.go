@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -36,11 +37,11 @@ func init() {
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				out := map[string]any{}
-				sel := map[string]bool{}
-				for _, o := range only {
-					sel[o] = true
-				}
 				sort.Slice(benches, func(i, j int) bool { return benches[i].name < benches[j].name })
+				sel, err := benchSelection(only)
+				if err != nil {
+					return &ExitError{Code: 2, Err: err}
+				}
 				for _, b := range benches {
 					if len(sel) > 0 && !sel[b.name] {
 						continue
@@ -65,7 +66,7 @@ func init() {
 			},
 		}
 		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
-		cmd.Flags().StringSliceVar(&only, "only", nil, "run only these measurements (names as logged)")
+		cmd.Flags().StringSliceVar(&only, "only", nil, "run only these measurements (comma-separated; an unknown name lists the known ones)")
 		return cmd
 	})
 }
@@ -83,4 +84,27 @@ func benchStore(ctx context.Context, name string) (store *record.Store, dir stri
 		return nil, "", nil, err
 	}
 	return store, dir, func() { store.Close(); os.RemoveAll(dir) }, nil
+}
+
+// benchSelection checks the --only names against the registered
+// measurements; an unknown name is an error listing the known ones.
+func benchSelection(only []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	names := make([]string, len(benches))
+	for i, b := range benches {
+		known[b.name], names[i] = true, b.name
+	}
+	sel := map[string]bool{}
+	var unknown []string
+	for _, o := range only {
+		if !known[o] {
+			unknown = append(unknown, o)
+		}
+		sel[o] = true
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("bench --only: unknown measurement %s; known: %s",
+			strings.Join(unknown, ", "), strings.Join(names, ", "))
+	}
+	return sel, nil
 }

@@ -57,8 +57,8 @@ func galleryDemo(env *Env) *cobra.Command {
 			"templates.jsonl and categories.csv (the inputs of `gallery build`), and bundles/ with a signed\n" +
 			"gallery for flight " + demoFlight + " departing within a day: the public-domain test portraits\n" +
 			"(templates computed with the face engine) plus synthetic travelers marked SYNTHETIC, 420 in\n" +
-			"all. The bundle is also stored in the encrypted gallery cache. Nothing is redone while the\n" +
-			"current demo gallery is good for more than 12 hours, unless --force.",
+			"all. The bundle is also stored in the demo profile's encrypted gallery cache (<data>/demo).\n" +
+			"Nothing is redone while the current demo gallery is good for more than 12 hours, unless --force.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := env.Config()
@@ -91,7 +91,8 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 		return err
 	}
 	dc := demoCerts(cfg)
-	if force || certExpiresWithin(dc.ServerCert, now, 48*time.Hour) || certExpiresWithin(dc.ClientCert, now, 48*time.Hour) {
+	if force || certExpiresWithin(dc.ServerCert, now, 48*time.Hour) || certExpiresWithin(dc.ClientCert, now, 48*time.Hour) ||
+		certExpiresWithin(dc.SupervisorCert, now, 48*time.Hour) || certSubject(dc.ClientCert) != gallery.DevStations[0] {
 		if _, err := gallery.WriteDevCerts(filepath.Dir(dc.CA), 30*24*time.Hour); err != nil {
 			return fmt.Errorf("demo certificates: %w", err)
 		}
@@ -108,7 +109,7 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 		fmt.Fprintf(env.Stdout, "demo gallery: present (%s %s, expires %s)\n", b.Flight.ID(), b.Flight.Date,
 			b.ExpiresAt.Format(time.RFC3339))
 	}
-	cache, err := gallery.OpenCache(cfg.Paths.GalleryCache())
+	cache, err := gallery.OpenCache(cfg.DemoProfile().Paths.GalleryCache()) // the demo profile's own cache
 	if err != nil {
 		return err
 	}
@@ -237,6 +238,24 @@ func writeDemoInputs(df demoFiles, enrolled []gallery.Enrolled, standings map[st
 	}
 	w.Flush()
 	return errors.Join(w.Error(), cf.Close())
+}
+
+// certSubject is the common name of the PEM certificate at path ("" when
+// unreadable): dev client certificates name their station there.
+func certSubject(path string) string {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	blk, _ := pem.Decode(raw)
+	if blk == nil {
+		return ""
+	}
+	c, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		return ""
+	}
+	return c.Subject.CommonName
 }
 
 // certExpiresWithin reports whether the PEM certificate at path is missing,

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/config"
 	"veriport/gallery"
 	"veriport/verify"
 )
@@ -96,8 +97,8 @@ func TestGalleryDemo(t *testing.T) {
 	if best != "DEMO-OBAMA" || bestD > 0.5 {
 		t.Fatalf("obama3.jpg nearest %s at %.3f, want DEMO-OBAMA within 0.5", best, bestD)
 	}
-	// The encrypted cache of the data dir holds it too.
-	c, err := gallery.OpenCache(filepath.Join(data, "galleries"))
+	// The encrypted cache of the demo profile (its own folder) holds it too.
+	c, err := gallery.OpenCache(filepath.Join(data, config.DemoDirName, "galleries"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,22 +58,20 @@ func galleryServe(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if resultsDB == "" {
-				resultsDB = filepath.Join(cfg.Paths.DataDir, "backend", "results.db")
-			}
+			resultsDB = orDefault(orDefault(resultsDB, cfg.Backend.ResultsDB), filepath.Join(cfg.Paths.DataDir, "backend", "results.db"))
 			recv, err := transmit.OpenReceiver(cmd.Context(), resultsDB, env.Log)
 			if err != nil {
 				return err
 			}
 			defer recv.Close()
 			env.Log.Info("gallery service listening", "url", "https://"+ln.Addr().String(), "dir", dir,
-				"results_db", resultsDB)
+				"results_db", recv.Store().Where)
 			return (&gallery.Server{Dir: dir, Log: env.Log, Results: recv}).Serve(cmd.Context(), ln, tlsCfg)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&dir, "dir", "", "folder of signed bundles (default: the demo bundles)")
-	f.StringVar(&resultsDB, "results-db", "", "where received results are stored (default: DATA/backend/results.db)")
+	f.StringVar(&resultsDB, "results-db", "", "where received results are stored: postgres://… or a SQLite file (default: backend.results_db, else DATA/backend/results.db)")
 	f.StringVar(&addr, "addr", "127.0.0.1:8443", "address to listen on")
 	f.StringVar(&cert, "tls-cert", "", "server certificate (PEM)")
 	f.StringVar(&key, "tls-key", "", "server private key (PEM)")
@@ -177,6 +175,9 @@ func purgeGalleries(ctx context.Context, env *Env, cfg config.Config, cache *gal
 		return err
 	}
 	defer store.Close()
+	if err := checkMasterKey(ctx, cfg, store); err != nil {
+		return err
+	}
 	done, err := cache.Purge(ctx, time.Now(), cfg.Gallery.Grace, retention.PurgeLogger{Store: store})
 	for _, r := range done {
 		env.Log.Info("gallery purged", "flight", r.Flight.ID(), "date", r.Flight.Date)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ func init() {
 	register(func(env *Env) *cobra.Command {
 		cmd := &cobra.Command{Use: "officer", Short: "Manage the officers who log in at this station"}
 		cmd.AddCommand(officerAddCmd(env))
+		cmd.AddCommand(officerAdminCmds(env)...)
 		return cmd
 	})
 }
@@ -133,7 +135,7 @@ func readPIN(in io.Reader, prompt io.Writer, fromStdin bool) (string, error) {
 // officerStore is the officers table with TOTP secrets sealed under a key
 // derived from the workstation's master key (the vault's).
 func officerStore(cfg config.Config, store *record.Store) (*officer.SQLStore, error) {
-	key, _, err := retention.LoadMasterKey(cfg.Retention.KeyFile(cfg.Paths))
+	key, _, err := retention.OpenMasterKey(context.Background(), store.DB, cfg.Retention.KeyFile(cfg.Paths))
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/report"
+	"veriport/transmit"
 )
 
 // reportArgs are the flags of `veriport report`.
@@ -19,6 +20,7 @@ type reportArgs struct {
 	from, to                 string
 	station, officer, flight string
 	format, out              string
+	backendDB                string // terminal-wide report from the back end's store
 }
 
 // filter parses the range: default the last 8 hours up to now.
@@ -109,14 +111,25 @@ func init() {
 				if format == report.FormatPDF && (a.out == "" || a.out == "-") {
 					return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
 				}
-				cfg, store, err := env.openStore(cmd.Context())
-				if err != nil {
-					return err
-				}
-				defer store.Close()
 				var buf bytes.Buffer
-				if err := report.Write(cmd.Context(), store.DB, f, report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}, format, &buf); err != nil {
-					return err
+				if a.backendDB != "" {
+					st, err := transmit.OpenStore(cmd.Context(), a.backendDB)
+					if err != nil {
+						return err
+					}
+					defer st.Close()
+					if err := report.WriteTerminal(cmd.Context(), st, f, report.Options{}, format, &buf); err != nil {
+						return err
+					}
+				} else {
+					cfg, store, err := env.openStore(cmd.Context())
+					if err != nil {
+						return err
+					}
+					defer store.Close()
+					if err := report.Write(cmd.Context(), store.DB, f, report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}, format, &buf); err != nil {
+						return err
+					}
 				}
 				if a.out == "" || a.out == "-" {
 					_, err := env.Stdout.Write(buf.Bytes())
@@ -125,7 +138,8 @@ func init() {
 				if err := writeFileAtomic(a.out, buf.Bytes()); err != nil {
 					return err
 				}
-				fmt.Fprintf(env.Stderr, "report: %s written to %s (%s)\n", format, a.out, report.Scope(&report.Report{Filter: f}))
+				fmt.Fprintf(env.Stderr, "report: %s written to %s (%s)\n", format, a.out,
+					report.Scope(&report.Report{Filter: f, Terminal: a.backendDB != ""}))
 				return nil
 			},
 		}
@@ -137,6 +151,7 @@ func init() {
 		fl.StringVar(&a.flight, "flight", "", "only this flight")
 		fl.StringVar(&a.format, "format", "", "pdf, csv or json (default: from the --out extension, else json)")
 		fl.StringVar(&a.out, "out", "", "file to write (default: stdout; required for pdf)")
+		fl.StringVar(&a.backendDB, "backend-db", "", "terminal-wide report across every booth from the back end's result store\n(postgres://… or a SQLite file; see backend.results_db)")
 		return cmd
 	})
 }

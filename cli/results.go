@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -61,8 +63,8 @@ func init() {
 					return env.PrintJSON(map[string]any{"date": date, "count": len(got), "results": got})
 				}
 				for _, r := range got {
-					fmt.Fprintf(env.Stdout, "%s  %s  %-10s %-9s %s\n", r.Time.Format(time.RFC3339), r.EncounterID,
-						r.Outcome, r.Flight, r.Station)
+					fmt.Fprintf(env.Stdout, "%s  %s  %-10s %-9s %s\n", r.Time.Format(time.RFC3339), escaped(r.EncounterID),
+						escaped(r.Outcome), escaped(r.Flight), escaped(r.Station))
 				}
 				fmt.Fprintf(env.Stdout, "%d results on %s\n", len(got), date)
 				return nil
@@ -75,6 +77,20 @@ func init() {
 		results.AddCommand(list, resultsKeygen(env))
 		return results
 	})
+}
+
+// escaped is s for a text listing: as is when every rune is printable and
+// not a space other than ' ', else Go-quoted without the quotes (\n, \x1b,
+// \u2028…), so a stored string can neither forge a line nor drive the
+// terminal.
+func escaped(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) || (unicode.IsSpace(r) && r != ' ') || r == '\\' {
+			q := strconv.QuoteToASCII(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }
 
 // resultsKeygen makes the back end's photo key pair for partner deployments

@@ -16,14 +16,7 @@ import (
 // openRetention opens the store and the retention keeper of the configured
 // data folder. The caller closes the store.
 func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Keeper, config.Config, error) {
-	cfg, err := env.Config()
-	if err != nil {
-		return nil, nil, cfg, err
-	}
-	if err := cfg.Paths.EnsureDataDir(); err != nil {
-		return nil, nil, cfg, err
-	}
-	store, err := record.Open(ctx, cfg.Paths.Database)
+	cfg, store, err := env.openStore(ctx)
 	if err != nil {
 		return nil, nil, cfg, err
 	}
@@ -102,27 +95,39 @@ func init() {
 func auditVerifyCmd(env *Env) *cobra.Command {
 	var asJSON bool
 	var file string
+	var heads []string
 	cmd := &cobra.Command{
-		Use:   "verify",
+		Use:   "verify [--head SEQ:HASH]",
 		Short: "Check every link of the audit chain; exit 0 when intact, else name the first broken entry",
-		Args:  cobra.NoArgs,
+		Long: "Verify checks every link of the audit chain and that it reaches the head recorded outside\n" +
+			"it. --head SEQ:HASH (from a result the back end received, or an earlier export) proves\n" +
+			"that no entry up to SEQ was cut off the tail or rewritten.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var rep record.AuditReport
 			var err error
+			want := make([]record.AuditHead, 0, len(heads))
+			for _, h := range heads {
+				ah, perr := record.ParseAuditHead(h)
+				if perr != nil {
+					return &ExitError{Code: 2, Err: perr}
+				}
+				want = append(want, ah)
+			}
 			if file != "" {
 				f, ferr := os.Open(file)
 				if ferr != nil {
 					return ferr
 				}
 				defer f.Close()
-				rep, err = record.VerifyAuditJSONL(f)
+				rep, err = record.VerifyAuditJSONL(f, want...)
 			} else {
 				_, store, oerr := env.openStore(cmd.Context())
 				if oerr != nil {
 					return oerr
 				}
 				defer store.Close()
-				rep, err = record.VerifyAudit(cmd.Context(), store.DB)
+				rep, err = record.VerifyAudit(cmd.Context(), store.DB, want...)
 			}
 			if err != nil {
 				return err
@@ -132,7 +137,7 @@ func auditVerifyCmd(env *Env) *cobra.Command {
 					return err
 				}
 			} else if rep.Intact {
-				fmt.Fprintf(env.Stdout, "audit chain intact: %d entries\n", rep.Entries)
+				fmt.Fprintf(env.Stdout, "audit chain intact: %d entries, head %d:%s\n", rep.Entries, rep.HeadSeq, rep.HeadHash)
 			}
 			if !rep.Intact {
 				return &ExitError{Code: 1, Err: fmt.Errorf("%w at entry %d: %s", record.ErrAuditBroken, rep.FirstBroken, rep.Reason)}
@@ -142,6 +147,7 @@ func auditVerifyCmd(env *Env) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().StringVar(&file, "file", "", "verify an exported JSONL file instead of the database")
+	cmd.Flags().StringArrayVar(&heads, "head", nil, "a head kept outside the station, SEQ:HASH, the chain must reach (repeatable)")
 	return cmd
 }
 
@@ -178,7 +184,13 @@ func auditExportCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("export audit to %s: %w", out, err)
 			}
+			head, err := store.AuditHead(cmd.Context())
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(env.Stderr, "exported %d audit entries to %s\n", n, out)
+			// The head, for the auditor to keep apart: `audit verify --head` checks it later.
+			fmt.Fprintf(env.Stdout, "audit head %s\n", head)
 			return nil
 		},
 	}

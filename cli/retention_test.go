@@ -70,7 +70,7 @@ func TestPurgeAndAuditCommands(t *testing.T) {
 		t.Fatalf("second purge: exit %d %s", code, out)
 	}
 	code, out, _ = run(t, "--data-dir", dir, "audit", "verify")
-	if code != 0 || !strings.Contains(out, "intact: 6 entries") {
+	if code != 0 || !strings.Contains(out, "intact: 7 entries") {
 		t.Fatalf("verify: exit %d %q", code, out)
 	}
 	export := filepath.Join(t.TempDir(), "audit.jsonl")
@@ -78,7 +78,7 @@ func TestPurgeAndAuditCommands(t *testing.T) {
 		t.Fatalf("export: exit %d %s", code, errs)
 	}
 	data, _ := os.ReadFile(export)
-	if strings.Count(string(data), "\n") != 6 || strings.Contains(string(data), "not really") {
+	if strings.Count(string(data), "\n") != 8 || strings.Contains(string(data), "not really") { // the head line, 7 entries
 		t.Fatalf("export:\n%s", data)
 	}
 	if code, _, _ := run(t, "--data-dir", dir, "audit", "verify", "--file", export); code != 0 {

@@ -8,7 +8,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/camera"
+	"veriport/config"
+	"veriport/officer"
 	"veriport/quality/assess"
+	"veriport/record"
 	"veriport/ui"
 	"veriport/verify"
 )
@@ -25,8 +28,26 @@ func init() {
 }
 
 // runGUI builds the components from the settings and opens the window.
+// The camera is chosen first: when the demo video stands in for a camera
+// (or demo = true) the workstation runs the demo profile (openProfile).
 func runGUI(ctx context.Context, env *Env) error {
-	cfg, store, err := env.openStore(ctx)
+	cfg, err := env.Config()
+	if err != nil {
+		return err
+	}
+	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
+	if err != nil && (choice.Reopen == nil || !errors.Is(err, camera.ErrOffline)) {
+		return err
+	}
+	if err != nil {
+		// A named camera that does not open yet: the window opens with
+		// "Camera offline" and keeps trying; the manual route stays open.
+		env.Log.Warn("camera not available at start, will keep trying", "camera", cfg.Camera.Source, "err", err)
+	}
+	src := choice.Resilient(cameraName(cfg.Camera.Source)) // reconnects with backoff when the camera fails
+	defer src.Close()
+	demo := choice.Demo || cfg.Demo
+	cfg, store, err := openProfile(ctx, env, cfg, demo)
 	if err != nil {
 		return err
 	}
@@ -46,19 +67,7 @@ func runGUI(ctx context.Context, env *Env) error {
 	if sender != nil {
 		notify = sender.Notify
 	}
-
-	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
-	if err != nil && (choice.Reopen == nil || !errors.Is(err, camera.ErrOffline)) {
-		return err
-	}
-	if err != nil {
-		// A named camera that does not open yet: the window opens with
-		// "Camera offline" and keeps trying; the manual route stays open.
-		env.Log.Warn("camera not available at start, will keep trying", "camera", cfg.Camera.Source, "err", err)
-	}
-	src := choice.Resilient(cameraName(cfg.Camera.Source)) // reconnects with backoff when the camera fails
-	defer src.Close()
-	env.Log.Info("workstation starting", "source", src.Name(), "demo", choice.Demo,
+	env.Log.Info("workstation starting", "source", src.Name(), "demo", demo,
 		"database", cfg.Paths.Database)
 
 	var engine *verify.Engine
@@ -92,14 +101,14 @@ func runGUI(ctx context.Context, env *Env) error {
 		env.Log.Info("face models loaded", "dir", cfg.Paths.ModelsDir)
 		return fmt.Sprintf("loaded (%d files)", len(verify.ModelFiles)), nil
 	}
-	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, choice.Demo || cfg.Demo, notify)
+	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, demo, notify)
 	if err != nil {
 		return err
 	}
 	return ui.Run(ctx, ui.Deps{
 		Workflow:    wf,
 		Source:      src,
-		Demo:        choice.Demo || cfg.Demo,
+		Demo:        demo,
 		Database:    cfg.Paths.Database,
 		LoadModels:  loadModels,
 		ModelsDir:   cfg.Paths.ModelsDir,
@@ -109,6 +118,30 @@ func runGUI(ctx context.Context, env *Env) error {
 		Quality:     cfg.Quality,
 		Health:      healthFunc(store, keeper, cfg.Transmit.BacklogWarn, sender != nil),
 	})
+}
+
+// openProfile opens the record store the workstation runs on. The demo
+// profile runs on a data folder of its own (config.DemoProfile), never on
+// the operational store; an operational store has any demo officer found in
+// it disabled, with an audit entry.
+func openProfile(ctx context.Context, env *Env, cfg config.Config, demo bool) (config.Config, *record.Store, error) {
+	if demo {
+		cfg = cfg.DemoProfile()
+		env.Log.Warn("demo profile: demo data kept in its own folder", "data", cfg.Paths.DataDir)
+	}
+	store, err := openStoreAt(ctx, cfg)
+	if err != nil || demo {
+		return cfg, store, err
+	}
+	retired, err := officer.RetireDemoOfficer(ctx, store)
+	if err != nil {
+		store.Close()
+		return cfg, nil, err
+	}
+	if retired {
+		env.Log.Warn("demo officer found in the operational store: disabled", "officer", officer.DemoOfficerID)
+	}
+	return cfg, store, nil
 }
 
 // setupModelsCommand is the command line that fetches the models to where

@@ -33,6 +33,7 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	if err != nil {
 		return nil, err
 	}
+	ostore.DemoProfile = demo
 	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow),
 		officer.WithLogger(env.Log))
 	if err != nil {
@@ -54,7 +55,17 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
 		Recorder: queue,
-		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}}}
+		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}},
+		Officers: officer.NewAdmin(auth, ostore, queue.Audit)}
+	if cfg.Backend.ResultsDB != "" { // the supervisor's "All booths" report source
+		st, err := transmit.OpenStore(ctx, cfg.Backend.ResultsDB)
+		if err != nil {
+			env.Log.Warn("back end result store unavailable: no All booths report", "err", err)
+		} else {
+			wf.Reports.Backend = st
+			context.AfterFunc(ctx, func() { st.Close() })
+		}
+	}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {
 		return nil, err

@@ -9,10 +9,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 )
+
+// ErrUnknownKey means config.toml holds a key the settings do not know: a
+// typo (master_key_fle) must not leave a setting silently at its default.
+var ErrUnknownKey = errors.New("unknown setting")
 
 // FileName is the name of the settings file inside the config folder.
 const FileName = "config.toml"
@@ -42,6 +47,7 @@ type Config struct {
 	Quality   Quality   `toml:"quality"` // config/quality.go
 
 	Gallery Gallery `toml:"gallery"` // config/gallery.go
+	Backend Backend `toml:"backend"` // config/backend.go
 }
 
 // Camera configures the frame source.
@@ -120,8 +126,8 @@ func Load(o Overrides) (Config, error) {
 		if f == "" {
 			continue
 		}
-		if _, err := toml.DecodeFile(f, &c); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return Config{}, fmt.Errorf("read settings %s: %w", f, err)
+		if err := decodeFile(f, &c); err != nil {
+			return Config{}, err
 		}
 	}
 	if o.Camera != "" {
@@ -131,6 +137,27 @@ func Load(o Overrides) (Config, error) {
 		return Config{}, fmt.Errorf("settings %s: %w", file, err)
 	}
 	return c, nil
+}
+
+// decodeFile reads one settings file over c: a missing file changes
+// nothing; a malformed one, or one with a key that is not a setting, is an
+// error naming the file.
+func decodeFile(file string, c *Config) error {
+	md, err := toml.DecodeFile(file, c)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read settings %s: %w", file, err)
+	}
+	if unknown := md.Undecoded(); len(unknown) > 0 {
+		names := make([]string, len(unknown))
+		for i, k := range unknown {
+			names[i] = k.String()
+		}
+		return fmt.Errorf("settings %s: %w: %s", file, ErrUnknownKey, strings.Join(names, ", "))
+	}
+	return nil
 }
 
 // Validate reports the first setting that is out of range.
@@ -148,6 +175,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("transmit.backlog_warn %v must be positive", c.Transmit.BacklogWarn)
 	case c.Transmit.IncludePhoto && c.Transmit.PhotoKey == "":
 		return fmt.Errorf("transmit.include_photo needs transmit.photo_key (the back end's photo public key)")
+	case !stationPattern.MatchString(c.Station):
+		return fmt.Errorf("station %q: want 1 to 64 letters, digits or . _ @ : - (it is sent with every result)", c.Station)
 	case c.Camera.Width <= 0 || c.Camera.Height <= 0:
 		return fmt.Errorf("camera size %dx%d is not positive", c.Camera.Width, c.Camera.Height)
 	}

@@ -54,7 +54,7 @@ type MRZ struct {
 	DocumentNumber string           // fillers removed
 	Nationality    string           // ISO 3166 alpha-3 (or ICAO code), fillers removed
 	BirthDate      time.Time        // zero when the zone leaves it unknown (all '<')
-	Sex            string           // "M", "F", "X" or "" when unspecified
+	Sex            string           // "M", "F" or "" when unspecified (<)
 	ExpiryDate     time.Time        // resolved around the reference date
 	PersonalNumber string           // optional data, fillers removed
 	Normalised     bool             // lowercase letters were read as capitals
@@ -203,4 +203,19 @@ func mrzChar(c byte) bool {
 // trimFiller removes trailing '<' and reads inner ones as spaces.
 func trimFiller(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(s, "<", " "))
+}
+
+// Warnings lists what the zone states that the officer should check
+// against the document: it is read, but looks wrong.
+func (m *MRZ) Warnings() []string {
+	var w []string
+	if m.Surname == "" && m.GivenNames != "" {
+		w = append(w, "only one name, in the given-name position: some states write a single name "+
+			"this way; compare it with the data page")
+	}
+	if m.BirthDateKnown() && !m.ExpiryDate.IsZero() && m.ExpiryDate.Before(m.BirthDate) {
+		w = append(w, "the date of expiry ("+m.ExpiryDate.Format(time.DateOnly)+") is before the date of birth ("+
+			m.BirthDate.Format(time.DateOnly)+"): compare both with the data page")
+	}
+	return w
 }

@@ -31,8 +31,8 @@ func (p *td3Parser) line1(l string) {
 	surname, given, _ := strings.Cut(names, "<<")
 	p.m.Surname = trimFiller(surname)
 	p.m.GivenNames = trimFiller(given)
-	if p.m.Surname == "" {
-		p.fail(FieldName, 1, 6, ErrMRZField, "the surname is empty")
+	if p.m.Surname == "" && p.m.GivenNames == "" {
+		p.fail(FieldName, 1, 6, ErrMRZField, "the name is empty")
 	}
 	for i := 0; i < len(names); i++ {
 		if c := names[i]; c >= '0' && c <= '9' {
@@ -51,23 +51,39 @@ func (p *td3Parser) line2(l string) {
 		p.fail(FieldDocumentNumber, 2, 1, ErrMRZField, "the document number is empty")
 	}
 	p.m.Nationality = p.state(FieldNationality, 2, 11, l[10:13])
-	p.checked(FieldBirthDate, l, 14, 6, false)
+	// A date with letters gets a format error only: a check digit computed
+	// from letters would point the officer at the wrong character.
+	datesRead := true
 	if l[13:19] != "<<<<<<" {
-		p.m.BirthDate = p.date(FieldBirthDate, 14, l[13:19], p.birthYear)
+		var ok bool
+		p.m.BirthDate, ok = p.date(FieldBirthDate, 14, l[13:19], p.birthYear)
+		datesRead = datesRead && ok
+	}
+	if datesRead {
+		p.checked(FieldBirthDate, l, 14, 6, false)
 	}
 	switch c := l[20]; c {
-	case 'M', 'F', 'X':
+	case 'M', 'F':
 		p.m.Sex = string(c)
 	case '<':
+	case 'X':
+		p.fail(FieldSex, 2, 21, ErrMRZField,
+			"sex 'X' is not allowed in the zone (ICAO 9303: F, M or <; an X on the data page is written < here)")
 	default:
-		p.fail(FieldSex, 2, 21, ErrMRZField, "sex %q is not M, F, X or <", c)
+		p.fail(FieldSex, 2, 21, ErrMRZField, "sex %q is not F, M or <", c)
 	}
-	p.checked(FieldExpiryDate, l, 22, 6, false)
-	p.m.ExpiryDate = p.date(FieldExpiryDate, 22, l[21:27], p.expiryYear)
+	var ok bool
+	p.m.ExpiryDate, ok = p.date(FieldExpiryDate, 22, l[21:27], p.expiryYear)
+	if ok {
+		p.checked(FieldExpiryDate, l, 22, 6, false)
+	}
+	datesRead = datesRead && ok
 	p.checked(FieldPersonalNumber, l, 29, 14, true)
 	p.m.PersonalNumber = trimFiller(l[28:42])
-	composite := l[0:10] + l[13:20] + l[21:43]
-	p.digit(FieldComposite, 44, l[43], CheckDigit(composite), false)
+	if datesRead {
+		composite := l[0:10] + l[13:20] + l[21:43]
+		p.digit(FieldComposite, 44, l[43], CheckDigit(composite), false)
+	}
 }
 
 // checked validates the check digit that follows the n characters starting
@@ -99,21 +115,23 @@ func (p *td3Parser) state(f Field, line, col int, s string) string {
 	return code
 }
 
-// date reads YYMMDD at 1-based column col of line 2.
-func (p *td3Parser) date(f Field, col int, s string, year func(yy, mm, dd int) int) time.Time {
+// date reads YYMMDD at 1-based column col of line 2; ok is false when the
+// field is not six digits (its check digit is then not worth computing).
+func (p *td3Parser) date(f Field, col int, s string, year func(yy, mm, dd int) int) (d time.Time, ok bool) {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			p.fail(f, 2, col+i, ErrMRZField, "date %q is not YYMMDD", s)
-			return time.Time{}
+			p.fail(f, 2, col+i, ErrMRZField, "date %q must be six digits YYMMDD: %q at column %d is not a digit",
+				s, s[i], col+i)
+			return time.Time{}, false
 		}
 	}
 	yy, mm, dd := atoi2(s[0:2]), atoi2(s[2:4]), atoi2(s[4:6])
 	d, err := makeDate(year(yy, mm, dd), mm, dd)
 	if err != nil {
 		p.fail(f, 2, col, ErrMRZField, "date %q: %v", s, err)
-		return time.Time{}
+		return time.Time{}, true
 	}
-	return d
+	return d, true
 }
 
 // birthYear picks the latest century that does not put the birth after today.

@@ -48,11 +48,14 @@ var ErrTraveler = errors.New("traveler details incomplete")
 // Traveler is what the policy needs to know, typically from the MRZ and the
 // officer: nothing that names the person.
 type Traveler struct {
-	Nationality string    // ISO 3166 alpha-3, "USA" for U.S. citizens
-	BirthDate   time.Time // zero when unknown: no age exemption can apply
-	VisaClass   string    // "B-2", "A-1", "NATO-3"...; "" when none
-	LPR         bool      // lawful permanent resident
-	Flags       []Flag    // admission facts the officer confirmed
+	Nationality string // ISO 3166 alpha-3 of the passport shown
+	// USCitizen is the officer's answer to "U.S. citizen?", independent of
+	// the passport shown: a dual national may present a foreign one.
+	USCitizen bool
+	BirthDate time.Time // zero when unknown: no age exemption can apply
+	VisaClass string    // "B-2", "A-1", "NATO-3"...; "" when none
+	LPR       bool      // lawful permanent resident
+	Flags     []Flag    // admission facts the officer confirmed
 }
 
 // Decision is the policy's answer for one traveler on one day.
@@ -118,12 +121,17 @@ func (rs RuleSet) Decide(t Traveler, encounter time.Time) (Decision, error) {
 		}
 		d.Age = AgeOn(t.BirthDate, day)
 	}
-	if nat == rs.CitizenNationality {
+	if nat == rs.CitizenNationality || t.USCitizen {
 		d.Category, d.MayOptOut = CategoryUSCitizen, rs.CitizensMayOptOut
-		d.Sentence = "U.S. citizen: " + optOutSentence(d.MayOptOut)
+		d.Sentence = "U.S. citizen: "
+		if nat != rs.CitizenNationality {
+			d.Sentence = "U.S. citizen (presenting a " + nat + " passport): "
+		}
+		d.Sentence += optOutSentence(d.MayOptOut)
 		return d, nil
 	}
-	if reason, text := rs.exemption(nat, t, d.Age); reason != "" {
+	reason, text, voided := rs.exemption(nat, t, d.Age)
+	if reason != "" {
 		d.Category, d.Reason, d.MayOptOut = CategoryExempt, reason, rs.ExemptMayOptOut
 		d.Sentence = "Exempt, " + text + ": " + optOutSentence(d.MayOptOut)
 		return d, nil
@@ -134,18 +142,24 @@ func (rs RuleSet) Decide(t Traveler, encounter time.Time) (Decision, error) {
 		d.Category, d.Sentence = CategoryLPR, "Lawful permanent resident"
 	}
 	d.Sentence += ": " + optOutSentence(false)
+	if voided != "" {
+		d.Sentence += " Not exempt as " + voided + ": the traveler holds visa class " +
+			NormaliseVisaClass(t.VisaClass) + "."
+	}
 	if d.Age < 0 {
 		d.Sentence += " Date of birth unknown: the age exemption was not assessed."
 	}
 	return d, nil
 }
 
-func (rs RuleSet) exemption(nat string, t Traveler, age int) (Reason, string) {
+// exemption returns the first exemption that applies, or, when none does,
+// the text of one that would have applied but for a visa class (voided).
+func (rs RuleSet) exemption(nat string, t Traveler, age int) (reason Reason, text, voided string) {
 	switch {
 	case age >= 0 && age < rs.ExemptYoungerThan:
-		return ReasonYoungerThan, fmt.Sprintf("aged %d on the day (under %d)", age, rs.ExemptYoungerThan)
+		return ReasonYoungerThan, fmt.Sprintf("aged %d on the day (under %d)", age, rs.ExemptYoungerThan), ""
 	case age > rs.ExemptOlderThan:
-		return ReasonOlderThan, fmt.Sprintf("aged %d on the day (over %d)", age, rs.ExemptOlderThan)
+		return ReasonOlderThan, fmt.Sprintf("aged %d on the day (over %d)", age, rs.ExemptOlderThan), ""
 	}
 	visa := NormaliseVisaClass(t.VisaClass)
 	for _, e := range rs.Exemptions {
@@ -155,17 +169,26 @@ func (rs RuleSet) exemption(nat string, t Traveler, age int) (Reason, string) {
 			e.Requires != "" && !slices.Contains(t.Flags, e.Requires),
 			e.Unless != "" && slices.Contains(t.Flags, e.Unless):
 			continue
+		case e.WithoutVisa && visa != "":
+			if voided == "" {
+				voided = e.Text
+			}
+			continue
 		}
-		return e.Reason, e.Text
+		return e.Reason, e.Text, ""
 	}
-	return "", ""
+	return "", "", voided
 }
 
+// optOutSentence is what the officer reads about the photo. In-scope
+// travelers may be required to provide it, and those who do not wish to
+// take part may seek another means of verification: the manual check.
 func optOutSentence(may bool) string {
 	if may {
 		return "may opt out of the photo; check the travel document by hand."
 	}
-	return "the photo is required. If it cannot be taken, route to a manual check."
+	return "the photo may be required. A traveler who does not wish to take part may seek another " +
+		"means of verification: offer the manual document check."
 }
 
 // AgeOn is the age in whole years on the given day. Someone born on

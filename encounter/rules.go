@@ -48,6 +48,8 @@ type Exemption struct {
 	VisaClasses []string `toml:"visa_classes"`
 	Requires    Flag     `toml:"requires"`
 	Unless      Flag     `toml:"unless"`
+	// WithoutVisa limits the exemption to travelers with no visa class.
+	WithoutVisa bool `toml:"without_visa"`
 }
 
 // Rules is every known rule set, oldest first.

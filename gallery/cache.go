@@ -14,18 +14,27 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
 // ErrNotCached means the cache holds no good bundle for the flight.
 var ErrNotCached = errors.New("no gallery in the cache")
 
+// ErrRollback means a bundle was issued before the one already cached for
+// its flight: an older, possibly stale gallery must never replace a newer one.
+var ErrRollback = errors.New("issued before the cached bundle (rollback refused)")
+
 // Cache keeps verified bundles on disk, encrypted at rest with AES-256-GCM
 // under a key kept in the cache folder (mode 0600). Each flight has a bundle
 // file and a small record file; both are encrypted.
 type Cache struct {
 	dir  string
+	mu   sync.RWMutex // guards aead: the key changes when the cache empties
 	aead cipher.AEAD
+	// puts serialises Put with the key's replacement, so a bundle is never
+	// sealed under a key destroyed before its record is written.
+	puts sync.Mutex
 }
 
 // Record describes one flight in the cache: its good bundle, if any, and the
@@ -57,44 +66,94 @@ const (
 	recordExt    = ".record"
 )
 
-// OpenCache opens (creating if needed) the cache in dir and its key.
+// OpenCache opens (creating if needed) the cache in dir and its key. A key
+// file readable by group or others is refused.
 func OpenCache(dir string) (*Cache, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("gallery cache: %w", err)
 	}
 	keyPath := filepath.Join(dir, cacheKeyFile)
-	key, err := os.ReadFile(keyPath)
+	st, err := os.Stat(keyPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		key = make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, err
-		}
-		if err := writeFileAtomic(keyPath, key, 0o600); err != nil {
-			return nil, fmt.Errorf("gallery cache key: %w", err)
-		}
-	} else if err != nil {
+		c := &Cache{dir: dir}
+		return c, c.newKey()
+	}
+	if err != nil {
 		return nil, fmt.Errorf("gallery cache key: %w", err)
 	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("gallery cache key %s has mode %04o; it must be private (chmod 600)", keyPath, st.Mode().Perm())
+	}
+	key, err := os.ReadFile(keyPath)
+	if err != nil {
+		return nil, fmt.Errorf("gallery cache key: %w", err)
+	}
+	defer clear(key)
 	if len(key) != 32 {
 		return nil, fmt.Errorf("gallery cache key %s: %d bytes, want 32", keyPath, len(key))
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := newCacheAEAD(key)
 	if err != nil {
 		return nil, err
 	}
 	return &Cache{dir: dir, aead: aead}, nil
 }
 
+func newCacheAEAD(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+// newKey writes a fresh key (mode 0600), replacing the old one, and uses it
+// from now on: whatever was sealed under the old key becomes unreadable.
+func (c *Cache) newKey() error {
+	key := make([]byte, 32)
+	defer clear(key)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	aead, err := newCacheAEAD(key)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := writeFileAtomic(filepath.Join(c.dir, cacheKeyFile), key, 0o600); err != nil {
+		return fmt.Errorf("gallery cache key: %w", err)
+	}
+	c.aead = aead
+	return nil
+}
+
+// destroyKeyIfEmpty replaces the key once no flight is left in the cache
+// (crypto-erase): a copy of a purged bundle file can no longer be read.
+func (c *Cache) destroyKeyIfEmpty() error {
+	c.puts.Lock()
+	defer c.puts.Unlock()
+	recs, err := filepath.Glob(filepath.Join(c.dir, "*"+recordExt))
+	if err != nil || len(recs) > 0 {
+		return err
+	}
+	return c.newKey()
+}
+
 // Dir is the cache folder.
 func (c *Cache) Dir() string { return c.dir }
 
 // Put stores a verified bundle (data as downloaded, b as Open returned it),
-// replacing the flight's previous bundle and clearing any refusal.
+// replacing the flight's previous bundle and clearing any refusal. A bundle
+// issued before the cached good one is refused with ErrRollback and the
+// cached one kept.
 func (c *Cache) Put(data []byte, b *Bundle, now time.Time) (Record, error) {
+	c.puts.Lock()
+	defer c.puts.Unlock()
+	if old, err := c.Record(b.Flight.Key()); err == nil && old.Good && b.IssuedAt.Before(old.IssuedAt) {
+		return old, fmt.Errorf("gallery %s issued %s: %w (cached one issued %s)", b.Flight.ID(),
+			b.IssuedAt.UTC().Format(time.RFC3339), ErrRollback, old.IssuedAt.UTC().Format(time.RFC3339))
+	}
 	n := 0
 	for i := range b.Entries {
 		n += len(b.Entries[i].Templates)
@@ -198,6 +257,8 @@ func (c *Cache) writeRecord(r Record) error {
 // writeSealed encrypts data (nonce || ciphertext, the file name as
 // associated data, so files cannot be swapped) and writes it atomically.
 func (c *Cache) writeSealed(name string, data []byte) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	nonce := make([]byte, c.aead.NonceSize(), c.aead.NonceSize()+len(data)+c.aead.Overhead())
 	if _, err := rand.Read(nonce); err != nil {
 		return err
@@ -214,6 +275,8 @@ func (c *Cache) readSealed(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	ns := c.aead.NonceSize()
 	if len(sealed) < ns {
 		return nil, fmt.Errorf("gallery cache %s: %w", name, ErrTruncated)

@@ -182,3 +182,55 @@ func TestPurgeLoopPurgesDueGalleries(t *testing.T) {
 		t.Fatalf("purge log %+v", log.entries)
 	}
 }
+
+// TestCacheRefusesOlderBundle: a bundle issued before the cached one is a
+// rollback, even if still validly signed and unexpired. It is refused with a
+// reason, and the newer bundle stays in use.
+func TestCacheRefusesOlderBundle(t *testing.T) {
+	c, err := OpenCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := newKey(t)
+	f := testFlight()
+	sign := func(issued time.Time, n int) ([]byte, *Bundle) {
+		b := &Bundle{Header: Header{Flight: f, IssuedAt: issued, ExpiresAt: f.Departure.Add(DefaultGrace)},
+			Entries: SyntheticEntries(n, 1)}
+		data, err := Sign(b, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ob, err := Open(data, ringOf(key), t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data, ob
+	}
+	newData, newB := sign(t0.Add(-time.Hour), 3)
+	oldData, oldB := sign(t0.Add(-3*time.Hour), 5)
+	if _, err := c.Put(newData, newB, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Put(oldData, oldB, t0.Add(time.Minute)); !errors.Is(err, ErrRollback) {
+		t.Fatalf("older bundle stored over the newer one: %v", err)
+	}
+	rec, err := c.Record(f.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.Good || !rec.IssuedAt.Equal(newB.IssuedAt) || rec.Entries != 3 {
+		t.Fatalf("record after the rollback attempt %+v", rec)
+	}
+	b, err := c.Bundle(f.Key(), ringOf(key), t0)
+	if err != nil || len(b.Entries) != 3 {
+		t.Fatalf("newer bundle lost: %v", err)
+	}
+	// the same bundle again, or a newer one, is stored
+	if _, err := c.Put(newData, newB, t0.Add(2*time.Minute)); err != nil {
+		t.Fatalf("same bundle again: %v", err)
+	}
+	newerData, newerB := sign(t0.Add(-time.Minute), 4)
+	if rec, err := c.Put(newerData, newerB, t0.Add(3*time.Minute)); err != nil || rec.Entries != 4 {
+		t.Fatalf("newer bundle: %+v %v", rec, err)
+	}
+}

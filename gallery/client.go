@@ -30,8 +30,11 @@ type Client struct {
 	HTTP    *http.Client // with the client certificate (ClientTLS)
 	Keys    Keyring      // pinned issuer keys
 	Retries int          // further attempts after the first; 0 means 5
-	Backoff time.Duration
-	Now     func() time.Time
+	// MaxBytes is the largest bundle the client downloads; 0 means
+	// DefaultMaxDownload. A body announced or growing beyond it is refused.
+	MaxBytes int64
+	Backoff  time.Duration
+	Now      func() time.Time
 }
 
 // ClientTLS is the client's TLS configuration: its certificate and key, and
@@ -55,11 +58,30 @@ func ClientTLS(certFile, keyFile, caFile string) (*tls.Config, error) {
 	return cfg, nil
 }
 
+// DefaultMaxDownload bounds a bundle download (1 GiB): a 1,000,000-template
+// gallery (about 0.6 GB) fits; a body announced or growing beyond it is
+// refused.
+const DefaultMaxDownload = 1 << 30
+
+// preallocMax is the most the client reserves ahead of the bytes actually
+// received, whatever length the service announces.
+const preallocMax = 16 << 20
+
 // NewClient makes a client for base with the TLS configuration and keys.
 func NewClient(base string, cfg *tls.Config, keys Keyring) *Client {
 	tr := &http.Transport{TLSClientConfig: cfg, TLSHandshakeTimeout: 10 * time.Second,
 		ResponseHeaderTimeout: 15 * time.Second}
 	return &Client{Base: strings.TrimRight(base, "/"), HTTP: &http.Client{Transport: tr}, Keys: keys}
+}
+
+func (c *Client) maxBytes() int64 {
+	if c.MaxBytes > 0 && c.MaxBytes < MaxBundleBytes {
+		return c.MaxBytes
+	}
+	if c.MaxBytes == 0 {
+		return DefaultMaxDownload
+	}
+	return MaxBundleBytes
 }
 
 func (c *Client) now() time.Time {
@@ -147,6 +169,9 @@ func (d *download) attempt(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Bundles are stored compressed-free and signed as sent: never let the
+	// transport ask for, and silently inflate, a compressed body.
+	req.Header.Set("Accept-Encoding", "identity")
 	if len(d.buf) > 0 && d.etag != "" {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", len(d.buf)))
 		req.Header.Set("If-Range", d.etag)
@@ -176,11 +201,16 @@ func (d *download) attempt(ctx context.Context) error {
 	default:
 		return statusError(resp)
 	}
-	if d.total > MaxBundleBytes {
-		return fmt.Errorf("%w: bundle of %d bytes is too large", ErrMalformed, d.total)
+	if enc := resp.Header.Get("Content-Encoding"); (enc != "" && enc != "identity") || resp.Uncompressed {
+		d.buf, d.etag = d.buf[:0], ""
+		return fmt.Errorf("%w: the service sent a compressed (%s) body; only plain bundles are accepted", ErrMalformed, enc)
 	}
-	if d.total > 0 && cap(d.buf) < int(d.total) {
-		nb := make([]byte, len(d.buf), d.total)
+	limit := d.c.maxBytes()
+	if d.total > limit {
+		return fmt.Errorf("%w: bundle of %d bytes is larger than the %d-byte limit", ErrMalformed, d.total, limit)
+	}
+	if want := min(d.total, preallocMax); want > 0 && cap(d.buf) < int(want) {
+		nb := make([]byte, len(d.buf), want)
 		copy(nb, d.buf)
 		d.buf = nb
 	}
@@ -188,8 +218,9 @@ func (d *download) attempt(ctx context.Context) error {
 	chunk := make([]byte, 256<<10)
 	for {
 		n, rerr := resp.Body.Read(chunk)
-		if len(d.buf)+n > MaxBundleBytes {
-			return fmt.Errorf("%w: bundle too large", ErrMalformed)
+		if int64(len(d.buf)+n) > limit {
+			d.buf, d.etag = d.buf[:0], ""
+			return fmt.Errorf("%w: bundle larger than the %d-byte limit", ErrMalformed, limit)
 		}
 		d.buf = append(d.buf, chunk[:n]...)
 		if n > 0 {
@@ -208,23 +239,25 @@ func (d *download) attempt(ctx context.Context) error {
 	return nil
 }
 
-// contentRange parses "bytes START-END/TOTAL".
+// contentRange parses "bytes START-END/TOTAL" with 0 <= START <= END <
+// TOTAL <= MaxBundleBytes; anything else is not ok.
 func contentRange(h string) (start, total int64, ok bool) {
 	rest, found := strings.CutPrefix(h, "bytes ")
 	if !found {
 		return 0, 0, false
 	}
 	span, tot, found := strings.Cut(rest, "/")
-	s, _, found2 := strings.Cut(span, "-")
+	s, e, found2 := strings.Cut(span, "-")
 	if !found || !found2 {
 		return 0, 0, false
 	}
-	start, err1 := strconv.ParseInt(s, 10, 64)
-	total, err2 := strconv.ParseInt(tot, 10, 64)
-	if err1 != nil || err2 != nil {
+	first, err1 := strconv.ParseUint(s, 10, 63)
+	last, err2 := strconv.ParseUint(e, 10, 63)
+	size, err3 := strconv.ParseUint(tot, 10, 63)
+	if err1 != nil || err2 != nil || err3 != nil || first > last || last >= size || size > MaxBundleBytes {
 		return 0, 0, false
 	}
-	return start, total, true
+	return int64(first), int64(size), true
 }
 
 func retryable(err error) error { return retry.RetryableError(err) }
@@ -269,6 +302,10 @@ func (c *Client) Fetch(ctx context.Context, cache *Cache, date, flight string, p
 		return rec, errors.Join(fmt.Errorf("gallery %s %s refused: %w", flight, date, err), cerr)
 	}
 	rec, err := cache.Put(data, b, c.now())
+	if errors.Is(err, ErrRollback) {
+		rec, cerr := cache.Refuse(b.Flight, err.Error(), c.now())
+		return rec, errors.Join(fmt.Errorf("gallery %s %s refused: %w", flight, date, err), cerr)
+	}
 	if err != nil {
 		return Record{}, err
 	}

@@ -16,17 +16,36 @@ import (
 )
 
 // DevCerts names the files WriteDevCerts makes: a throw-away CA, a server
-// certificate for localhost and 127.0.0.1, and a client certificate. They
-// are for demos and tests only.
+// certificate for localhost and 127.0.0.1, a client certificate for each
+// of DevStations (the first is ClientCert) and a supervisor's client
+// certificate that reads every station's results. They are for demos and
+// tests only.
 type DevCerts struct {
 	CA, ServerCert, ServerKey, ClientCert, ClientKey string
+	SupervisorCert, SupervisorKey                    string
+}
+
+// DevStations are the stations dev client certificates are made for: the
+// default station first. A booth certificate names its station in its
+// subject's common name; the back end binds results to it.
+var DevStations = []string{"booth-1", "booth-2"}
+
+// StationCert is where WriteDevCerts puts the client certificate and key
+// of one of DevStations.
+func (d DevCerts) StationCert(station string) (cert, key string) {
+	if station == DevStations[0] {
+		return d.ClientCert, d.ClientKey
+	}
+	dir := filepath.Dir(d.CA)
+	return filepath.Join(dir, "client-"+station+".pem"), filepath.Join(dir, "client-"+station+".key")
 }
 
 // DevCertFiles is where WriteDevCerts puts its files in dir.
 func DevCertFiles(dir string) DevCerts {
 	j := func(n string) string { return filepath.Join(dir, n) }
 	return DevCerts{CA: j("ca.pem"), ServerCert: j("server.pem"), ServerKey: j("server.key"),
-		ClientCert: j("client.pem"), ClientKey: j("client.key")}
+		ClientCert: j("client.pem"), ClientKey: j("client.key"),
+		SupervisorCert: j("supervisor.pem"), SupervisorKey: j("supervisor.key")}
 }
 
 // WriteDevCerts makes a CA and signs a server and a client certificate with
@@ -58,12 +77,17 @@ func WriteDevCerts(dir string, validity time.Duration) (DevCerts, error) {
 	if err := writePEM(files.CA, "CERTIFICATE", caDER, 0o644); err != nil {
 		return DevCerts{}, err
 	}
-	leaves := []struct {
-		cert, key, name string
-		usage           x509.ExtKeyUsage
-	}{
-		{files.ServerCert, files.ServerKey, "localhost", x509.ExtKeyUsageServerAuth},
-		{files.ClientCert, files.ClientKey, "veriport booth (demo)", x509.ExtKeyUsageClientAuth},
+	type leaf struct {
+		cert, key string
+		name      pkix.Name
+		usage     x509.ExtKeyUsage
+	}
+	leaves := []leaf{{files.ServerCert, files.ServerKey, pkix.Name{CommonName: "localhost"}, x509.ExtKeyUsageServerAuth},
+		{files.SupervisorCert, files.SupervisorKey, pkix.Name{CommonName: "Demo supervisor",
+			OrganizationalUnit: []string{"supervisor"}}, x509.ExtKeyUsageClientAuth}}
+	for _, st := range DevStations {
+		c, k := files.StationCert(st)
+		leaves = append(leaves, leaf{c, k, pkix.Name{CommonName: st}, x509.ExtKeyUsageClientAuth})
 	}
 	for _, l := range leaves {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -71,7 +95,7 @@ func WriteDevCerts(dir string, validity time.Duration) (DevCerts, error) {
 			return DevCerts{}, err
 		}
 		tmpl := &x509.Certificate{
-			SerialNumber: serial(), Subject: pkix.Name{CommonName: l.name},
+			SerialNumber: serial(), Subject: l.name,
 			NotBefore: now.Add(-time.Hour), NotAfter: now.Add(validity), KeyUsage: x509.KeyUsageDigitalSignature,
 			ExtKeyUsage: []x509.ExtKeyUsage{l.usage},
 		}

@@ -108,6 +108,11 @@ func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, l
 			errs = append(errs, fmt.Errorf("log purge of gallery %s: %w", r.Key, err))
 		}
 	}
+	if len(done) > 0 {
+		if err := c.destroyKeyIfEmpty(); err != nil {
+			errs = append(errs, fmt.Errorf("destroy gallery cache key: %w", err))
+		}
+	}
 	return done, errors.Join(errs...)
 }
 

@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,7 +56,22 @@ type Server struct {
 	// Results, when set, receives encounter results at /results (the
 	// reference back end's other half; see package transmit).
 	Results http.Handler
+	// Timeouts once a connection is accepted (defaults when zero): the
+	// whole request including its body, writing the response, and an idle
+	// keep-alive connection.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConnsPerClient bounds the open connections of one client
+	// certificate (DefaultMaxConnsPerClient when zero); more are closed.
+	MaxConnsPerClient int
 }
+
+// Connection defaults of Server.
+const (
+	DefaultReadTimeout       = 10 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxConnsPerClient = 8
+)
 
 type served struct {
 	Listing
@@ -161,7 +178,7 @@ func (s *Server) onBundle(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	w.Header().Set("Content-Type", "application/vnd.veriport.gallery")
 	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x-%x"`, sv.IssuedAt.Unix(), sv.Size, sv.mod.UnixNano()))
-	s.log().Info("gallery service: serving", "flight", flight, "date", date, "range", r.Header.Get("Range"))
+	s.log().Info("gallery service: serving", "flight", flight, "date", date, "range", rangeSummary(r.Header.Get("Range")))
 	http.ServeContent(w, r, "", sv.mod, f) // handles Range and If-Range
 }
 
@@ -176,12 +193,51 @@ func ServerTLS(certFile, keyFile, clientCAFile string) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ServerTLSFor(cert, pool), nil
+}
+
+// ServerTLSFor is the service's TLS configuration for a loaded certificate
+// and client CA pool: client certificates required, TLS 1.2 or newer, AEAD
+// cipher suites only.
+func ServerTLSFor(cert tls.Certificate, pool *x509.CertPool) *tls.Config {
 	return &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		ClientAuth:   tls.RequireAndVerifyClientCert,
 		ClientCAs:    pool,
 		MinVersion:   tls.VersionTLS12,
-	}, nil
+		CipherSuites: aeadSuites, // TLS 1.2: AEAD only (TLS 1.3 suites are all AEAD)
+	}
+}
+
+// aeadSuites are the TLS 1.2 suites the service offers: forward-secret
+// AES-GCM and ChaCha20-Poly1305; no CBC, no SHA-1.
+var aeadSuites = []uint16{
+	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+}
+
+// rangeSummary is a bounded, printable account of a Range header for logs.
+func rangeSummary(h string) string {
+	const keep = 40
+	if h == "" {
+		return ""
+	}
+	n := strings.Count(h, ",") + 1
+	head := h
+	if len(head) > keep {
+		head = head[:keep]
+	}
+	head = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, head)
+	if len(h) > keep {
+		return fmt.Sprintf("%s… (%d bytes, %d ranges)", head, len(h), n)
+	}
+	return head
 }
 
 func loadPool(caFile string) (*x509.CertPool, error) {
@@ -198,7 +254,14 @@ func loadPool(caFile string) (*x509.CertPool, error) {
 
 // Serve runs the service on ln with cfg until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, cfg *tls.Config) error {
-	srv := &http.Server{Handler: s.Handler(), TLSConfig: cfg, ReadHeaderTimeout: 10 * time.Second,
+	limit := &connLimit{max: orInt(s.MaxConnsPerClient, DefaultMaxConnsPerClient), open: map[string]int{},
+		conns: map[net.Conn]string{}, over: map[net.Conn]bool{}, log: s.log()}
+	srv := &http.Server{Handler: limit.guard(s.Handler()),
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, c) }, TLSConfig: cfg, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:    orDur(s.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:   orDur(s.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:    orDur(s.IdleTimeout, DefaultIdleTimeout),
+		MaxHeaderBytes: 16 << 10, ConnState: limit.track,
 		ErrorLog: slog.NewLogLogger(s.log().Handler(), slog.LevelWarn)}
 	go func() {
 		<-ctx.Done()
@@ -211,6 +274,91 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, cfg *tls.Config) er
 		return nil
 	}
 	return err
+}
+
+func orDur(v, def time.Duration) time.Duration {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func orInt(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// connLimit counts the open connections of each client certificate and
+// closes those beyond max.
+type connLimit struct {
+	max   int
+	log   *slog.Logger
+	mu    sync.Mutex
+	open  map[string]int      // certificate -> open connections
+	conns map[net.Conn]string // counted connection -> its certificate
+	over  map[net.Conn]bool   // connections beyond the limit
+}
+
+type connKey struct{}
+
+// guard answers 429 and closes the connection on a connection beyond the
+// client's limit.
+func (l *connLimit) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := r.Context().Value(connKey{}).(net.Conn)
+		l.mu.Lock()
+		over := l.over[c]
+		l.mu.Unlock()
+		if over {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "too many connections from this client", http.StatusTooManyRequests)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// track is the http.Server's ConnState hook. A connection is counted when
+// it becomes active: the TLS handshake is done and the certificate known.
+func (l *connLimit) track(c net.Conn, st http.ConnState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch st {
+	case http.StateActive:
+		if _, ok := l.conns[c]; ok {
+			return
+		}
+		tc, ok := c.(*tls.Conn)
+		if !ok {
+			return
+		}
+		cs := tc.ConnectionState()
+		if len(cs.PeerCertificates) == 0 {
+			return
+		}
+		leaf := cs.PeerCertificates[0]
+		key := string(leaf.RawIssuer) + "/" + leaf.SerialNumber.String()
+		if l.open[key] >= l.max {
+			if !l.over[c] {
+				l.log.Warn("gallery service: too many connections from one client; refusing one",
+					"max", l.max)
+			}
+			l.over[c] = true
+			return
+		}
+		l.open[key]++
+		l.conns[c] = key
+	case http.StateClosed, http.StateHijacked:
+		delete(l.over, c)
+		if key, ok := l.conns[c]; ok {
+			delete(l.conns, c)
+			if l.open[key]--; l.open[key] <= 0 {
+				delete(l.open, key)
+			}
+		}
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -139,7 +139,16 @@ func (a *Authenticator) Login(ctx context.Context, id, pin, code string) (*Sessi
 	}
 	step, ok, err := checkTOTP(acct.TOTPSecret, code, now, TOTPSkew, acct.LastTOTPCounter)
 	if errors.Is(err, ErrCodeReused) {
-		return nil, a.fail(ctx, acct, now, ErrWrongCode, ErrCodeReused)
+		// A right code for a step already used: a replay, or the station's
+		// clock went backwards. Refused, but not counted toward a lock, so a
+		// clock set back cannot lock every officer out.
+		if step < acct.LastTOTPCounter {
+			a.log.Warn("login refused: clock anomaly, code step before the last accepted one",
+				"officer", id, "step", step, "last_step", acct.LastTOTPCounter)
+		} else {
+			a.log.Warn("login refused: code already used", "officer", id)
+		}
+		return nil, &LoginError{causes: []error{ErrWrongCode, ErrCodeReused}}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("login %s: %w", id, err)

@@ -281,3 +281,34 @@ func TestNewAuthenticatorRefusesBadPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestTOTPClockBackwardsNoLockout: after a login, the station clock is set
+// back ten minutes. The officer's right codes now fall at or before the last
+// accepted step: they are refused as reuse, never counted toward a lock, and
+// the clock anomaly is logged. Once the clock is right again the officer
+// logs in.
+func TestTOTPClockBackwardsNoLockout(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.login(t, goodPIN, f.code(t, 0)); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.advance(-10 * time.Minute)
+	for i := 0; i < 2*DefaultPolicy.MaxFailures; i++ {
+		_, err := f.login(t, goodPIN, f.code(t, 0))
+		if !errors.Is(err, ErrCodeReused) || errors.Is(err, ErrLocked) {
+			t.Fatalf("attempt %d with the clock behind: %v", i+1, err)
+		}
+		acct, _ := f.store.Account(context.Background(), "o.reyes")
+		if acct.Failures != 0 || !acct.LockedUntil.IsZero() {
+			t.Fatalf("attempt %d counted: failures %d, locked until %v", i+1, acct.Failures, acct.LockedUntil)
+		}
+		f.clock.advance(TOTPPeriod)
+	}
+	if !strings.Contains(f.logs.String(), "clock") {
+		t.Errorf("no clock anomaly in the log:\n%s", f.logs)
+	}
+	f.clock.advance(10*time.Minute - time.Duration(2*DefaultPolicy.MaxFailures)*TOTPPeriod + TOTPPeriod)
+	if _, err := f.login(t, goodPIN, f.code(t, 0)); err != nil {
+		t.Fatalf("clock right again: %v", err)
+	}
+}

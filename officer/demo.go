@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"veriport/record"
 )
 
 // The demo officer of the demo profile (the workstation on the demo video).
@@ -18,6 +20,13 @@ const (
 	DemoTOTPSecret = "VERIPORTDEMOOFFICERAAAAAAAAAAAAA"
 	demoName       = "Demo Officer"
 )
+
+// ErrDemoOfficer means the demo officer was offered to an operational store:
+// its credentials are public, so it exists only in the demo profile's own.
+var ErrDemoOfficer = errors.New("the demo officer exists only in the demo profile's store")
+
+// AuditOfficerDisabled is the audit kind of an officer account disabled.
+const AuditOfficerDisabled = "officer-disabled"
 
 // EnsureDemoOfficer creates the demo officer with the fixed PIN and TOTP
 // secret if it is absent; an existing account is left as it is. Call it
@@ -48,4 +57,30 @@ func DemoCode(now time.Time) string {
 		return "unavailable"
 	}
 	return c
+}
+
+// RetireDemoOfficer disables a demo officer found in an operational store
+// (left there by an earlier version) and puts that on the audit chain, in
+// one transaction. It reports whether an enabled demo officer was found.
+func RetireDemoOfficer(ctx context.Context, st *record.Store) (bool, error) {
+	tx, err := st.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("retire demo officer: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE officers SET disabled = 1 WHERE id = ? AND NOT disabled`, DemoOfficerID)
+	if err != nil {
+		return false, fmt.Errorf("retire demo officer: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{Kind: AuditOfficerDisabled, Actor: "system",
+		Subject: DemoOfficerID, Detail: `{"reason":"demo officer in an operational store"}`}); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("retire demo officer: %w", err)
+	}
+	return true, nil
 }

@@ -32,8 +32,9 @@ var DefaultHashParams = HashParams{Memory: 64 * 1024, Time: 3, Threads: 2, SaltL
 // Limits on parameters read back from an encoded hash, so a tampered row
 // cannot make a login take gigabytes or minutes.
 const (
-	maxMemory = 1 << 20 // KiB = 1 GiB
-	maxTime   = 64
+	maxMemory  = 1 << 20 // KiB = 1 GiB
+	maxTime    = 64
+	maxSaltKey = 64 // bytes, of the salt and of the key
 )
 
 // Sentinel errors of PIN handling.

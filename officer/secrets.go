@@ -56,8 +56,12 @@ func (s *SecretSealer) Seal(id, secret string) (string, error) {
 	return sealedPrefix + base64.StdEncoding.EncodeToString(ct), nil
 }
 
+// Sealed reports whether a stored secret is sealed (not a plaintext secret
+// stored before sealing existed).
+func Sealed(stored string) bool { return strings.HasPrefix(stored, sealedPrefix) }
+
 // Open decrypts a stored secret; a secret stored before sealing existed is
-// returned as it is.
+// returned as it is (SQLStore seals it in place on that first use).
 func (s *SecretSealer) Open(id, stored string) (string, error) {
 	if !strings.HasPrefix(stored, sealedPrefix) {
 		return stored, nil

@@ -16,6 +16,9 @@ type SQLStore struct {
 	// Secrets seals TOTP secrets at rest; nil stores them as they are
 	// (tests only: the workstation and CLI always set it).
 	Secrets *SecretSealer
+	// DemoProfile marks the demo profile's own store: only there may the
+	// demo officer (public credentials) be created.
+	DemoProfile bool
 }
 
 var _ Store = (*SQLStore)(nil)
@@ -34,6 +37,11 @@ func (s *SQLStore) Account(ctx context.Context, id string) (Account, error) {
 		if secret, err = s.Secrets.Open(o.ID, o.TOTPSecret); err != nil {
 			return Account{}, err
 		}
+		if !Sealed(o.TOTPSecret) {
+			if err := s.reseal(ctx, o.ID, o.TOTPSecret); err != nil {
+				return Account{}, err
+			}
+		}
 	}
 	return Account{ID: o.ID, Name: o.Name, Role: Role(o.Role), PINHash: o.PINHash, TOTPSecret: secret,
 		LoginState: LoginState{Failures: o.FailedLogins, LockedUntil: o.LockedUntil,
@@ -42,6 +50,9 @@ func (s *SQLStore) Account(ctx context.Context, id string) (Account, error) {
 
 // Create implements Store.
 func (s *SQLStore) Create(ctx context.Context, a Account) error {
+	if a.ID == DemoOfficerID && !s.DemoProfile {
+		return fmt.Errorf("officer %q: %w", a.ID, ErrDemoOfficer)
+	}
 	if _, err := record.GetOfficer(ctx, s.DB, a.ID); err == nil {
 		return fmt.Errorf("officer %q: %w", a.ID, ErrOfficerExists)
 	}

@@ -66,6 +66,7 @@ type Store interface {
 type MemoryStore struct {
 	mu       sync.Mutex
 	accounts map[string]Account
+	disabled map[string]bool // disabled accounts read as unknown
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -78,7 +79,7 @@ func (m *MemoryStore) Account(_ context.Context, id string) (Account, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	a, ok := m.accounts[id]
-	if !ok {
+	if !ok || m.disabled[id] {
 		return Account{}, fmt.Errorf("officer %q: %w", id, ErrUnknownOfficer)
 	}
 	return a, nil

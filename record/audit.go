@@ -80,14 +80,14 @@ func AppendAudit(ctx context.Context, tx *sql.Tx, ev AuditEvent) (AuditEntry, er
 	}
 	e := AuditEntry{Seq: 1, At: FormatTime(ev.At), Kind: ev.Kind, Actor: ev.Actor,
 		Subject: ev.Subject, Detail: ev.Detail, PrevHash: GenesisHash}
-	var last sql.NullInt64
-	var prev sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&last, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return e, fmt.Errorf("audit %s: read chain head: %w", ev.Kind, err)
+	// The next entry follows the recorded head, not the last row: entries
+	// cut off the tail leave a gap the next verify reports.
+	head, err := readAuditHead(ctx, tx)
+	if err != nil {
+		return e, fmt.Errorf("audit %s: %w", ev.Kind, err)
 	}
-	if last.Valid {
-		e.Seq, e.PrevHash = last.Int64+1, prev.String
+	if head.Seq > 0 {
+		e.Seq, e.PrevHash = head.Seq+1, head.Hash
 	}
 	e.Hash = e.ComputeHash()
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, kind, actor, subject, detail, prev_hash, hash)
@@ -95,7 +95,7 @@ func AppendAudit(ctx context.Context, tx *sql.Tx, ev AuditEvent) (AuditEntry, er
 	if err != nil {
 		return e, fmt.Errorf("audit %s: %w", ev.Kind, err)
 	}
-	return e, nil
+	return e, saveAuditHead(ctx, tx, e)
 }
 
 // Audit appends ev to the chain in a transaction of its own.
@@ -117,13 +117,16 @@ type AuditReport struct {
 	Intact      bool   `json:"intact"`
 	FirstBroken int64  `json:"first_broken,omitempty"` // seq of the first entry that fails
 	Reason      string `json:"reason,omitempty"`
+	HeadSeq     int64  `json:"head_seq,omitempty"` // the last entry that verified
 	HeadHash    string `json:"head_hash,omitempty"`
 }
 
-// chainChecker verifies entries one at a time, in order.
+// chainChecker verifies entries one at a time, in order, and that the
+// chain reaches every head kept outside it.
 type chainChecker struct {
-	rep  AuditReport
-	prev AuditEntry
+	rep   AuditReport
+	prev  AuditEntry
+	heads []AuditHead
 }
 
 func (c *chainChecker) check(e AuditEntry) bool {
@@ -139,12 +142,23 @@ func (c *chainChecker) check(e AuditEntry) bool {
 		c.fail(e.Seq, "prev_hash does not match the hash of the entry before")
 	case e.Hash != e.ComputeHash():
 		c.fail(e.Seq, "content does not match its hash (edited)")
+	case !c.headMatches(e):
+		c.fail(e.Seq, "hash differs from the audit head kept outside the chain (rewritten)")
 	default:
 		c.prev = e
-		c.rep.HeadHash = e.Hash
+		c.rep.HeadSeq, c.rep.HeadHash = e.Seq, e.Hash
 		return true
 	}
 	return false
+}
+
+func (c *chainChecker) headMatches(e AuditEntry) bool {
+	for _, h := range c.heads {
+		if h.Seq == e.Seq && h.Hash != e.Hash {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *chainChecker) fail(seq int64, why string) {
@@ -152,27 +166,62 @@ func (c *chainChecker) fail(seq int64, why string) {
 }
 
 func (c *chainChecker) report() AuditReport {
+	if c.rep.Reason == "" {
+		for _, h := range c.heads {
+			if h.Seq > c.rep.HeadSeq {
+				c.fail(c.rep.HeadSeq+1, fmt.Sprintf("chain ends at entry %d, but the audit head kept outside it "+
+					"is entry %d: entries were cut off the tail", c.rep.HeadSeq, h.Seq))
+				break
+			}
+		}
+	}
 	c.rep.Intact = c.rep.Reason == ""
 	return c.rep
 }
 
-// VerifyAudit walks the stored chain and reports the first broken entry.
-// A broken chain is reported in AuditReport, not as an error. The chain is
-// unkeyed: someone able to rewrite every entry after an edit could rehash
-// them, so an auditor keeps the head hash (HeadHash, the last line of an
-// export) elsewhere and checks that later chains still contain it.
-func VerifyAudit(ctx context.Context, q DBTX) (AuditReport, error) {
-	var c chainChecker
-	err := eachAudit(ctx, q, func(e AuditEntry) bool { return c.check(e) })
+// VerifyAudit walks the stored chain and reports the first broken entry. A
+// broken chain is reported in AuditReport, not as an error. Besides every
+// link it checks that the chain reaches the head recorded outside it
+// (audit_head) and each head given (SEQ:HASH kept by an auditor or the back
+// end): the chain is unkeyed, so a head kept off the station is what shows
+// a rewritten or truncated tail.
+func VerifyAudit(ctx context.Context, q DBTX, heads ...AuditHead) (AuditReport, error) {
+	recorded, err := readAuditHead(ctx, q)
+	if err != nil {
+		return AuditReport{}, err
+	}
+	c := chainChecker{heads: heads}
+	if recorded.Seq > 0 {
+		c.heads = append(c.heads, recorded)
+	}
+	err = eachAudit(ctx, q, func(e AuditEntry) bool { return c.check(e) })
 	return c.report(), err
 }
 
-// ExportAudit writes the chain as JSONL, one AuditEntry a line.
+// headLine is the first line of an export: the head recorded outside the
+// chain when the export began.
+type headLine struct {
+	AuditHead *AuditHead `json:"audit_head"`
+}
+
+// ExportAudit writes the chain as JSONL: a first line {"audit_head":
+// {"seq":N,"hash":H}} with the head recorded outside the chain (absent for
+// an empty chain), then one AuditEntry a line. It returns the number of
+// entries written.
 func ExportAudit(ctx context.Context, q DBTX, w io.Writer) (int, error) {
 	enc := json.NewEncoder(w)
+	head, err := readAuditHead(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("export audit: %w", err)
+	}
+	if head.Seq > 0 {
+		if err := enc.Encode(headLine{&head}); err != nil {
+			return 0, fmt.Errorf("export audit: %w", err)
+		}
+	}
 	n := 0
 	var werr error
-	err := eachAudit(ctx, q, func(e AuditEntry) bool {
+	err = eachAudit(ctx, q, func(e AuditEntry) bool {
 		if werr = enc.Encode(e); werr != nil {
 			return false
 		}
@@ -204,10 +253,11 @@ func eachAudit(ctx context.Context, q DBTX, fn func(AuditEntry) bool) error {
 	return rows.Err()
 }
 
-// VerifyAuditJSONL verifies an exported chain (ExportAudit's output). A
+// VerifyAuditJSONL verifies an exported chain (ExportAudit's output),
+// against the head line the export starts with and each head given. A
 // malformed line is an error naming its line number.
-func VerifyAuditJSONL(r io.Reader) (AuditReport, error) {
-	var c chainChecker
+func VerifyAuditJSONL(r io.Reader, heads ...AuditHead) (AuditReport, error) {
+	c := chainChecker{heads: heads}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	line := 0
@@ -215,6 +265,14 @@ func VerifyAuditJSONL(r io.Reader) (AuditReport, error) {
 		line++
 		text := strings.TrimSpace(sc.Text())
 		if text == "" {
+			continue
+		}
+		if strings.HasPrefix(text, `{"audit_head"`) && c.rep.Entries == 0 {
+			var h headLine
+			if err := json.Unmarshal([]byte(text), &h); err != nil || h.AuditHead == nil {
+				return c.report(), fmt.Errorf("audit export line %d: malformed head line", line)
+			}
+			c.heads = append(c.heads, *h.AuditHead)
 			continue
 		}
 		var e AuditEntry

@@ -90,15 +90,17 @@ func TestAuditExportEditedLineDetected(t *testing.T) {
 	fillAudit(t, s, 5)
 	var buf bytes.Buffer
 	n, err := ExportAudit(ctx, s.DB, &buf)
-	if err != nil || n != 5 || strings.Count(buf.String(), "\n") != 5 {
-		t.Fatalf("export: %d entries, %v", n, err)
+	head, _ := s.AuditHead(ctx)
+	if err != nil || n != 5 || head.Seq != 5 || strings.Count(buf.String(), "\n") != 6 ||
+		!strings.HasPrefix(buf.String(), `{"audit_head":{"seq":5,"hash":"`+head.Hash+`"}}`) {
+		t.Fatalf("export: %d entries, head %v, %v", n, head, err)
 	}
 	edited := strings.Replace(buf.String(), `"actor":"o-1"`, `"actor":"o-2"`, 1)
 	rep, err := VerifyAuditJSONL(strings.NewReader(edited))
 	if err != nil || rep.Intact || rep.FirstBroken != 1 {
 		t.Fatalf("edited export: %+v %v", rep, err)
 	}
-	first := strings.SplitAfter(buf.String(), "\n")[0]
+	first := strings.SplitAfter(buf.String(), "\n")[1]
 	if _, err := VerifyAuditJSONL(strings.NewReader(first + "not json\n")); err == nil ||
 		!strings.Contains(err.Error(), "line 2") {
 		t.Fatalf("malformed line: %v", err)

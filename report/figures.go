@@ -48,6 +48,12 @@ func Figures(r *Report) []Figure {
 		Figure{Section: "Accuracy", Label: "False non-matches", Value: fmt.Sprintf("%d (%d ambiguous)", a.FalseNonMatch, a.FalseNonMatchAmbiguous)},
 		Figure{Section: "Accuracy", Label: "Possible false matches", Value: fmt.Sprint(a.PossibleFalseMatch), Alert: a.PossibleFalseMatch > 0},
 		Figure{Section: "Accuracy", Label: "Estimated FNIR", Value: fmt.Sprintf("%.4f (%d / %d)", a.FNIR, a.FalseNonMatch, a.MatedSearches)},
+	)
+	if r.Terminal { // purges, audit chain and outbox are each booth's own
+		return append(fs, Figure{Section: "Booths", Label: "Stations reporting", Value: fmt.Sprint(len(r.Stations))},
+			Figure{Section: "Booths", Label: "Officers", Value: fmt.Sprint(len(r.Officers))})
+	}
+	fs = append(fs,
 		Figure{Section: "Compliance", Label: "Purges done / due", Value: fmt.Sprintf("%d / %d", r.Purges.DonePurged, r.Purges.Due), Alert: r.Purges.DonePurged < r.Purges.Due},
 		Figure{Section: "Compliance", Label: "Purge-log entries", Value: fmt.Sprintf("%d (%d failed)", r.Purges.Logged, r.Purges.LogFailures), Alert: r.Purges.LogFailures > 0},
 		Figure{Section: "Compliance", Label: "Overdue purges", Value: fmt.Sprint(r.Purges.Overdue), Alert: r.Purges.Overdue > 0},
@@ -74,6 +80,9 @@ func auditText(a Audit) string {
 func Scope(r *Report) string {
 	f := r.Filter
 	s := fmt.Sprintf("%s to %s UTC", f.From.UTC().Format("2006-01-02 15:04"), f.To.UTC().Format("2006-01-02 15:04"))
+	if r.Terminal && f.Station == "" {
+		s += ", all booths"
+	}
 	for _, p := range []struct{ k, v string }{{"station", f.Station}, {"officer", f.Officer}, {"flight", f.Flight}} {
 		if p.v != "" {
 			s += fmt.Sprintf(", %s %s", p.k, p.v)

@@ -60,6 +60,10 @@ func WritePDF(w io.Writer, r *Report, charts []Chart, o PDFOptions) error {
 	pdf.SetFont("Helvetica", "", 8)
 	pdf.Ln(1)
 	pdf.MultiCell(0, 4, "FNIR basis: "+r.Accuracy.Basis+".", "", "L", false)
+	if r.Terminal || len(r.Stations) > 1 {
+		breakdownTable(pdf, "By station", r.Stations)
+		breakdownTable(pdf, "By officer", r.Officers)
+	}
 	for _, c := range charts {
 		if pdf.GetY() > 200 {
 			pdf.AddPage()
@@ -73,4 +77,41 @@ func WritePDF(w io.Writer, r *Report, charts []Chart, o PDFOptions) error {
 		return fmt.Errorf("report pdf: %w", err)
 	}
 	return nil
+}
+
+// breakdownTable writes one row per station or officer.
+func breakdownTable(pdf *fpdf.Fpdf, title string, rows []Breakdown) {
+	if pdf.GetY() > 230 {
+		pdf.AddPage()
+	}
+	pdf.Ln(3)
+	pdf.SetFont("Helvetica", "B", 11)
+	pdf.CellFormat(0, 6, title, "B", 1, "L", false, 0, "")
+	head := []string{"", "Processed", "Match", "No match", "Ambig.", "Opt-out", "Referred", "Manual", "Match rate", "Median"}
+	widths := []float64{34, 18, 16, 17, 15, 16, 17, 16, 20, 17}
+	pdf.SetFont("Helvetica", "B", 8.5)
+	for i, h := range head {
+		pdf.CellFormat(widths[i], 5, h, "", 0, "R", false, 0, "")
+	}
+	pdf.Ln(-1)
+	pdf.SetFont("Helvetica", "", 8.5)
+	for _, b := range rows {
+		if pdf.GetY() > 270 {
+			pdf.AddPage()
+		}
+		key := b.Key
+		if key == "" {
+			key = "(none)"
+		}
+		cells := []string{key, fmt.Sprint(b.Processed), fmt.Sprint(b.Match), fmt.Sprint(b.NoMatch), fmt.Sprint(b.Ambiguous),
+			fmt.Sprint(b.OptOut), fmt.Sprint(b.Referred), fmt.Sprint(b.ManualChecks), pct(b.MatchRate), secs(b.MedianMS)}
+		for i, c := range cells {
+			align := "R"
+			if i == 0 {
+				align = "L"
+			}
+			pdf.CellFormat(widths[i], 4.8, c, "", 0, align, false, 0, "")
+		}
+		pdf.Ln(-1)
+	}
 }

@@ -160,6 +160,13 @@ type Report struct {
 	Purges           Purges    `json:"purges"`
 	Audit            Audit     `json:"audit"`
 	Outbox           Outbox    `json:"outbox"`
+	// Terminal marks a report from the back end's results across every
+	// booth: purges, audit chain, outbox and fairness warnings are each
+	// booth's own and are not in it.
+	Terminal bool `json:"terminal,omitempty"`
+	// Stations and Officers break the encounters down, busiest first.
+	Stations []Breakdown `json:"stations"`
+	Officers []Breakdown `json:"officers"`
 	// Fairness lists the flights whose gallery raised the fairness warning
 	// (calibrated threshold far below the configured one).
 	Fairness []FairnessFlight `json:"fairness_warnings"`
@@ -176,10 +183,10 @@ type FairnessFlight struct {
 	ManualCheckShare float64 `json:"manual_check_share"`
 }
 
-// where renders f as a SQL condition on encounters.
-func (f Filter) where() (string, []any) {
+// where renders f as a SQL condition on the encounters of src.
+func (f Filter) where(src source) (string, []any) {
 	conds := []string{"started_at >= ?", "started_at < ?"}
-	args := []any{record.FormatTime(f.From), record.FormatTime(f.To)}
+	args := []any{src.time(f.From), src.time(f.To)}
 	for _, c := range []struct{ col, v string }{{"station", f.Station}, {"officer_id", f.Officer}, {"flight", f.Flight}} {
 		if c.v != "" {
 			conds = append(conds, c.col+" = ?")
@@ -200,6 +207,31 @@ func ratio(n, d int) float64 {
 // figures are SQL aggregates over the started_at index; only the quality
 // summaries of failed captures are read row by row.
 func Compute(ctx context.Context, q record.DBTX, f Filter, o Options) (*Report, error) {
+	r, err := start(f, o)
+	if err != nil {
+		return nil, err
+	}
+	return r, compute(ctx, boothSource(q), r, o, encounterSteps, purges, audit, outbox, fairness)
+}
+
+// step computes some of a report's figures from src.
+type step func(context.Context, source, *Report, Options) error
+
+// encounterSteps are the figures read from encounters alone: a booth's
+// store and the back end's hold them alike.
+var encounterSteps = []step{totals, decisionTimes, hourly, captureFailures, breakdowns}
+
+func compute(ctx context.Context, src source, r *Report, o Options, steps []step, more ...step) error {
+	for _, st := range append(append([]step{}, steps...), more...) {
+		if err := st(ctx, src, r, o); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	return nil
+}
+
+// start fills a report's filter and status time.
+func start(f Filter, o Options) (*Report, error) {
 	if !f.From.Before(f.To) {
 		return nil, fmt.Errorf("%w (from %s, to %s)", ErrRange, f.From.Format(time.RFC3339), f.To.Format(time.RFC3339))
 	}
@@ -212,33 +244,26 @@ func Compute(ctx context.Context, q record.DBTX, f Filter, o Options) (*Report, 
 	if now.Before(f.To) {
 		r.At = now.UTC()
 	}
-	steps := []func(context.Context, record.DBTX, *Report, Options) error{
-		totals, decisionTimes, hourly, captureFailures, purges, audit, outbox, fairness}
-	for _, step := range steps {
-		if err := step(ctx, q, r, o); err != nil {
-			return nil, fmt.Errorf("report: %w", err)
-		}
-	}
 	return r, nil
 }
 
 // totals is the one-pass aggregate over the encounters of the range.
-func totals(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
-	where, args := r.Filter.where()
+func totals(ctx context.Context, src source, r *Report, _ Options) error {
+	where, args := r.Filter.where(src)
 	var o = &r.Outcomes
 	var attempts, captured, fnm, fnmAmb, pfm int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*),
-		COALESCE(SUM(outcome = 'match'), 0), COALESCE(SUM(outcome = 'no-match'), 0),
-		COALESCE(SUM(outcome = 'ambiguous'), 0), COALESCE(SUM(outcome = 'opt-out'), 0),
-		COALESCE(SUM(outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')), 0),
-		COALESCE(SUM(result = 'cleared'), 0), COALESCE(SUM(result = 'verified'), 0),
-		COALESCE(SUM(result = 'referred'), 0), COALESCE(SUM(manual_check_at IS NOT NULL), 0),
-		COALESCE(SUM(outcome <> 'opt-out'), 0),
-		COALESCE(SUM(outcome <> 'opt-out' AND captured_at IS NOT NULL), 0),
-		COALESCE(SUM(outcome IN ('no-match', 'ambiguous') AND result = 'verified'), 0),
-		COALESCE(SUM(outcome = 'ambiguous' AND result = 'verified'), 0),
-		COALESCE(SUM(outcome = 'match' AND result = 'referred'), 0)
-		FROM encounters WHERE `+where, args...).Scan(&r.Processed,
+	err := src.q.QueryRowContext(ctx, src.sql(`SELECT COUNT(*),
+		`+count("outcome = 'match'")+`, `+count("outcome = 'no-match'")+`,
+		`+count("outcome = 'ambiguous'")+`, `+count("outcome = 'opt-out'")+`,
+		`+count("outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')")+`,
+		`+count("result = 'cleared'")+`, `+count("result = 'verified'")+`,
+		`+count("result = 'referred'")+`, `+count("manual_check_at IS NOT NULL")+`,
+		`+count("outcome <> 'opt-out'")+`,
+		`+count("outcome <> 'opt-out' AND captured_at IS NOT NULL")+`,
+		`+count("outcome IN ('no-match', 'ambiguous') AND result = 'verified'")+`,
+		`+count("outcome = 'ambiguous' AND result = 'verified'")+`,
+		`+count("outcome = 'match' AND result = 'referred'")+`
+		FROM {encounters} WHERE `+where), args...).Scan(&r.Processed,
 		&o.Match, &o.NoMatch, &o.Ambiguous, &o.OptOut, &o.NoDecision, &o.Cleared, &o.ManualVerified,
 		&o.Referred, &r.ManualChecks, &attempts, &captured, &fnm, &fnmAmb, &pfm)
 	if err != nil {
@@ -259,36 +284,22 @@ func totals(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
 }
 
 // decisionTimes takes nearest-rank percentiles and the histogram in SQL.
-func decisionTimes(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
-	where, args := r.Filter.where()
+func decisionTimes(ctx context.Context, src source, r *Report, _ Options) error {
+	q := src.q
+	where, args := r.Filter.where(src)
 	where += " AND decision_ms IS NOT NULL"
 	d := &r.Decision
 	d.Histogram = []Bucket{}
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM encounters WHERE `+where, args...).Scan(&d.Count); err != nil {
-		return fmt.Errorf("count decisions: %w", err)
+	if err := src.percentiles(ctx, where, args, d); err != nil {
+		return err
 	}
 	if d.Count == 0 {
 		return nil
 	}
-	rank := func(p float64) (int64, error) {
-		k := int(math.Ceil(p*float64(d.Count))) - 1
-		k = max(0, min(k, d.Count-1))
-		var v int64
-		err := q.QueryRowContext(ctx, `SELECT decision_ms FROM encounters WHERE `+where+
-			` ORDER BY decision_ms LIMIT 1 OFFSET ?`, append(args, k)...).Scan(&v)
-		return v, err
-	}
-	var err error
-	if d.MedianMS, err = rank(0.5); err != nil {
-		return fmt.Errorf("median time to decision: %w", err)
-	}
-	if d.P95MS, err = rank(0.95); err != nil {
-		return fmt.Errorf("p95 time to decision: %w", err)
-	}
 	width := bucketWidth(d.P95MS)
 	const last = histogramBars - 1
-	rows, err := q.QueryContext(ctx, `SELECT MIN(decision_ms / ?, ?) AS b, COUNT(*) FROM encounters WHERE `+
-		where+` GROUP BY b ORDER BY b`, append([]any{width, last}, args...)...)
+	rows, err := q.QueryContext(ctx, src.sql(`SELECT `+src.least("decision_ms / ?", "?")+` AS b, COUNT(*) FROM {encounters} WHERE `+
+		where+` GROUP BY b ORDER BY b`), append([]any{width, last}, args...)...)
 	if err != nil {
 		return fmt.Errorf("time-to-decision histogram: %w", err)
 	}
@@ -331,13 +342,14 @@ func bucketWidth(p95 int64) int64 {
 }
 
 // hourly groups outcomes by the UTC hour the encounter started.
-func hourly(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
-	where, args := r.Filter.where()
-	rows, err := q.QueryContext(ctx, `SELECT substr(started_at, 1, 13) AS h,
-		COALESCE(SUM(outcome = 'match'), 0), COALESCE(SUM(outcome = 'no-match'), 0),
-		COALESCE(SUM(outcome = 'ambiguous'), 0), COALESCE(SUM(outcome = 'opt-out'), 0),
-		COALESCE(SUM(outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')), 0)
-		FROM encounters WHERE `+where+` GROUP BY h ORDER BY h`, args...)
+func hourly(ctx context.Context, src source, r *Report, _ Options) error {
+	where, args := r.Filter.where(src)
+	key, group := src.hour()
+	rows, err := src.q.QueryContext(ctx, src.sql(`SELECT `+key+` AS h,
+		`+count("outcome = 'match'")+`, `+count("outcome = 'no-match'")+`,
+		`+count("outcome = 'ambiguous'")+`, `+count("outcome = 'opt-out'")+`,
+		`+count("outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')")+`
+		FROM {encounters} WHERE `+where+` GROUP BY `+group+` ORDER BY h`), args...)
 	if err != nil {
 		return fmt.Errorf("outcomes per hour: %w", err)
 	}
@@ -373,13 +385,13 @@ func hourly(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
 const maxHours = 31 * 24
 
 // captureFailures reads the quality summaries of attempts without a photo.
-func captureFailures(ctx context.Context, q record.DBTX, r *Report, o Options) error {
+func captureFailures(ctx context.Context, src source, r *Report, o Options) error {
 	if r.Capture.Failed == 0 {
 		return nil
 	}
-	where, args := r.Filter.where()
-	rows, err := q.QueryContext(ctx, `SELECT quality FROM encounters WHERE `+where+
-		` AND outcome <> 'opt-out' AND captured_at IS NULL`, args...)
+	where, args := r.Filter.where(src)
+	rows, err := src.q.QueryContext(ctx, src.sql(`SELECT quality FROM {encounters} WHERE `+where+
+		` AND outcome <> 'opt-out' AND captured_at IS NULL`), args...)
 	if err != nil {
 		return fmt.Errorf("capture failures: %w", err)
 	}
@@ -415,7 +427,8 @@ func captureFailures(ctx context.Context, q record.DBTX, r *Report, o Options) e
 }
 
 // purges counts due, done and overdue photo purges.
-func purges(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
+func purges(ctx context.Context, src source, r *Report, _ Options) error {
+	q := src.q
 	from, to := record.FormatTime(r.Filter.From), record.FormatTime(r.Filter.To)
 	p := &r.Purges
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(photo_state = 'purged'), 0)
@@ -437,7 +450,8 @@ func purges(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
 }
 
 // audit verifies the chain and counts its entries in the range.
-func audit(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
+func audit(ctx context.Context, src source, r *Report, _ Options) error {
+	q := src.q
 	rep, err := record.VerifyAudit(ctx, q)
 	if err != nil {
 		return fmt.Errorf("verify audit chain: %w", err)
@@ -454,7 +468,8 @@ func audit(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
 // outbox counts results pending at the report time, and those pending
 // longer than the backlog warning. The outbox writes RFC 3339 times of
 // varying width, so they are compared as julian days.
-func outbox(ctx context.Context, q record.DBTX, r *Report, o Options) error {
+func outbox(ctx context.Context, src source, r *Report, o Options) error {
+	q := src.q
 	at := record.FormatTime(r.At)
 	warn := r.At.Add(-o.BacklogWarn)
 	r.Outbox.BacklogWarnS = o.BacklogWarn.Seconds()
@@ -475,8 +490,9 @@ func outbox(ctx context.Context, q record.DBTX, r *Report, o Options) error {
 
 // fairness lists the flights with an encounter under the fairness warning
 // and the manual-check share of all their encounters in the range.
-func fairness(ctx context.Context, q record.DBTX, r *Report, _ Options) error {
-	where, args := r.Filter.where()
+func fairness(ctx context.Context, src source, r *Report, _ Options) error {
+	q := src.q
+	where, args := r.Filter.where(src)
 	r.Fairness = []FairnessFlight{}
 	rows, err := q.QueryContext(ctx, `SELECT flight, COALESCE(MIN(CASE WHEN poor_separation = 1 THEN threshold END), 0),
 		COUNT(*), COALESCE(SUM(manual_check_at IS NOT NULL), 0)

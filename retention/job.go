@@ -39,8 +39,11 @@ type Status struct {
 	Overdue int    `json:"overdue"` // past deadline by more than OverdueGrace
 	// Lost is how many photos recorded as stored the start-up check found
 	// missing from the vault (now photo state "lost").
-	Lost         int       `json:"lost"`
-	Alarm        bool      `json:"alarm"` // Overdue > 0, Lost > 0 or the last run failed
+	Lost  int  `json:"lost"`
+	Alarm bool `json:"alarm"` // Overdue > 0, Lost > 0, the last run failed, or KeysInWAL
+	// KeysInWAL: destroyed keys may remain in the database journal (a WAL
+	// checkpoint kept busy by readers); cleared when a checkpoint completes.
+	KeysInWAL    bool      `json:"keys_in_wal,omitempty"`
 	NextDeadline time.Time `json:"next_deadline,omitzero"`
 	LastRun      time.Time `json:"last_run,omitzero"`
 	LastDeleted  int       `json:"last_deleted"`
@@ -56,6 +59,8 @@ func (s Status) String() string {
 		return fmt.Sprintf("Retention: %d photo(s) OVERDUE for purge", s.Overdue)
 	case s.LastError != "":
 		return "Retention: purge failing — see log"
+	case s.KeysInWAL:
+		return "Retention: destroyed keys may remain in the database journal — checkpoint retried, see log"
 	}
 	return fmt.Sprintf("Retention: %d photo(s) held", s.Stored)
 }
@@ -85,8 +90,9 @@ func (k *Keeper) Status(ctx context.Context) (Status, error) {
 	if k.last.err != nil {
 		s.LastError = k.last.err.Error()
 	}
+	s.KeysInWAL = k.walKeys
 	k.mu.Unlock()
-	s.Alarm = s.Overdue > 0 || s.Lost > 0 || s.LastError != ""
+	s.Alarm = s.Overdue > 0 || s.Lost > 0 || s.LastError != "" || s.KeysInWAL
 	return s, nil
 }
 

@@ -51,10 +51,17 @@ type Keeper struct {
 	opts  Options
 	kick  chan struct{}
 
-	mu    sync.Mutex // guards last and moves
+	mu    sync.Mutex // guards last, moves, lost and walKeys
 	last  runInfo
 	moves []move // photo moves made in others' transactions, to settle
 	lost  int    // photos Reconcile found missing since start-up (alarm)
+	// walKeys: a checkpoint after keys were destroyed did not complete, so
+	// the WAL may still hold them (an alarm until one completes).
+	walKeys bool
+
+	// checkpointWait is the first pause between WAL checkpoint attempts
+	// (doubling); zero means 100 ms.
+	checkpointWait time.Duration
 
 	galleries GalleryPurger // purged with the photos; nil when none
 
@@ -292,7 +299,7 @@ func (k *Keeper) Photo(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encounter %s: %w: %v", id, ErrNoPhoto, err)
 	}
-	return k.vault.Decrypt(ctx, k.store.DB, blob)
+	return k.vault.DecryptFor(ctx, k.store.DB, id, blob)
 }
 
 // MarkVerified records that the encounter's identity was verified at `at`
@@ -420,7 +427,7 @@ func (k *Keeper) rebucket(ctx context.Context, tx *sql.Tx, id, from, to string) 
 	if err != nil {
 		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
 	}
-	photo, err := k.vault.Decrypt(ctx, tx, blob)
+	photo, err := k.vault.DecryptFor(ctx, tx, id, blob) // never re-encrypt another encounter's file as this one's
 	if err != nil {
 		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
 	}

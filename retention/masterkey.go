@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"veriport/record"
 )
 
 // MasterKeyEnv names the environment variable that may supply the master key
@@ -22,9 +25,36 @@ const MasterKeyFileName = "master.key"
 // ErrMasterKey means the master key is missing, malformed or exposed.
 var ErrMasterKey = errors.New("master key unusable")
 
+// OpenMasterKey returns the master key of the store q: see LoadMasterKey. A
+// missing key file is created (mode 0600) only while the store holds
+// nothing sealed under a master key (no wrapped photo key, no officer);
+// otherwise it is refused with a message naming the file, since a new key
+// would leave every photo and every officer's second factor unreadable.
+func OpenMasterKey(ctx context.Context, q record.DBTX, file string) (key []byte, source string, err error) {
+	key, source, err = LoadMasterKey(file)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return key, source, err
+	}
+	var keys, officers int
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM vault_keys), (SELECT COUNT(*) FROM officers)`).
+		Scan(&keys, &officers); err != nil {
+		return nil, "", fmt.Errorf("%w: %s is missing and the store cannot be checked: %v", ErrMasterKey, file, err)
+	}
+	if keys > 0 || officers > 0 {
+		return nil, "", fmt.Errorf("%w: %s is missing, but the database holds %d photo key(s) and %d officer "+
+			"account(s) sealed under it; restore the file (or set $%s); a new key would make them unreadable",
+			ErrMasterKey, file, keys, officers, MasterKeyEnv)
+	}
+	if err := createKeyFile(file); err != nil {
+		return nil, "", fmt.Errorf("%w: create %s: %v", ErrMasterKey, file, err)
+	}
+	return LoadMasterKey(file)
+}
+
 // LoadMasterKey returns the 32-byte key that wraps the vault's data keys:
-// from $VERIPORT_MASTER_KEY when set, else from file (created with mode 0600
-// when missing). A key file readable by group or others is refused.
+// from $VERIPORT_MASTER_KEY when set, else from file. A missing file is an
+// error wrapping ErrMasterKey and fs.ErrNotExist (OpenMasterKey creates the
+// key of a new store); a key file readable by group or others is refused.
 func LoadMasterKey(file string) (key []byte, source string, err error) {
 	if v := strings.TrimSpace(os.Getenv(MasterKeyEnv)); v != "" {
 		k, err := decodeKey(v)
@@ -34,14 +64,8 @@ func LoadMasterKey(file string) (key []byte, source string, err error) {
 		return k, "$" + MasterKeyEnv, nil
 	}
 	st, err := os.Stat(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err := createKeyFile(file); err != nil {
-			return nil, "", fmt.Errorf("%w: create %s: %v", ErrMasterKey, file, err)
-		}
-		st, err = os.Stat(file)
-	}
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: %v", ErrMasterKey, err)
+		return nil, "", fmt.Errorf("%w: %w", ErrMasterKey, err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		return nil, "", fmt.Errorf("%w: %s has mode %04o; it must be private (chmod 600)", ErrMasterKey, file, st.Mode().Perm())

@@ -2,18 +2,31 @@ package retention
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"veriport/record"
 )
 
 func TestMasterKeyFile(t *testing.T) {
 	t.Setenv(MasterKeyEnv, "")
-	file := filepath.Join(t.TempDir(), "data", MasterKeyFileName)
-	k1, src, err := LoadMasterKey(file)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "data", MasterKeyFileName)
+	if _, _, err := LoadMasterKey(file); !errors.Is(err, ErrMasterKey) || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing key file: %v", err)
+	}
+	store, err := record.Open(context.Background(), filepath.Join(dir, "v.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	k1, src, err := OpenMasterKey(context.Background(), store.DB, file) // an empty store gets a key
 	if err != nil || len(k1) != 32 || src != file {
 		t.Fatalf("create: %d bytes from %q, %v", len(k1), src, err)
 	}

@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"context"
 	"log/slog"
 
 	"veriport/config"
@@ -8,13 +9,14 @@ import (
 )
 
 // Open builds the Keeper a workstation or command uses: the master key (from
-// $VERIPORT_MASTER_KEY or the key file, created on first use), the vault in
-// the data folder, the default schedule and the configured deployment mode.
+// $VERIPORT_MASTER_KEY or the key file, created only for an empty store:
+// OpenMasterKey), the vault in the data folder, the default schedule and the
+// configured deployment mode.
 func Open(store *record.Store, cfg config.Config, log *slog.Logger) (*Keeper, error) {
 	if err := cfg.Paths.EnsureDataDir(); err != nil {
 		return nil, err
 	}
-	key, _, err := LoadMasterKey(cfg.Retention.KeyFile(cfg.Paths))
+	key, _, err := OpenMasterKey(context.Background(), store.DB, cfg.Retention.KeyFile(cfg.Paths))
 	if err != nil {
 		return nil, err
 	}

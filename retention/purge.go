@@ -46,15 +46,18 @@ type GalleryItem struct {
 
 // PurgeReport is what a purge run found and did.
 type PurgeReport struct {
-	Now           time.Time   `json:"now"` // the time the run used (never behind an earlier run's)
-	DryRun        bool        `json:"dry_run"`
-	Due           int         `json:"due"`
-	Deleted       int         `json:"deleted"`
-	Absent        int         `json:"absent"`
-	Failed        int         `json:"failed"`
-	KeysDestroyed int         `json:"keys_destroyed"`
-	Overdue       int         `json:"overdue_after"` // still overdue when the run ended
-	Items         []PurgeItem `json:"items"`
+	Now           time.Time `json:"now"` // the time the run used (never behind an earlier run's)
+	DryRun        bool      `json:"dry_run"`
+	Due           int       `json:"due"`
+	Deleted       int       `json:"deleted"`
+	Absent        int       `json:"absent"`
+	Failed        int       `json:"failed"`
+	KeysDestroyed int       `json:"keys_destroyed"`
+	Overdue       int       `json:"overdue_after"` // still overdue when the run ended
+	// KeysInWAL: the WAL checkpoint did not complete, so destroyed keys may
+	// remain in the database journal (an alarm until a checkpoint completes).
+	KeysInWAL bool        `json:"keys_in_wal,omitempty"`
+	Items     []PurgeItem `json:"items"`
 	// Galleries are the cached flight galleries the run found past
 	// departure plus grace, and what became of each.
 	Galleries []GalleryItem `json:"galleries"`
@@ -286,6 +289,9 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		if _, err := dropQueued.ExecContext(ctx, r.item.EncounterID); err != nil {
 			return fmt.Errorf("purge: drop queued photo of %s: %w", r.item.EncounterID, err)
 		}
+		if err := auditPhotoPurge(ctx, tx, now, r.item); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("purge: commit: %w", err)
@@ -360,10 +366,8 @@ func (k *Keeper) finish(ctx context.Context, now time.Time, rep *PurgeReport) er
 	for _, b := range empty {
 		k.vault.removeBucketDir(b)
 	}
-	if rep.Due > 0 || len(empty) > 0 {
-		if _, err := k.store.DB.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-			k.opts.Log.Warn("retention: WAL checkpoint after purge failed", "err", err)
-		}
+	if rep.Due > 0 || len(empty) > 0 || k.keysInWAL() {
+		rep.KeysInWAL, _ = k.checkpointWAL(ctx, len(empty) > 0)
 	}
 	rep.Overdue, err = OverdueCount(ctx, k.store.DB, now)
 	if rep.Due > 0 || rep.Overdue > 0 {

@@ -218,6 +218,21 @@ func (v *Vault) Decrypt(ctx context.Context, q record.DBTX, blob []byte) ([]byte
 	return photo, nil
 }
 
+// DecryptFor opens the vault file of encounter id: the encounter id bound
+// into the file's authenticated data must be id, so a file copied over
+// another encounter's is refused (ErrCorrupt) instead of showing the wrong
+// face.
+func (v *Vault) DecryptFor(ctx context.Context, q record.DBTX, id string, blob []byte) ([]byte, error) {
+	h, err := parseBlob(blob)
+	if err != nil {
+		return nil, err
+	}
+	if h.id != id {
+		return nil, fmt.Errorf("photo of encounter %s: %w: the file belongs to another encounter", id, ErrCorrupt)
+	}
+	return v.Decrypt(ctx, q, blob)
+}
+
 // write encrypts photo and stores it atomically: temp file, fsync, rename,
 // fsync of the folder. On any failure the temp file is removed, so nothing
 // is left half-written; a full disk is reported as ErrNoSpace.

@@ -5,6 +5,10 @@
 # in, picks the demo flight, waits for the auto-capture's MATCH, moves to the
 # next traveler, and reads the result back with `veriport results list`.
 # Screenshots and logs go to $OUT (default /tmp/veriport-demo).
+# BACKEND_DSN=postgres://… stores the results in that PostgreSQL database
+# instead of the embedded SQLite file (scripts/pg-scratch.sh makes one);
+# STATION=booth-2 runs the workstation as the second demo booth, with its
+# own client certificate.
 set -euo pipefail
 export LANG=en_US.UTF-8  # Fyne does not accept the "C" locale
 bin=$(cd "$(dirname "$0")/.." && pwd)/bin/veriport
@@ -15,15 +19,21 @@ rm -rf "$out"; mkdir -p "$out"
 data="$out/data"; mkdir -p "$data"
 port=$((8600 + RANDOM % 300))
 say() { printf '[demo] %s\n' "$*"; }
+station=${STATION:-booth-1}
+cert="$demo/certs/client.pem"; key="$demo/certs/client.key"
+if [ "$station" != booth-1 ]; then cert="$demo/certs/client-$station.pem"; key="$demo/certs/client-$station.key"; fi
+[ -f "$cert" ] || { say "no demo certificate for $station ($cert): run veriport gallery demo"; exit 1; }
+results_db=${BACKEND_DSN:-$out/backend/results.db}
 cat > "$data/config.toml" <<TOML
+station = "$station"
 [gallery]
 service = "https://127.0.0.1:$port"
-client_cert = "$demo/certs/client.pem"
-client_key = "$demo/certs/client.key"
+client_cert = "$cert"
+client_key = "$key"
 ca = "$demo/certs/ca.pem"
 issuer_keys = ["$demo/issuer.pub"]
 TOML
-"$bin" --data-dir "$out/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$out/backend/results.db" \
+"$bin" --data-dir "$out/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$results_db" \
   >"$out/backend.log" 2>&1 &
 spid=$!
 disp=:$((300 + RANDOM % 50))
@@ -58,9 +68,9 @@ for _ in $(seq 120); do grep -q 'decision shown' "$out/app.log" && break; sleep 
 sleep 1; shot 4-decision
 grep 'decision shown' "$out/app.log" | head -1 || { say "no decision within 60 s"; exit 1; }
 xdotool key alt+n; sleep 3; shot 5-next
-"$bin" --data-dir "$data" outbox --json | tee "$out/outbox.json"
-"$bin" results list --server "https://127.0.0.1:$port" --date "$(date -u +%F)" --cert "$demo/certs/client.pem" \
-  --key "$demo/certs/client.key" --ca "$demo/certs/ca.pem" | tee "$out/results.txt"
-sqlite3 "$data/veriport.db" "SELECT flight, outcome, result, traveler_id, category, decision_ms, photo_state, purge_deadline FROM encounters" 2>/dev/null \
+"$bin" --data-dir "$data/demo" outbox --json | tee "$out/outbox.json"  # the demo profile keeps its data in <data>/demo
+"$bin" results list --server "https://127.0.0.1:$port" --date "$(date -u +%F)" --cert "$cert" \
+  --key "$key" --ca "$demo/certs/ca.pem" | tee "$out/results.txt"
+sqlite3 "$data/demo/veriport.db" "SELECT flight, outcome, result, traveler_id, category, decision_ms, photo_state, purge_deadline FROM encounters" 2>/dev/null \
   | tee "$out/encounters.txt" || true
 kill -TERM $apid; wait $apid && say "workstation exited 0"

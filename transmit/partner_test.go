@@ -28,6 +28,7 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	res := testResult(0)
 	now := time.Now().UTC()
 	res.Time = now
+	r.recv.Now = time.Now // the result is stamped now, not on the rig's fixed day
 	enc := &record.Encounter{ID: res.EncounterID, Station: res.Station, Flight: res.Flight, Category: "in-scope",
 		Outcome: "match", TravelerID: res.TravelerID, StartedAt: now, CapturedAt: now, DecidedAt: now, VerifiedAt: now}
 	photo := bytes.Repeat([]byte("synthetic-photo "), 64)
@@ -90,6 +91,7 @@ func TestAckAndPartnerPurgeAtomic(t *testing.T) {
 	}
 	keeper := retention.New(r.store, vault, retention.Options{Mode: retention.ModePartner})
 	now := time.Now().UTC()
+	r.recv.Now = time.Now // the results are stamped now, not on the rig's fixed day
 	var encs []*record.Encounter
 	for i := range 2 {
 		res := testResult(i)

@@ -11,12 +11,16 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
 // testPKI is a throwaway CA with a server and a client certificate.
 type testPKI struct {
+	t      testing.TB
+	ca     *x509.Certificate
+	caKey  *ecdsa.PrivateKey
 	pool   *x509.CertPool
 	caDER  []byte
 	server tls.Certificate
@@ -37,22 +41,50 @@ func newPKI(t testing.TB) *testPKI {
 	}
 	ca, _ := x509.ParseCertificate(caDER)
 	leaf := func(serial int64, usage x509.ExtKeyUsage) tls.Certificate {
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: "test leaf"},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			ExtKeyUsage: []x509.ExtKeyUsage{usage}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-			KeyUsage: x509.KeyUsageDigitalSignature,
+		name := pkix.Name{CommonName: "localhost"}
+		if usage == x509.ExtKeyUsageClientAuth {
+			name.CommonName = "booth-1" // the station of testResult
 		}
-		der, err := x509.CreateCertificate(rand.Reader, tpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+		return issueLeaf(t, ca, caKey, serial, usage, name)
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(ca)
-	return &testPKI{pool: pool, caDER: caDER, server: leaf(2, x509.ExtKeyUsageServerAuth), client: leaf(3, x509.ExtKeyUsageClientAuth)}
+	return &testPKI{t: t, ca: ca, caKey: caKey, pool: pool, caDER: caDER, server: leaf(2, x509.ExtKeyUsageServerAuth),
+		client: leaf(3, x509.ExtKeyUsageClientAuth)}
+}
+
+var leafSerial atomic.Int64
+
+// clientFor is a client certificate for a station (ou "") or a role
+// (ou "supervisor", "auditor").
+func (p *testPKI) clientFor(cn, ou string) tls.Certificate {
+	name := pkix.Name{CommonName: cn}
+	if ou != "" {
+		name.OrganizationalUnit = []string{ou}
+	}
+	return issueLeaf(p.t, p.ca, p.caKey, 100+leafSerial.Add(1), x509.ExtKeyUsageClientAuth, name)
+}
+
+// clientWith trusts p's CA and presents cert.
+func (p *testPKI) clientWith(cert tls.Certificate) *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+		RootCAs: p.pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
+	}}}
+}
+
+func issueLeaf(t testing.TB, ca *x509.Certificate, caKey *ecdsa.PrivateKey, serial int64, usage x509.ExtKeyUsage, name pkix.Name) tls.Certificate {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tpl := &x509.Certificate{
+		SerialNumber: big.NewInt(serial), Subject: name,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{usage}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage: x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // serve starts an HTTPS server on 127.0.0.1 that requires a client

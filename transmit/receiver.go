@@ -2,163 +2,225 @@ package transmit
 
 import (
 	"context"
-	"database/sql"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
-	"os"
-	"path/filepath"
+	"slices"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3"
 )
 
 // maxResultBytes bounds one result message (a partner photo included).
 const maxResultBytes = 8 << 20
 
-// Receiver is the reference back end's results endpoint: it stores each
-// result once (SQLite), acknowledges it, and acknowledges a duplicate without
+// Certificate roles: a booth certificate names its station in the subject's
+// common name; a certificate whose organizational unit is RoleSupervisor or
+// RoleAuditor reads every station's results and files none.
+const (
+	RoleBooth      = "booth"
+	RoleSupervisor = "supervisor"
+	RoleAuditor    = "auditor"
+)
+
+// ErrIdentity means the client certificate does not say who the client is.
+var ErrIdentity = errors.New("client certificate does not name a station or role")
+
+// Identity is who a client certificate says the client is.
+type Identity struct {
+	Role    string // RoleBooth, RoleSupervisor or RoleAuditor
+	Station string // the booth's station id (booths only)
+}
+
+// PeerIdentity reads the identity of the verified client certificate of cs.
+func PeerIdentity(cs *tls.ConnectionState) (Identity, error) {
+	if cs == nil || len(cs.PeerCertificates) == 0 {
+		return Identity{}, fmt.Errorf("%w: no client certificate", ErrIdentity)
+	}
+	sub := cs.PeerCertificates[0].Subject
+	for _, role := range []string{RoleSupervisor, RoleAuditor} {
+		if slices.Contains(sub.OrganizationalUnit, role) {
+			return Identity{Role: role}, nil
+		}
+	}
+	cn := sub.CommonName
+	if cn == "" || len(cn) > maxIDLen || !idPattern.MatchString(cn) {
+		return Identity{}, fmt.Errorf("%w: common name %q is not a station id", ErrIdentity, clip(cn))
+	}
+	return Identity{Role: RoleBooth, Station: cn}, nil
+}
+
+// Receiver is the reference back end's results endpoint: it checks each
+// result against the message schema and the client certificate, stores it
+// once (Store), acknowledges it, and acknowledges a duplicate without
 // storing it again. Mount it at ResultsPath.
+//
+// Refusals are 4xx and final (the booth sets the message aside, it does not
+// retry): 400 malformed, 403 station not the certificate's, 405 method,
+// 413 too large, 415 not JSON, 422 unknown version or a field out of the
+// schema. A store failure is 503: the booth retries.
 type Receiver struct {
-	db  *sql.DB
-	log *slog.Logger
+	store *Store
+	log   *slog.Logger
+	// Window is the span of accepted result times around Now
+	// (DefaultWindow when zero).
+	Window Window
+	// Now is the receiver's clock (time.Now when nil).
+	Now func() time.Time
 	// BeforeAck, if set, runs after a result is stored and before the answer
 	// is written (tests use it to drop the connection at that moment).
 	BeforeAck func(w http.ResponseWriter, r *http.Request)
 }
 
-// Stored is a result as the back end holds it.
-type Stored struct {
-	Result
-	ReceivedAt time.Time `json:"received_at"`
-}
-
-// OpenReceiver opens (creating) the receiver's database at path.
-func OpenReceiver(ctx context.Context, path string, log *slog.Logger) (*Receiver, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("results database folder: %w", err)
-	}
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("open results database: %w", err)
-	}
-	db.SetMaxOpenConns(1)
-	_, err = db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS results (
-		encounter_id TEXT PRIMARY KEY,
-		result_date  TEXT NOT NULL,
-		received_at  TEXT NOT NULL,
-		body         BLOB NOT NULL)`)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("create results table: %w", err)
-	}
+// NewReceiver receives results into st.
+func NewReceiver(st *Store, log *slog.Logger) *Receiver {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Receiver{db: db, log: log}, nil
+	return &Receiver{store: st, log: log}
 }
 
-// Close closes the database.
-func (rc *Receiver) Close() error { return rc.db.Close() }
+// OpenReceiver opens (creating and migrating) the result store dsn names
+// (postgres://… or a SQLite file path) and receives into it.
+func OpenReceiver(ctx context.Context, dsn string, log *slog.Logger) (*Receiver, error) {
+	st, err := OpenStore(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return NewReceiver(st, log), nil
+}
+
+// Store is the receiver's result store.
+func (rc *Receiver) Store() *Store { return rc.store }
+
+// Close closes the store.
+func (rc *Receiver) Close() error { return rc.store.Close() }
+
+func (rc *Receiver) now() time.Time {
+	if rc.Now != nil {
+		return rc.Now()
+	}
+	return time.Now()
+}
 
 // ServeHTTP accepts POST (one result) and GET ?date=YYYY-MM-DD (a listing).
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id, err := PeerIdentity(r.TLS)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
 	switch r.Method {
 	case http.MethodPost:
-		rc.receive(w, r)
+		rc.receive(w, r, id)
 	case http.MethodGet:
-		rc.list(w, r)
+		rc.list(w, r, id)
 	default:
+		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 	}
 }
 
-func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxResultBytes+1))
+// refusal maps a decode or validation error to its status code.
+func refusal(err error) int {
+	switch {
+	case errors.Is(err, ErrUnknownVersion):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, ErrBadResult):
+		return http.StatusBadRequest
+	}
+	return http.StatusBadRequest
+}
+
+func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		http.Error(w, "Content-Type must be application/json", http.StatusUnsupportedMediaType)
+		return
+	}
+	if id.Role != RoleBooth {
+		http.Error(w, "a "+id.Role+" certificate files no results", http.StatusForbidden)
+		return
+	}
+	body, err := readBody(w, r)
 	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, fmt.Sprintf("result message larger than %d bytes", maxResultBytes), http.StatusRequestEntityTooLarge)
+			return
+		}
 		http.Error(w, "read body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	if len(body) > maxResultBytes {
-		http.Error(w, "result message too large", http.StatusRequestEntityTooLarge)
+	res, err := Decode(body)
+	if err != nil {
+		http.Error(w, err.Error(), refusal(err))
 		return
 	}
-	var res Result
-	if err := json.Unmarshal(body, &res); err != nil {
-		http.Error(w, "result is not valid JSON: "+err.Error(), http.StatusBadRequest)
+	win := rc.Window
+	if win == (Window{}) {
+		win = DefaultWindow
+	}
+	now := rc.now().UTC()
+	if err := res.ValidateAt(now, win); err != nil {
+		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
 		return
 	}
-	if err := res.Validate(); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	if res.Station != id.Station {
+		rc.log.Warn("result refused: station is not the certificate's", "cert_station", id.Station,
+			"station", clip(res.Station))
+		http.Error(w, fmt.Sprintf("station %q is not the station of this client certificate", res.Station), http.StatusForbidden)
 		return
 	}
-	now := time.Now().UTC()
-	out, err := rc.db.ExecContext(r.Context(),
-		`INSERT INTO results(encounter_id, result_date, received_at, body) VALUES(?, ?, ?, ?)
-		 ON CONFLICT(encounter_id) DO NOTHING`,
-		res.EncounterID, res.Time.UTC().Format(time.DateOnly), now.Format(time.RFC3339Nano), body)
+	dup, err := rc.store.Put(r.Context(), &res, body, now)
 	if err != nil {
 		rc.log.Error("store result", "err", err)
 		http.Error(w, "could not store result", http.StatusServiceUnavailable)
 		return
 	}
-	n, _ := out.RowsAffected()
 	if rc.BeforeAck != nil {
 		rc.BeforeAck(w, r)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(Ack{EncounterID: res.EncounterID, Duplicate: n == 0, ReceivedAt: now})
+	_ = json.NewEncoder(w).Encode(Ack{EncounterID: res.EncounterID, Duplicate: dup, ReceivedAt: now})
 }
 
-func (rc *Receiver) list(w http.ResponseWriter, r *http.Request) {
+// readBody reads at most maxResultBytes (a *http.MaxBytesError beyond).
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, maxResultBytes))
+}
+
+func (rc *Receiver) list(w http.ResponseWriter, r *http.Request, id Identity) {
 	date := r.URL.Query().Get("date")
 	if _, err := time.Parse(time.DateOnly, date); err != nil {
 		http.Error(w, "date must be YYYY-MM-DD", http.StatusBadRequest)
 		return
 	}
-	list, err := rc.List(r.Context(), date)
+	station := r.URL.Query().Get("station")
+	if id.Role == RoleBooth {
+		if station != "" && station != id.Station {
+			http.Error(w, "a booth certificate reads only its own station's results", http.StatusForbidden)
+			return
+		}
+		station = id.Station
+	}
+	list, err := rc.store.List(r.Context(), date, station)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		rc.log.Error("list results", "err", err)
+		http.Error(w, "could not list results", http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(list)
 }
 
-// List returns the results of a date (UTC, of the encounter), in arrival order.
+// List returns the results of a date (UTC, of the encounter), in arrival
+// order, of every station.
 func (rc *Receiver) List(ctx context.Context, date string) ([]Stored, error) {
-	rows, err := rc.db.QueryContext(ctx,
-		`SELECT body, received_at FROM results WHERE result_date = ? ORDER BY rowid`, date)
-	if err != nil {
-		return nil, fmt.Errorf("list results: %w", err)
-	}
-	defer rows.Close()
-	out := []Stored{}
-	for rows.Next() {
-		var body []byte
-		var at string
-		if err := rows.Scan(&body, &at); err != nil {
-			return nil, err
-		}
-		var s Stored
-		if err := json.Unmarshal(body, &s.Result); err != nil {
-			return nil, fmt.Errorf("stored result unreadable: %w", err)
-		}
-		s.ReceivedAt, _ = time.Parse(time.RFC3339Nano, at)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return rc.store.List(ctx, date, "")
 }
 
-// Count is the number of results stored (tests).
-func (rc *Receiver) Count(ctx context.Context) (int, error) {
-	var n int
-	err := rc.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM results`).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return n, err
-}
+// Count is the number of results stored.
+func (rc *Receiver) Count(ctx context.Context) (int, error) { return rc.store.Count(ctx) }

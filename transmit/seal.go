@@ -38,13 +38,27 @@ func OpenPhoto(sealed []byte, pub, priv *PhotoKey) ([]byte, error) {
 }
 
 // WritePhotoKeyPair writes NAME.key (mode 0600) and NAME.pub, each one
-// line of base64, and returns the public key.
+// line of base64, and returns the public key. An existing NAME.key is never
+// overwritten (it opens the photos already sent): that is an error.
 func WritePhotoKeyPair(name string) (*PhotoKey, error) {
 	pub, priv, err := box.GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(name+".key", []byte(base64.StdEncoding.EncodeToString(priv[:])+"\n"), 0o600); err != nil {
+	defer clear(priv[:])
+	f, err := os.OpenFile(name+".key", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("write photo key (an existing key is never replaced): %w", err)
+	}
+	_, err = f.WriteString(base64.StdEncoding.EncodeToString(priv[:]) + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(name + ".key")
 		return nil, fmt.Errorf("write photo key: %w", err)
 	}
 	if err := os.WriteFile(name+".pub", []byte(base64.StdEncoding.EncodeToString(pub[:])+"\n"), 0o644); err != nil {

@@ -128,7 +128,11 @@ func (s *Sender) step(ctx context.Context) (time.Duration, error) {
 	if it.NextAttempt.After(now) {
 		return it.NextAttempt.Sub(now), nil
 	}
-	body, err := withPhoto(it.Payload, it.Photo)
+	head, err := s.Store.AuditHead(ctx)
+	if err != nil {
+		return s.MinBackoff, err
+	}
+	body, err := outgoing(it.Payload, it.Photo, head)
 	if err != nil {
 		return s.MinBackoff, err
 	}
@@ -218,15 +222,16 @@ func (s *Sender) post(ctx context.Context, payload []byte) (Ack, error) {
 	return ack, nil
 }
 
-// withPhoto puts the sealed photo kept beside a queued result back into it.
-func withPhoto(payload, photo []byte) ([]byte, error) {
-	if photo == nil {
-		return payload, nil
-	}
+// outgoing is the message sent for a queued result: the sealed photo kept
+// beside it put back, and the booth's current audit head.
+func outgoing(payload, photo []byte, head record.AuditHead) ([]byte, error) {
 	var r Result
 	if err := json.Unmarshal(payload, &r); err != nil {
 		return nil, fmt.Errorf("queued result unreadable: %w", err)
 	}
-	r.Photo = photo
+	if photo != nil {
+		r.Photo = photo
+	}
+	r.AuditSeq, r.AuditHash = head.Seq, head.Hash
 	return json.Marshal(r)
 }

@@ -40,6 +40,9 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { recv.Close() })
+	// The results are of 2026-11-25: the receiver's clock is that day's, so
+	// they stay inside its accepted window whenever the tests run.
+	recv.Now = func() time.Time { return time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC) }
 	return &rig{t: t, pki: newPKI(t), store: store, recv: recv}
 }
 

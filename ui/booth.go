@@ -150,9 +150,10 @@ func (b *boothScreen) showDecision(d booth.Decision) {
 	b.next.Refresh()
 }
 
-// showOptOutRefused tells the officer the photo is required.
+// showOptOutRefused tells the officer the photo may be required and offers
+// the manual check as the alternative.
 func (b *boothScreen) showOptOutRefused(sentence string) {
-	b.setBanner("PHOTO REQUIRED", sentence+" Capture [Alt+C] or Manual check [Alt+M].", widget.WarningImportance)
+	b.setBanner("PHOTO MAY BE REQUIRED", sentence+" Capture [Alt+C] if the traveler agrees, or Manual check [Alt+M].", widget.WarningImportance)
 	b.manual.Importance = widget.WarningImportance
 	b.manual.Refresh()
 }

@@ -25,6 +25,21 @@ type FlightService interface {
 
 var _ FlightService = (*gallery.Manager)(nil)
 
+// serviceConfigurer is a FlightService that can say whether a gallery
+// service is configured at all (without one only the cache is listed).
+type serviceConfigurer interface{ ServiceConfigured() bool }
+
+// noServiceHelp says what an officer or supervisor can do without a
+// gallery service.
+const noServiceHelp = "No gallery service is configured: only galleries already in the cache are listed. " +
+	"To download galleries, set service, client_cert, client_key and ca under [gallery] in the settings " +
+	"(config.toml; see README, \"Flight galleries\"), or for the demo run the reference service " +
+	"beside the workstation (make run-served)."
+
+// seekDays is how many days ahead the picker looks for the next date with
+// flights when it opens.
+const seekDays = 7
+
 // flightPicker is the screen where the officer picks the flight: flights
 // of a date from the service or the cache, each with its gallery's state
 // (fresh / expires in … / refused: reason), a download with progress, and
@@ -34,7 +49,7 @@ type flightPicker struct {
 	now    func() time.Time
 	chosen func(gallery.Status) // the officer chose a usable gallery
 
-	date     *widget.Entry
+	date     *keyEntry // passes the Alt shortcuts (Alt+B) on to the window
 	refresh  *widget.Button
 	list     *widget.List
 	message  *widget.Label
@@ -49,6 +64,8 @@ type flightPicker struct {
 	rows     []gallery.Status
 	selected int // -1: none
 	busy     bool
+	opened   bool   // the date has been chosen once (by seeking or by the officer)
+	initial  string // the date the field started with
 }
 
 func newFlightPicker(ctx context.Context, svc FlightService, now func() time.Time, onUse func(gallery.Status)) *flightPicker {
@@ -59,8 +76,9 @@ func newFlightPicker(ctx context.Context, svc FlightService, now func() time.Tim
 }
 
 func (p *flightPicker) build() fyne.CanvasObject {
-	p.date = widget.NewEntry()
-	p.date.SetText(p.now().UTC().Format(time.DateOnly))
+	p.date = newKeyEntry()
+	p.initial = p.now().UTC().Format(time.DateOnly)
+	p.date.SetText(p.initial)
 	p.date.Validator = func(s string) error {
 		if !gallery.ValidDate(s) {
 			return errors.New("date as YYYY-MM-DD")
@@ -93,6 +111,58 @@ func (p *flightPicker) build() fyne.CanvasObject {
 	return container.NewBorder(top, bottom, nil, nil, p.list)
 }
 
+// open is called each time the picker is shown. The first time, unless the
+// officer has typed a date, it lists the next date (today or within
+// seekDays) that has flights.
+func (p *flightPicker) open() {
+	if p.opened || p.date.Text != p.initial {
+		return
+	}
+	p.opened = true
+	from, _ := time.Parse(time.DateOnly, p.initial)
+	p.refresh.Disable()
+	p.showMessage("Looking for the next date with flights…", false)
+	go func() {
+		date, rows, err := p.initial, []gallery.Status(nil), error(nil)
+		for i := range seekDays {
+			d := from.AddDate(0, 0, i).Format(time.DateOnly)
+			r, e := p.svc.Flights(p.ctx, d)
+			if i == 0 || len(r) > 0 {
+				date, rows, err = d, r, e
+			}
+			if len(r) > 0 || p.ctx.Err() != nil {
+				break
+			}
+		}
+		fyne.Do(func() {
+			if p.date.Text == p.initial { // the officer did not type meanwhile
+				p.date.SetText(date)
+				p.applyFlights(rows, err)
+				if len(rows) == 0 && err == nil && p.serviceConfigured() {
+					p.showMessage(fmt.Sprintf("No flights today or in the next %d days.", seekDays-1), false)
+				}
+				return
+			}
+			p.refresh.Enable()
+		})
+	}()
+}
+
+// serviceConfigured reports whether a gallery service is configured; a
+// service that cannot say is assumed configured.
+func (p *flightPicker) serviceConfigured() bool {
+	sc, ok := p.svc.(serviceConfigurer)
+	return !ok || sc.ServiceConfigured()
+}
+
+// plural is "1 flight", "2 flights".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
 func (p *flightPicker) rowText(id int) string {
 	if id < 0 || id >= len(p.rows) {
 		return ""
@@ -110,8 +180,8 @@ func (p *flightPicker) rowText(id int) string {
 	if s.Listing == nil {
 		where = " (cache only)"
 	}
-	return fmt.Sprintf("%s %s-%s departs %s, %d travelers: %s%s", f.ID(), f.Origin, f.Destination,
-		f.Departure.UTC().Format("15:04Z"), n, s.State(p.now()), where)
+	return fmt.Sprintf("%s %s-%s departs %s, %s: %s%s", f.ID(), f.Origin, f.Destination,
+		f.Departure.UTC().Format("15:04Z"), plural(n, "traveler"), s.State(p.now()), where)
 }
 
 // onRefresh asks the service and the cache for the date's flights.
@@ -141,10 +211,14 @@ func (p *flightPicker) applyFlights(rows []gallery.Status, err error) {
 		p.showMessage("Gallery service unreachable; showing galleries in the cache. ("+err.Error()+")", true)
 	case err != nil:
 		p.showMessage("Gallery service unreachable and nothing cached for this date. ("+err.Error()+")", true)
+	case len(rows) == 0 && !p.serviceConfigured():
+		p.showMessage(noServiceHelp+" Nothing is cached for this date.", true)
 	case len(rows) == 0:
 		p.showMessage("No flights for this date.", false)
+	case !p.serviceConfigured():
+		p.showMessage(plural(len(rows), "flight")+" in the cache. "+noServiceHelp, false)
 	default:
-		p.showMessage(fmt.Sprintf("%d flights.", len(rows)), false)
+		p.showMessage(plural(len(rows), "flight")+".", false)
 	}
 }
 
@@ -256,8 +330,8 @@ func GalleryLine(s gallery.Status, now time.Time) string {
 		return "Gallery: none loaded"
 	}
 	f := s.Flight
-	return fmt.Sprintf("Gallery: %s %s %s-%s, %d travelers (%s)", f.ID(), f.Date, f.Origin, f.Destination,
-		s.Record.Entries, s.State(now))
+	return fmt.Sprintf("Gallery: %s %s %s-%s, %s (%s)", f.ID(), f.Date, f.Origin, f.Destination,
+		plural(s.Record.Entries, "traveler"), s.State(now))
 }
 
 // showFairnessNotice tells the officer, when the flight is chosen, that

@@ -23,6 +23,7 @@ type loginScreen struct {
 	onRefused func(id string, err error) // audit a refused login
 	touch     func()
 	async     func(func()) // runs the check off the UI thread
+	onUnlock  func()       // a supervisor unlocks a locked officer; nil hides it
 
 	id     *keyEntry
 	pin    *keyEntry
@@ -30,7 +31,8 @@ type loginScreen struct {
 	submit *widget.Button
 	errMsg *widget.Label
 	hint   *widget.Label
-	notice *widget.Label // why the last session ended (idle logout)
+	unlock *widget.Button // shown when the account is locked
+	notice *widget.Label  // why the last session ended (idle logout)
 	busy   bool
 	tried  string // officer id of the attempt in progress
 	box    fyne.CanvasObject
@@ -71,7 +73,13 @@ func (l *loginScreen) build() fyne.CanvasObject {
 	)
 	title := widget.NewLabelWithStyle("Veriport — officer login", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	card := container.NewVBox(title, l.notice, form, l.submit, l.errMsg, l.hint)
+	l.unlock = widget.NewButton(keyLabel("Supervisor unlock", keyUnlock), func() {
+		if l.onUnlock != nil {
+			l.onUnlock()
+		}
+	})
+	l.unlock.Hide()
+	card := container.NewVBox(title, l.notice, form, l.submit, l.errMsg, l.unlock, l.hint)
 	l.box = container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 0), card))
 	return container.NewStack(l.box)
 }
@@ -83,6 +91,7 @@ func (l *loginScreen) reset(notice string) {
 	l.pin.SetText("")
 	l.code.SetText("")
 	l.errMsg.Hide()
+	l.unlock.Hide()
 	l.notice.SetText(notice)
 	l.notice.Hidden = notice == ""
 	l.notice.Refresh()
@@ -132,6 +141,9 @@ func (l *loginScreen) applyLogin(s *officer.Session, err error) {
 	l.code.SetText("")
 	if err != nil {
 		l.showError(loginMessage(err))
+		if errors.Is(err, officer.ErrLocked) && l.onUnlock != nil {
+			l.unlock.Show()
+		}
 		if l.onRefused != nil {
 			l.onRefused(l.tried, err)
 		}

@@ -14,7 +14,8 @@ import (
 // optOutScreen records that the traveler declines the photo: the officer
 // types the traveler's facts or reads the MRZ, and the policy decides. U.S.
 // citizens and exempt aliens go to the manual check without a photo;
-// in-scope aliens are told the photo is required.
+// in-scope aliens are told the photo may be required, with the manual check
+// as the alternative.
 type optOutScreen struct {
 	decide func(encounter.Traveler) // the workstation applies the policy
 	back   func()
@@ -67,7 +68,7 @@ func (o *optOutScreen) onDecide() {
 		return
 	}
 	if t.Nationality == "" {
-		o.showError("Enter the nationality (three letters, USA for U.S. citizens) or read the MRZ.")
+		o.showError("Enter the nationality of the passport shown (three letters) or read the MRZ; tick U.S. citizen for a U.S. citizen on any passport.")
 		return
 	}
 	o.errMsg.Hide()

@@ -17,6 +17,7 @@ import (
 	"veriport/officer"
 	"veriport/record"
 	"veriport/report"
+	"veriport/transmit"
 )
 
 // ErrReportsRefused means a session that is not a supervisor's asked for
@@ -30,7 +31,10 @@ func ReportsAllowed(role string) bool { return role == string(officer.RoleSuperv
 
 // ReportDeps is what the supervisor report screen reads.
 type ReportDeps struct {
-	DB      record.DBTX    // the record store (*record.Store).DB
+	DB record.DBTX // the record store (*record.Store).DB
+	// Backend, when set (backend.results_db), adds the "All booths" source:
+	// the terminal-wide report from the back end's result store.
+	Backend *transmit.Store
 	Options report.Options // BacklogWarn from the config; Now zero means the clock
 	Now     func() time.Time
 	// Save hands an export to the supervisor: nil means a file-save dialog.
@@ -51,6 +55,13 @@ const (
 
 var reportPresets = []string{presetShift, preset12h, preset24h, presetToday, presetCustom}
 
+// Report sources: this booth's record store, or every booth's results in
+// the back end's store.
+const (
+	sourceBooth = "This booth"
+	sourceAll   = "All booths"
+)
+
 // ReportScreen is the supervisor's shift report: a range (presets or two
 // RFC 3339 times), station/officer/flight filters, the figures (alerts in
 // red), the three charts, and Export PDF / Export CSV.
@@ -59,7 +70,7 @@ type ReportScreen struct {
 	win  fyne.Window
 	ctx  context.Context
 
-	preset                   *widget.Select
+	preset, source           *widget.Select
 	from, to                 *widget.Entry
 	station, officerF, fligt *widget.Entry
 	refresh, pdf, csv        *widget.Button
@@ -116,6 +127,12 @@ func (s *ReportScreen) build() {
 	s.officerF.SetPlaceHolder("all officers")
 	s.fligt.SetPlaceHolder("all flights")
 	s.preset = widget.NewSelect(reportPresets, s.onPreset)
+	s.source = widget.NewSelect([]string{sourceBooth, sourceAll}, func(string) {
+		if s.last != nil {
+			s.Refresh()
+		}
+	})
+	s.source.SetSelected(sourceBooth)
 	s.refresh = widget.NewButton("Show report", s.Refresh)
 	s.refresh.Importance = widget.HighImportance
 	s.pdf = widget.NewButton("Export PDF", func() { s.export(report.FormatPDF) })
@@ -125,10 +142,13 @@ func (s *ReportScreen) build() {
 	s.scope = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.scope.Wrapping = fyne.TextWrapWord
 	s.figures = container.NewVBox()
-	form := widget.NewForm(
-		widget.NewFormItem("Range", s.preset), widget.NewFormItem("From", s.from), widget.NewFormItem("To", s.to),
+	items := []*widget.FormItem{widget.NewFormItem("Range", s.preset)}
+	if s.deps.Backend != nil {
+		items = append(items, widget.NewFormItem("Source", s.source))
+	}
+	form := widget.NewForm(append(items, widget.NewFormItem("From", s.from), widget.NewFormItem("To", s.to),
 		widget.NewFormItem("Station", s.station), widget.NewFormItem("Officer", s.officerF),
-		widget.NewFormItem("Flight", s.fligt))
+		widget.NewFormItem("Flight", s.fligt))...)
 	left := container.NewVBox(widget.NewLabelWithStyle("Shift report", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form, container.NewGridWithColumns(3, s.refresh, s.pdf, s.csv), s.status, s.scope, s.figures)
 	chartBox := container.NewVBox()
@@ -205,7 +225,7 @@ func (s *ReportScreen) Refresh() {
 	s.gen++
 	gen := s.gen
 	go func() {
-		r, err := report.Compute(s.ctx, s.deps.DB, f, opts)
+		r, err := s.compute(f, opts)
 		var charts []report.Chart
 		if err == nil {
 			charts, err = report.Charts(r)
@@ -229,6 +249,19 @@ func (s *ReportScreen) Refresh() {
 			s.show(r, imgs)
 		})
 	}()
+}
+
+// allBooths reports whether the "All booths" source is chosen.
+func (s *ReportScreen) allBooths() bool {
+	return s.deps.Backend != nil && s.source.Selected == sourceAll
+}
+
+// compute is the report of f from the chosen source.
+func (s *ReportScreen) compute(f report.Filter, o report.Options) (*report.Report, error) {
+	if s.allBooths() {
+		return report.ComputeTerminal(s.ctx, s.deps.Backend, f, o)
+	}
+	return report.Compute(s.ctx, s.deps.DB, f, o)
 }
 
 // settled tells deps.Settled that the screen is up to date.

@@ -39,9 +39,15 @@ func (s *ReportScreen) export(format string) {
 	}
 	s.setBusy(true, "Exporting "+strings.ToUpper(format)+"…")
 	opts := s.options()
+	all := s.allBooths()
 	go func() {
 		var buf bytes.Buffer
-		err := report.Write(s.ctx, s.deps.DB, f, opts, format, &buf)
+		var err error
+		if all {
+			err = report.WriteTerminal(s.ctx, s.deps.Backend, f, opts, format, &buf)
+		} else {
+			err = report.Write(s.ctx, s.deps.DB, f, opts, format, &buf)
+		}
 		fyne.Do(func() {
 			s.setBusy(false, "")
 			if err != nil {

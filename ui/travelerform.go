@@ -25,10 +25,12 @@ type travelerForm struct {
 	mrz1, mrz2   *keyEntry
 	mark1, mark2 *widget.Label // carets under the wrong characters
 	mrzErrors    *widget.Label
+	mrzWarnings  *widget.Label // read, but worth comparing with the data page
 	parsed       *widget.Label
 	nationality  *keyEntry
 	birth        *keyEntry
 	visa         *keyEntry
+	usCitizen    *widget.Check // citizenship, whatever passport is shown
 	lpr          *widget.Check
 	flags        map[encounter.Flag]*widget.Check
 	read         *widget.Button
@@ -42,7 +44,7 @@ var flagLabels = []struct {
 	flag  encounter.Flag
 	label string
 }{
-	{encounter.FlagBVisitorWithoutVisa, "Admitted as a B visitor without visa or I-94 (Canadians)"},
+	{encounter.FlagBVisitorWithoutVisa, "Canadian admitted as a B visitor without a visa, I-94 or I-95"},
 	{encounter.FlagAttendant, "Attendant, servant or personal employee (C-3)"},
 	{encounter.FlagTaiwanOfficial, "Taiwan official or immediate family (E-1)"},
 	{encounter.FlagSecretaryExempted, "Exempted by the Secretaries"},
@@ -71,6 +73,10 @@ func (f *travelerForm) build() fyne.CanvasObject {
 	f.mrzErrors.Importance = widget.DangerImportance
 	f.mrzErrors.Wrapping = fyne.TextWrapWord
 	f.mrzErrors.Hide()
+	f.mrzWarnings = widget.NewLabel("")
+	f.mrzWarnings.Importance = widget.WarningImportance
+	f.mrzWarnings.Wrapping = fyne.TextWrapWord
+	f.mrzWarnings.Hide()
 	f.parsed = widget.NewLabel("")
 	f.parsed.Wrapping = fyne.TextWrapWord
 	f.parsed.Hide()
@@ -85,15 +91,16 @@ func (f *travelerForm) build() fyne.CanvasObject {
 	for _, e := range []*keyEntry{f.nationality, f.birth, f.visa} {
 		e.OnChanged = func(string) { f.touch() }
 	}
+	f.usCitizen = widget.NewCheck("U.S. citizen (also a dual national showing another passport)", func(bool) { f.touch() })
 	f.lpr = widget.NewCheck("Lawful permanent resident", func(bool) { f.touch() })
 	f.flags = map[encounter.Flag]*widget.Check{}
-	flagBox := container.NewVBox(f.lpr)
+	flagBox := container.NewVBox(f.usCitizen, f.lpr)
 	for _, fl := range flagLabels {
 		c := widget.NewCheck(fl.label, func(bool) { f.touch() })
 		f.flags[fl.flag] = c
 		flagBox.Add(c)
 	}
-	mrzBox := container.NewVBox(f.mrz1, f.mark1, f.mrz2, f.mark2, f.read, f.mrzErrors, f.parsed)
+	mrzBox := container.NewVBox(f.mrz1, f.mark1, f.mrz2, f.mark2, f.read, f.mrzErrors, f.mrzWarnings, f.parsed)
 	facts := widget.NewForm(
 		widget.NewFormItem("Nationality", f.nationality),
 		widget.NewFormItem("Date of birth", f.birth),
@@ -132,6 +139,7 @@ func (f *travelerForm) reset() {
 	for _, e := range []*keyEntry{f.mrz1, f.mrz2, f.nationality, f.birth, f.visa} {
 		e.SetText("")
 	}
+	f.usCitizen.SetChecked(false)
 	f.lpr.SetChecked(false)
 	for _, c := range f.flags {
 		c.SetChecked(false)
@@ -139,6 +147,7 @@ func (f *travelerForm) reset() {
 	f.mark1.Hide()
 	f.mark2.Hide()
 	f.mrzErrors.Hide()
+	f.mrzWarnings.Hide()
 	f.parsed.Hide()
 	f.mrz, f.mrzErr = nil, nil
 }
@@ -150,7 +159,12 @@ func (f *travelerForm) onReadMRZ() {
 	m, err := encounter.ParseMRZ(f.mrz1.Text+"\n"+f.mrz2.Text, f.now())
 	f.mrz, f.mrzErr = nil, err
 	f.showMarks(err)
+	f.mrzWarnings.Hide()
 	if m != nil {
+		if w := m.Warnings(); len(w) > 0 {
+			f.mrzWarnings.SetText("Check: " + strings.Join(w, "\nCheck: "))
+			f.mrzWarnings.Show()
+		}
 		f.parsed.SetText(mrzSummary(m, f.now()))
 		f.parsed.Show()
 		f.nationality.SetText(m.Nationality)
@@ -214,6 +228,10 @@ func mrzSummary(m *encounter.MRZ, now time.Time) string {
 	if sex == "" {
 		sex = "unspecified"
 	}
+	if m.Surname == "" {
+		return fmt.Sprintf("Name (one name only): %s\nDocument: %s issued by %s, expires %s\nNationality: %s   Born: %s   Sex: %s",
+			m.GivenNames, m.DocumentNumber, m.IssuingState, expiry, m.Nationality, date(m.BirthDate), sex)
+	}
 	return fmt.Sprintf("Name: %s, %s\nDocument: %s issued by %s, expires %s\nNationality: %s   Born: %s   Sex: %s",
 		m.Surname, m.GivenNames, m.DocumentNumber, m.IssuingState, expiry, m.Nationality, date(m.BirthDate), sex)
 }
@@ -223,6 +241,7 @@ func (f *travelerForm) traveler() (encounter.Traveler, error) {
 	t := encounter.Traveler{
 		Nationality: strings.ToUpper(strings.TrimSpace(f.nationality.Text)),
 		VisaClass:   strings.TrimSpace(f.visa.Text),
+		USCitizen:   f.usCitizen.Checked,
 		LPR:         f.lpr.Checked,
 	}
 	if s := strings.TrimSpace(f.birth.Text); s != "" {
@@ -249,6 +268,7 @@ func (f *travelerForm) copyFrom(o *travelerForm) {
 		{f.birth, o.birth}, {f.visa, o.visa}} {
 		p[0].SetText(p[1].Text)
 	}
+	f.usCitizen.SetChecked(o.usCitizen.Checked)
 	f.lpr.SetChecked(o.lpr.Checked)
 	for fl, c := range f.flags {
 		c.SetChecked(o.flags[fl].Checked)

@@ -291,8 +291,8 @@ func TestOptOutInScopeAlienIsToldThePhotoIsRequired(t *testing.T) {
 	f.typeInto(o.form.visa, "B-2")
 	f.key(keyDecide)
 	b := f.ws.booth
-	if f.ws.screen != screenBooth || b.bannerTitle.Text != "PHOTO REQUIRED" ||
-		b.bannerTitle.Importance != widget.WarningImportance || !strings.Contains(b.bannerText.Text, "photo is required") {
+	if f.ws.screen != screenBooth || b.bannerTitle.Text != "PHOTO MAY BE REQUIRED" ||
+		b.bannerTitle.Importance != widget.WarningImportance || !strings.Contains(b.bannerText.Text, "photo may be required") {
 		t.Fatalf("screen %d banner %q %q", f.ws.screen, b.bannerTitle.Text, b.bannerText.Text)
 	}
 	if a := f.rec.Audits(); a[len(a)-1].Kind != booth.AuditOptOut {

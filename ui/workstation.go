@@ -48,6 +48,9 @@ type Workflow struct {
 	// Reports, when set, gives supervisors the shift report (Alt+P);
 	// officers never see it.
 	Reports *ReportDeps
+	// Officers, when set, gives supervisors the officer screen (Alt+A) and
+	// the supervisor unlock on the login screen (Alt+U).
+	Officers *officer.Admin
 }
 
 type screenID int
@@ -97,6 +100,7 @@ type workstation struct {
 	// trigger, when set, takes the photo through the live capture, which
 	// delivers it back through autoCaptured; otherwise Workflow.Grab.
 	trigger func()
+	admin   adminUI // officer administration (ui/admin.go)
 }
 
 func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *workstation {
@@ -164,6 +168,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	} {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
 	}
+	ws.adminShortcuts()
 	ws.login.reset("")
 	for k, v := range ws.views {
 		if k != screenLogin {
@@ -317,6 +322,7 @@ func (ws *workstation) logout(reason, notice string) {
 	}
 	ws.wf.Log.Info("shift ended", "officer", ws.shift.Officer(), "reason", reason)
 	ws.shift, ws.idle, ws.session = nil, nil, nil
+	ws.closeOfficers()
 	if ws.reports != nil {
 		ws.reports.Objects = nil // no report stays on screen for the next login
 	}

@@ -137,6 +137,7 @@ func (ws *workstation) onFlightKey() {
 		return
 	}
 	ws.touch()
+	ws.flights.open()      // the first time: the next date with flights
 	ws.show(screenFlights) // the date has the focus: Enter lists its flights
 }
 

@@ -1,0 +1,338 @@
+// Package loadtest drives the reference back end as a terminal does: many
+// booths, each with its own client certificate, record store and outbox,
+// sending results concurrently over mutual TLS to one back end, optionally
+// while its database restarts. It checks that every result is stored
+// exactly once in each booth's order, and measures throughput and
+// acknowledgment latency. The tests and `veriport bench` use it.
+package loadtest
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"veriport/gallery"
+	"veriport/record"
+	"veriport/transmit"
+)
+
+// Options shape one run.
+type Options struct {
+	Booths   int    // simulated booths
+	PerBooth int    // results each booth sends
+	DSN      string // the back end's result store (postgres://… or a SQLite path)
+	Dir      string // where the booths' stores go
+	// Restart, when set, is called once when half the results are stored
+	// (the database server restarts under load).
+	Restart func() error
+	Log     *slog.Logger
+	// Timeout bounds the whole run (default 10 minutes).
+	Timeout time.Duration
+}
+
+// Figures are what one run measured.
+type Figures struct {
+	Results     int           `json:"results"`
+	Elapsed     time.Duration `json:"elapsed"`
+	ResultsPerS float64       `json:"results_per_s"`
+	AckP50MS    float64       `json:"ack_ms_p50"`
+	AckP95MS    float64       `json:"ack_ms_p95"`
+	Refused     int64         `json:"refused"`   // answers other than 200 (503 while the database restarts)
+	Restarted   bool          `json:"restarted"` // the restart happened mid-run
+}
+
+// ErrLost means the back end does not hold every result once, in order.
+var ErrLost = errors.New("load test: results lost, duplicated or out of order")
+
+type pki struct {
+	ca    *x509.Certificate
+	key   *ecdsa.PrivateKey
+	pool  *x509.CertPool
+	nextN int64
+}
+
+func newPKI() (*pki, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "load-test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	ca, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return &pki{ca: ca, key: key, pool: pool, nextN: 1}, nil
+}
+
+func (p *pki) leaf(cn string, usage x509.ExtKeyUsage) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	p.nextN++
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(p.nextN), Subject: pkix.Name{CommonName: cn},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{usage}, KeyUsage: x509.KeyUsageDigitalSignature,
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, p.ca, &key.PublicKey, p.key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}
+
+// timing records the latency of each acknowledged request.
+type timing struct {
+	next    http.RoundTripper
+	mu      sync.Mutex
+	ms      []float64
+	refused *atomic.Int64
+}
+
+func (t *timing) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.refused.Add(1)
+		return resp, nil
+	}
+	// The acknowledgment is in once its body is read: time that too.
+	resp.Body = &timedBody{ReadCloser: resp.Body, done: func() {
+		t.mu.Lock()
+		t.ms = append(t.ms, float64(time.Since(start).Microseconds())/1000)
+		t.mu.Unlock()
+	}}
+	return resp, nil
+}
+
+type timedBody struct {
+	io.ReadCloser
+	once sync.Once
+	done func()
+}
+
+func (b *timedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.once.Do(b.done)
+	}
+	return n, err
+}
+
+type booth struct {
+	station string
+	store   *record.Store
+	ids     []string
+	sender  *transmit.Sender
+}
+
+// Run performs one load run.
+func Run(ctx context.Context, o Options) (Figures, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	p, err := newPKI()
+	if err != nil {
+		return Figures{}, err
+	}
+	srvCert, err := p.leaf("localhost", x509.ExtKeyUsageServerAuth)
+	if err != nil {
+		return Figures{}, err
+	}
+	recv, err := transmit.OpenReceiver(ctx, o.DSN, o.Log)
+	if err != nil {
+		return Figures{}, err
+	}
+	defer recv.Close()
+	bundles := filepath.Join(o.Dir, "bundles")
+	if err := os.MkdirAll(bundles, 0o700); err != nil {
+		return Figures{}, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return Figures{}, err
+	}
+	srvCtx, stopSrv := context.WithCancel(context.Background())
+	srvDone := make(chan error, 1)
+	go func() {
+		srvDone <- (&gallery.Server{Dir: bundles, Log: o.Log, Results: recv}).Serve(srvCtx, ln,
+			gallery.ServerTLSFor(srvCert, p.pool))
+	}()
+	defer func() { stopSrv(); <-srvDone }()
+	url := "https://" + ln.Addr().String()
+
+	var refused atomic.Int64
+	booths := make([]*booth, o.Booths)
+	base := time.Now().UTC().Add(-time.Hour)
+	for i := range booths {
+		b := &booth{station: fmt.Sprintf("booth-%02d", i+1)}
+		if b.store, err = record.Open(ctx, filepath.Join(o.Dir, b.station+".db")); err != nil {
+			return Figures{}, err
+		}
+		defer b.store.Close()
+		if err := b.enqueue(ctx, o.PerBooth, base); err != nil {
+			return Figures{}, err
+		}
+		cert, err := p.leaf(b.station, x509.ExtKeyUsageClientAuth)
+		if err != nil {
+			return Figures{}, err
+		}
+		client := transmit.HTTPClient(&tls.Config{RootCAs: p.pool, Certificates: []tls.Certificate{cert},
+			MinVersion: tls.VersionTLS12}, 30*time.Second)
+		client.Transport = &timing{next: client.Transport, refused: &refused}
+		b.sender = &transmit.Sender{Store: b.store, BaseURL: url, Client: client, MinBackoff: 20 * time.Millisecond,
+			MaxBackoff: 500 * time.Millisecond, Idle: 20 * time.Millisecond, Log: o.Log}
+		booths[i] = b
+	}
+	total := o.Booths * o.PerBooth
+	runCtx, stopSenders := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for _, b := range booths {
+		wg.Add(1)
+		go func() { defer wg.Done(); b.sender.Run(runCtx) }()
+	}
+	fig := Figures{Results: total}
+	var runErr error
+	for {
+		n, err := pending(ctx, booths)
+		if err != nil {
+			runErr = err
+			break
+		}
+		if n == 0 {
+			break
+		}
+		if o.Restart != nil && !fig.Restarted && n <= total/2 {
+			fig.Restarted = true
+			o.Log.Info("load test: restarting the database", "pending", n)
+			if err := o.Restart(); err != nil {
+				runErr = fmt.Errorf("restart database: %w", err)
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			runErr = fmt.Errorf("load test: %d of %d results still pending: %w", n, total, ctx.Err())
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	fig.Elapsed = time.Since(start)
+	stopSenders()
+	wg.Wait()
+	if runErr != nil {
+		return fig, runErr
+	}
+	fig.ResultsPerS = float64(total) / fig.Elapsed.Seconds()
+	fig.Refused = refused.Load()
+	var all []float64
+	for _, b := range booths {
+		t := b.sender.Client.Transport.(*timing)
+		all = append(all, t.ms...)
+	}
+	fig.AckP50MS, fig.AckP95MS = rank(all, 0.50), rank(all, 0.95)
+	return fig, check(ctx, recv.Store(), booths, total)
+}
+
+func (b *booth) enqueue(ctx context.Context, n int, base time.Time) error {
+	tx, err := b.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	d, th, ms := 0.31, 0.6, int64(2100)
+	for i := 0; i < n; i++ {
+		end := base.Add(time.Duration(i) * time.Millisecond)
+		r := transmit.Result{Version: transmit.Version2, EncounterID: uuid.NewString(), Station: b.station,
+			Officer: "o.load", Flight: "VP101", Time: end, Outcome: "match", TravelerID: fmt.Sprintf("T%06d", i),
+			Category: "in-scope", Distance: &d, StartedAt: end.Add(-3 * time.Second), CapturedAt: end.Add(-2 * time.Second),
+			DecidedAt: end.Add(-time.Second), DecisionMS: &ms, Final: transmit.FinalCleared,
+			Quality: &transmit.Quality{Captured: true, Auto: true, Score: 0.9}, Threshold: &th}
+		if err := transmit.Enqueue(ctx, tx, r); err != nil {
+			return err
+		}
+		b.ids = append(b.ids, r.EncounterID)
+	}
+	return tx.Commit()
+}
+
+func pending(ctx context.Context, booths []*booth) (int, error) {
+	n := 0
+	for _, b := range booths {
+		st, err := b.store.OutboxStats(ctx)
+		if err != nil {
+			return 0, err
+		}
+		n += st.Pending
+	}
+	return n, nil
+}
+
+// check verifies the back end holds every result once, in each booth's order.
+func check(ctx context.Context, st *transmit.Store, booths []*booth, total int) error {
+	n, err := st.Count(ctx)
+	if err != nil {
+		return err
+	}
+	if n != total {
+		return fmt.Errorf("%w: the back end holds %d results, want %d", ErrLost, n, total)
+	}
+	for _, b := range booths {
+		got, err := st.ListStation(ctx, b.station)
+		if err != nil {
+			return err
+		}
+		if len(got) != len(b.ids) {
+			return fmt.Errorf("%w: %s: %d stored, want %d", ErrLost, b.station, len(got), len(b.ids))
+		}
+		for i, g := range got {
+			if g.EncounterID != b.ids[i] {
+				return fmt.Errorf("%w: %s: result %d is %s, want %s", ErrLost, b.station, i, g.EncounterID, b.ids[i])
+			}
+		}
+	}
+	return nil
+}
+
+// rank is the nearest-rank p-quantile of v (0 when empty).
+func rank(v []float64, p float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	k := int(float64(len(s))*p+0.999999) - 1
+	return s[max(0, min(k, len(s)-1))]
+}

@@ -1,0 +1,336 @@
+package transmit
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "github.com/mattn/go-sqlite3"    // database/sql driver "sqlite3"
+	"github.com/pressly/goose/v3"
+
+	"veriport/record"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var storeMigrations embed.FS
+
+// ErrStore means the back end's result store failed (unreachable,
+// restarting): the result was not stored and may be sent again.
+var ErrStore = errors.New("result store unavailable")
+
+// Store is the back end's result store: PostgreSQL when opened with a
+// postgres:// DSN, else an embedded SQLite file. Both hold the same table
+// (migrations/), so the receiver and the terminal report read them alike.
+type Store struct {
+	DB *sql.DB
+	pg bool
+	// Where is the store for log lines: the SQLite path, or the PostgreSQL
+	// DSN without its password.
+	Where string
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL database.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// OpenStore opens the result store dsn names (postgres://… or a SQLite
+// file path) and brings its schema up to date.
+func OpenStore(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{pg: IsPostgresDSN(dsn), Where: redactDSN(dsn)}
+	var err error
+	dialect, sub := goose.DialectSQLite3, "migrations/sqlite"
+	if s.pg {
+		dialect, sub = goose.DialectPostgres, "migrations/postgres"
+		if s.DB, err = sql.Open("pgx", dsn); err != nil {
+			return nil, fmt.Errorf("open results database %s: %w", s.Where, err)
+		}
+		s.DB.SetMaxOpenConns(24)
+		s.DB.SetMaxIdleConns(24)
+		s.DB.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("results database folder: %w", err)
+		}
+		s.DB, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL")
+		if err != nil {
+			return nil, fmt.Errorf("open results database %s: %w", s.Where, err)
+		}
+		s.DB.SetMaxOpenConns(1)
+	}
+	if err := s.DB.PingContext(ctx); err != nil {
+		s.DB.Close()
+		return nil, fmt.Errorf("open results database %s: %w", s.Where, err)
+	}
+	legacy := false
+	if !s.pg {
+		if legacy, err = s.setAsideLegacy(ctx); err != nil {
+			s.DB.Close()
+			return nil, err
+		}
+	}
+	mig, _ := fs.Sub(storeMigrations, sub)
+	p, err := goose.NewProvider(dialect, s.DB, mig)
+	if err == nil {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
+		s.DB.Close()
+		return nil, fmt.Errorf("migrate results database %s: %w", s.Where, err)
+	}
+	if legacy {
+		if err := s.importLegacy(ctx); err != nil {
+			s.DB.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// redactDSN drops the password from a PostgreSQL URL.
+func redactDSN(dsn string) string {
+	if !IsPostgresDSN(dsn) {
+		return dsn
+	}
+	scheme, rest, _ := strings.Cut(dsn, "://")
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		user, _, _ := strings.Cut(rest[:at], ":")
+		rest = user + "@" + rest[at+1:]
+	}
+	return scheme + "://" + rest
+}
+
+// Postgres reports whether the store is PostgreSQL.
+func (s *Store) Postgres() bool { return s.pg }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Rebind turns a query written with ? placeholders into the store's
+// dialect ($1, $2… for PostgreSQL).
+func (s *Store) Rebind(q string) string {
+	if !s.pg {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// TimeArg is t as the store compares times: fixed-width UTC text in SQLite,
+// a timestamp in PostgreSQL.
+func (s *Store) TimeArg(t time.Time) any {
+	if s.pg {
+		return t.UTC()
+	}
+	return record.FormatTime(t)
+}
+
+// dateArg is the UTC date of t as the result_date column holds it.
+func (s *Store) dateArg(t time.Time) any {
+	d := t.UTC().Format(time.DateOnly)
+	if s.pg {
+		day, _ := time.Parse(time.DateOnly, d)
+		return day
+	}
+	return d
+}
+
+func (s *Store) nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return s.TimeArg(t)
+}
+
+// Put stores res (body is the message as received) unless its encounter id
+// is already stored; duplicate says it was. res.EncounterID must be
+// canonical (Decode makes it so).
+func (s *Store) Put(ctx context.Context, res *Result, body []byte, now time.Time) (duplicate bool, err error) {
+	version := res.Version
+	if version == 0 {
+		version = Version1
+	}
+	started := res.StartedAt
+	if started.IsZero() { // version 1: only the end is known
+		started = res.Time
+	}
+	quality := ""
+	if res.Quality != nil {
+		b, _ := json.Marshal(res.Quality)
+		quality = string(b)
+	}
+	var manualAt time.Time
+	referral := ""
+	if m := res.ManualCheck; m != nil {
+		manualAt, referral = m.At, m.Reason
+	}
+	var auditSeq any
+	if res.AuditSeq > 0 {
+		auditSeq = res.AuditSeq
+	}
+	out, err := s.DB.ExecContext(ctx, s.Rebind(`INSERT INTO results (encounter_id, version, station,
+		officer_id, flight, result_date, done_at, started_at, captured_at, decided_at, manual_check_at,
+		decision_ms, outcome, result, final, referral, traveler_id, category, distance, quality, threshold,
+		threshold_calibrated, gallery_id, gallery_version, audit_seq, audit_hash, received_at, body)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (encounter_id) DO NOTHING`),
+		res.EncounterID, version, res.Station, res.Officer, res.Flight, s.dateArg(res.Time),
+		s.TimeArg(res.Time), s.TimeArg(started), s.nullTime(res.CapturedAt), s.nullTime(res.DecidedAt),
+		s.nullTime(manualAt), res.DecisionMS, res.Outcome, res.BoothResult(), res.Final, referral,
+		res.TravelerID, res.Category, res.Distance, quality, res.Threshold, res.ThresholdCalibrated,
+		res.GalleryID, res.GalleryVersion, auditSeq, res.AuditHash, s.TimeArg(now), body)
+	if err != nil {
+		return false, fmt.Errorf("%w: store result: %v", ErrStore, err)
+	}
+	n, err := out.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("%w: store result: %v", ErrStore, err)
+	}
+	return n == 0, nil
+}
+
+// Stored is a result as the back end holds it.
+type Stored struct {
+	Result
+	Seq        int64     `json:"seq"`
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+// List returns the results of a date (UTC, of the encounter's end), in
+// arrival order; station, when set, keeps only that station's.
+func (s *Store) List(ctx context.Context, date, station string) ([]Stored, error) {
+	q := `SELECT seq, body, received_at FROM results WHERE result_date = ?`
+	args := []any{date}
+	if s.pg {
+		d, err := time.Parse(time.DateOnly, date)
+		if err != nil {
+			return nil, fmt.Errorf("list results: date %q: %w", date, err)
+		}
+		args[0] = d
+	}
+	if station != "" {
+		q += ` AND station = ?`
+		args = append(args, station)
+	}
+	return s.list(ctx, q+` ORDER BY seq`, args...)
+}
+
+// ListStation returns every result of a station, in arrival order.
+func (s *Store) ListStation(ctx context.Context, station string) ([]Stored, error) {
+	return s.list(ctx, `SELECT seq, body, received_at FROM results WHERE station = ? ORDER BY seq`, station)
+}
+
+func (s *Store) list(ctx context.Context, q string, args ...any) ([]Stored, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list results: %w", err)
+	}
+	defer rows.Close()
+	out := []Stored{}
+	for rows.Next() {
+		var st Stored
+		var body []byte
+		var at any
+		if err := rows.Scan(&st.Seq, &body, &at); err != nil {
+			return nil, fmt.Errorf("list results: %w", err)
+		}
+		if err := json.Unmarshal(body, &st.Result); err != nil {
+			return nil, fmt.Errorf("stored result %d unreadable: %w", st.Seq, err)
+		}
+		if st.EncounterID, err = CanonicalID(st.EncounterID); err != nil {
+			return nil, fmt.Errorf("stored result %d: %w", st.Seq, err)
+		}
+		switch v := at.(type) {
+		case time.Time:
+			st.ReceivedAt = v.UTC()
+		case string:
+			st.ReceivedAt, _ = time.Parse(time.RFC3339Nano, v)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// Count is the number of results stored.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int
+	err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM results`).Scan(&n)
+	return n, err
+}
+
+// setAsideLegacy renames the one-table results store of earlier versions
+// (encounter_id, result_date, received_at, body; made without migrations)
+// so the migrated table can take its name.
+func (s *Store) setAsideLegacy(ctx context.Context) (bool, error) {
+	var n int
+	err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('results') WHERE name = 'body'`).Scan(&n)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	var seq int
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('results') WHERE name = 'seq'`).Scan(&seq); err != nil || seq > 0 {
+		return false, err
+	}
+	if _, err := s.DB.ExecContext(ctx, `ALTER TABLE results RENAME TO results_legacy`); err != nil {
+		return false, fmt.Errorf("set aside the earlier results table: %w", err)
+	}
+	return true, nil
+}
+
+// importLegacy moves the earlier table's results into the migrated one, in
+// their arrival order, then drops it.
+func (s *Store) importLegacy(ctx context.Context) error {
+	rows, err := s.DB.QueryContext(ctx, `SELECT body, received_at FROM results_legacy ORDER BY rowid`)
+	if err != nil {
+		return fmt.Errorf("read the earlier results table: %w", err)
+	}
+	type old struct {
+		body []byte
+		at   string
+	}
+	var all []old
+	for rows.Next() {
+		var o old
+		if err := rows.Scan(&o.body, &o.at); err != nil {
+			rows.Close()
+			return fmt.Errorf("read the earlier results table: %w", err)
+		}
+		all = append(all, o)
+	}
+	rows.Close()
+	for _, o := range all {
+		var r Result
+		if json.Unmarshal(o.body, &r) != nil {
+			continue
+		}
+		if r.EncounterID, err = CanonicalID(r.EncounterID); err != nil {
+			continue
+		}
+		at, _ := time.Parse(time.RFC3339Nano, o.at)
+		if _, err := s.Put(ctx, &r, o.body, at); err != nil {
+			return err
+		}
+	}
+	_, err = s.DB.ExecContext(ctx, `DROP TABLE results_legacy`)
+	return err
+}
