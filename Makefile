@@ -10,7 +10,7 @@ export VERIPORT_CACHE
 MODELS ?=
 SETUP_FLAGS := $(if $(MODELS),--models $(MODELS),)
 
-.PHONY: all setup build run serve-gallery run-served test unit smoke bench vet clean
+.PHONY: all setup build run serve-gallery run-served test unit smoke bench vet clean package check-package
 
 all: build
 
@@ -18,8 +18,9 @@ all: build
 setup:
 	@scripts/setup.sh $(SETUP_FLAGS)
 
+# The version, commit and build date come from git (scripts/version.sh).
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$$(scripts/version.sh --ldflags)" -o $(BIN) .
 
 ## run: setup, then open the workstation on the embedded defaults
 run: setup build
@@ -34,8 +35,8 @@ run-served: setup build
 	./$(BIN) gallery serve & svc=$$!; trap 'kill $$svc' EXIT; \
 	./$(BIN) $(if $(MODELS),--models $(MODELS),) $(RUN_FLAGS)
 
-## test: setup, unit and integration tests, then the GUI smoke test under Xvfb
-test: setup unit smoke
+## test: setup, unit and integration tests, the GUI smoke test under Xvfb, the packaging check
+test: setup unit smoke check-package
 
 unit:
 	$(GO) vet ./...
@@ -51,9 +52,17 @@ unit:
 smoke: build
 	scripts/smoke-gui.sh $(BIN)
 
+## package: dist/veriport_<version>_amd64.deb (scripts/package.sh)
+package:
+	scripts/package.sh
+
+## check-package: build the .deb, validate it, install it into a temporary root, remove it
+check-package:
+	scripts/check-package.sh
+
 ## bench: every performance figure, as JSON
 bench: build
 	./$(BIN) bench --json
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

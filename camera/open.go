@@ -25,7 +25,9 @@ func (c Choice) Resilient(name string) *Reconnecting {
 }
 
 // Open chooses a source from a spec: a device index ("0"), a video file
-// path, or "" for device 0 with the demo video as fallback.
+// path, or "" for device 0 with the demo video as fallback. When a device
+// does not open (and for "" when there is no demo video either) the error
+// wraps ErrOffline and the Choice keeps a reopener for the device.
 func Open(spec, demoVideo string, width, height int) (Choice, error) {
 	if spec != "" {
 		if idx, err := strconv.Atoi(spec); err == nil {
@@ -51,7 +53,10 @@ func Open(spec, demoVideo string, width, height int) (Choice, error) {
 		}
 	}
 	if _, err := os.Stat(demoVideo); err != nil {
-		return Choice{}, fmt.Errorf("no camera at device 0 and no demo video at %s (run make setup): %w", demoVideo, ErrOffline)
+		// Start offline and keep watching device 0: a camera plugged in
+		// later is picked up, and the manual route stays open meanwhile.
+		return Choice{Reopen: reopenDevice(0, width, height)},
+			fmt.Errorf("no camera at device 0 and no demo video at %s: %w", demoVideo, ErrOffline)
 	}
 	f, err := OpenFile(demoVideo, true)
 	if err != nil {

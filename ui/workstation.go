@@ -464,6 +464,10 @@ func (ws *workstation) onTypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyEscape:
 		ws.onBackKey()
+	case fyne.KeyF1: // About, on every screen
+		if ws.mw != nil {
+			ws.mw.showAbout()
+		}
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if ws.screen == screenBooth && ws.station.Shift() != nil {
 			ws.onCapture()

@@ -79,7 +79,7 @@ func CheckModels(dir string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: %v not in %s (run make setup)", ErrModels, missing, dir)
+		return fmt.Errorf("%w: %v not in %s (run veriport setup-models)", ErrModels, missing, dir)
 	}
 	return nil
 }
