@@ -67,7 +67,7 @@ issuer_keys = ["$demo/issuer.pub"]
 TOML
   # The supervisor, enrolled from the command line like any officer.
   local uri secret
-  uri=$(echo 246810 | "$bin" --data-dir "$data" officer add --id s.chen --name "Supervisor Chen" \
+  uri=$(echo 246810 | "$bin" --data-dir "$data/demo" officer add --id s.chen --name "Supervisor Chen" \
     --role supervisor --pin-stdin 2>/dev/null | grep otpauth)
   secret=$(python3 -c 'import sys,urllib.parse as u;print(u.parse_qs(u.urlparse(sys.argv[1]).query)["secret"][0])' "$uri")
   "$bin" --data-dir "$dir/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$dir/backend/results.db" \

@@ -44,7 +44,7 @@ func TestAboutShowsVersionCommitDate(t *testing.T) {
 	mw := newMainWindow(w, Deps{Database: "db"})
 	w.SetContent(mw.build())
 	w.Resize(fyne.NewSize(900, 600))
-	fyne.DoAndWait(func() { test.Tap(mw.aboutButton) })
+	uiDoAndWait(func() { test.Tap(mw.aboutButton) })
 	i := version.Get()
 	waitFor(t, "the About box", func() bool {
 		s := overlayText(w)
@@ -78,13 +78,13 @@ func TestMissingModelsExplainedInWindow(t *testing.T) {
 		return strings.Contains(s, "veriport setup-models") && strings.Contains(s, "/home/o/.cache/veriport/models") &&
 			strings.Contains(s, "Try again")
 	})
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if !strings.Contains(mw.modStatus.Text, "setup-models") {
 			t.Errorf("status bar %q does not name the command", mw.modStatus.Text)
 		}
 	})
 	installed.Store(true)
-	fyne.DoAndWait(func() { mw.retryModels() })
+	uiDoAndWait(func() { mw.retryModels() })
 	waitFor(t, "models loaded after Try again", func() bool {
 		return mw.modStatus.Text == "Models: loaded (3 files)" && !strings.Contains(overlayText(w), "setup-models")
 	})
@@ -102,7 +102,7 @@ func TestOtherModelErrorsNotMistakenForMissing(t *testing.T) {
 	mw.start(ctx)
 	defer func() { cancel(); mw.wait() }()
 	waitFor(t, "the error in the status bar", func() bool { return strings.Contains(mw.modStatus.Text, "out of memory") })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if s := overlayText(w); strings.Contains(s, "setup-models") {
 			t.Errorf("fetch instructions shown for an unrelated error: %q", s)
 		}

@@ -72,7 +72,7 @@ func Run(ctx context.Context, d Deps) error {
 	w.SetCloseIntercept(func() { cancel() })
 	go func() {
 		<-ctx.Done()
-		fyne.Do(a.Quit)
+		uiDo(a.Quit)
 	}()
 	mw.start(ctx)
 	if ws != nil {

@@ -48,7 +48,7 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 	mw.start(ctx)
 	defer func() { cancel(); mw.wait(); f.app.Quit() }()
 	var done bool
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		f.ws.begin()
 		f.ws.setGallery("VP123", "", booth.DeciderFunc(func(context.Context, image.Image) (booth.Decision, error) {
 			return matchT7, nil
@@ -56,21 +56,21 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 	})
 	waitFor(t, "a live frame", func() bool { return mw.bufs[mw.front] != nil })
 	enter := func() { f.win.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
-	fyne.DoAndWait(func() { f.win.Canvas().Unfocus(); enter() })
+	uiDoAndWait(func() { f.win.Canvas().Unfocus(); enter() })
 	time.Sleep(100 * time.Millisecond)
 	if n := mw.captures.Load(); n != 0 {
 		t.Fatalf("Enter on the login screen took %d photos", n)
 	}
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		f.typeInto(f.ws.login.id, testOfficer)
 		f.typeInto(f.ws.login.pin, testPIN)
 		f.typeInto(f.ws.login.code, f.code())
 		f.enter()
 	})
 	waitFor(t, "the booth", func() bool { return f.ws.screen == screenBooth })
-	fyne.DoAndWait(enter) // Enter on the booth captures through the live capture
+	uiDoAndWait(enter) // Enter on the booth captures through the live capture
 	waitFor(t, "MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		f.key(keyNext)
 		done = len(f.rec.Records()) == 1 && f.rec.Records()[0].TravelerID == "T-0007" &&
 			strings.Contains(f.rec.Records()[0].Quality, `"captured":true`) &&
@@ -79,10 +79,10 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 	if !done {
 		t.Fatalf("records %+v", f.rec.Records())
 	}
-	fyne.DoAndWait(func() { f.key(keyCapture) }) // the next traveler by Alt+C
+	uiDoAndWait(func() { f.key(keyCapture) }) // the next traveler by Alt+C
 	waitFor(t, "MATCH again", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
-	fyne.DoAndWait(func() { f.key(keyNext) })
+	uiDoAndWait(func() { f.key(keyNext) })
 	waitFor(t, "two records", func() bool { return len(f.rec.Records()) == 2 })
-	fyne.DoAndWait(func() { test.Tap(mw.panel.manual) })
+	uiDoAndWait(func() { test.Tap(mw.panel.manual) })
 	waitFor(t, "the manual check", func() bool { return f.ws.screen == screenManual })
 }

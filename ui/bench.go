@@ -32,13 +32,13 @@ func MeasureDisplay(ctx context.Context, d Deps, dur time.Duration) (DisplayFigu
 	var fig DisplayFigures
 	err := headless(ctx, d, func(ctx context.Context, m *mainWindow, analysed *atomic.Int64) {
 		var start, end int
-		fyne.DoAndWait(func() { start = m.total })
+		uiDoAndWait(func() { start = m.total })
 		a0, c0, t0 := analysed.Load(), cpuTime(), time.Now()
 		select {
 		case <-ctx.Done():
 		case <-time.After(dur):
 		}
-		fyne.DoAndWait(func() { end = m.total })
+		uiDoAndWait(func() { end = m.total })
 		el := time.Since(t0)
 		fig = DisplayFigures{FPS: float64(end-start) / el.Seconds(), Shown: end - start,
 			Analysed: int(analysed.Load() - a0), CPUCores: (cpuTime() - c0).Seconds() / el.Seconds()}
@@ -63,10 +63,10 @@ func MeasureCaptures(ctx context.Context, d Deps, captures []*quality.Capture, g
 			}
 			shown := make(chan error, 1)
 			start := time.Now()
-			fyne.Do(func() {
+			uiDo(func() {
 				go func() {
 					err := decide(ctx, c)
-					fyne.Do(func() { shown <- err })
+					uiDo(func() { shown <- err })
 				}()
 			})
 			if err := <-shown; err != nil {
@@ -103,7 +103,7 @@ func headless(ctx context.Context, d Deps, measure func(context.Context, *mainWi
 	deadline := time.Now().Add(10 * time.Second)
 	for first == 0 && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
-		fyne.DoAndWait(func() { first = m.total })
+		uiDoAndWait(func() { first = m.total })
 	}
 	measure(ctx, m, &analysed)
 	cancel()

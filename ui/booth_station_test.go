@@ -73,7 +73,7 @@ func newLiveWF(t *testing.T, decide booth.Decision, size fyne.Size, opts ...func
 	ctx, cancel := context.WithCancel(context.Background())
 	f.mw.start(ctx)
 	t.Cleanup(func() { cancel(); f.mw.wait(); f.app.Quit() })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		f.ws.begin()
 		f.ws.setGallery("VP123", "", booth.DeciderFunc(func(context.Context, image.Image) (booth.Decision, error) {
 			return decide, nil
@@ -81,7 +81,7 @@ func newLiveWF(t *testing.T, decide booth.Decision, size fyne.Size, opts ...func
 	})
 	if src == nil {
 		still := image.NewRGBA(image.Rect(0, 0, 64, 36))
-		fyne.DoAndWait(func() {
+		uiDoAndWait(func() {
 			f.mw.bufs[0], f.mw.front = still, 0
 			f.mw.live.Image = still
 			f.mw.live.Refresh()
@@ -105,7 +105,7 @@ func (f *liveWF) loginUI() {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		f.typeInto(f.ws.login.id, id)
 		f.typeInto(f.ws.login.pin, testPIN)
 		f.typeInto(f.ws.login.code, code)
@@ -121,7 +121,7 @@ func (f *liveWF) goodFrames() {
 	time.Sleep(time.Second)
 }
 
-func (f *liveWF) ui(fn func()) { fyne.DoAndWait(fn) }
+func (f *liveWF) ui(fn func()) { uiDoAndWait(fn) }
 
 func TestNoCaptureBeforeLogin(t *testing.T) {
 	f := newLiveWF(t, matchT7, fyne.NewSize(1280, 800))

@@ -220,7 +220,7 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 		if checks {
 			lastChecks, lastState = now, st.state
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			switch {
 			case !paused:
 				m.overlay.set(rep)
@@ -335,7 +335,7 @@ func (m *mainWindow) clearTraveler() {
 // deliver shows the capture and hands it to verification off the UI thread.
 func (m *mainWindow) deliver(c *quality.Capture) {
 	m.captures.Add(1)
-	fyne.Do(func() { m.panel.showCapture(c) })
+	uiDo(func() { m.panel.showCapture(c) })
 	if m.deps.OnCapture == nil {
 		return
 	}

@@ -109,7 +109,7 @@ func TestLiveGuidanceAndAutoCaptureOnce(t *testing.T) {
 	waitFor(t, "checklist marks inter-eye failed", func() bool {
 		return strings.HasPrefix(h.mw.checks.lines[quality.MeasureInterEye].Text, "✗")
 	})
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if h.mw.panel.state.Text != "Looking for a good frame" {
 			t.Errorf("capture state %q while too far", h.mw.panel.state.Text)
 		}
@@ -117,7 +117,7 @@ func TestLiveGuidanceAndAutoCaptureOnce(t *testing.T) {
 	waitFor(t, "Hold still while blurred", func() bool { return h.mw.overlay.message.Text == quality.SayHoldStill })
 	waitFor(t, "auto-capture", func() bool { return h.mw.panel.state.Text == "Captured" })
 	waitFor(t, "capture handed on", func() bool { return h.captured.Load() == 1 })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if !h.mw.panel.thumb.Visible() || !strings.Contains(h.mw.panel.captured.Text, "automatically") {
 			t.Errorf("capture not shown: thumbnail %v, text %q", h.mw.panel.thumb.Visible(), h.mw.panel.captured.Text)
 		}
@@ -133,7 +133,7 @@ func TestLiveGuidanceAndAutoCaptureOnce(t *testing.T) {
 	// The officer can still capture, by button and by Enter.
 	test.Tap(h.mw.panel.capture)
 	waitFor(t, "capture by button", func() bool { return h.captured.Load() == 2 })
-	fyne.DoAndWait(func() { h.w.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
+	uiDoAndWait(func() { h.w.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
 	waitFor(t, "capture by Enter", func() bool { return h.captured.Load() == 3 })
 }
 
@@ -152,7 +152,7 @@ func TestNoAutoCaptureOnUnstableRunAndManualOffer(t *testing.T) {
 	steady := false
 	deadline := time.Now().Add(time.Second)
 	for time.Now().Before(deadline) {
-		fyne.DoAndWait(func() { steady = steady || strings.HasPrefix(h.mw.panel.state.Text, "Hold still") })
+		uiDoAndWait(func() { steady = steady || strings.HasPrefix(h.mw.panel.state.Text, "Hold still") })
 		time.Sleep(10 * time.Millisecond)
 	}
 	if !steady {
@@ -161,7 +161,7 @@ func TestNoAutoCaptureOnUnstableRunAndManualOffer(t *testing.T) {
 	if n := h.captured.Load(); n != 0 {
 		t.Fatalf("auto-capture fired %d times without a stable run", n)
 	}
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if h.mw.panel.state.Text == "Captured" {
 			t.Error("state captured without capture")
 		}

@@ -134,7 +134,7 @@ func (p *flightPicker) open() {
 				break
 			}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if p.date.Text == p.initial { // the officer did not type meanwhile
 				p.date.SetText(date)
 				p.applyFlights(rows, err)
@@ -195,7 +195,7 @@ func (p *flightPicker) onRefresh() {
 	p.showMessage("Looking up flights…", false)
 	go func() {
 		rows, err := p.svc.Flights(p.ctx, date)
-		fyne.Do(func() { p.applyFlights(rows, err) })
+		uiDo(func() { p.applyFlights(rows, err) })
 	}()
 }
 
@@ -278,10 +278,10 @@ func (p *flightPicker) onDownload() {
 		st, err := p.svc.Fetch(p.ctx, s.Flight.Date, s.Flight.ID(), func(done, total int64) {
 			if total > 0 {
 				v := float64(done) / float64(total)
-				fyne.Do(func() { p.progress.SetValue(v) })
+				uiDo(func() { p.progress.SetValue(v) })
 			}
 		})
-		fyne.Do(func() { p.applyFetch(idx, s, st, err) })
+		uiDo(func() { p.applyFetch(idx, s, st, err) })
 	}()
 }
 

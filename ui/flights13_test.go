@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"veriport/gallery"
@@ -51,7 +50,7 @@ func TestFlightPickerDefaultsToNextDateWithFlights(t *testing.T) {
 	w.SetContent(p.build())
 	p.open()
 	waitFor(t, "tomorrow's flight listed", func() bool { return p.list.Length() == 1 })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if p.date.Text != "2026-11-27" {
 			t.Errorf("date %q, want the next date with flights", p.date.Text)
 		}
@@ -63,9 +62,9 @@ func TestFlightPickerDefaultsToNextDateWithFlights(t *testing.T) {
 		}
 	})
 	// A date the officer typed is not overridden by a second open.
-	fyne.DoAndWait(func() { p.date.SetText("2026-11-30") })
+	uiDoAndWait(func() { p.date.SetText("2026-11-30") })
 	p.open()
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if p.date.Text != "2026-11-30" {
 			t.Errorf("typed date replaced by %q", p.date.Text)
 		}
@@ -82,7 +81,7 @@ func TestFlightPickerSaysNoServiceConfigured(t *testing.T) {
 	w.SetContent(p.build())
 	p.open()
 	waitFor(t, "no-service message", func() bool { return strings.Contains(p.message.Text, "No gallery service") })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if !strings.Contains(p.message.Text, "[gallery]") || !strings.Contains(p.message.Text, "service") {
 			t.Errorf("message does not say how to configure it: %q", p.message.Text)
 		}

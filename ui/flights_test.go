@@ -67,7 +67,7 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 	if svc.asked[0] != "2026-11-25" {
 		t.Fatalf("asked for %v, want today's date", svc.asked)
 	}
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if got := p.rowText(0); !strings.Contains(got, "ZZ420 IAD-LHR departs 21:00Z, 420 travelers: expires in 3h 20m") {
 			t.Errorf("row 0 %q", got)
 		}
@@ -86,7 +86,7 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 	fresh := &gallery.Record{Key: offeredF.Key(), Flight: offeredF, Good: true, Entries: 180,
 		IssuedAt: now, ExpiresAt: now.Add(24 * time.Hour), StoredAt: now}
 	svc.result = func() (gallery.Status, error) { return gallery.Status{Flight: offeredF, Record: fresh}, nil }
-	fyne.DoAndWait(func() { p.list.Select(1) })
+	uiDoAndWait(func() { p.list.Select(1) })
 	waitFor(t, "download enabled", func() bool { return !p.download.Disabled() && p.use.Disabled() })
 	test.Tap(p.download)
 	svc.step <- 40
@@ -96,7 +96,7 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 	}
 	close(svc.step)
 	waitFor(t, "fresh state", func() bool { return p.state.Text == "ZZ421 2026-11-25: fresh" })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if p.progress.Visible() || p.use.Disabled() || p.state.Importance != widget.SuccessImportance {
 			t.Error("after download: progress still shown, Use disabled or state not marked success")
 		}
@@ -112,7 +112,7 @@ func TestFlightPickerDownloadsAndShowsState(t *testing.T) {
 	}
 	test.Tap(p.download)
 	waitFor(t, "refused state", func() bool { return strings.Contains(p.state.Text, "refused: bad signature") })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if p.state.Importance != widget.DangerImportance || !strings.Contains(p.message.Text, "last good one stays") ||
 			p.use.Disabled() {
 			t.Errorf("refusal shown as %q / %q, use disabled %v", p.state.Text, p.message.Text, p.use.Disabled())
@@ -132,7 +132,7 @@ func TestFlightPickerOffline(t *testing.T) {
 	if !strings.Contains(p.message.Text, "YYYY-MM-DD") {
 		t.Fatalf("bad date message %q", p.message.Text)
 	}
-	fyne.DoAndWait(func() { p.date.SetText("2026-11-25") })
+	uiDoAndWait(func() { p.date.SetText("2026-11-25") })
 	test.Tap(p.refresh)
 	waitFor(t, "offline message", func() bool { return strings.Contains(p.message.Text, "unreachable") })
 }

@@ -57,7 +57,7 @@ func (h *healthBar) run(ctx context.Context) {
 	defer t.Stop()
 	for {
 		st := h.poll(ctx)
-		fyne.Do(func() { h.apply(st) })
+		uiDo(func() { h.apply(st) })
 		select {
 		case <-ctx.Done():
 			return

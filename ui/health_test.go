@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -35,7 +34,7 @@ func TestHealthBarShowsOverdueAlarmAndBacklog(t *testing.T) {
 	waitFor(t, "the overdue alarm", func() bool {
 		return h.retention.Text == "Photos: 1 OVERDUE for deletion" && h.retention.Importance == widget.DangerImportance
 	})
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if h.outbox.Importance != widget.WarningImportance || h.outbox.Text != "Results: 4 waiting for 20m" {
 			t.Errorf("outbox backlog not warned: %q %v", h.outbox.Text, h.outbox.Importance)
 		}

@@ -129,7 +129,7 @@ func (l *loginScreen) onSubmit() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		s, err := l.auth.Login(ctx, id, pin, code)
-		fyne.Do(func() { l.applyLogin(s, err) })
+		uiDo(func() { l.applyLogin(s, err) })
 	})
 }
 

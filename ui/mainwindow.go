@@ -197,7 +197,7 @@ func (m *mainWindow) loadModels() {
 	go func() {
 		defer m.wg.Done()
 		msg, err := m.deps.LoadModels()
-		fyne.Do(func() { m.modelsLoaded(msg, err) })
+		uiDo(func() { m.modelsLoaded(msg, err) })
 	}()
 }
 
@@ -300,7 +300,7 @@ func (m *mainWindow) frameLoop(ctx context.Context, pump *camera.Pump, stopped <
 			h := hr.Health()
 			if !h.Online {
 				m.log.Warn("camera offline, reconnecting", "source", m.deps.Source.Name(), "attempts", h.Attempts, "err", h.Err)
-				fyne.Do(func() { m.setOffline("Camera offline — reconnecting…") })
+				uiDo(func() { m.setOffline("Camera offline — reconnecting…") })
 			} else {
 				m.log.Info("camera back online", "source", m.deps.Source.Name())
 			}
@@ -315,11 +315,11 @@ func (m *mainWindow) frameLoop(ctx context.Context, pump *camera.Pump, stopped <
 			default:
 			}
 			m.log.Warn("camera stopped", "source", m.deps.Source.Name(), "err", err)
-			fyne.Do(func() { m.setOffline("Camera offline") })
+			uiDo(func() { m.setOffline("Camera offline") })
 		case now := <-tick.C:
 			stalled := m.started && now.Sub(lastFrame) > 2*time.Second
 			span := now.Sub(last).Seconds()
-			fyne.Do(func() {
+			uiDo(func() {
 				fps := float64(m.shown) / span
 				m.shown = 0
 				m.fps.SetText(fmt.Sprintf("%.1f fps", fps))
@@ -355,7 +355,7 @@ func (m *mainWindow) present(pump *camera.Pump, f camera.Frame) {
 	m.bufs[back] = copyInto(m.bufs[back], f.Image)
 	pump.Release(f)
 	m.offerFrame(m.bufs[back])
-	fyne.DoAndWait(func() { m.show(back) })
+	uiDoAndWait(func() { m.show(back) })
 }
 
 // show makes buffer i the displayed frame. UI thread only.

@@ -20,7 +20,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		ok := false
-		fyne.DoAndWait(func() { ok = cond() })
+		uiDoAndWait(func() { ok = cond() })
 		if ok {
 			return
 		}
@@ -55,7 +55,7 @@ func TestMainWindowShowsLiveFramesAndStatus(t *testing.T) {
 	})
 	waitFor(t, "the fps label", func() bool { return strings.HasSuffix(mw.fps.Text, " fps") && mw.fps.Text != "— fps" })
 	waitFor(t, "models loaded", func() bool { return mw.modStatus.Text == "Models: loaded (3 files)" })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if !mw.banner.Visible() {
 			t.Error("DEMO banner hidden for a demo source")
 		}
@@ -82,7 +82,7 @@ func TestMainWindowCameraOffline(t *testing.T) {
 	mw.start(ctx)
 	defer func() { cancel(); mw.wait() }()
 	waitFor(t, "Camera offline", func() bool { return mw.offlineBox.Visible() })
-	fyne.DoAndWait(func() {
+	uiDoAndWait(func() {
 		if mw.banner.Visible() {
 			t.Error("DEMO banner shown for a non-demo source")
 		}

@@ -176,7 +176,7 @@ func (s *officerScreen) refresh() {
 	}
 	s.async(func() {
 		rows, err := s.admin.List(context.Background())
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				s.show("Cannot read the officers: "+err.Error(), true)
 				return
@@ -249,7 +249,7 @@ func (s *officerScreen) do(done string, change func(ctx context.Context, id stri
 	}
 	s.async(func() {
 		err := change(context.Background(), r.ID)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				s.show(adminMessage(err), true)
 				return
@@ -325,7 +325,7 @@ func (s *officerScreen) onConfirmTOTP() {
 	s.panel(nil)
 	s.async(func() {
 		uri, err := s.admin.ResetTOTP(context.Background(), s.actor, r.ID)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				s.show(adminMessage(err), true)
 				return

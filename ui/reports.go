@@ -236,7 +236,7 @@ func (s *ReportScreen) Refresh() {
 				break
 			}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if gen != s.gen {
 				return // a newer report is on its way
 			}

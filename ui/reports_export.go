@@ -48,7 +48,7 @@ func (s *ReportScreen) export(format string) {
 		} else {
 			err = report.Write(s.ctx, s.deps.DB, f, opts, format, &buf)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			s.setBusy(false, "")
 			if err != nil {
 				s.status.SetText("Export failed: " + err.Error())

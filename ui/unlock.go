@@ -114,7 +114,7 @@ func (u *supervisorUnlock) onSubmit() {
 		if err == nil {
 			err = u.admin.Unlock(ctx, id, target)
 		}
-		fyne.Do(func() { u.applied(target, id, err) })
+		uiDo(func() { u.applied(target, id, err) })
 	})
 }
 

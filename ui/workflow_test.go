@@ -450,8 +450,15 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 	if c.Focused() != fyne.Focusable(f.ws.flights.date) {
 		t.Fatal("the date is not focused on the flight picker")
 	}
+	// The picker looks up the next date with flights as it opens; let that
+	// lookup land first, then Enter looks the date up again and the list
+	// must have that answer (the refresh button comes back with it) before
+	// a flight is picked, or a late answer would clear the selection.
+	waitFor(t, "the first lookup", func() bool { return f.ws.flights.list.Length() == 1 })
 	f.enter() // list the flights of the date shown (today)
-	waitFor(t, "the flight list", func() bool { return f.ws.flights.list.Length() == 1 })
+	waitFor(t, "the flight list", func() bool {
+		return f.ws.flights.list.Length() == 1 && !f.ws.flights.refresh.Disabled()
+	})
 	if c.Focused() != fyne.Focusable(f.ws.flights.list) {
 		t.Fatal("Enter in the date did not move to the list")
 	}

@@ -281,7 +281,7 @@ func (ws *workstation) start(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				fyne.Do(func() { ws.checkIdle(ws.wf.Now()) })
+				uiDo(func() { ws.checkIdle(ws.wf.Now()) })
 			}
 		}
 	}()

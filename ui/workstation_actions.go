@@ -83,7 +83,7 @@ func toRGBA(img image.Image) *image.RGBA {
 // the capture event.
 func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, quality string) {
 	at := time.Now()
-	fyne.Do(func() { ws.decide(img, box, quality, at) })
+	uiDo(func() { ws.decide(img, box, quality, at) })
 }
 
 // decide decides the photo in the background and shows the answer. UI thread.
@@ -91,7 +91,7 @@ func (ws *workstation) decide(img image.Image, box image.Rectangle, quality stri
 	ws.refreshBooth()
 	ws.async(func() {
 		d, err := ws.station.Decide(context.Background(), img, box, quality)
-		fyne.Do(func() { ws.applyDecision(d, err, start) })
+		uiDo(func() { ws.applyDecision(d, err, start) })
 	})
 }
 
@@ -191,7 +191,7 @@ func (ws *workstation) onUseFlight(st gallery.Status) {
 	ctx := ws.ctx
 	ws.async(func() {
 		d, err := ws.wf.UseGallery(ctx, st)
-		fyne.Do(func() { ws.applyGallery(st, d, err) })
+		uiDo(func() { ws.applyGallery(st, d, err) })
 	})
 }
 
