@@ -73,6 +73,7 @@ func (l *loginScreen) build() fyne.CanvasObject {
 	)
 	title := widget.NewLabelWithStyle("Veriport — officer login", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
+	title.Wrapping = fyne.TextWrapWord // large text: two lines, never past the panel
 	l.unlock = widget.NewButton(keyLabel("Supervisor unlock", keyUnlock), func() {
 		if l.onUnlock != nil {
 			l.onUnlock()
@@ -80,7 +81,9 @@ func (l *loginScreen) build() fyne.CanvasObject {
 	})
 	l.unlock.Hide()
 	card := container.NewVBox(title, l.notice, form, l.submit, l.errMsg, l.unlock, l.hint)
-	l.box = container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 0), card))
+	// At most 460 wide, narrower when the panel is (large text), and
+	// scrolled rather than pushed over the status bar when it is taller.
+	l.box = container.NewVScroll(container.New(maxWidthLayout{460}, card))
 	return container.NewStack(l.box)
 }
 
@@ -170,4 +173,28 @@ func loginMessage(err error) string {
 		return "Officer id, PIN or code not accepted. Check them and try again."
 	}
 	return "Login failed: " + err.Error()
+}
+
+// maxWidthLayout centres its objects at most w wide (the space's width when
+// narrower), at their minimum height for that width.
+type maxWidthLayout struct{ w float32 }
+
+// Layout implements fyne.Layout.
+func (l maxWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := fyne.Min(l.w, size.Width)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, o.MinSize().Height))
+		h := o.MinSize().Height // wrapped text is taller once narrower
+		o.Resize(fyne.NewSize(w, h))
+		o.Move(fyne.NewPos((size.Width-w)/2, fyne.Max(0, (size.Height-h)/2)))
+	}
+}
+
+// MinSize implements fyne.Layout: never wider than w.
+func (l maxWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return fyne.NewSize(fyne.Min(m.Width, l.w), m.Height)
 }
