@@ -33,15 +33,22 @@ func ParseFormat(s string) (string, error) {
 // Write exports the report of f in format to w: the PDF with its figures
 // and charts, the CSV of encounter rows, or the JSON of every figure.
 func Write(ctx context.Context, q record.DBTX, f Filter, o Options, format string, w io.Writer) error {
+	return writeAs(format, w, o,
+		func() error { _, err := WriteCSV(ctx, q, f, w); return err },
+		func() (*Report, error) { return Compute(ctx, q, f, o) })
+}
+
+// writeAs exports in format to w: csv writes the rows; compute gives the
+// report that the JSON and the PDF (figures and charts) are made of.
+func writeAs(format string, w io.Writer, o Options, csv func() error, compute func() (*Report, error)) error {
 	switch format {
 	case FormatCSV:
-		_, err := WriteCSV(ctx, q, f, w)
-		return err
+		return csv()
 	case FormatJSON, FormatPDF:
 	default:
 		return fmt.Errorf("%w %q", ErrFormat, format)
 	}
-	r, err := Compute(ctx, q, f, o)
+	r, err := compute()
 	if err != nil {
 		return err
 	}

@@ -240,26 +240,9 @@ func ComputeTerminal(ctx context.Context, st *transmit.Store, f Filter, o Option
 // WriteTerminal exports the terminal-wide report of f from the back end's
 // store st in format to w, as Write does for a booth's store.
 func WriteTerminal(ctx context.Context, st *transmit.Store, f Filter, o Options, format string, w io.Writer) error {
-	switch format {
-	case FormatCSV:
-		_, err := WriteTerminalCSV(ctx, st, f, w)
-		return err
-	case FormatJSON, FormatPDF:
-	default:
-		return fmt.Errorf("%w %q", ErrFormat, format)
-	}
-	r, err := ComputeTerminal(ctx, st, f, o)
-	if err != nil {
-		return err
-	}
-	if format == FormatJSON {
-		return WriteJSON(w, r)
-	}
-	charts, err := Charts(r)
-	if err != nil {
-		return err
-	}
-	return WritePDF(w, r, charts, PDFOptions{Generated: o.Now})
+	return writeAs(format, w, o,
+		func() error { _, err := WriteTerminalCSV(ctx, st, f, w); return err },
+		func() (*Report, error) { return ComputeTerminal(ctx, st, f, o) })
 }
 
 // WriteTerminalCSV writes the results of f held by the back end, oldest
