@@ -155,7 +155,7 @@ func (st *Station) setPhase(p Phase, why string) {
 // next one: a fresh capture attempt. Caller holds mu.
 func (st *Station) newTraveler(p Phase, why string) {
 	st.traveler++
-	st.capt.Reset(st.cfg.Now())
+	st.capt.NextTraveler(st.cfg.Now()) // the last traveler's face must leave first
 	st.back, st.away, st.manualFrom = "", "", time.Time{}
 	if p == st.phase { // logged all the same: a new traveler is a transition
 		st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)

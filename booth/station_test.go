@@ -120,3 +120,27 @@ func TestStationOverrideNeedsAReasonAndIsAudited(t *testing.T) {
 		t.Fatalf("audits %+v records %+v", a, rec.Records())
 	}
 }
+
+// TestStationNextDoesNotRetakeTheDecidedTraveler: after Next, the face of
+// the traveler just decided (still in view) is not captured again as the
+// next traveler; the officer's Capture still works at once.
+func TestStationNextDoesNotRetakeTheDecidedTraveler(t *testing.T) {
+	ctx := context.Background()
+	st, _, feed := newTestStation(t, Decision{Outcome: encounter.OutcomeMatch, Subject: "T-1"})
+	c := feed()
+	if c == nil {
+		t.Fatal("no capture of the first traveler")
+	}
+	if _, err := st.Decide(ctx, c.Image, c.Report.Box, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Next(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := feed(); again != nil {
+		t.Fatal("the traveler just decided was captured again after Next")
+	}
+	if _, err := st.CaptureNow(time.Now(), img, passing); err != nil {
+		t.Fatalf("officer capture after Next: %v", err)
+	}
+}

@@ -19,6 +19,10 @@ const (
 	// CaptureDone: a frame was captured and handed on; the next capture
 	// waits for the traveler to leave (or for Reset, or the officer).
 	CaptureDone CaptureState = "captured"
+	// CaptureClearing: the next traveler is due, but the face of the last
+	// capture may still be in view; the attempt starts once no face has
+	// been seen for a moment, so one traveler is not taken twice.
+	CaptureClearing CaptureState = "clearing"
 )
 
 // Capture is a frame chosen as the probe, with its report.
@@ -73,6 +77,17 @@ func (c *Capturer) Reset(now time.Time) {
 	c.started, c.offered = now, false
 }
 
+// NextTraveler starts the next traveler's attempt at now: at once when the
+// last capture's face has gone, otherwise once it has (CaptureClearing).
+func (c *Capturer) NextTraveler(now time.Time) {
+	if c.state != CaptureDone {
+		c.Reset(now)
+		return
+	}
+	c.state, c.run, c.bestScore = CaptureClearing, 0, -1
+	c.started, c.offered = now, false
+}
+
 // State is the current state.
 func (c *Capturer) State() CaptureState { return c.state }
 
@@ -86,7 +101,7 @@ func (c *Capturer) ManualOffered() bool { return c.offered }
 // during the call.
 func (c *Capturer) Observe(now time.Time, img *image.RGBA, r QualityReport) Step {
 	var st Step
-	if c.state == CaptureDone {
+	if c.state == CaptureDone || c.state == CaptureClearing {
 		if r.Faces > 0 {
 			c.lastFace = now
 		} else if now.Sub(c.lastFace) >= c.resetAfter {

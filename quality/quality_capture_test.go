@@ -128,3 +128,56 @@ func TestCapturerManualOfferAndReset(t *testing.T) {
 		t.Errorf("after the traveler left: state %s, offered %v", cp.State(), cp.ManualOffered())
 	}
 }
+
+// TestCapturerNextTravelerWaitsForTheLastFaceToLeave: after a capture, the
+// next traveler's attempt does not take the face still in view (the
+// traveler just decided); it starts once no face has been seen for the
+// reset time, and an attempt without a capture starts at once.
+func TestCapturerNextTravelerWaitsForTheLastFaceToLeave(t *testing.T) {
+	q := config.DefaultQuality()
+	q.StableFrames = 2
+	t0 := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	c := NewCapturer(q, t0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	good := fakeReport(true, 0.9, 1)
+	captures := 0
+	for i := 0; i < 2; i++ {
+		if c.Observe(at(i*40), frameTagged(1), good).Captured != nil {
+			captures++
+		}
+	}
+	if captures != 1 {
+		t.Fatalf("%d captures of the first traveler, want 1", captures)
+	}
+	c.NextTraveler(at(100))
+	if c.State() != CaptureClearing {
+		t.Fatalf("state after next traveler %q, want %q", c.State(), CaptureClearing)
+	}
+	for i := 0; i < 50; i++ { // the same face stays 2 s: never taken again
+		if c.Observe(at(140+i*40), frameTagged(2), good).Captured != nil {
+			t.Fatalf("the last traveler's face was captured again after %d frames", i+1)
+		}
+	}
+	gone := at(2200)
+	reset := time.Duration(q.ResetAfterNoFaceSeconds * float64(time.Second))
+	c.Observe(gone, frameTagged(3), fakeReport(false, 0, 0))
+	c.Observe(gone.Add(reset), frameTagged(3), fakeReport(false, 0, 0))
+	if c.State() != CaptureSearching {
+		t.Fatalf("state once the face left %q, want %q", c.State(), CaptureSearching)
+	}
+	next := gone.Add(reset + 40*time.Millisecond)
+	got := 0
+	for i := 0; i < 2; i++ {
+		if c.Observe(next.Add(time.Duration(i*40)*time.Millisecond), frameTagged(4), good).Captured != nil {
+			got++
+		}
+	}
+	if got != 1 {
+		t.Fatalf("%d captures of the next traveler, want 1", got)
+	}
+	fresh := NewCapturer(q, t0) // nothing captured: next traveler starts at once
+	fresh.NextTraveler(at(10))
+	if fresh.State() != CaptureSearching {
+		t.Fatalf("next traveler without a capture: state %q, want %q", fresh.State(), CaptureSearching)
+	}
+}

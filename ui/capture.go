@@ -86,6 +86,8 @@ func (p *capturePanel) set(s captureStatus) {
 		text = fmt.Sprintf("Hold still — steady frame %d of %d", s.run, s.of)
 	case s.state == quality.CaptureDone:
 		text = "Captured"
+	case s.state == quality.CaptureClearing:
+		text = "Waiting for the last traveler to step away (Capture takes a photo now)"
 	}
 	if p.state.Text != text {
 		p.state.SetText(text)
