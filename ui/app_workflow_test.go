@@ -13,7 +13,6 @@ import (
 	"veriport/booth"
 	"veriport/config"
 	"veriport/encounter"
-	"veriport/officer"
 	"veriport/quality"
 )
 
@@ -23,17 +22,7 @@ import (
 func TestMatchThroughTheLiveCapture(t *testing.T) {
 	f := &wfFixture{t: t, app: test.NewApp(), rec: &booth.MemoryRecorder{},
 		clock: &testClock{t: time.Now()}}
-	store := officer.NewMemoryStore()
-	auth, err := officer.NewAuthenticator(store, officer.DefaultPolicy, officer.WithClock(f.clock.now),
-		officer.WithHashParams(officer.HashParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := auth.Enroll(context.Background(), testOfficer, "Officer Reyes", officer.RoleOfficer, testPIN); err != nil {
-		t.Fatal(err)
-	}
-	acct, _ := store.Account(context.Background(), testOfficer)
-	f.secret = acct.TOTPSecret
+	auth := f.enrolOfficer()
 	policy, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
 	f.win = f.app.NewWindow("Veriport")
 	src := scriptedSource(func(int) uint8 { return kindFar }) // never good enough for auto-capture

@@ -34,18 +34,7 @@ func newLiveWF(t *testing.T, decide booth.Decision, size fyne.Size, opts ...func
 	f := &liveWF{wfFixture: &wfFixture{t: t, app: test.NewApp(), rec: &booth.MemoryRecorder{},
 		clock: &testClock{t: time.Now()}}}
 	f.kind.Store(kindEmpty)
-	store := officer.NewMemoryStore()
-	f.store = store
-	auth, err := officer.NewAuthenticator(store, officer.DefaultPolicy, officer.WithClock(f.clock.now),
-		officer.WithHashParams(officer.HashParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := auth.Enroll(context.Background(), testOfficer, "Officer Reyes", officer.RoleOfficer, testPIN); err != nil {
-		t.Fatal(err)
-	}
-	acct, _ := store.Account(context.Background(), testOfficer)
-	f.secret = acct.TOTPSecret
+	auth := f.enrolOfficer()
 	policy, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
 	f.win = f.app.NewWindow("Veriport")
 	// 12 fps: enough for auto-capture, few UI updates from the analysis

@@ -50,23 +50,31 @@ type wfFixture struct {
 	store  *officer.MemoryStore
 }
 
+// enrolOfficer gives the fixture an officer store with the test officer
+// enrolled (fast hash parameters) and its authenticator on the fixture's
+// clock; f.store and f.secret are set.
+func (f *wfFixture) enrolOfficer() *officer.Authenticator {
+	f.t.Helper()
+	f.store = officer.NewMemoryStore()
+	auth, err := officer.NewAuthenticator(f.store, officer.DefaultPolicy, officer.WithClock(f.clock.now),
+		officer.WithHashParams(officer.HashParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := auth.Enroll(context.Background(), testOfficer, "Officer Reyes", officer.RoleOfficer, testPIN); err != nil {
+		f.t.Fatal(err)
+	}
+	acct, _ := f.store.Account(context.Background(), testOfficer)
+	f.secret = acct.TOTPSecret
+	return auth
+}
+
 func newWF(t *testing.T, decide booth.Decision) *wfFixture {
 	t.Helper()
 	f := &wfFixture{t: t, app: test.NewApp(), rec: &booth.MemoryRecorder{},
 		clock: &testClock{t: time.Date(2026, 5, 4, 9, 0, 7, 0, time.UTC)}}
 	t.Cleanup(f.app.Quit)
-	store := officer.NewMemoryStore()
-	f.store = store
-	auth, err := officer.NewAuthenticator(store, officer.DefaultPolicy, officer.WithClock(f.clock.now),
-		officer.WithHashParams(officer.HashParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := auth.Enroll(context.Background(), testOfficer, "Officer Reyes", officer.RoleOfficer, testPIN); err != nil {
-		t.Fatal(err)
-	}
-	acct, _ := store.Account(context.Background(), testOfficer)
-	f.secret = acct.TOTPSecret
+	auth := f.enrolOfficer()
 	policy, err := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
 	if err != nil {
 		t.Fatal(err)
