@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"veriport/camera"
+	"veriport/config"
 	"veriport/quality/assess"
 	"veriport/ui"
 	"veriport/verify"
@@ -25,16 +26,11 @@ func init() {
 		if err != nil {
 			return err
 		}
-		finder, err := verify.OpenLandmarker(cfg.Paths.ModelsDir)
+		_, assessor, closeAssessor, err := openBenchAssessor(cfg)
 		if err != nil {
 			return err
 		}
-		defer finder.Close()
-		assessor, err := assess.NewAssessor(cfg.Quality, finder)
-		if err != nil {
-			return err
-		}
-		defer assessor.Close()
+		defer closeAssessor()
 
 		video := cfg.Paths.DemoVideo()
 		src, err := camera.OpenFile(video, true)
@@ -95,3 +91,18 @@ func init() {
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// openBenchAssessor opens the live path's landmark finder and an assessor
+// on it, as the workstation runs them; closeAll releases both.
+func openBenchAssessor(cfg config.Config) (*verify.Landmarker, *assess.Assessor, func(), error) {
+	finder, err := verify.OpenLandmarker(cfg.Paths.ModelsDir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	assessor, err := assess.NewAssessor(cfg.Quality, finder)
+	if err != nil {
+		finder.Close()
+		return nil, nil, nil, err
+	}
+	return finder, assessor, func() { assessor.Close(); finder.Close() }, nil
+}

@@ -48,16 +48,11 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 		return err
 	}
 	defer engine.Close()
-	finder, err := verify.OpenLandmarker(cfg.Paths.ModelsDir)
+	finder, assessor, closeAssessor, err := openBenchAssessor(cfg)
 	if err != nil {
 		return err
 	}
-	defer finder.Close()
-	assessor, err := assess.NewAssessor(cfg.Quality, finder)
-	if err != nil {
-		return err
-	}
-	defer assessor.Close()
+	defer closeAssessor()
 	video := cfg.Paths.DemoVideo()
 
 	captures, err := demoCaptures(ctx, cfg, finder, video, 24)

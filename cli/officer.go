@@ -52,34 +52,23 @@ func officerAddCmd(env *Env) *cobra.Command {
 			if err := officer.ValidatePIN(pin); err != nil {
 				return &ExitError{Code: 2, Err: err}
 			}
-			cfg, store, err := env.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			ostore, err := officerStore(cfg, store)
-			if err != nil {
-				return err
-			}
-			auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow), officer.WithLogger(env.Log))
-			if err != nil {
-				return err
-			}
-			e, err := auth.Enroll(cmd.Context(), id, name, r, pin)
-			if errors.Is(err, officer.ErrOfficerExists) {
-				return &ExitError{Code: 1, Err: err}
-			}
-			if err != nil {
-				return &ExitError{Code: 2, Err: err}
-			}
-			if err := store.Audit(cmd.Context(), record.AuditEvent{Kind: "officer-enrolled", Actor: "cli",
-				Subject: e.ID, Detail: `{"role":"` + string(e.Role) + `"}`}); err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stdout, "Enrolled officer %s (%s).\n", e.ID, e.Role)
-			fmt.Fprintln(env.Stdout, "Add this to the officer's authenticator app now; it is shown only once:")
-			fmt.Fprintln(env.Stdout, e.ProvisioningURI)
-			return nil
+			return withOfficers(cmd.Context(), env, func(auth *officer.Authenticator, _ *officer.SQLStore, store *record.Store) error {
+				e, err := auth.Enroll(cmd.Context(), id, name, r, pin)
+				if errors.Is(err, officer.ErrOfficerExists) {
+					return &ExitError{Code: 1, Err: err}
+				}
+				if err != nil {
+					return &ExitError{Code: 2, Err: err}
+				}
+				if err := store.Audit(cmd.Context(), record.AuditEvent{Kind: "officer-enrolled", Actor: "cli",
+					Subject: e.ID, Detail: `{"role":"` + string(e.Role) + `"}`}); err != nil {
+					return err
+				}
+				fmt.Fprintf(env.Stdout, "Enrolled officer %s (%s).\n", e.ID, e.Role)
+				fmt.Fprintln(env.Stdout, "Add this to the officer's authenticator app now; it is shown only once:")
+				fmt.Fprintln(env.Stdout, e.ProvisioningURI)
+				return nil
+			})
 		},
 	}
 	f := cmd.Flags()

@@ -48,8 +48,9 @@ func officerAdminCmds(env *Env) []*cobra.Command {
 	}
 }
 
-// withAdmin opens the record store and runs fn with its officer administration.
-func withAdmin(ctx context.Context, env *Env, fn func(*officer.Admin) error) error {
+// withOfficers opens the record store and runs fn with the officers kept
+// there: their authenticator, store, and the record store for audit entries.
+func withOfficers(ctx context.Context, env *Env, fn func(*officer.Authenticator, *officer.SQLStore, *record.Store) error) error {
 	cfg, store, err := env.openStore(ctx)
 	if err != nil {
 		return err
@@ -63,10 +64,17 @@ func withAdmin(ctx context.Context, env *Env, fn func(*officer.Admin) error) err
 	if err != nil {
 		return err
 	}
-	audit := func(ctx context.Context, kind, actor, subject, detail string) error {
-		return store.Audit(ctx, record.AuditEvent{Kind: kind, Actor: actor, Subject: subject, Detail: detail})
-	}
-	return fn(officer.NewAdmin(auth, ostore, audit))
+	return fn(auth, ostore, store)
+}
+
+// withAdmin opens the record store and runs fn with its officer administration.
+func withAdmin(ctx context.Context, env *Env, fn func(*officer.Admin) error) error {
+	return withOfficers(ctx, env, func(auth *officer.Authenticator, ostore *officer.SQLStore, store *record.Store) error {
+		audit := func(ctx context.Context, kind, actor, subject, detail string) error {
+			return store.Audit(ctx, record.AuditEvent{Kind: kind, Actor: actor, Subject: subject, Detail: detail})
+		}
+		return fn(officer.NewAdmin(auth, ostore, audit))
+	})
 }
 
 // adminExit classifies an administration error: a wrong id or PIN is the
