@@ -24,6 +24,9 @@ type Env struct {
 	Stdout    io.Writer
 	Stderr    io.Writer
 	Log       *slog.Logger
+	// HeapProfileDir: the workstation writes a Go heap profile there every
+	// minute (--heap-profile-dir, hidden: for the soak run).
+	HeapProfileDir string
 }
 
 // Config loads the settings with the global flags applied.
@@ -69,6 +72,8 @@ func NewRoot(env *Env) *cobra.Command {
 	pf.StringVar(&env.Overrides.DataDir, "data-dir", "", "put settings, database and vault of this run under one folder")
 	pf.StringVar(&env.Overrides.Models, "models", "", "folder of the dlib model files (default $XDG_CACHE_HOME/veriport/models)")
 	pf.StringVar(&env.Overrides.Camera, "camera", "", "camera device index or video file (default: device 0, else the demo video)")
+	pf.StringVar(&env.HeapProfileDir, "heap-profile-dir", "", "write a Go heap profile to this folder every minute (soak runs)")
+	_ = pf.MarkHidden("heap-profile-dir")
 	for _, b := range builders {
 		root.AddCommand(b(env))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -73,6 +74,9 @@ func runGUI(ctx context.Context, env *Env) error {
 	// Bound the C heaps (dlib, OpenCV) for an 8-12 hour shift; see
 	// scripts/soak.sh for the measurement.
 	verify.LimitMallocArenas(2)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go watchMemory(watchCtx, env.Log, time.Minute, env.HeapProfileDir)
 	var engine *verify.Engine
 	var landmarker *verify.Landmarker
 	slot := &engineSlot{}

@@ -33,7 +33,7 @@ TOML
 "$bin" --data-dir "$out/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$out/backend/results.db" \
   >"$out/backend.log" 2>&1 &
 spid=$!
-"$bin" --data-dir "$data" >"$out/app.log" 2>&1 &
+"$bin" --data-dir "$data" --heap-profile-dir "$out/heap" >"$out/app.log" 2>&1 &
 apid=$!
 trap 'kill $spid $apid 2>/dev/null || true' EXIT
 for _ in $(seq 150); do grep -q 'live view started' "$out/app.log" && break; sleep 0.2; done
@@ -79,5 +79,18 @@ sxx = sum((x - mx) ** 2 for x in xs)
 slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
 print("[soak] rss first %.1f MB, last %.1f MB, max %.1f MB; slope %.1f MB/h over %d samples from %ds; %s decisions"
       % (m[0], m[-1], max(m), slope * 3600, n, xs[0], rows[-1][4]))
+if t[-1] >= 1200:
+    i10 = min(range(len(t)), key=lambda i: abs(t[i] - 600))
+    print("[soak] rss at %ds %.1f MB, at %ds %.1f MB: %+.1f%% (target: within 5%%)"
+          % (t[i10], m[i10], t[-1], m[-1], 100 * (m[-1] - m[i10]) / m[i10]))
 PY
+# The Go side: heap in use from the workstation's "memory" log lines, and
+# what grew in the Go heap between the profile at 10 minutes and the last.
+grep ' msg=memory ' "$out/app.log" | sed -n '1p;10p;$p' | sed 's/^/[soak] /' || true
+profiles=("$out"/heap/heap-*.pb.gz)
+if [ "${#profiles[@]}" -ge 11 ] && command -v go >/dev/null; then
+  say "Go heap growth, profile ${profiles[9]##*/} to ${profiles[-1]##*/} (inuse_space):"
+  go tool pprof -top -nodecount=15 -sample_index=inuse_space -diff_base "${profiles[9]}" "${profiles[-1]}" 2>/dev/null \
+    | sed 's/^/[soak]   /' || true
+fi
 kill -TERM $apid; wait $apid && say "workstation exited 0"
