@@ -198,8 +198,21 @@ func (s *Shift) CaptureRated(ctx context.Context, img image.Image, quality strin
 // followed at box (frame coordinates; empty when unknown): a TrackedDecider
 // decides from the face there. The photo for the vault is encoded beside
 // the decision, never before it; a photo that cannot be encoded does not
-// cost the decision (the encounter is kept without a photo).
+// cost the decision (the encounter is kept without a photo). The encounter
+// is on the record when it returns (DecideTracked, then RecordDecision).
 func (s *Shift) CaptureTracked(ctx context.Context, img image.Image, box image.Rectangle, quality string) (Decision, error) {
+	d, err := s.DecideTracked(ctx, img, box, quality)
+	if err == nil {
+		s.RecordDecision(ctx)
+	}
+	return d, err
+}
+
+// DecideTracked decides the capture as CaptureTracked does but leaves the
+// storage to RecordDecision, so that the decision can be shown first: the
+// photo waits in memory meanwhile, and an encounter that ends before
+// RecordDecision runs is recorded whole, photo included, when it ends.
+func (s *Shift) DecideTracked(ctx context.Context, img image.Image, box image.Rectangle, quality string) (Decision, error) {
 	s.mu.Lock()
 	if s.decider == nil {
 		s.mu.Unlock()
@@ -252,8 +265,19 @@ func (s *Shift) CaptureTracked(ctx context.Context, img image.Image, box image.R
 	if d.Outcome == encounter.OutcomeMatch {
 		s.category = d.Category
 	}
-	s.recordDecision(ctx)
 	return d, nil
+}
+
+// RecordDecision puts the decided encounter on the record, photo included
+// (recordDecision). It does nothing when the encounter is already recorded
+// or has ended meanwhile (its end recorded it whole).
+func (s *Shift) RecordDecision(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.decision == nil || s.recorded || s.enc.State() != encounter.StateDecided {
+		return
+	}
+	s.recordDecision(ctx)
 }
 
 // recordDecision puts the encounter on the record as its decision is shown,

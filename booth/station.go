@@ -262,15 +262,27 @@ func (st *Station) capturedLocked(c *quality.Capture) {
 // gallery (slow: call it off the UI thread) and records its quality
 // summary; box is the face the live tracker followed (frame coordinates,
 // empty when unknown), so the template comes from a crop around it. A
-// decision for a traveler who has meanwhile left is dropped.
+// decision for a traveler who has meanwhile left is dropped. The encounter
+// is on the record when it returns.
 func (st *Station) Decide(ctx context.Context, img image.Image, box image.Rectangle, qualitySummary string) (Decision, error) {
+	return st.DecideShown(ctx, img, box, qualitySummary, nil)
+}
+
+// DecideShown is Decide with the decision first and storage second: show
+// (when not nil) gets the answer as soon as the booth is in its new phase,
+// and only then is the encounter put on the record (vault photo, record
+// store), so the officer does not wait for the disk. The encounter is on
+// the record when DecideShown returns; one that ends first (Next, logout)
+// is recorded whole at its end.
+func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.Rectangle, qualitySummary string,
+	show func(Decision, error)) (Decision, error) {
 	st.mu.Lock()
 	sh, trav := st.shift, st.traveler
 	st.mu.Unlock()
 	if sh == nil {
 		return Decision{}, ErrNoShift
 	}
-	d, err := sh.CaptureTracked(ctx, img, box, qualitySummary)
+	d, err := sh.DecideTracked(ctx, img, box, qualitySummary)
 	st.mu.Lock()
 	if st.traveler != trav || st.shift != sh || st.phase != PhaseDeciding {
 		st.mu.Unlock()
@@ -283,6 +295,12 @@ func (st *Station) Decide(ctx context.Context, img image.Image, box image.Rectan
 		st.setPhase(PhaseDecided, string(d.Outcome))
 	}
 	st.mu.Unlock()
+	if show != nil {
+		show(d, err)
+	}
+	if err == nil {
+		sh.RecordDecision(ctx)
+	}
 	st.notify()
 	return d, err
 }

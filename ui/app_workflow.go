@@ -41,6 +41,7 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	ws.trigger = m.captureNow
 	if m.deps.OnCapture == nil {
 		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) {
+			m.holdLive(maxDecisionHold) // the decision has the CPU; applyDecision resumes the view
 			ws.autoCaptured(img, r.Box, report.Summarize(r, true, false))
 		}
 	}

@@ -64,6 +64,10 @@ type mainWindow struct {
 	toAnalyse   chan *image.RGBA // newest frame for the analysis goroutine
 	analyseFree chan *image.RGBA // spare analysis buffers
 	captures    atomic.Int32     // captures delivered (tests, logs)
+	// heldUntil: while a capture is decided the view holds its last frame
+	// (nothing copied, shown or analysed) until this time (UnixNano, 0 when
+	// live); see holdLive.
+	heldUntil atomic.Int64
 }
 
 func newMainWindow(w fyne.Window, d Deps) *mainWindow {
@@ -351,11 +355,31 @@ func (m *mainWindow) onKey(ev *fyne.KeyEvent) {
 
 // present copies f into the back buffer and swaps it in.
 func (m *mainWindow) present(pump *camera.Pump, f camera.Frame) {
+	if m.holding() {
+		pump.Release(f) // the camera keeps reading: the view resumes on a fresh frame
+		return
+	}
 	back := 1 - m.front
 	m.bufs[back] = copyInto(m.bufs[back], f.Image)
 	pump.Release(f)
 	m.offerFrame(m.bufs[back])
 	uiDoAndWait(func() { m.show(back) })
+}
+
+// holdLive holds the live view on its last frame while a capture is
+// decided, for at most max: on a 2-core booth the copy, paint and analysis
+// of every frame would otherwise take CPU from the decision. resumeLive
+// (the decision shown) ends it.
+func (m *mainWindow) holdLive(max time.Duration) {
+	m.heldUntil.Store(time.Now().Add(max).UnixNano())
+}
+
+// resumeLive ends holdLive.
+func (m *mainWindow) resumeLive() { m.heldUntil.Store(0) }
+
+func (m *mainWindow) holding() bool {
+	until := m.heldUntil.Load()
+	return until != 0 && time.Now().UnixNano() < until
 }
 
 // show makes buffer i the displayed frame. UI thread only.

@@ -77,26 +77,47 @@ func toRGBA(img image.Image) *image.RGBA {
 	return m
 }
 
+// maxDecisionHold bounds how long the live view holds its frame for a
+// decision (mainWindow.holdLive); a decision takes well under a second.
+const maxDecisionHold = 2 * time.Second
+
 // autoCaptured hands a photo the station let the live capture take (off
 // the UI thread) to the decision with the box of the face the tracker
-// followed and its quality summary. capture_to_banner_ms counts from here,
-// the capture event.
+// followed and its quality summary, and decides it here, without waiting
+// for the UI thread. capture_to_banner_ms counts from here, the capture
+// event.
 func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, quality string) {
 	at := time.Now()
-	uiDo(func() { ws.decide(img, box, quality, at) })
+	uiDo(ws.refreshBooth) // "deciding", while the decision runs
+	ws.decideOff(img, box, quality, at)
 }
 
 // decide decides the photo in the background and shows the answer. UI thread.
 func (ws *workstation) decide(img image.Image, box image.Rectangle, quality string, start time.Time) {
 	ws.refreshBooth()
-	ws.async(func() {
-		d, err := ws.station.Decide(context.Background(), img, box, quality)
-		uiDo(func() { ws.applyDecision(d, err, start) })
-	})
+	ws.async(func() { ws.decideOff(img, box, quality, start) })
 }
 
-// applyDecision shows the decision banner, or why there is none. UI thread.
+// decideOff decides the photo (off the UI thread) and shows the answer as
+// soon as there is one; the encounter is stored after that
+// (booth.Station.DecideShown).
+func (ws *workstation) decideOff(img image.Image, box image.Rectangle, quality string, start time.Time) {
+	shown := false
+	d, err := ws.station.DecideShown(context.Background(), img, box, quality, func(d booth.Decision, err error) {
+		shown = true
+		uiDo(func() { ws.applyDecision(d, err, start) })
+	})
+	if !shown { // refused before deciding (no shift, the traveler changed): the view resumes
+		uiDo(func() { ws.applyDecision(d, err, start) })
+	}
+}
+
+// applyDecision shows the decision banner, or why there is none, and
+// resumes the live view. UI thread.
 func (ws *workstation) applyDecision(d booth.Decision, err error, start time.Time) {
+	if ws.mw != nil {
+		ws.mw.resumeLive()
+	}
 	if errors.Is(err, booth.ErrPhase) || errors.Is(err, booth.ErrNoShift) {
 		return // the traveler left, or the officer logged out, meanwhile
 	}
