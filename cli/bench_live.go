@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"image"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +21,9 @@ import (
 	"veriport/gallery"
 	"veriport/quality"
 	"veriport/quality/assess"
+	"veriport/record"
 	"veriport/report"
+	"veriport/retention"
 	"veriport/ui"
 	"veriport/verify"
 )
@@ -27,9 +32,12 @@ import (
 // live_cpu_cores is the process CPU time over wall time during 30 s of live
 // view on the demo video at its own rate (tracking, scans, landmarks; no
 // captures). capture_to_decision_ms_p50/p95 time liveCaptures capture
-// events (demo-video frames with their quality reports, as the booth
-// receives them) from the event to the decision applied on the UI thread,
-// through the booth shift and the gallery decider, while the live view runs.
+// events (frames of the demo video the auto-capturer took, every check
+// passed, with their quality reports) from the event to the answer applied
+// on the UI thread, through the booth's station and shift and the gallery
+// decider, while the live view runs; the view holds during each decision
+// as the booth's does, and each encounter is then stored in a record store
+// and vault of the bench's own.
 func init() { registerBench("live", benchLive) }
 
 const (
@@ -67,20 +75,56 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	if err != nil {
 		return err
 	}
+	rec, closeRec, err := benchRecorder(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeRec()
+	// The booth's own station and shift: the capture goes through the
+	// station, the decision through DecideShown (answer first, then the
+	// encounter stored in a real record store and vault).
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st := booth.NewStation(booth.StationConfig{Quality: cfg.Quality, Log: quiet})
+	st.SetGallery("BENCH", decider)
+	login := func() error {
+		sh, err := booth.NewShift(ctx, "bench", booth.Config{Station: "bench", Policy: policy, Recorder: rec})
+		if err == nil {
+			st.Login(sh)
+		}
+		return err
+	}
+	if err := login(); err != nil {
+		return err
+	}
 	var posed atomic.Int32
 	events := make([]*quality.Capture, liveCaptures)
 	for i := range events {
 		events[i] = captures[i%len(captures)]
 	}
-	decide := func(ctx context.Context, c *quality.Capture) error {
-		sh, err := booth.NewShift(ctx, "bench", booth.Config{Station: "bench", Policy: policy, Recorder: &booth.MemoryRecorder{}})
-		if err != nil {
-			return err
+	var taken *quality.Capture
+	prepare := func(ctx context.Context, c *quality.Capture) error {
+		if st.State().Phase == booth.PhaseDecided {
+			if err := st.Next(ctx); err != nil { // not a match: a new shift rather than a manual check
+				_ = st.Logout(ctx, "bench")
+				if err := login(); err != nil {
+					return err
+				}
+			}
 		}
-		sh.SetGallery("BENCH", decider)
-		_, err = captureDecide(ctx, sh, c)
+		var err error
+		taken, err = st.CaptureNow(time.Now(), c.Image, c.Report)
+		return err
+	}
+	decide := func(ctx context.Context, _ *quality.Capture, show func(error)) error {
+		_, err := st.DecideShown(ctx, taken.Image, taken.Report.Box, report.Summarize(taken.Report, true, taken.Auto),
+			func(_ booth.Decision, err error) {
+				if errors.Is(err, booth.ErrPose) {
+					err = nil // "capture again" is the answer the officer is shown
+				}
+				show(err)
+			})
 		if errors.Is(err, booth.ErrPose) {
-			posed.Add(1) // "capture again" is what the officer is shown
+			posed.Add(1)
 			return nil
 		}
 		return err
@@ -104,7 +148,7 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 			done <- result{err: err}
 			return
 		}
-		took, err := ui.MeasureCaptures(ctx, deps, events, captureGap, decide)
+		took, err := ui.MeasureCaptures(ctx, deps, events, captureGap, prepare, decide)
 		done <- result{fig: fig, took: took, err: err}
 	}()
 	res := <-done
@@ -125,14 +169,41 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	return nil
 }
 
-// captureDecide hands a capture to the shift as the workstation does.
-func captureDecide(ctx context.Context, sh *booth.Shift, c *quality.Capture) (booth.Decision, error) {
-	return sh.CaptureTracked(ctx, c.Image, c.Report.Box, report.Summarize(c.Report, true, c.Auto))
+// benchRecorder is a booth recorder on a record store and vault of its own
+// in a temporary folder, as the workstation's (synchronous commits, fsync).
+func benchRecorder(ctx context.Context) (*booth.StoreRecorder, func(), error) {
+	dir, err := os.MkdirTemp("", "veriport-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := record.Open(ctx, filepath.Join(dir, "bench.db"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		store.Close()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	vault, err := retention.NewVault(filepath.Join(dir, "vault"), key, nil)
+	if err != nil {
+		store.Close()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	rec := &booth.StoreRecorder{Store: store, Keeper: retention.New(store, vault, retention.Options{Mode: retention.ModeAgency}),
+		Outbox: true}
+	return rec, func() { store.Close(); os.RemoveAll(dir) }, nil
 }
 
 // demoCaptures reads the demo video at its own rate through an assessor
-// and keeps n frames in which the traveler's face is followed, spread over
-// the clip, with their reports: capture events as the booth receives them.
+// and the booth's auto-capturer (quality.Capturer): every frame it captures
+// passed every mandatory check over a stable run, as in the booth. After
+// each capture it re-arms at once, so one pass of the traveler gives
+// several. It keeps up to n captures, spread over the clip, with their
+// reports: capture events as the booth receives them.
 func demoCaptures(ctx context.Context, cfg config.Config, finder quality.LandmarkFinder, video string, n int) ([]*quality.Capture, error) {
 	a, err := assess.NewAssessor(cfg.Quality, finder)
 	if err != nil {
@@ -144,12 +215,11 @@ func demoCaptures(ctx context.Context, cfg config.Config, finder quality.Landmar
 		return nil, fmt.Errorf("%w (run make setup)", err)
 	}
 	defer src.Close()
+	capt := quality.NewCapturer(cfg.Quality, time.Now())
 	var out []*quality.Capture
 	var img *image.RGBA
-	for i := 0; len(out) < n; i++ {
-		if i > 25*120 {
-			return nil, fmt.Errorf("demo video: only %d frames with a followed face in 2 minutes", len(out))
-		}
+	const maxFrames = 25 * 120
+	for i := 0; len(out) < n && i < maxFrames; i++ {
 		if img, err = src.Read(ctx, img); err != nil {
 			return nil, err
 		}
@@ -157,11 +227,14 @@ func demoCaptures(ctx context.Context, cfg config.Config, finder quality.Landmar
 		if err != nil {
 			return nil, err
 		}
-		if !r.Box.Empty() && r.EyesKnown && i%5 == 0 {
-			cp := image.NewRGBA(img.Rect)
-			copy(cp.Pix, img.Pix)
-			out = append(out, &quality.Capture{Image: cp, Report: r, Auto: true, At: time.Now()})
+		now := time.Now()
+		if step := capt.Observe(now, img, r); step.Captured != nil {
+			out = append(out, step.Captured)
+			capt.Reset(now)
 		}
+	}
+	if len(out) < 4 {
+		return nil, fmt.Errorf("demo video: only %d quality-passed captures in 2 minutes", len(out))
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"image"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -47,33 +48,50 @@ func MeasureDisplay(ctx context.Context, d Deps, dur time.Duration) (DisplayFigu
 }
 
 // MeasureCaptures runs the live view headless as MeasureDisplay does and,
-// while it runs, hands each capture over the way the workstation's capture
-// path does: from the capture event, onto the UI thread, decide off it
-// (decide), then back onto the UI thread to show the result. It returns,
-// for each capture, the time from the capture event to the decision
-// applied on the UI thread. Captures are spaced by gap.
+// while it runs, hands each capture over the way the booth's capture path
+// does: the booth takes the capture (prepare, not timed: in the booth the
+// capturer has its copy before the event), then from the capture event the
+// live view holds its frame (as the booth's does while it decides), decide
+// runs off the UI thread and calls show with the answer, which is applied
+// on the UI thread and resumes the view; decide may go on (storage) after
+// show. It returns, for each capture, the time from the capture event to
+// the answer applied on the UI thread. Captures are spaced by gap.
 func MeasureCaptures(ctx context.Context, d Deps, captures []*quality.Capture, gap time.Duration,
-	decide func(context.Context, *quality.Capture) error) ([]time.Duration, error) {
+	prepare func(context.Context, *quality.Capture) error,
+	decide func(ctx context.Context, c *quality.Capture, show func(error)) error) ([]time.Duration, error) {
 	var took []time.Duration
 	var failed error
-	err := headless(ctx, d, func(ctx context.Context, _ *mainWindow, _ *atomic.Int64) {
+	err := headless(ctx, d, func(ctx context.Context, m *mainWindow, _ *atomic.Int64) {
 		for _, c := range captures {
 			if ctx.Err() != nil {
 				return
 			}
-			shown := make(chan error, 1)
-			start := time.Now()
-			uiDo(func() {
-				go func() {
-					err := decide(ctx, c)
-					uiDo(func() { shown <- err })
-				}()
-			})
-			if err := <-shown; err != nil {
+			if err := prepare(ctx, c); err != nil {
 				failed = err
 				return
 			}
+			shown := make(chan error, 1)
+			done := make(chan error, 1)
+			start := time.Now()
+			m.holdLive(maxDecisionHold)
+			go func() {
+				var once sync.Once
+				show := func(err error) {
+					once.Do(func() { uiDo(func() { m.resumeLive(); shown <- err }) })
+				}
+				err := decide(ctx, c, show)
+				show(err) // refused before an answer: the view resumes all the same
+				done <- err
+			}()
+			err := <-shown
 			took = append(took, time.Since(start))
+			if err == nil {
+				err = <-done // storage finished before the next traveler
+			}
+			if err != nil {
+				failed = err
+				return
+			}
 			time.Sleep(gap)
 		}
 	})
