@@ -60,9 +60,9 @@ package:
 check-package:
 	scripts/check-package.sh
 
-## bench: every performance figure, as JSON
+## bench: every performance figure, this checkout beside a baseline commit (scripts/bench.sh, BENCH_BASE=)
 bench: build
-	./$(BIN) bench --json
+	scripts/bench.sh
 
 clean:
 	rm -rf bin dist
