@@ -66,6 +66,10 @@ type flightPicker struct {
 	busy     bool
 	opened   bool   // the date has been chosen once (by seeking or by the officer)
 	initial  string // the date the field started with
+	// lookup numbers the flight lookups: only the answer to the newest one
+	// is shown (an older one landing late would show another date's flights
+	// and clear the officer's selection). UI thread.
+	lookup int
 }
 
 func newFlightPicker(ctx context.Context, svc FlightService, now func() time.Time, onUse func(gallery.Status)) *flightPicker {
@@ -122,6 +126,8 @@ func (p *flightPicker) open() {
 	from, _ := time.Parse(time.DateOnly, p.initial)
 	p.refresh.Disable()
 	p.showMessage("Looking for the next date with flights…", false)
+	p.lookup++
+	seq := p.lookup
 	go func() {
 		date, rows, err := p.initial, []gallery.Status(nil), error(nil)
 		for i := range seekDays {
@@ -135,6 +141,9 @@ func (p *flightPicker) open() {
 			}
 		}
 		uiDo(func() {
+			if seq != p.lookup {
+				return // the officer asked for flights meanwhile
+			}
 			if p.date.Text == p.initial { // the officer did not type meanwhile
 				p.date.SetText(date)
 				p.applyFlights(rows, err)
@@ -193,9 +202,15 @@ func (p *flightPicker) onRefresh() {
 	}
 	p.refresh.Disable()
 	p.showMessage("Looking up flights…", false)
+	p.lookup++
+	seq := p.lookup
 	go func() {
 		rows, err := p.svc.Flights(p.ctx, date)
-		uiDo(func() { p.applyFlights(rows, err) })
+		uiDo(func() {
+			if seq == p.lookup { // an older lookup's answer is dropped
+				p.applyFlights(rows, err)
+			}
+		})
 	}()
 }
 
