@@ -51,7 +51,7 @@ type flightPicker struct {
 
 	date     *keyEntry // passes the Alt shortcuts (Alt+B) on to the window
 	refresh  *widget.Button
-	list     *widget.List
+	list     *keyList
 	message  *widget.Label
 	state    *widget.Label
 	progress *widget.ProgressBar
@@ -91,7 +91,7 @@ func (p *flightPicker) build() fyne.CanvasObject {
 	}
 	p.date.OnSubmitted = func(string) { p.onRefresh() }
 	p.refresh = widget.NewButton("Show flights", p.onRefresh)
-	p.list = widget.NewList(func() int { return len(p.rows) },
+	p.list = newKeyList(func() int { return len(p.rows) },
 		func() fyne.CanvasObject {
 			return widget.NewLabel("ZZ0000 AAA-BBB departs 00:00Z, 000 travelers: not downloaded")
 		},

@@ -34,7 +34,7 @@ type officerScreen struct {
 	async   func(func()) // runs store work off the UI thread
 	onClose func()
 
-	list    *widget.List
+	list    *keyList
 	detail  *widget.Label
 	message *widget.Label
 	unlockB *widget.Button
@@ -68,7 +68,7 @@ func (s *officerScreen) build() fyne.CanvasObject {
 	hint := widget.NewLabel("Arrow keys move in the list, Space selects. Every change is recorded " +
 		"in the audit log under your id (" + s.actor + ").")
 	hint.Wrapping = fyne.TextWrapWord
-	s.list = widget.NewList(func() int { return len(s.rows) },
+	s.list = newKeyList(func() int { return len(s.rows) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("officer.id  supervisor  locked until 00:00")
 			l.Truncation = fyne.TextTruncateEllipsis

@@ -191,3 +191,29 @@ func typeEsc(f *wfFixture, e *escEntry, s string) {
 	f.win.Canvas().Focus(e)
 	test.Type(e, s)
 }
+
+// Esc closes the officer window while its list has the focus (the list
+// would otherwise take the key and drop it).
+func TestOfficerScreenEscFromList(t *testing.T) {
+	f := newWF(t, matchT7)
+	supSecret := withAdmin(f)
+	f.typeInto(f.ws.login.id, testSupervisor)
+	f.typeInto(f.ws.login.pin, supervisorPIN)
+	f.typeInto(f.ws.login.code, totp(t, supSecret, f))
+	f.enter()
+	f.wait("the booth", func() bool { return f.ws.screen == screenBooth })
+	f.key(keyOfficers)
+	w := f.ws.admin.win
+	if w == nil {
+		t.Fatal("supervisor: no officer screen")
+	}
+	s := f.ws.admin.screen
+	f.wait("two officers listed", func() bool { return len(s.rows) == 2 })
+	if w.Canvas().Focused() != s.list {
+		t.Fatal("the list does not have the focus")
+	}
+	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.ws.admin.win != nil {
+		t.Fatal("Esc with the list focused left the officer window open")
+	}
+}

@@ -476,6 +476,13 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 	if r := f.rec.Records()[0]; r.Flight != "ZZ420" || r.Outcome != "match" {
 		t.Errorf("record %+v", r)
 	}
+	// Esc from the focused flight list goes back to the booth.
+	f.key(keyFlight)
+	c.Focus(f.ws.flights.list)
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.ws.screen != screenBooth {
+		t.Errorf("Esc on the flight list left screen %d, want the booth", f.ws.screen)
+	}
 }
 
 func TestMatchByAutoCaptureOnlyWhenTheBoothWaits(t *testing.T) {
