@@ -151,11 +151,14 @@ func (s *ReportScreen) build() {
 		widget.NewFormItem("Flight", s.fligt))...)
 	left := container.NewVBox(widget.NewLabelWithStyle("Shift report", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form, container.NewGridWithColumns(3, s.refresh, s.pdf, s.csv), s.status, s.scope, s.figures)
-	chartBox := container.NewVBox()
+	// Three rows sharing the height; each chart is scaled to fit its row
+	// (7:3), so a narrow window shrinks the charts rather than cutting off
+	// their right side (legend, last hours).
+	chartBox := container.NewGridWithRows(3)
 	for range 3 {
 		img := canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
 		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(560, 240))
+		img.SetMinSize(fyne.NewSize(350, 150))
 		s.charts = append(s.charts, img)
 		chartBox.Add(img)
 	}
