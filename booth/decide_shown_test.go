@@ -61,3 +61,21 @@ func TestNextBeforeStorageRecordsOnce(t *testing.T) {
 		t.Fatalf("records %+v; want one cleared encounter with its photo", rs)
 	}
 }
+
+// A logout between the banner and storage records the decided encounter,
+// photo included, before the shift ends.
+func TestLogoutBeforeStorageRecordsTheDecision(t *testing.T) {
+	ctx := context.Background()
+	s, rec := newTestShift(t, fixed(Decision{Outcome: encounter.OutcomeNoMatch, Distance: 0.8}))
+	if _, err := s.DecideTracked(ctx, img, image.Rectangle{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.End(ctx, "idle"); err != nil {
+		t.Fatal(err)
+	}
+	s.RecordDecision(ctx) // late
+	rs := rec.Records()
+	if len(rs) != 1 || rs[0].Outcome != "no-match" || rec.PhotoSize(rs[0].ID) == 0 {
+		t.Fatalf("records %+v; want the decided encounter with its photo", rs)
+	}
+}

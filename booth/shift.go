@@ -107,8 +107,13 @@ func NewShift(ctx context.Context, officerID string, cfg Config) (*Shift, error)
 }
 
 // End audits the logout (explicit or idle) and discards an unrecorded photo.
+// A decision already shown but not yet stored (DecideTracked) is stored
+// first, photo included.
 func (s *Shift) End(ctx context.Context, reason string) error {
 	s.mu.Lock()
+	if s.decision != nil && !s.recorded && s.enc.State() == encounter.StateDecided {
+		s.recordDecision(ctx)
+	}
 	clear(s.photo)
 	s.photo = nil
 	s.mu.Unlock()
