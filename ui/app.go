@@ -70,9 +70,21 @@ func Run(ctx context.Context, d Deps) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w.SetCloseIntercept(func() { cancel() })
+	ran := make(chan struct{})
 	go func() {
-		<-ctx.Done()
-		uiDo(a.Quit)
+		select {
+		case <-ctx.Done():
+		case <-ran:
+			return // the app has ended already
+		}
+		uiDo(func() {
+			// Fyne quits by itself on SIGTERM and SIGINT, which also end
+			// ctx: when its loop is already draining, this runs off the UI
+			// thread on a driver that is gone, and Quit's window calls
+			// panic. There is nothing left to quit then.
+			defer func() { _ = recover() }()
+			a.Quit()
+		})
 	}()
 	mw.start(ctx)
 	if ws != nil {
@@ -80,6 +92,7 @@ func Run(ctx context.Context, d Deps) error {
 		ws.start(ctx)
 	}
 	w.ShowAndRun()
+	close(ran)
 	cancel()
 	mw.wait()
 	return nil
