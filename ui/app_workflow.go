@@ -36,12 +36,12 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	ws.mw = m
 	m.cap.gate = ws.station // the station decides when the camera may capture
 	m.cap.armed = func() bool { return ws.station.State().Armed }
+	m.holdCaptures = true // deliver holds the view until applyDecision resumes it
 	m.panel.capture.Hide() // one place per action: the booth panel's buttons
 	m.panel.manual.Hide()
 	ws.trigger = m.captureNow
 	if m.deps.OnCapture == nil {
 		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) {
-			m.holdLive(maxDecisionHold) // the decision has the CPU; applyDecision resumes the view
 			ws.autoCaptured(img, r.Box, report.Summarize(r, true, false))
 		}
 	}

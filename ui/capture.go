@@ -337,7 +337,14 @@ func (m *mainWindow) clearTraveler() {
 // deliver shows the capture and hands it to verification off the UI thread.
 func (m *mainWindow) deliver(c *quality.Capture) {
 	m.captures.Add(1)
-	uiDo(func() { m.panel.showCapture(c) })
+	if m.holdCaptures && m.deps.OnCapture != nil {
+		// The booth decides it: the view holds and the thumbnail waits for
+		// the decision (resumeLive), which has the CPU meanwhile.
+		m.heldCapture.Store(c)
+		m.holdLive(maxDecisionHold)
+	} else {
+		uiDo(func() { m.panel.showCapture(c) })
+	}
 	if m.deps.OnCapture == nil {
 		return
 	}

@@ -57,6 +57,11 @@ func TestBoothHoldsLiveViewUntilDecisionShown(t *testing.T) {
 	f.kind.Store(kindGood)
 	waitFor(t, "auto-capture", func() bool { return f.mw.captures.Load() == 1 })
 	waitFor(t, "live view held", f.mw.holding)
+	f.ui(func() {
+		if f.mw.panel.thumb.Visible() {
+			t.Error("the capture's thumbnail was drawn while its decision ran")
+		}
+	})
 	close(release)
 	waitFor(t, "MATCH", func() bool {
 		var title string
@@ -66,5 +71,10 @@ func TestBoothHoldsLiveViewUntilDecisionShown(t *testing.T) {
 	if f.mw.holding() {
 		t.Fatal("the live view still holds after the decision was shown")
 	}
+	f.ui(func() {
+		if !f.mw.panel.thumb.Visible() {
+			t.Error("no thumbnail of the capture once its decision is shown")
+		}
+	})
 	waitFor(t, "the encounter on the record", func() bool { return len(f.rec.Records()) == 1 })
 }

@@ -68,6 +68,11 @@ type mainWindow struct {
 	// (nothing copied, shown or analysed) until this time (UnixNano, 0 when
 	// live); see holdLive.
 	heldUntil atomic.Int64
+	// holdCaptures: the officer workflow decides each capture; deliver holds
+	// the view and keeps the capture's thumbnail back (heldCapture) until
+	// the decision is shown, so that nothing is redrawn meanwhile.
+	holdCaptures bool
+	heldCapture  atomic.Pointer[quality.Capture]
 }
 
 func newMainWindow(w fyne.Window, d Deps) *mainWindow {
@@ -374,8 +379,14 @@ func (m *mainWindow) holdLive(max time.Duration) {
 	m.heldUntil.Store(time.Now().Add(max).UnixNano())
 }
 
-// resumeLive ends holdLive.
-func (m *mainWindow) resumeLive() { m.heldUntil.Store(0) }
+// resumeLive ends holdLive and shows the capture deliver kept back. UI
+// thread.
+func (m *mainWindow) resumeLive() {
+	m.heldUntil.Store(0)
+	if c := m.heldCapture.Swap(nil); c != nil {
+		m.panel.showCapture(c)
+	}
+}
 
 func (m *mainWindow) holding() bool {
 	until := m.heldUntil.Load()

@@ -88,7 +88,8 @@ const maxDecisionHold = 2 * time.Second
 // event.
 func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, quality string) {
 	at := time.Now()
-	uiDo(ws.refreshBooth) // "deciding", while the decision runs
+	// Nothing is redrawn until the answer (the booth goes from waiting to
+	// the banner): on a booth without a GPU a redraw takes CPU from it.
 	ws.decideOff(img, box, quality, at)
 }
 
