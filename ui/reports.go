@@ -150,7 +150,7 @@ func (s *ReportScreen) build() {
 		widget.NewFormItem("Station", s.station), widget.NewFormItem("Officer", s.officerF),
 		widget.NewFormItem("Flight", s.fligt))...)
 	left := container.NewVBox(widget.NewLabelWithStyle("Shift report", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		form, container.NewGridWithColumns(3, s.refresh, s.pdf, s.csv), s.status, s.scope, s.figures)
+		form, s.refresh, container.NewGridWithColumns(2, s.pdf, s.csv), s.status, s.scope, s.figures)
 	// Three rows sharing the height; each chart is scaled to fit its row
 	// (7:3), so a narrow window shrinks the charts rather than cutting off
 	// their right side (legend, last hours).
@@ -158,7 +158,7 @@ func (s *ReportScreen) build() {
 	for range 3 {
 		img := canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
 		img.FillMode = canvas.ImageFillContain
-		img.SetMinSize(fyne.NewSize(350, 150))
+		img.SetMinSize(fyne.NewSize(280, 120))
 		s.charts = append(s.charts, img)
 		chartBox.Add(img)
 	}
@@ -301,7 +301,11 @@ func (s *ReportScreen) show(r *report.Report, imgs []image.Image) {
 			v.Importance = widget.DangerImportance
 			v.TextStyle.Bold = true
 		}
-		s.figures.Add(container.NewGridWithColumns(2, widget.NewLabel(f.Label), v))
+		// Both wrap, so that large text narrows the column rather than
+		// pushing the charts out of the window.
+		l := widget.NewLabel(f.Label)
+		l.Wrapping, v.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
+		s.figures.Add(container.NewGridWithColumns(2, l, v))
 	}
 	for i, img := range imgs {
 		if i < len(s.charts) {
