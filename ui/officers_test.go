@@ -120,21 +120,7 @@ func TestOfficerScreenSupervisorOnly(t *testing.T) {
 	}
 	f.key(keyLogout)
 	f.clock.add(officer.TOTPPeriod)
-	f.typeInto(f.ws.login.id, testSupervisor)
-	f.typeInto(f.ws.login.pin, supervisorPIN)
-	f.typeInto(f.ws.login.code, totp(t, supSecret, f))
-	f.enter()
-	f.wait("the booth", func() bool { return f.ws.screen == screenBooth })
-	f.key(keyOfficers)
-	w := f.ws.admin.win
-	if w == nil {
-		t.Fatal("supervisor: no officer screen")
-	}
-	s := f.ws.admin.screen
-	f.wait("two officers listed", func() bool { return len(s.rows) == 2 })
-	if w.Canvas().Focused() != s.list {
-		t.Error("the list does not have the focus")
-	}
+	w, s := openOfficerScreen(t, f, supSecret)
 	// Keyboard: Space selects the first row, o.reyes (ids sort o.reyes, s.kim).
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	if r, ok := s.current(); !ok || r.ID != testOfficer {
@@ -197,6 +183,17 @@ func typeEsc(f *wfFixture, e *escEntry, s string) {
 func TestOfficerScreenEscFromList(t *testing.T) {
 	f := newWF(t, matchT7)
 	supSecret := withAdmin(f)
+	_, s := openOfficerScreen(t, f, supSecret)
+	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.ws.admin.win != nil {
+		t.Fatal("Esc with the list focused left the officer window open")
+	}
+}
+
+// openOfficerScreen logs the supervisor in and opens the officer screen
+// (Alt+A) with its two officers listed and the list focused.
+func openOfficerScreen(t *testing.T, f *wfFixture, supSecret string) (fyne.Window, *officerScreen) {
+	t.Helper()
 	f.typeInto(f.ws.login.id, testSupervisor)
 	f.typeInto(f.ws.login.pin, supervisorPIN)
 	f.typeInto(f.ws.login.code, totp(t, supSecret, f))
@@ -212,8 +209,5 @@ func TestOfficerScreenEscFromList(t *testing.T) {
 	if w.Canvas().Focused() != s.list {
 		t.Fatal("the list does not have the focus")
 	}
-	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if f.ws.admin.win != nil {
-		t.Fatal("Esc with the list focused left the officer window open")
-	}
+	return w, s
 }
