@@ -13,8 +13,7 @@ set -euo pipefail
 export LANG=en_US.UTF-8  # Fyne does not accept the "C" locale
 bin=$(cd "$(dirname "$0")/.." && pwd)/bin/veriport
 out=${OUT:-/tmp/veriport-demo}
-cache="${VERIPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veriport}"
-demo="$cache/demo/gallery"
+. "$(dirname "$0")/demo-lib.sh"
 rm -rf "$out"; mkdir -p "$out"
 data="$out/data"; mkdir -p "$data"
 port=$((8600 + RANDOM % 300))
@@ -24,18 +23,9 @@ cert="$demo/certs/client.pem"; key="$demo/certs/client.key"
 if [ "$station" != booth-1 ]; then cert="$demo/certs/client-$station.pem"; key="$demo/certs/client-$station.key"; fi
 [ -f "$cert" ] || { say "no demo certificate for $station ($cert): run veriport gallery demo"; exit 1; }
 results_db=${BACKEND_DSN:-$out/backend/results.db}
-cat > "$data/config.toml" <<TOML
-station = "$station"
-[gallery]
-service = "https://127.0.0.1:$port"
-client_cert = "$cert"
-client_key = "$key"
-ca = "$demo/certs/ca.pem"
-issuer_keys = ["$demo/issuer.pub"]
-TOML
-"$bin" --data-dir "$out/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$results_db" \
-  >"$out/backend.log" 2>&1 &
-spid=$!
+demo_config "$data/config.toml" "$port" "$cert" "$key" "$station"
+serve_gallery "$out/backend" "$port" "$out/backend.log" "$results_db"
+spid=$serve_pid
 disp=:$((300 + RANDOM % 50))
 Xvfb "$disp" -screen 0 1280x800x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
 xpid=$!
@@ -48,15 +38,7 @@ for _ in $(seq 150); do grep -q 'live view started' "$out/app.log" && break; sle
 sleep 3
 shot() { import -display "$disp" -window root "$out/$1.png"; say "screenshot $out/$1.png"; }
 shot 1-login
-code=$(python3 - <<'PY'
-import base64, hashlib, hmac, struct, time
-key = base64.b32decode("VERIPORTDEMOOFFICERAAAAAAAAAAAAA")
-msg = struct.pack(">Q", int(time.time()) // 30)
-h = hmac.new(key, msg, hashlib.sha1).digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))
-PY
-)
+code=$(totp "$demo_secret")
 xdotool type --delay 40 demo; xdotool key Tab; xdotool type --delay 40 123456; xdotool key Tab
 xdotool type --delay 40 "$code"; xdotool key Return
 sleep 2; shot 2-booth

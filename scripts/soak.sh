@@ -16,37 +16,20 @@ if [ -z "${SOAK_DISPLAY_READY:-}" ]; then
 fi
 bin=$(cd "$(dirname "$0")/.." && pwd)/bin/veriport
 out=${OUT:-/tmp/veriport-soak}
-cache="${VERIPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veriport}"
-demo="$cache/demo/gallery"
+. "$(dirname "$0")/demo-lib.sh"
 rm -rf "$out"; mkdir -p "$out/data"
 data="$out/data"
 port=$((8900 + RANDOM % 300))
 say() { printf '[soak] %s\n' "$*"; }
-cat > "$data/config.toml" <<TOML
-[gallery]
-service = "https://127.0.0.1:$port"
-client_cert = "$demo/certs/client.pem"
-client_key = "$demo/certs/client.key"
-ca = "$demo/certs/ca.pem"
-issuer_keys = ["$demo/issuer.pub"]
-TOML
-"$bin" --data-dir "$out/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$out/backend/results.db" \
-  >"$out/backend.log" 2>&1 &
-spid=$!
+demo_config "$data/config.toml" "$port"
+serve_gallery "$out/backend" "$port" "$out/backend.log"
+spid=$serve_pid
 "$bin" --data-dir "$data" --heap-profile-dir "$out/heap" >"$out/app.log" 2>&1 &
 apid=$!
 trap 'kill $spid $apid 2>/dev/null || true' EXIT
 for _ in $(seq 150); do grep -q 'live view started' "$out/app.log" && break; sleep 0.2; done
 sleep 3
-code=$(python3 - <<'PY'
-import base64, hashlib, hmac, struct, time
-key = base64.b32decode("VERIPORTDEMOOFFICERAAAAAAAAAAAAA")
-msg = struct.pack(">Q", int(time.time()) // 30)
-h = hmac.new(key, msg, hashlib.sha1).digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))
-PY
-)
+code=$(totp "$demo_secret")
 xdotool type --delay 40 demo; xdotool key Tab; xdotool type --delay 40 123456; xdotool key Tab
 xdotool type --delay 40 "$code"; xdotool key Return
 sleep 2

@@ -10,25 +10,16 @@ set -euo pipefail
 size=${1:-1280x800}
 bin=$(cd "$(dirname "$0")/.." && pwd)/bin/veriport
 out=${OUT:-/tmp/veriport-walk-admin}
-cache="${VERIPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veriport}"
-demo="$cache/demo/gallery"
+. "$(dirname "$0")/demo-lib.sh"
 rm -rf "$out"; mkdir -p "$out"
 data="$out/data"; mkdir -p "$data"
 say() { printf '[walk] %s\n' "$*"; }
 port=$((8600 + RANDOM % 300))
 pids=()
 if [ "${SERVICE:-1}" = 1 ]; then
-  cat > "$data/config.toml" <<TOML
-[gallery]
-service = "https://127.0.0.1:$port"
-client_cert = "$demo/certs/client.pem"
-client_key = "$demo/certs/client.key"
-ca = "$demo/certs/ca.pem"
-issuer_keys = ["$demo/issuer.pub"]
-TOML
-  "$bin" --data-dir "$out/backend" gallery serve --addr "127.0.0.1:$port" \
-    --results-db "$out/backend/results.db" >"$out/backend.log" 2>&1 &
-  pids+=($!)
+  demo_config "$data/config.toml" "$port"
+  serve_gallery "$out/backend" "$port" "$out/backend.log"
+  pids+=("$serve_pid")
 fi
 # A supervisor for the unlock and the officer screen, in the demo profile's
 # own data folder (<data>/demo), where the workstation on the demo video keeps
@@ -36,14 +27,6 @@ fi
 uri=$(echo 731902 | "$bin" --data-dir "$data/demo" officer add --id s.kim --name "Supervisor Kim" \
   --role supervisor --pin-stdin | grep otpauth)
 supsecret=$(sed -E 's/.*secret=([A-Z2-7]+).*/\1/' <<<"$uri")
-totp() { python3 - "$1" <<'PY'
-import base64, hashlib, hmac, struct, sys, time
-key = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))
-h = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))
-PY
-}
 # Wait for a fresh 30 s step so a code is not refused as reused.
 freshstep() { sleep $((31 - $(date +%s) % 30)); }
 disp=:$((400 + RANDOM % 50))
@@ -69,10 +52,9 @@ login() { # id pin code; the cursor is in the officer id (a refused login leaves
 focus_officers() { xdotool mousemove 60 20 click 1; sleep 0.5; xdotool key Tab; sleep 0.3; }
 focus_booth() { xdotool mousemove 20 $(( ${size#*x} - 10 )) click 1; sleep 0.5; }
 back_to_id() { xdotool key shift+Tab; xdotool key shift+Tab; }
-demo=VERIPORTDEMOOFFICERAAAAAAAAAAAAA
 # 1. The demo officer mistypes the PIN five times: locked.
-login demo 000000 "$(totp $demo)"
-for _ in 2 3 4 5; do back_to_id; login demo 000000 "$(totp $demo)"; done
+login demo 000000 "$(totp "$demo_secret")"
+for _ in 2 3 4 5; do back_to_id; login demo 000000 "$(totp "$demo_secret")"; done
 shot 01-login-locked
 # 2. A supervisor unlocks at the booth: Alt+U, own credentials, Enter.
 xdotool key alt+u; sleep 1
@@ -82,7 +64,7 @@ xdotool type --delay 30 "$(totp "$supsecret")"; xdotool key Return; sleep 2
 shot 03-login-unlocked
 # 3. The demo officer logs in; the opt-out form with a one-name zone.
 freshstep
-login demo 123456 "$(totp $demo)"
+login demo 123456 "$(totp "$demo_secret")"
 xdotool key alt+o; sleep 1
 xdotool type --delay 10 'P<FRA<<CLAIRE<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<'; xdotool key Return
 line2=$(python3 - <<'PY'

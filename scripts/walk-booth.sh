@@ -16,22 +16,10 @@ export LANG=en_US.UTF-8
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/bin/veriport
 out=$(mkdir -p "${1:-/tmp/veriport-walk}" && cd "${1:-/tmp/veriport-walk}" && pwd)
-cache="${VERIPORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veriport}"
-demo="$cache/demo/gallery"
+. "$root/scripts/demo-lib.sh"
 say() { printf '[walk] %s\n' "$*"; }
 [ -x "$bin" ] || { say "no $bin: run make build"; exit 1; }
 command -v xdotool >/dev/null && command -v import >/dev/null || { say "needs xdotool and ImageMagick"; exit 1; }
-
-# totp SECRET: the current 6-digit code of a base32 secret.
-totp() {
-  python3 - "$1" <<'PY'
-import base64, hashlib, hmac, struct, sys, time
-s = sys.argv[1]; s += "=" * (-len(s) % 8)
-h = hmac.new(base64.b32decode(s), struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-o = h[-1] & 15
-print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))
-PY
-}
 
 # mrz NAT SURNAME GIVEN [bad]: a TD3 zone (two lines) with correct check
 # digits, or with the document number's check digit wrong when "bad".
@@ -57,22 +45,14 @@ walk() { # walk WIDTH HEIGHT
   rm -rf "$dir"; mkdir -p "$dir"
   local data="$dir/data"; mkdir -p "$data"
   local port=$((8600 + RANDOM % 300)) disp=:$((300 + RANDOM % 200))
-  cat > "$data/config.toml" <<TOML
-[gallery]
-service = "https://127.0.0.1:$port"
-client_cert = "$demo/certs/client.pem"
-client_key = "$demo/certs/client.key"
-ca = "$demo/certs/ca.pem"
-issuer_keys = ["$demo/issuer.pub"]
-TOML
+  demo_config "$data/config.toml" "$port"
   # The supervisor, enrolled from the command line like any officer.
   local uri secret
   uri=$(echo 246810 | "$bin" --data-dir "$data/demo" officer add --id s.chen --name "Supervisor Chen" \
     --role supervisor --pin-stdin 2>/dev/null | grep otpauth)
   secret=$(python3 -c 'import sys,urllib.parse as u;print(u.parse_qs(u.urlparse(sys.argv[1]).query)["secret"][0])' "$uri")
-  "$bin" --data-dir "$dir/backend" gallery serve --addr "127.0.0.1:$port" --results-db "$dir/backend/results.db" \
-    >"$dir/backend.log" 2>&1 &
-  local spid=$!
+  serve_gallery "$dir/backend" "$port" "$dir/backend.log"
+  local spid=$serve_pid
   Xvfb "$disp" -screen 0 "${w}x${h}x24" -nolisten tcp >"$dir/xvfb.log" 2>&1 &
   local xpid=$!
   trap "kill $spid $xpid 2>/dev/null || true" EXIT
@@ -96,7 +76,7 @@ TOML
   }
 
   shot login
-  login demo 123456 VERIPORTDEMOOFFICERAAAAAAAAAAAAA
+  login demo 123456 "$demo_secret"
   shot booth-no-flight
   key alt+f; key ctrl+a; typ "2026-11-27"; key Return; sleep 2
   shot flight-picker
