@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"image"
@@ -19,6 +18,7 @@ import (
 	"veriport/config"
 	"veriport/encounter"
 	"veriport/gallery"
+	"veriport/officer"
 	"veriport/quality"
 	"veriport/quality/assess"
 	"veriport/record"
@@ -77,19 +77,19 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	if err != nil {
 		return err
 	}
-	rec, closeRec, err := benchRecorder(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeRec()
 	// The booth's own station and shift: the capture goes through the
 	// station, the decision through DecideShown (answer first, then the
 	// encounter stored in a real record store and vault).
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rec, closeRec, err := benchRecorder(ctx, quiet)
+	if err != nil {
+		return err
+	}
+	defer closeRec()
 	st := booth.NewStation(booth.StationConfig{Quality: cfg.Quality, Log: quiet})
 	st.SetGallery("BENCH", decider)
 	login := func() error {
-		sh, err := booth.NewShift(ctx, "bench", booth.Config{Station: "bench", Policy: policy, Recorder: rec})
+		sh, err := booth.NewShift(ctx, officer.DemoOfficerID, booth.Config{Station: "bench", Policy: policy, Recorder: rec})
 		if err == nil {
 			st.Login(sh)
 		}
@@ -192,33 +192,50 @@ func millis(ds []time.Duration) []float64 {
 	return out
 }
 
-// benchRecorder is a booth recorder on a record store and vault of its own
-// in a temporary folder, as the workstation's (synchronous commits, fsync).
-func benchRecorder(ctx context.Context) (*booth.StoreRecorder, func(), error) {
+// benchRecorder is a booth recorder on a data folder of its own in a
+// temporary folder, opened as the workstation opens its own (record store,
+// master key, vault; synchronous commits, fsync), with the demo officer
+// (officer.DemoOfficerID) enrolled for the shifts whose encounters it stores.
+func benchRecorder(ctx context.Context, log *slog.Logger) (*booth.StoreRecorder, func(), error) {
 	dir, err := os.MkdirTemp("", "veriport-bench-")
 	if err != nil {
 		return nil, nil, err
 	}
-	store, err := record.Open(ctx, filepath.Join(dir, "bench.db"))
+	fail := func(err error) (*booth.StoreRecorder, func(), error) {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	cfg, err := config.Load(config.Overrides{DataDir: dir})
 	if err != nil {
-		os.RemoveAll(dir)
-		return nil, nil, err
+		return fail(err)
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		store.Close()
-		os.RemoveAll(dir)
-		return nil, nil, err
+	store, err := openStoreAt(ctx, cfg)
+	if err != nil {
+		return fail(err)
 	}
-	vault, err := retention.NewVault(filepath.Join(dir, "vault"), key, nil)
+	keeper, err := retention.Open(store, cfg, log)
+	if err == nil {
+		err = enrolDemoOfficer(ctx, cfg, store, log)
+	}
 	if err != nil {
 		store.Close()
-		os.RemoveAll(dir)
-		return nil, nil, err
+		return fail(err)
 	}
-	rec := &booth.StoreRecorder{Store: store, Keeper: retention.New(store, vault, retention.Options{Mode: retention.ModeAgency}),
-		Outbox: true}
-	return rec, func() { store.Close(); os.RemoveAll(dir) }, nil
+	return &booth.StoreRecorder{Store: store, Keeper: keeper, Outbox: true}, func() { store.Close(); os.RemoveAll(dir) }, nil
+}
+
+// enrolDemoOfficer creates the demo officer in a throw-away store.
+func enrolDemoOfficer(ctx context.Context, cfg config.Config, store *record.Store, log *slog.Logger) error {
+	ostore, err := officerStore(cfg, store)
+	if err != nil {
+		return err
+	}
+	ostore.DemoProfile = true
+	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow), officer.WithLogger(log))
+	if err == nil {
+		_, err = auth.EnsureDemoOfficer(ctx)
+	}
+	return err
 }
 
 // demoCaptures reads the demo video at its own rate through an assessor
