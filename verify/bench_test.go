@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"testing"
@@ -8,7 +9,7 @@ import (
 )
 
 // frames are the whole-face portraits letterboxed to 1280x720.
-func frames(b *testing.B) []image.Image {
+func frames(b testing.TB) []image.Image {
 	var out []image.Image
 	for _, name := range []string{"obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg"} {
 		img, err := LoadImage(portrait(b, name))
@@ -63,4 +64,30 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(perSearch/scan, "ratio")
 		})
 	}
+}
+
+// BenchmarkTemplateCrop is SingleNear on the same frames, given dlib's box
+// as the tracked one: the live describer on the crop around the face.
+func BenchmarkTemplateCrop(b *testing.B) {
+	e := testEngine(b)
+	fs := frames(b)
+	boxes := make([]image.Rectangle, len(fs))
+	for i, f := range fs {
+		face, err := e.Single(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		boxes[i] = face.Box
+	}
+	ms := make([]float64, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, cropped, err := e.SingleNear(context.Background(), fs[i%len(fs)], boxes[i%len(fs)], Live); err != nil || !cropped {
+			b.Fatalf("cropped %v, %v", cropped, err)
+		}
+		ms = append(ms, float64(time.Since(start).Nanoseconds())/1e6)
+	}
+	b.ReportMetric(Percentile(ms, 50), "ms_p50")
+	b.ReportMetric(Percentile(ms, 95), "ms_p95")
 }

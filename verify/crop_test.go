@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"math"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -45,53 +46,130 @@ func middleFace(size image.Point) []face.Face {
 	return []face.Face{{Rectangle: r, Shapes: []image.Point{c, c, c, c, c}}}
 }
 
+// fakeLive is a live finder that answers by the size of the crop it is
+// given and remembers the crops it saw and the faces it described.
+type fakeLive struct {
+	seen      []*liveCrop
+	described []Face
+	faces     func(c *liveCrop) []Face
+	closed    bool
+}
+
+func (l *fakeLive) find(c *liveCrop) ([]Face, error) {
+	l.seen = append(l.seen, c)
+	return l.faces(c), nil
+}
+
+func (l *fakeLive) describe(c *liveCrop, f Face) (Template, error) {
+	l.described = append(l.described, f)
+	return Template{1}, nil
+}
+
+func (l *fakeLive) close() { l.closed = true }
+
+// A face in the middle of the crop.
+func middleOfCrop(c *liveCrop) []Face {
+	var out []Face
+	for _, f := range middleFace(image.Pt(c.w, c.h)) {
+		out = append(out, Face{Box: f.Rectangle, Landmarks: f.Shapes})
+	}
+	return out
+}
+
 func TestSingleNearUsesTheCrop(t *testing.T) {
 	rec := &sizeRec{faces: middleFace}
+	live := &fakeLive{faces: middleOfCrop}
 	e := fakeEngine(rec)
+	e.live = live
 	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
 	box := image.Rect(500, 200, 800, 500) // 300 px face: the crop is scaled to cropFaceWidth
 	f, cropped, err := e.SingleNear(context.Background(), frame, box, Live)
 	if err != nil || !cropped {
 		t.Fatalf("SingleNear = cropped %v, %v; want the crop's face", cropped, err)
 	}
-	if len(rec.seen) != 1 || rec.seen[0].X >= 1280/2 {
-		t.Fatalf("recognizer saw %v, want one small crop", rec.seen)
+	if len(rec.seen) != 0 || len(live.seen) != 1 || len(live.described) != 1 {
+		t.Fatalf("recognizer saw %v, live finder %d crops and %d faces described; want one crop, no whole frame",
+			rec.seen, len(live.seen), len(live.described))
 	}
-	// The face plus half a face each side, widened to the 16-pixel grid.
-	want := int(2 * cropFaceWidth)
-	if d := rec.seen[0].X - want; d < -2 || d > 2+16*int(cropFaceWidth)/box.Dx() {
-		t.Errorf("crop is %v wide, want %d (face scaled to %.0f px)", rec.seen[0], want, cropFaceWidth)
+	c := live.seen[0]
+	// The face plus half a face each side, scaled so the face is
+	// cropFaceWidth wide; the detector's grey copy so it is detectFaceWidth.
+	if c.w != int(2*cropFaceWidth) || c.h != int(2*cropFaceWidth) || len(c.rgb) != 3*c.w*c.h {
+		t.Errorf("crop is %dx%d (%d bytes), want %.0f square RGB", c.w, c.h, len(c.rgb), 2*cropFaceWidth)
 	}
-	// The face is reported in frame coordinates, around the tracked box.
-	if c := centre(f.Box); !c.In(box) || f.Landmarks[0] != c {
-		t.Errorf("face at %v (landmark %v), want within the tracked box %v", f.Box, f.Landmarks[0], box)
+	if c.gw != int(2*detectFaceWidth) || len(c.grey) != c.gw*c.gh || c.rgbPerGrey != float64(c.w)/float64(c.gw) {
+		t.Errorf("grey copy %dx%d at %.3f, want %.0f wide", c.gw, c.gh, c.rgbPerGrey, 2*detectFaceWidth)
+	}
+	// The face is reported in frame coordinates, around the tracked box,
+	// and the one described is the crop's.
+	if c := centre(f.Box); c != centre(box) || f.Landmarks[0] != c || f.Template[0] != 1 {
+		t.Errorf("face at %v (landmark %v, template %v...), want centred on the tracked box %v",
+			f.Box, f.Landmarks[0], f.Template[0], box)
+	}
+	if d := live.described[0]; centre(d.Box) != image.Pt(c.w/2, c.h/2) {
+		t.Errorf("described face at %v, want in crop coordinates", d.Box)
+	}
+}
+
+// A small face is scaled up for the detector; the crop is cut at the
+// frame's edge.
+func TestSingleNearSmallFaceAtEdge(t *testing.T) {
+	live := &fakeLive{faces: middleOfCrop}
+	e := fakeEngine(&sizeRec{faces: middleFace})
+	e.live = live
+	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
+	box := image.Rect(0, 300, 60, 360)
+	if _, cropped, err := e.SingleNear(context.Background(), frame, box, Live); err != nil || !cropped {
+		t.Fatalf("cropped %v, %v", cropped, err)
+	}
+	c := live.seen[0]
+	if c.at != image.Pt(0, 270) || math.Abs(c.scale-cropMinFaceWidth/60.0) > 1e-9 {
+		t.Errorf("crop at %v scale %.3f, want (0,270) scale %.3f", c.at, c.scale, cropMinFaceWidth/60.0)
+	}
+	if want := int(math.Round(90 * detectFaceWidth / 60)); c.gw != want {
+		t.Errorf("grey copy %d wide, want %d (face at %.0f px)", c.gw, want, detectFaceWidth)
 	}
 }
 
 func TestSingleNearFallsBackToFullFrame(t *testing.T) {
-	rec := &sizeRec{faces: func(size image.Point) []face.Face {
-		if size.X < 1280 {
-			return nil // nothing in the crop
-		}
-		return middleFace(size)
-	}}
+	rec := &sizeRec{faces: middleFace}
+	live := &fakeLive{faces: func(*liveCrop) []Face { return nil }} // nothing in the crop
 	e := fakeEngine(rec)
+	e.live = live
 	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
 	box := image.Rect(100, 100, 300, 300)
 	f, cropped, err := e.SingleNear(context.Background(), frame, box, Live)
 	if err != nil || cropped {
 		t.Fatalf("SingleNear = cropped %v, %v; want the full frame's face", cropped, err)
 	}
-	if len(rec.seen) != 2 || rec.seen[1] != image.Pt(1280, 720) {
-		t.Fatalf("recognizer saw %v, want the crop then the full frame", rec.seen)
+	if len(live.seen) != 1 || len(rec.seen) != 1 || rec.seen[0] != image.Pt(1280, 720) {
+		t.Fatalf("live finder saw %d crops, recognizer %v; want the crop then the full frame", len(live.seen), rec.seen)
 	}
 	if c := centre(f.Box); c != image.Pt(640, 360) {
 		t.Errorf("face at %v, want the full frame's", f.Box)
 	}
 	// Without a tracked box the whole frame is searched at once.
-	rec.seen = nil
-	if _, cropped, err := e.SingleNear(context.Background(), frame, image.Rectangle{}, Live); err != nil || cropped || len(rec.seen) != 1 {
-		t.Errorf("no box: cropped %v, %v, saw %v", cropped, err, rec.seen)
+	rec.seen, live.seen = nil, nil
+	if _, cropped, err := e.SingleNear(context.Background(), frame, image.Rectangle{}, Live); err != nil || cropped ||
+		len(rec.seen) != 1 || len(live.seen) != 0 {
+		t.Errorf("no box: cropped %v, %v, saw %v and %d crops", cropped, err, rec.seen, len(live.seen))
+	}
+}
+
+// A second person in the crop is refused without describing anyone, and
+// without a whole-frame search.
+func TestSingleNearCropSecondPerson(t *testing.T) {
+	rec := &sizeRec{faces: middleFace}
+	live := &fakeLive{faces: func(c *liveCrop) []Face {
+		return []Face{{Box: image.Rect(0, 0, c.w/2, c.h/2)}, {Box: image.Rect(c.w/2, c.h/2, c.w, c.h)}}
+	}}
+	e := fakeEngine(rec)
+	e.live = live
+	frame := image.NewRGBA(image.Rect(0, 0, 1280, 720))
+	_, cropped, err := e.SingleNear(context.Background(), frame, image.Rect(500, 200, 800, 500), Live)
+	if !errors.Is(err, ErrManyFaces) || cropped || len(live.described) != 0 || len(rec.seen) != 0 {
+		t.Errorf("cropped %v, %v, %d described, %d whole frames; want ErrManyFaces from the crop alone",
+			cropped, err, len(live.described), len(rec.seen))
 	}
 }
 

@@ -51,19 +51,23 @@ type Face struct {
 }
 
 // Engine computes faces and templates with a pool of go-face recognizers
-// (see Options). Calls at Live priority are served before Background ones
-// and always have a recognizer of their own; Close is safe while calls are in
+// (see Options) and, for SingleNear's crops around a tracked face, a live
+// describer of its own (the same dlib models and pipeline on the crop's
+// pixels). Calls at Live priority are served before Background ones and
+// always have a recognizer of their own; Close is safe while calls are in
 // flight (it waits for them, and later calls get ErrClosed).
 type Engine struct {
 	pool *pool
 	size int
+	live liveFinder // SingleNear's crops; nil makes it search whole frames
 }
 
 // Options tunes Open.
 type Options struct {
 	// Recognizers is the pool size; 0 means one per CPU, at least 2 (one is
 	// kept for live captures) and at most 4. Each holds its own copy of the
-	// models (about 30 MB).
+	// models (about 30 MB), as does the live describer, which is apart from
+	// the pool.
 	Recognizers int
 }
 
@@ -121,7 +125,14 @@ func OpenWith(dir string, o Options) (*Engine, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", ErrModels, err)
 	}
-	return &Engine{pool: newPool(recs), size: n}, nil
+	live, err := openDescriber(dir)
+	if err != nil {
+		for _, r := range recs {
+			r.Close()
+		}
+		return nil, err
+	}
+	return &Engine{pool: newPool(recs), size: n, live: live}, nil
 }
 
 // Size is the number of recognizers in the pool.
@@ -129,7 +140,12 @@ func (e *Engine) Size() int { return e.size }
 
 // Close frees the recognizers once the calls in flight have finished; calls
 // made after Close return ErrClosed. Safe to call more than once.
-func (e *Engine) Close() { e.pool.close() }
+func (e *Engine) Close() {
+	e.pool.close()
+	if e.live != nil {
+		e.live.close()
+	}
+}
 
 // Faces finds every face in img with its landmarks and template, at Live
 // priority.
