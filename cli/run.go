@@ -28,6 +28,10 @@ func init() {
 	})
 }
 
+// workstationRecognizers is the workstation's go-face pool size (see
+// runGUI's loadModels).
+const workstationRecognizers = 1
+
 // runGUI builds the components from the settings and opens the window.
 // The camera is chosen first: when the demo video stands in for a camera
 // (or demo = true) the workstation runs the demo profile (openProfile).
@@ -100,7 +104,11 @@ func runGUI(ctx context.Context, env *Env) error {
 		quality = assessor
 	}
 	loadModels := func() (string, error) {
-		e, err := verify.Open(cfg.Paths.ModelsDir)
+		// Captures are decided by the engine's live describer (crops around
+		// the tracked face); the pool only serves the whole-frame fallback
+		// and the demo gallery, so one recognizer is enough and keeps the
+		// workstation within its memory budget.
+		e, err := verify.OpenWith(cfg.Paths.ModelsDir, verify.Options{Recognizers: workstationRecognizers})
 		if err != nil {
 			return "", err
 		}
