@@ -51,6 +51,8 @@ func init() {
 						return fmt.Errorf("bench %s: %w", b.name, err)
 					}
 				}
+				// The BLAS dlib's network runs on changes its figures.
+				out["blas"] = loadedBLAS()
 				if asJSON {
 					return env.PrintJSON(out)
 				}
@@ -107,4 +109,28 @@ func benchSelection(only []string) (map[string]bool, error) {
 			strings.Join(unknown, ", "), strings.Join(names, ", "))
 	}
 	return sel, nil
+}
+
+// loadedBLAS names the BLAS library this process runs on (from its memory
+// map: Debian chooses libblas.so.3 by its alternatives), or "unknown".
+func loadedBLAS() string {
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		return "unknown"
+	}
+	for _, l := range strings.Split(string(maps), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 6 || !strings.Contains(filepath.Base(f[5]), "blas") {
+			continue
+		}
+		switch p := f[5]; {
+		case strings.Contains(p, "openblas"):
+			return "openblas (" + p + ")"
+		case strings.Contains(p, "atlas"):
+			return "atlas (" + p + ")"
+		default:
+			return p
+		}
+	}
+	return "unknown"
 }

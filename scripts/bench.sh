@@ -5,7 +5,10 @@
 # (default: main at the end of the first wave, before the capture-path work;
 # empty: no baseline). Figures and logs go to $BENCH_OUT (default bin/bench):
 # base.json, head.json, and the bench's own lines (load average included) in
-# base.log and head.log. BENCH_ONLY=a,b runs only those measurements. The
+# base.log and head.log. BENCH_ONLY=a,b runs only those measurements.
+# BENCH_BASE_ENV="VAR=value ..." sets variables for the baseline's run only,
+# e.g. BENCH_BASE_ENV=LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/atlas runs
+# it on ATLAS, the BLAS it shipped with (each JSON names its "blas"). The
 # machine should be otherwise idle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +36,9 @@ if [ -n "$base" ]; then
     git worktree add -q --detach "$wt" "$base"
     say "building the baseline $(git log -1 --format='%h (%ad) %s' --date=short "$base" | cut -c1-100)"
     (cd "$wt" && "$go" build -o "$out/veriport-base" .)
-    say "baseline bench (load $(cut -d' ' -f1-3 /proc/loadavg))"
-    "$out/veriport-base" --data-dir "$data/base" bench --json "${only[@]}" >"$out/base.json" 2>"$out/base.log" ||
+    read -r -a base_env <<<"${BENCH_BASE_ENV:-}"
+    say "baseline bench ${base_env[*]} (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    env "${base_env[@]}" "$out/veriport-base" --data-dir "$data/base" bench --json "${only[@]}" >"$out/base.json" 2>"$out/base.log" ||
       { say "baseline bench failed, see $out/base.log"; rm -f "$out/base.json"; }
   else
     say "baseline $base is not in this clone: figures of this checkout only"

@@ -35,7 +35,7 @@ deb_version=$(field Version)
 [ "$deb" = "dist/veriport_${deb_version}_amd64.deb" ] || [ "$(basename "$deb")" = "veriport_${deb_version}_amd64.deb" ] \
   || fail "file name does not carry Version $deb_version"
 depends=$(field Depends)
-for d in opencv-data libopencv-core406 libdlib19.1 libc6 libgl1; do
+for d in opencv-data libopenblas0-pthread libopencv-core406 libdlib19.1 libc6 libgl1; do
   grep -E "(^|, )$d( |,|$)" <<<"$depends" >/dev/null || fail "Depends lacks $d: $depends"
 done
 dpkg-deb -I "$deb" conffiles | grep -x /etc/veriport/config.toml >/dev/null || fail "config.toml is not a conffile"

@@ -6,7 +6,8 @@
 #   metainfo, man pages and shell completions generated from the cobra
 #   commands, the back end's systemd unit and system user, the site settings
 #   file (a conffile). Depends: what dpkg-shlibdeps finds the binary links,
-#   plus opencv-data. No face models inside (veriport setup-models).
+#   plus opencv-data and libopenblas0-pthread (the BLAS dlib runs fastest on).
+#   No face models inside (veriport setup-models).
 # Prints the .deb's path on stdout.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -103,7 +104,7 @@ Version: $VERSION
 Architecture: amd64
 Maintainer: $maint
 Installed-Size: $size
-Depends: $deps, opencv-data
+Depends: $deps, opencv-data, libopenblas0-pthread
 Section: misc
 Priority: optional
 Homepage: https://veriport.invalid
