@@ -93,6 +93,9 @@ func closer(a, b, near image.Rectangle) bool {
 // reports whether the crop gave the face.
 func (e *Engine) SingleNear(ctx context.Context, img image.Image, box image.Rectangle, prio Priority) (f Face, cropped bool, err error) {
 	if !box.Empty() && e.live != nil {
+		if err := ctx.Err(); err != nil { // a dlib call cannot be interrupted: do not start one
+			return Face{}, false, err
+		}
 		f, found, err := e.cropFace(img, box)
 		if err != nil || found {
 			return f, found && err == nil, err

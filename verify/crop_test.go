@@ -109,6 +109,12 @@ func TestSingleNearUsesTheCrop(t *testing.T) {
 	if d := live.described[0]; centre(d.Box) != image.Pt(c.w/2, c.h/2) {
 		t.Errorf("described face at %v, want in crop coordinates", d.Box)
 	}
+	// A cancelled call starts no dlib work.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := e.SingleNear(ctx, frame, box, Live); !errors.Is(err, context.Canceled) || len(live.seen) != 1 {
+		t.Errorf("cancelled: %v after %d crops, want context.Canceled and no new crop", err, len(live.seen))
+	}
 }
 
 // A small face is scaled up for the detector; the crop is cut at the
