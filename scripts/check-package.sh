@@ -113,6 +113,9 @@ dpk() { dpkg --root="$r" --force-depends --force-script-chrootless --log=/dev/nu
 dpk -i "$deb" || fail "dpkg -i into $r failed"
 dpkg-query --admindir="$r/var/lib/dpkg" -W -f='${Status} ${Version}\n' veriport | grep "install ok installed $deb_version" >/dev/null \
   || fail "not installed in the temporary root"
+# Hardening: a position-independent executable with full RELRO.
+readelf -h "$r/usr/bin/veriport" | grep -q 'Type:.*DYN' || fail "the installed binary is not position-independent (PIE)"
+readelf -d "$r/usr/bin/veriport" | grep -q 'BIND_NOW' || fail "the installed binary lacks immediate binding (RELRO)"
 out=$("$r/usr/bin/veriport" --version 2>/dev/null) || fail "installed veriport --version failed"
 say "installed: $out"
 [ "$out" = "veriport $deb_version (commit $COMMIT, built $(sed -n 's/.*built \(.*\))$/\1/p' <<<"$out"))" ] \
