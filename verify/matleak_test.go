@@ -31,3 +31,25 @@ func TestEncodeJPEGMatNoLeak(t *testing.T) {
 		t.Errorf("Mat count %d after encoding, %d before: Mats leaked", after, before)
 	}
 }
+
+// TestCropAroundMatNoLeak cuts crops of every scale (down, none, up) and
+// checks that every Mat made along the way was closed.
+func TestCropAroundMatNoLeak(t *testing.T) {
+	before := gocv.MatProfile.Count()
+	frame := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	for range 20 {
+		for _, box := range []image.Rectangle{
+			image.Rect(200, 100, 500, 400), // scaled down
+			image.Rect(100, 100, 300, 300), // face at cropFaceWidth: RGB unscaled
+			image.Rect(0, 0, 40, 40),       // scaled up, cut at the edge
+		} {
+			c, err := cropAround(frame, box)
+			if err != nil || c == nil {
+				t.Fatalf("crop %v: %v", box, err)
+			}
+		}
+	}
+	if after := gocv.MatProfile.Count(); after != before {
+		t.Errorf("Mat count %d after cropping, %d before: Mats leaked", after, before)
+	}
+}
