@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"image"
-	"math"
 	"testing"
 )
 
@@ -15,14 +14,7 @@ import (
 func TestDescriberAgreesWithGoFace(t *testing.T) {
 	e := testEngine(t)
 	for _, name := range []string{"obama.jpg", "obama2.jpg", "biden.jpg"} {
-		img, err := LoadImage(portrait(t, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := e.Single(img)
-		if err != nil {
-			t.Fatal(err)
-		}
+		img, want := portraitFace(t, e, name)
 		// The face itself as the tracked box, with the crop at scale 1.
 		old := cropFaceWidth
 		cropFaceWidth = float64(want.Box.Dx())
@@ -47,10 +39,10 @@ func TestDescriberAgreesWithGoFace(t *testing.T) {
 		if err != nil || len(faces) != 1 {
 			t.Fatalf("%s: %d faces in the crop, %v", name, len(faces), err)
 		}
-		eye := math.Hypot(float64(want.Landmarks[0].X-want.Landmarks[2].X), float64(want.Landmarks[0].Y-want.Landmarks[2].Y))
+		eye := eyeWidth(want.Landmarks)
 		worst := 0.0
 		for k, p := range faces[0].Landmarks {
-			worst = max(worst, math.Hypot(float64(p.X-inCrop.Landmarks[k].X), float64(p.Y-inCrop.Landmarks[k].Y)))
+			worst = max(worst, gap(p, inCrop.Landmarks[k]))
 		}
 		t.Logf("%s: template distance %.4f, landmarks at most %.1f px from go-face's (eye width %.0f px)", name, d, worst, eye)
 		if worst > 0.05*eye {

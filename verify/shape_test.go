@@ -2,7 +2,6 @@ package verify
 
 import (
 	"image"
-	"math"
 	"testing"
 	"time"
 )
@@ -18,24 +17,17 @@ func TestLandmarkerAgreesWithEngine(t *testing.T) {
 	}
 	defer l.Close()
 	for _, name := range []string{"obama.jpg", "obama2.jpg", "biden.jpg"} {
-		img, err := LoadImage(portrait(t, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := e.Single(img)
-		if err != nil {
-			t.Fatal(err)
-		}
+		img, want := portraitFace(t, e, name)
 		start := time.Now()
 		got, err := l.Landmarks(img)
 		took := time.Since(start)
 		if err != nil || len(got) != 1 {
 			t.Fatalf("%s: %d faces, %v", name, len(got), err)
 		}
-		eye := math.Hypot(float64(want.Landmarks[0].X-want.Landmarks[2].X), float64(want.Landmarks[0].Y-want.Landmarks[2].Y))
+		eye := eyeWidth(want.Landmarks)
 		for k, p := range got[0].Landmarks {
 			q := want.Landmarks[k]
-			if d := math.Hypot(float64(p.X-q.X), float64(p.Y-q.Y)); d > 0.05*eye {
+			if d := gap(p, q); d > 0.05*eye {
 				t.Errorf("%s point %d at %v, go-face %v (%.1f px apart, eye width %.0f px)", name, k, p, q, d, eye)
 			}
 		}

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"image"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -55,6 +57,13 @@ func testEngine(t testing.TB) *Engine {
 
 func templateOf(t testing.TB, e *Engine, name string) Template {
 	t.Helper()
+	_, f := portraitFace(t, e, name)
+	return f.Template
+}
+
+// portraitFace loads a test portrait and the one face go-face finds in it.
+func portraitFace(t testing.TB, e *Engine, name string) (image.Image, Face) {
+	t.Helper()
 	img, err := LoadImage(portrait(t, name))
 	if err != nil {
 		t.Fatal(err)
@@ -63,5 +72,12 @@ func templateOf(t testing.TB, e *Engine, name string) Template {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	return f.Template
+	return img, f
 }
+
+// gap is the distance in pixels between two points.
+func gap(p, q image.Point) float64 { return math.Hypot(float64(p.X-q.X), float64(p.Y-q.Y)) }
+
+// eyeWidth is the distance between the outer eye corners of dlib's 5
+// landmarks, the scale landmark errors are judged at.
+func eyeWidth(l []image.Point) float64 { return gap(l[0], l[2]) }
