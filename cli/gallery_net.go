@@ -25,7 +25,7 @@ func init() {
 
 // demoCerts are the dev certificates `gallery demo` / `gallery certs` make.
 func demoCerts(cfg config.Config) gallery.DevCerts {
-	return gallery.DevCertFiles(filepath.Join(cfg.Paths.DemoGallery(), "certs"))
+	return gallery.DevCertFiles(cfg.Paths.DemoCertsDir())
 }
 
 func galleryServe(env *Env) *cobra.Command {

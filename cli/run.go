@@ -40,14 +40,9 @@ func runGUI(ctx context.Context, env *Env) error {
 	if err != nil {
 		return err
 	}
-	choice, err := camera.Open(cfg.Camera.Source, cfg.Paths.DemoVideo(), cfg.Camera.Width, cfg.Camera.Height)
-	if err != nil && (choice.Reopen == nil || !errors.Is(err, camera.ErrOffline)) {
-		return err
-	}
+	choice, note, err := chooseCamera(env, cfg)
 	if err != nil {
-		// A named camera that does not open yet: the window opens with
-		// "Camera offline" and keeps trying; the manual route stays open.
-		env.Log.Warn("camera not available at start, will keep trying", "camera", cfg.Camera.Source, "err", err)
+		return err
 	}
 	src := choice.Resilient(cameraName(cfg.Camera.Source)) // reconnects with backoff when the camera fails
 	defer src.Close()
@@ -135,6 +130,7 @@ func runGUI(ctx context.Context, env *Env) error {
 		Workflow:    wf,
 		Source:      src,
 		Demo:        demo,
+		CameraNote:  note,
 		Database:    cfg.Paths.Database,
 		LoadModels:  loadModels,
 		ModelsDir:   cfg.Paths.ModelsDir,
@@ -146,13 +142,59 @@ func runGUI(ctx context.Context, env *Env) error {
 	})
 }
 
+// chooseCamera opens the frame source. When no camera opens the demo video
+// stands in, and with it the demo profile, except on a workstation set up
+// for an operational back end (config.Operational) without demo = true:
+// there it starts with "Camera offline", keeps watching device 0 and note
+// says on screen why no demo runs. The demo video named with --camera on
+// such a workstation is refused.
+func chooseCamera(env *Env, cfg config.Config) (camera.Choice, string, error) {
+	demoVideo, note := cfg.Paths.DemoVideo(), ""
+	barred := cfg.Operational() && !cfg.Demo
+	if barred && cfg.Camera.Source == "" {
+		demoVideo = "" // device 0 or nothing
+		note = "No demo starts by itself on a workstation set up for the back end " +
+			"(gallery.service, backend.results_db). Connect the camera, or set demo = true for a demo on demo data only."
+	}
+	choice, err := camera.Open(cfg.Camera.Source, demoVideo, cfg.Camera.Width, cfg.Camera.Height)
+	if err != nil && (choice.Reopen == nil || !errors.Is(err, camera.ErrOffline)) {
+		return camera.Choice{}, "", err
+	}
+	if err != nil {
+		// A camera that does not open yet: the window opens with "Camera
+		// offline" and keeps trying; the manual route stays open.
+		env.Log.Warn("camera not available at start, will keep trying", "camera", cameraName(cfg.Camera.Source),
+			"demo_barred", barred, "err", err)
+		return choice, note, nil
+	}
+	if choice.Demo && barred {
+		choice.Source.Close()
+		return camera.Choice{}, "", errors.New("the demo video runs only in the demo profile, and this workstation " +
+			"is set up for the back end (gallery.service, backend.results_db): set demo = true for a demo, or choose a camera")
+	}
+	return choice, "", nil
+}
+
+// demoProfile is cfg.DemoProfile with the demo certificates of this
+// station: the only client certificate the demo profile presents, and only
+// to gallery.demo_service (a reference service on this machine).
+func demoProfile(cfg config.Config) config.Config {
+	d := cfg.DemoProfile()
+	if d.Gallery.Service != "" {
+		dc := demoCerts(cfg)
+		d.Gallery.ClientCert, d.Gallery.ClientKey = dc.StationCert(cfg.Station)
+		d.Gallery.CA = dc.CA
+	}
+	return d
+}
+
 // openProfile opens the record store the workstation runs on. The demo
 // profile runs on a data folder of its own (config.DemoProfile), never on
 // the operational store; an operational store has any demo officer found in
 // it disabled, with an audit entry.
 func openProfile(ctx context.Context, env *Env, cfg config.Config, demo bool) (config.Config, *record.Store, error) {
 	if demo {
-		cfg = cfg.DemoProfile()
+		cfg = demoProfile(cfg)
 		env.Log.Warn("demo profile: demo data kept in its own folder", "data", cfg.Paths.DataDir)
 	}
 	store, err := openStoreAt(ctx, cfg)

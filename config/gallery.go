@@ -25,6 +25,11 @@ type Gallery struct {
 	// Grace is how long after scheduled departure a flight's gallery stays
 	// in the cache, as a Go duration ("12h").
 	Grace time.Duration `toml:"grace"`
+	// DemoService is the reference service on this machine (https on a
+	// loopback address) the demo profile may download demo bundles from and
+	// send demo results to, with the demo certificates and the demo issuer
+	// only; empty means the demo profile works from its cache alone.
+	DemoService string `toml:"demo_service"`
 }
 
 func defaultGallery() Gallery { return Gallery{Grace: 12 * time.Hour} }
@@ -38,7 +43,7 @@ func (g Gallery) validate() error {
 	case (g.ClientCert == "") != (g.ClientKey == ""):
 		return fmt.Errorf("gallery.client_cert and gallery.client_key go together")
 	}
-	return nil
+	return validateDemoService(g.DemoService)
 }
 
 // GalleryCache is the folder of the encrypted flight-gallery cache.

@@ -23,7 +23,7 @@ cert="$demo/certs/client.pem"; key="$demo/certs/client.key"
 if [ "$station" != booth-1 ]; then cert="$demo/certs/client-$station.pem"; key="$demo/certs/client-$station.key"; fi
 [ -f "$cert" ] || { say "no demo certificate for $station ($cert): run veriport gallery demo"; exit 1; }
 results_db=${BACKEND_DSN:-$out/backend/results.db}
-demo_config "$data/config.toml" "$port" "$cert" "$key" "$station"
+demo_config "$data/config.toml" "$port" "$station"
 serve_gallery "$out/backend" "$port" "$out/backend.log" "$results_db"
 spid=$serve_pid
 disp=:$((300 + RANDOM % 50))

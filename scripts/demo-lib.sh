@@ -5,20 +5,19 @@ demo="$cache/demo/gallery"
 # The demo officer's documented TOTP secret.
 demo_secret=VERIPORTDEMOOFFICERAAAAAAAAAAAAA
 
-# demo_config FILE PORT [CERT KEY [STATION]]: settings for a workstation that
-# fetches galleries from the reference service on 127.0.0.1:PORT with the
-# demo certificates (booth-1's unless CERT and KEY are given).
+# demo_config FILE PORT [STATION]: settings for a workstation in the demo
+# profile (demo = true) that fetches demo galleries from, and sends demo
+# results to, the reference service on 127.0.0.1:PORT. The demo profile
+# presents the demo certificate of its station (booth-1 unless STATION) and
+# trusts the demo issuer only; it never uses [gallery] service or [backend].
 demo_config() {
-  local file=$1 port=$2 cert=${3:-$demo/certs/client.pem} key=${4:-$demo/certs/client.key} station=${5:-}
+  local file=$1 port=$2 station=${3:-}
   {
     if [ -n "$station" ]; then echo "station = \"$station\""; fi
     cat <<TOML
+demo = true
 [gallery]
-service = "https://127.0.0.1:$port"
-client_cert = "$cert"
-client_key = "$key"
-ca = "$demo/certs/ca.pem"
-issuer_keys = ["$demo/issuer.pub"]
+demo_service = "https://127.0.0.1:$port"
 TOML
   } >"$file"
 }

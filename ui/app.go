@@ -51,6 +51,9 @@ type Deps struct {
 	// Health reads the purge job's and the outbox's state for the status
 	// bar; nil hides those entries.
 	Health HealthFunc
+	// CameraNote, when set, is shown under "Camera offline": why no
+	// source runs (for example why the demo video did not stand in).
+	CameraNote string
 }
 
 // Run opens the main window and blocks until it is closed or ctx ends.

@@ -99,6 +99,9 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.fps.TextStyle = fyne.TextStyle{Monospace: true}
 	m.offline = widget.NewLabelWithStyle("Camera offline", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	m.offline.Importance = widget.DangerImportance
+	if m.deps.CameraNote != "" {
+		m.offline.Wrapping = fyne.TextWrapWord // the note never widens the window
+	}
 	m.offline.Hide()
 
 	demo := widget.NewLabelWithStyle("DEMO — demo video and demo data, not for operational use",
@@ -343,6 +346,9 @@ func (m *mainWindow) frameLoop(ctx context.Context, pump *camera.Pump, stopped <
 
 // setOffline shows the offline notice with text. UI thread only.
 func (m *mainWindow) setOffline(text string) {
+	if m.deps.CameraNote != "" {
+		text += "\n" + m.deps.CameraNote
+	}
 	m.offline.SetText(text)
 	m.offlineBox.Show()
 }
