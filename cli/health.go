@@ -27,7 +27,7 @@ func healthFunc(store *record.Store, keeper *retention.Keeper, backlogWarn time.
 			return h
 		}
 		h.Outbox = outboxLine(ob, time.Now(), transmitting)
-		h.OutboxWarn = ob.Dead > 0 || (ob.Pending > 0 && time.Since(ob.OldestPending) > backlogWarn)
+		h.OutboxWarn = ob.Dead > 0 || ob.Blocked != "" || (ob.Pending > 0 && time.Since(ob.OldestPending) > backlogWarn)
 		return h
 	}
 }
@@ -37,6 +37,12 @@ func outboxLine(ob record.OutboxStats, now time.Time, transmitting bool) string 
 	last := "none yet"
 	if !ob.LastDelivered.IsZero() {
 		last = ob.LastDelivered.Local().Format("15:04:05")
+	}
+	if ob.Blocked != "" && ob.Pending > 0 {
+		// The back end does not take them for a cause of the booth's own
+		// (clock, configuration): say which; they are kept and resent.
+		return fmt.Sprintf("Results: %d NOT ACCEPTED — %s — tell a supervisor (%d refused for good, last sent %s)",
+			ob.Pending, ob.LastError, ob.Dead, last)
 	}
 	if ob.Dead > 0 {
 		return fmt.Sprintf("Results: %d REFUSED by the back end — tell a supervisor (%d waiting, last sent %s)",

@@ -43,7 +43,7 @@ func init() {
 						"pending": st.Pending, "delivered": st.Delivered, "dead": st.Dead,
 						"oldest_pending_age_s": age, "last_delivered_at": zeroAsNil(st.LastDelivered),
 						"last_error": st.LastError, "backlog_warning": warn,
-						"dead_letters": dead, "alarm": st.Dead > 0,
+						"dead_letters": dead, "alarm": st.Dead > 0 || st.Blocked != "", "blocked": st.Blocked,
 					})
 				}
 				fmt.Fprintf(env.Stdout, "pending %d, delivered %d, dead-lettered %d\n", st.Pending, st.Delivered, st.Dead)
@@ -57,7 +57,9 @@ func init() {
 				if !st.LastDelivered.IsZero() {
 					fmt.Fprintf(env.Stdout, "last delivery %s\n", st.LastDelivered.Local().Format(time.RFC3339))
 				}
-				if st.LastError != "" {
+				if st.Blocked != "" {
+					fmt.Fprintf(env.Stdout, "ALARM: not accepted (%s), kept and resent: %s\n", st.Blocked, st.LastError)
+				} else if st.LastError != "" {
 					fmt.Fprintf(env.Stdout, "last error: %s\n", st.LastError)
 				}
 				if warn {
@@ -67,6 +69,7 @@ func init() {
 			},
 		}
 		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+		cmd.AddCommand(outboxRequeue(env))
 		return cmd
 	})
 }

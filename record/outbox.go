@@ -39,6 +39,10 @@ type OutboxStats struct {
 	OldestPending time.Time `json:"oldest_pending_at,omitempty"`
 	LastDelivered time.Time `json:"last_delivered_at,omitempty"`
 	LastError     string    `json:"last_error,omitempty"`
+	// Blocked is the cause ("clock", "config") the head of the outbox is
+	// not accepted for, when it is the booth's and not the message's: the
+	// results wait and are resent, and the alarm names it. Empty otherwise.
+	Blocked string `json:"blocked,omitempty"`
 }
 
 // ts writes an outbox time as every time column here: fixed width (TimeFormat).
@@ -99,7 +103,7 @@ func (s *Store) MarkDeliveredWith(ctx context.Context, seq int64, ack string, at
 	}
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx,
-		`UPDATE outbox SET delivered_at = ?, ack = ?, last_error = NULL, last_attempt_at = ?,
+		`UPDATE outbox SET delivered_at = ?, ack = ?, last_error = NULL, last_cause = NULL, last_attempt_at = ?,
 		 attempts = attempts + 1, photo = NULL WHERE seq = ? AND delivered_at IS NULL`, ts(at), ack, ts(at), seq)
 	if err != nil {
 		return fmt.Errorf("mark result delivered: %w", err)
@@ -117,9 +121,18 @@ func (s *Store) MarkDeliveredWith(ctx context.Context, seq int64, ack string, at
 
 // MarkFailed records a failed attempt and when to try again.
 func (s *Store) MarkFailed(ctx context.Context, seq int64, reason string, at, next time.Time) error {
+	return s.MarkBlocked(ctx, seq, "", reason, at, next)
+}
+
+// MarkBlocked is MarkFailed for a failure whose cause is the booth's clock
+// or configuration (cause "clock", "config"; "" for a temporary failure):
+// the message is resent at next, and OutboxStats.Blocked names the cause
+// while it is the head of the outbox.
+func (s *Store) MarkBlocked(ctx context.Context, seq int64, cause, reason string, at, next time.Time) error {
 	_, err := s.DB.ExecContext(ctx,
 		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?,
-		 next_attempt_at = ? WHERE seq = ? AND delivered_at IS NULL`, reason, ts(at), ts(next), seq)
+		 next_attempt_at = ?, last_cause = NULLIF(?, '') WHERE seq = ? AND delivered_at IS NULL`,
+		reason, ts(at), ts(next), cause, seq)
 	if err != nil {
 		return fmt.Errorf("mark result failed: %w", err)
 	}
@@ -131,7 +144,7 @@ func (s *Store) MarkFailed(ctx context.Context, seq int64, reason string, at, ne
 func (s *Store) MarkDead(ctx context.Context, seq int64, reason string, at time.Time) error {
 	_, err := s.DB.ExecContext(ctx,
 		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?, dead_at = ?,
-		 next_attempt_at = NULL WHERE seq = ? AND delivered_at IS NULL`, reason, ts(at), ts(at), seq)
+		 next_attempt_at = NULL, last_cause = NULL WHERE seq = ? AND delivered_at IS NULL`, reason, ts(at), ts(at), seq)
 	if err != nil {
 		return fmt.Errorf("dead-letter result: %w", err)
 	}
@@ -163,7 +176,7 @@ func (s *Store) DeadLetters(ctx context.Context) ([]OutboxItem, error) {
 // OutboxStats counts pending, delivered and dead-lettered messages.
 func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
-	var oldest, last, lastErr sql.NullString
+	var oldest, last, lastErr, blocked sql.NullString
 	err := s.DB.QueryRowContext(ctx, `SELECT
 		 (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL),
 		 (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL),
@@ -171,11 +184,13 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 		 (SELECT MIN(created_at) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL),
 		 (SELECT MAX(delivered_at) FROM outbox),
 		 (SELECT last_error FROM outbox WHERE last_error IS NOT NULL AND delivered_at IS NULL
-		  ORDER BY last_attempt_at DESC LIMIT 1)`).
-		Scan(&st.Pending, &st.Delivered, &st.Dead, &oldest, &last, &lastErr)
+		  ORDER BY last_attempt_at DESC LIMIT 1),
+		 (SELECT last_cause FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL ORDER BY seq LIMIT 1)`).
+		Scan(&st.Pending, &st.Delivered, &st.Dead, &oldest, &last, &lastErr, &blocked)
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("outbox stats: %w", err)
 	}
 	st.OldestPending, st.LastDelivered, st.LastError = parseTS(oldest), parseTS(last), lastErr.String
+	st.Blocked = blocked.String
 	return st, nil
 }

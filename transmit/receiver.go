@@ -124,8 +124,8 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// refusal maps a decode or validation error to its status code.
-func refusal(err error) int {
+// refusalStatus maps a decode or validation error to its status code.
+func refusalStatus(err error) int {
 	switch {
 	case errors.Is(err, ErrUnknownVersion):
 		return http.StatusUnprocessableEntity
@@ -156,7 +156,12 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 	}
 	res, err := Decode(body)
 	if err != nil {
-		http.Error(w, err.Error(), refusal(err))
+		cause := CauseMessage
+		if errors.Is(err, ErrUnknownVersion) {
+			cause = CauseConfig // the booth speaks a version this back end does not know yet
+		}
+		w.Header().Set(RefusalHeader, cause.String())
+		http.Error(w, err.Error(), refusalStatus(err))
 		return
 	}
 	win := rc.Window
@@ -165,10 +170,16 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 	}
 	now := rc.now().UTC()
 	if err := res.ValidateAt(now, win); err != nil {
+		cause := CauseMessage
+		if errors.Is(err, ErrOutsideWindow) {
+			cause = CauseClock
+		}
+		w.Header().Set(RefusalHeader, cause.String())
 		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
 		return
 	}
 	if res.Station != id.Station {
+		w.Header().Set(RefusalHeader, CauseConfig.String())
 		rc.log.Warn("result refused: station is not the certificate's", "cert_station", id.Station,
 			"station", clip(res.Station))
 		http.Error(w, fmt.Sprintf("station %q is not the station of this client certificate", res.Station), http.StatusForbidden)

@@ -21,22 +21,45 @@ import (
 // ResultsPath is the back end's endpoint for results.
 const ResultsPath = "/results"
 
-// ErrRefused means the back end refused a result for good: a 4xx answer
-// other than 408 (timeout) and 429 (too many requests). Resending it cannot
+// ErrRefused means the back end refused a result for good: the message
+// itself is at fault (CauseMessage: a schema error). Resending it cannot
 // succeed, so the sender dead-letters it and goes on with the next.
 var ErrRefused = errors.New("result refused by the back end")
 
-// Refused reports whether an HTTP status refuses a result for good.
+// Refused reports whether an HTTP status is a refusal: a 4xx answer other
+// than 408 (timeout) and 429 (too many requests). Only a refusal whose
+// cause is the message (classify) is final.
 func Refused(status int) bool {
 	return status >= 400 && status < 500 && status != http.StatusRequestTimeout &&
 		status != http.StatusTooManyRequests
 }
 
+// refusal is a refusal of one result and its cause; it is ErrRefused only
+// when the message itself caused it.
+type refusal struct {
+	status int
+	cause  Cause
+	skew   time.Duration // booth clock minus the back end's Date
+	answer error         // "back end answered 422 ...: ..."
+}
+
+func (r *refusal) Error() string {
+	if r.cause == CauseMessage {
+		return ErrRefused.Error() + ": " + r.answer.Error()
+	}
+	return explain(r.cause, r.status, r.skew, r.answer.Error())
+}
+
+func (r *refusal) Is(target error) bool { return target == ErrRefused && r.cause == CauseMessage }
+
 // Sender drains the outbox to the back end, oldest first, one message at a
 // time. A message counts as delivered only when the back end acknowledges
 // it; until then it is resent with capped exponential backoff and jitter,
-// unless the back end refuses it for good (ErrRefused): then it is
-// dead-lettered and the next goes out.
+// unless the back end refuses it for good (ErrRefused, the message's own
+// fault): then it is dead-lettered and the next goes out. A refusal caused
+// by the booth's clock or configuration keeps the message (and those
+// behind it) waiting, resent with backoff, its cause recorded for the
+// alarm (record.OutboxStats.Blocked).
 // Resending is harmless: the encounter id is the idempotency key.
 type Sender struct {
 	Store      *record.Store
@@ -137,6 +160,14 @@ func (s *Sender) step(ctx context.Context) (time.Duration, error) {
 		return s.MinBackoff, err
 	}
 	ack, err := s.post(ctx, body)
+	var rf *refusal
+	if errors.As(err, &rf) && rf.cause != CauseMessage {
+		d := s.backoff(it.Attempts + 1)
+		if merr := s.Store.MarkBlocked(ctx, it.Seq, rf.cause.String(), err.Error(), now, now.Add(d)); merr != nil {
+			return d, merr
+		}
+		return d, err
+	}
 	if errors.Is(err, ErrRefused) {
 		if merr := s.Store.MarkDead(ctx, it.Seq, err.Error(), now); merr != nil {
 			return s.MinBackoff, merr
@@ -211,7 +242,9 @@ func (s *Sender) post(ctx context.Context, payload []byte) (Ack, error) {
 	if resp.StatusCode != http.StatusOK {
 		err := fmt.Errorf("back end answered %s: %s", resp.Status, strings.TrimSpace(string(body)))
 		if Refused(resp.StatusCode) {
-			err = fmt.Errorf("%w: %w", ErrRefused, err)
+			skew := clockSkew(resp.Header, s.Now())
+			return Ack{}, &refusal{status: resp.StatusCode, cause: classify(resp.StatusCode, resp.Header, skew),
+				skew: skew, answer: err}
 		}
 		return Ack{}, err
 	}

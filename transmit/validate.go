@@ -28,6 +28,10 @@ const (
 // beyond clock skew.
 var DefaultWindow = Window{Past: 60 * 24 * time.Hour, Future: 10 * time.Minute}
 
+// ErrOutsideWindow means a result's time lies outside the receiver's
+// Window: the booth's clock (or the receiver's) is wrong, not the message.
+var ErrOutsideWindow = errors.New("time outside the receiver's window")
+
 // Window is the span of accepted times around the receiver's clock.
 type Window struct{ Past, Future time.Duration }
 
@@ -293,8 +297,8 @@ func (r *Result) ValidateAt(now time.Time, w Window) error {
 	}
 	for _, x := range times {
 		if !x.t.IsZero() && (x.t.Before(lo) || x.t.After(hi)) {
-			return fmt.Errorf("%w: %s %s is outside the accepted window %s .. %s of the receiver's clock",
-				ErrBadResult, x.name, x.t.UTC().Format(time.RFC3339), lo.UTC().Format(time.RFC3339), hi.UTC().Format(time.RFC3339))
+			return fmt.Errorf("%w: %w: %s %s is outside the accepted window %s .. %s of the receiver's clock",
+				ErrBadResult, ErrOutsideWindow, x.name, x.t.UTC().Format(time.RFC3339), lo.UTC().Format(time.RFC3339), hi.UTC().Format(time.RFC3339))
 		}
 	}
 	return nil
