@@ -63,7 +63,9 @@ func OpenStore(ctx context.Context, dsn string) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("results database folder: %w", err)
 		}
-		s.DB, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL")
+		// synchronous=FULL as the workstation's store: an acknowledged
+		// result survives a power loss (the booth may purge the photo then).
+		s.DB, err = sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_synchronous=FULL")
 		if err != nil {
 			return nil, fmt.Errorf("open results database %s: %w", s.Where, err)
 		}
