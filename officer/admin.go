@@ -68,6 +68,15 @@ type AdminStore interface {
 // AuditFunc appends one entry to the audit chain.
 type AuditFunc func(ctx context.Context, kind, actor, subject, detail string) error
 
+// TxAdminStore is an AdminStore that applies a change and writes its audit
+// entry in one transaction: Atomically runs fn with a store and an audit
+// function bound to that transaction, and commits only when fn succeeds,
+// so a change is never left standing unaudited.
+type TxAdminStore interface {
+	AdminStore
+	Atomically(ctx context.Context, fn func(st AdminStore, audit AuditFunc) error) error
+}
+
 // Admin carries out officer administration for a supervisor (or the
 // station's command line): each change is put on the audit chain, with the
 // actor's id and the account's id only.
@@ -77,7 +86,9 @@ type Admin struct {
 	audit AuditFunc
 }
 
-// NewAdmin returns the administration of the accounts auth logs in.
+// NewAdmin returns the administration of the accounts auth logs in. A
+// TxAdminStore writes each change's audit entry in the change's own
+// transaction; audit is used only for other stores (in memory).
 func NewAdmin(auth *Authenticator, store AdminStore, audit AuditFunc) *Admin {
 	return &Admin{auth: auth, store: store, audit: audit}
 }
@@ -110,7 +121,7 @@ func (a *Admin) Supervisor(ctx context.Context, id, pin, code string) (*Session,
 
 // Unlock lifts the lock of officer id now, instead of waiting for it to end.
 func (a *Admin) Unlock(ctx context.Context, actor, id string) error {
-	return a.change(ctx, actor, id, AuditUnlocked, nil, func() error { return a.store.Unlock(ctx, id) })
+	return a.change(ctx, actor, id, AuditUnlocked, nil, func(st AdminStore) error { return st.Unlock(ctx, id) })
 }
 
 // Disable stops officer id from logging in; the account and its history stay.
@@ -118,12 +129,12 @@ func (a *Admin) Disable(ctx context.Context, actor, id string) error {
 	if actor == id {
 		return fmt.Errorf("disable %s: %w", id, ErrSelf)
 	}
-	return a.change(ctx, actor, id, AuditDisabled, nil, func() error { return a.store.SetDisabled(ctx, id, true) })
+	return a.change(ctx, actor, id, AuditDisabled, nil, func(st AdminStore) error { return st.SetDisabled(ctx, id, true) })
 }
 
 // Enable lets a disabled officer log in again.
 func (a *Admin) Enable(ctx context.Context, actor, id string) error {
-	return a.change(ctx, actor, id, AuditEnabled, nil, func() error { return a.store.SetDisabled(ctx, id, false) })
+	return a.change(ctx, actor, id, AuditEnabled, nil, func(st AdminStore) error { return st.SetDisabled(ctx, id, false) })
 }
 
 // ResetPIN gives officer id a new PIN (6 to 32 digits) and lifts any lock.
@@ -135,7 +146,7 @@ func (a *Admin) ResetPIN(ctx context.Context, actor, id, pin string) error {
 	if err != nil {
 		return fmt.Errorf("reset PIN of %s: %w", id, err)
 	}
-	return a.change(ctx, actor, id, AuditPINReset, nil, func() error { return a.store.SetPINHash(ctx, id, hash) })
+	return a.change(ctx, actor, id, AuditPINReset, nil, func(st AdminStore) error { return st.SetPINHash(ctx, id, hash) })
 }
 
 // ResetTOTP gives officer id a new TOTP secret and returns its provisioning
@@ -145,7 +156,7 @@ func (a *Admin) ResetTOTP(ctx context.Context, actor, id string) (uri string, er
 	if err != nil {
 		return "", fmt.Errorf("reset TOTP of %s: %w", id, err)
 	}
-	err = a.change(ctx, actor, id, AuditTOTPReset, nil, func() error { return a.store.SetTOTPSecret(ctx, id, secret) })
+	err = a.change(ctx, actor, id, AuditTOTPReset, nil, func(st AdminStore) error { return st.SetTOTPSecret(ctx, id, secret) })
 	if err != nil {
 		return "", err
 	}
@@ -153,21 +164,37 @@ func (a *Admin) ResetTOTP(ctx context.Context, actor, id string) (uri string, er
 }
 
 // change applies one administrative change under the login lock (so a
-// concurrent login cannot overwrite it) and puts it on the audit chain.
-func (a *Admin) change(ctx context.Context, actor, id, kind string, detail map[string]string, apply func() error) error {
+// concurrent login cannot overwrite it) and puts it on the audit chain: in
+// the same transaction when the store is a TxAdminStore (the change and its
+// entry commit together or not at all).
+func (a *Admin) change(ctx context.Context, actor, id, kind string, detail map[string]string,
+	apply func(AdminStore) error) error {
 	a.auth.mu.Lock()
 	defer a.auth.mu.Unlock()
-	if err := apply(); err != nil {
+	d := "{}"
+	if detail != nil {
+		b, _ := json.Marshal(detail)
+		d = string(b)
+	}
+	if ts, ok := a.store.(TxAdminStore); ok {
+		err := ts.Atomically(ctx, func(st AdminStore, audit AuditFunc) error {
+			if err := apply(st); err != nil {
+				return err
+			}
+			return audit(ctx, kind, actor, id, d)
+		})
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", kind, id, err)
+		}
+		a.auth.log.Info("officer account changed", "change", kind, "officer", id, "by", actor)
+		return nil
+	}
+	if err := apply(a.store); err != nil {
 		return fmt.Errorf("%s %s: %w", kind, id, err)
 	}
 	a.auth.log.Info("officer account changed", "change", kind, "officer", id, "by", actor)
 	if a.audit == nil {
 		return nil
-	}
-	d := "{}"
-	if detail != nil {
-		b, _ := json.Marshal(detail)
-		d = string(b)
 	}
 	if err := a.audit(ctx, kind, actor, id, d); err != nil {
 		return fmt.Errorf("%s %s: changed, but not on the audit chain: %w", kind, id, err)
