@@ -145,8 +145,12 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.offline.Hidden = false
 	offline.Hide()
 	m.offlineBox = offline
+	var notice fyne.CanvasObject = container.NewCenter(offline)
+	if m.deps.CameraNote != "" { // a wrapped note takes the view's width, centred vertically
+		notice = container.NewVBox(layoutSpacer(), offline, layoutSpacer())
+	}
 	view := container.NewStack(canvas.NewRectangle(color.Black), m.live, m.overlay.canvasObject(),
-		container.NewCenter(offline),
+		notice,
 		container.NewVBox(container.NewHBox(layoutSpacer(), m.fps)))
 	side := container.NewVBox(m.panel.box, widget.NewSeparator(),
 		widget.NewLabelWithStyle("Capture checks", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), m.checks.box)
