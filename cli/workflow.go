@@ -29,6 +29,13 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	if err != nil {
 		return nil, err
 	}
+	zone, err := cfg.Workflow.PortZone()
+	if err != nil {
+		return nil, err
+	}
+	if zone != nil {
+		policy.SetPortZone(zone) // the age boundary day is the port's
+	}
 	ostore, err := officerStore(cfg, store)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,22 @@ type Workflow struct {
 	// HighContrast starts the workstation in the large-text high-contrast
 	// theme (officers toggle it with Alt+H; their choice is kept).
 	HighContrast bool `toml:"high_contrast"`
+	// PortTimezone is the port's IANA time zone ("America/New_York"): the
+	// day an age exemption is judged on is the port's, whatever zone the
+	// workstation's clock runs in. Empty: the workstation's own zone.
+	PortTimezone string `toml:"port_timezone"`
+}
+
+// PortZone is the port's time zone, or nil when none is set.
+func (w Workflow) PortZone() (*time.Location, error) {
+	if w.PortTimezone == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(w.PortTimezone)
+	if err != nil {
+		return nil, fmt.Errorf("workflow.port_timezone %q: %w", w.PortTimezone, err)
+	}
+	return loc, nil
 }
 
 // defaultWorkflow is the seed rule set, five failures, 15-minute lock and
@@ -40,5 +56,6 @@ func (w Workflow) validate() error {
 	case w.IdleLogout < time.Minute || w.IdleLogout > 8*time.Hour:
 		return fmt.Errorf("workflow.idle_logout %v is outside [1m, 8h]", w.IdleLogout)
 	}
-	return nil
+	_, err := w.PortZone()
+	return err
 }

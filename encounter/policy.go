@@ -72,7 +72,13 @@ type Decision struct {
 type Policy struct {
 	rules  Rules
 	choice string
+	zone   *time.Location // the port's time zone; nil: the encounter time's own
 }
+
+// SetPortZone makes the port's zone decide the day of each encounter (the
+// day an age exemption is judged on), whatever zone the workstation's
+// clock runs in ([workflow] port_timezone).
+func (p *Policy) SetPortZone(loc *time.Location) { p.zone = loc }
 
 // NewPolicy builds a policy from rule sets and a choice: a rule-set id
 // (SeedRuleSet is the default) or InForce.
@@ -103,13 +109,16 @@ func (p *Policy) Decide(t Traveler, encounter time.Time) (Decision, error) {
 	if !ok {
 		return Decision{}, fmt.Errorf("%w: no rule set in force on %s", ErrRules, encounter.Format(time.DateOnly))
 	}
+	if p.zone != nil {
+		encounter = encounter.In(p.zone)
+	}
 	return rs.Decide(t, encounter)
 }
 
 // Decide applies this rule set: U.S. citizens first, then the age and class
 // exemptions, then lawful permanent residents, then everyone else.
 func (rs RuleSet) Decide(t Traveler, encounter time.Time) (Decision, error) {
-	nat := strings.ToUpper(strings.TrimSpace(t.Nationality))
+	nat := NormaliseNationality(t.Nationality)
 	if len(nat) != 3 || strings.Trim(nat, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return Decision{}, fmt.Errorf("%w: nationality %q is not a three-letter code", ErrTraveler, t.Nationality)
 	}
@@ -131,6 +140,9 @@ func (rs RuleSet) Decide(t Traveler, encounter time.Time) (Decision, error) {
 		return d, nil
 	}
 	reason, text, voided := rs.exemption(nat, t, d.Age)
+	if reason != "" && rs.nationalityOf(reason) != "" && rs.nationalityOf(reason) != nat {
+		text += " (presenting a " + nat + " passport)"
+	}
 	if reason != "" {
 		d.Category, d.Reason, d.MayOptOut = CategoryExempt, reason, rs.ExemptMayOptOut
 		d.Sentence = "Exempt, " + text + ": " + optOutSentence(d.MayOptOut)
@@ -163,13 +175,17 @@ func (rs RuleSet) exemption(nat string, t Traveler, age int) (reason Reason, tex
 	}
 	visa := NormaliseVisaClass(t.VisaClass)
 	for _, e := range rs.Exemptions {
+		// Citizenship, not the passport shown, decides: a flag the officer
+		// confirmed that the exemption requires (Canadian B visitor)
+		// attests its nationality for a dual national on another passport.
+		attested := e.Requires != "" && slices.Contains(t.Flags, e.Requires)
 		switch {
-		case e.Nationality != "" && e.Nationality != nat,
+		case e.Nationality != "" && e.Nationality != nat && !attested,
 			len(e.VisaClasses) > 0 && !slices.Contains(e.VisaClasses, visa),
 			e.Requires != "" && !slices.Contains(t.Flags, e.Requires),
 			e.Unless != "" && slices.Contains(t.Flags, e.Unless):
 			continue
-		case e.WithoutVisa && visa != "":
+		case e.WithoutVisa && visa != "" && !admittedAs(e, visa):
 			if voided == "" {
 				voided = e.Text
 			}
@@ -178,6 +194,30 @@ func (rs RuleSet) exemption(nat string, t Traveler, age int) (reason Reason, tex
 		return e.Reason, e.Text, ""
 	}
 	return "", "", voided
+}
+
+// nationalityOf is the nationality exemption reason requires, if any.
+func (rs RuleSet) nationalityOf(reason Reason) string {
+	for _, e := range rs.Exemptions {
+		if e.Reason == reason {
+			return e.Nationality
+		}
+	}
+	return ""
+}
+
+// admittedAs reports whether every class typed in the visa field ("B-2",
+// "B-1/B-2") is a class of admission exemption e describes, not a visa.
+func admittedAs(e Exemption, visa string) bool {
+	if len(e.AdmittedAs) == 0 {
+		return false
+	}
+	for _, c := range strings.Split(visa, "/") {
+		if !slices.Contains(e.AdmittedAs, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // optOutSentence is what the officer reads about the photo. In-scope
@@ -206,5 +246,5 @@ func AgeOn(birth, day time.Time) int {
 // Traveler returns the policy input the zone gives: nationality and date of
 // birth. The officer adds the visa class, LPR status and flags.
 func (m *MRZ) Traveler() Traveler {
-	return Traveler{Nationality: m.Nationality, BirthDate: m.BirthDate}
+	return Traveler{Nationality: NormaliseNationality(m.Nationality), BirthDate: m.BirthDate}
 }

@@ -37,7 +37,10 @@ func TestPolicyEveryClass(t *testing.T) {
 		{"U.S. citizen aged 5", Traveler{Nationality: "USA", BirthDate: day(2021, 1, 1)}, CategoryUSCitizen, "", true},
 		{"Canadian B visitor without visa", Traveler{Nationality: "CAN", BirthDate: adult, Flags: flags(FlagBVisitorWithoutVisa)}, CategoryExempt, "canadian-b-visitor", true},
 		{"Canadian without the B-visitor flag", Traveler{Nationality: "CAN", BirthDate: adult}, CategoryInScope, "", false},
-		{"B visitor flag on a non-Canadian", Traveler{Nationality: "MEX", BirthDate: adult, Flags: flags(FlagBVisitorWithoutVisa)}, CategoryInScope, "", false},
+		// The box is the officer's word that the traveler is a Canadian
+		// admitted as a B visitor: a dual national's MEX passport does not
+		// void it (citizenship decides, not the passport; issue 25).
+		{"B visitor flag on a dual Canadian's MEX passport", Traveler{Nationality: "MEX", BirthDate: adult, Flags: flags(FlagBVisitorWithoutVisa)}, CategoryExempt, "canadian-b-visitor", true},
 		{"A-1", Traveler{Nationality: "FRA", BirthDate: adult, VisaClass: "A-1"}, CategoryExempt, "diplomatic-visa", true},
 		{"A-2 typed a2", Traveler{Nationality: "FRA", BirthDate: adult, VisaClass: "a2"}, CategoryExempt, "diplomatic-visa", true},
 		{"A-3 is not exempt", Traveler{Nationality: "FRA", BirthDate: adult, VisaClass: "A-3"}, CategoryInScope, "", false},

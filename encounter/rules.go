@@ -50,6 +50,10 @@ type Exemption struct {
 	Unless      Flag     `toml:"unless"`
 	// WithoutVisa limits the exemption to travelers with no visa class.
 	WithoutVisa bool `toml:"without_visa"`
+	// AdmittedAs are classes of admission the exemption itself describes
+	// (B-1, B-2 for the Canadian B visitor): typed in the visa field they
+	// are not a visa and do not void a WithoutVisa exemption.
+	AdmittedAs []string `toml:"admitted_as"`
 }
 
 // Rules is every known rule set, oldest first.
@@ -119,6 +123,9 @@ func (rs *RuleSet) validate() error {
 		for j, v := range e.VisaClasses {
 			e.VisaClasses[j] = NormaliseVisaClass(v)
 		}
+		for j, v := range e.AdmittedAs {
+			e.AdmittedAs[j] = NormaliseVisaClass(v)
+		}
 	}
 	return nil
 }
@@ -148,12 +155,41 @@ func (r Rules) InForceOn(day time.Time) (RuleSet, bool) {
 // spaces, a hyphen before the number ("nato 3" and "NATO3" become "NATO-3").
 func NormaliseVisaClass(v string) string {
 	v = strings.ToUpper(strings.Join(strings.Fields(v), ""))
-	if v == "" || strings.Contains(v, "-") {
+	if v == "" {
 		return v
 	}
-	i := strings.IndexAny(v, "0123456789")
-	if i > 0 {
-		return v[:i] + "-" + v[i:]
+	parts := strings.Split(v, "/") // "B-1/B-2": each class on its own
+	for i, c := range parts {
+		parts[i] = normaliseClass(c)
 	}
-	return v
+	return strings.Join(parts, "/")
+}
+
+// normaliseClass writes one class as letters, a dash, and its number
+// without leading zeros ("A01" and "A-01" are A-1); anything else is kept
+// as typed.
+func normaliseClass(c string) string {
+	i := strings.IndexAny(c, "0123456789")
+	if i <= 0 {
+		return c
+	}
+	letters, digits := strings.TrimSuffix(c[:i], "-"), c[i:]
+	if letters == "" || strings.Trim(digits, "0123456789") != "" {
+		return c
+	}
+	if digits = strings.TrimLeft(digits, "0"); digits == "" {
+		digits = "0"
+	}
+	return letters + "-" + digits
+}
+
+// NormaliseNationality is a nationality as the rules compare it: upper
+// case, without the MRZ's '<' fillers, and ICAO 9303's one-letter code for
+// Germany, D, written DEU.
+func NormaliseNationality(n string) string {
+	n = strings.ToUpper(strings.TrimRight(strings.TrimSpace(n), "<"))
+	if n == "D" {
+		return "DEU"
+	}
+	return n
 }

@@ -24,16 +24,18 @@ func TestOptOutDualNational(t *testing.T) {
 }
 
 // The Canadian B-visitor exemption covers only Canadians not required to
-// present a visa: a visa class voids it, whatever the flag says.
+// present a visa: a visa class voids it, whatever the flag says. (B-1 and
+// B-2 typed in the visa field are the class of admission the exemption
+// describes, not a visa: TestCanadianB2AdmissionExempt.)
 func TestCanadianWithVisaNotExempt(t *testing.T) {
 	p := seedPolicy(t)
 	flag := []Flag{FlagBVisitorWithoutVisa}
-	d, err := p.Decide(Traveler{Nationality: "CAN", BirthDate: adult, VisaClass: "B-2", Flags: flag}, encounterDay)
+	d, err := p.Decide(Traveler{Nationality: "CAN", BirthDate: adult, VisaClass: "E-2", Flags: flag}, encounterDay)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Category != CategoryInScope || d.MayOptOut {
-		t.Errorf("Canadian with visa B-2 and the flag: %+v", d)
+		t.Errorf("Canadian with visa E-2 and the flag: %+v", d)
 	}
 	if !strings.Contains(d.Sentence, "visa") {
 		t.Errorf("the officer is not told why the flag did not apply: %q", d.Sentence)
