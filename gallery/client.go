@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sethvargo/go-retry"
@@ -35,7 +36,19 @@ type Client struct {
 	MaxBytes int64
 	Backoff  time.Duration
 	Now      func() time.Time
+	// StallTimeout is the body-read deadline: an attempt that receives no
+	// byte for this long is dropped (and resumed by the next attempt);
+	// 0 means DefaultStallTimeout. Cancelling the download's context (the
+	// officer's Cancel) ends it at once.
+	StallTimeout time.Duration
 }
+
+// DefaultStallTimeout is how long a download waits for the next byte of
+// the body before it drops the connection and tries again.
+const DefaultStallTimeout = 30 * time.Second
+
+// ErrStalled means the service stopped sending a bundle mid-body.
+var ErrStalled = errors.New("the gallery service stalled")
 
 // ClientTLS is the client's TLS configuration: its certificate and key, and
 // the CA the service's certificate must chain to.
@@ -164,7 +177,32 @@ type download struct {
 	progress Progress
 }
 
-func (d *download) attempt(ctx context.Context) error {
+func (d *download) attempt(parent context.Context) error {
+	// The body-read deadline: a watchdog cancels the request when no byte
+	// has come for the stall timeout; every read that brings bytes resets it.
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	stall := d.c.StallTimeout
+	if stall <= 0 {
+		stall = DefaultStallTimeout
+	}
+	stalled := false
+	var mu sync.Mutex
+	watchdog := time.AfterFunc(stall, func() { mu.Lock(); stalled = true; mu.Unlock(); cancel() })
+	defer watchdog.Stop()
+	alive := func() { watchdog.Reset(stall) }
+	err := d.read(ctx, alive)
+	mu.Lock()
+	defer mu.Unlock()
+	if stalled && parent.Err() == nil {
+		return retryable(fmt.Errorf("%w: no data for %v after %d bytes", ErrStalled, stall, len(d.buf)))
+	}
+	return err
+}
+
+// read is one attempt's request and body; alive is called whenever bytes
+// arrive.
+func (d *download) read(ctx context.Context, alive func()) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.url, nil)
 	if err != nil {
 		return err
@@ -218,6 +256,9 @@ func (d *download) attempt(ctx context.Context) error {
 	chunk := make([]byte, 256<<10)
 	for {
 		n, rerr := resp.Body.Read(chunk)
+		if n > 0 {
+			alive()
+		}
 		if int64(len(d.buf)+n) > limit {
 			d.buf, d.etag = d.buf[:0], ""
 			return fmt.Errorf("%w: bundle larger than the %d-byte limit", ErrMalformed, limit)

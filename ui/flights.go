@@ -56,6 +56,10 @@ type flightPicker struct {
 	state    *widget.Label
 	progress *widget.ProgressBar
 	download *widget.Button
+	// cancel stops the running download (the officer's Cancel); stop is
+	// that download's cancel function. UI thread.
+	cancel *widget.Button
+	stop   context.CancelFunc
 	// afterFetch, when set, runs on the UI thread after each download ends.
 	afterFetch func()
 	use        *widget.Button
@@ -105,13 +109,15 @@ func (p *flightPicker) build() fyne.CanvasObject {
 	p.progress.Hide()
 	p.download = widget.NewButton("Download gallery", p.onDownload)
 	p.download.Disable()
+	p.cancel = widget.NewButton("Cancel download", p.onCancel)
+	p.cancel.Hide()
 	p.use = widget.NewButton("Use this gallery", p.onUse)
 	p.use.Importance = widget.HighImportance
 	p.use.Disable()
 
 	top := container.NewBorder(nil, nil, widget.NewLabel("Departure date"), p.refresh, p.date)
 	bottom := container.NewVBox(p.message, widget.NewSeparator(), p.state, p.progress,
-		container.NewHBox(p.download, p.use))
+		container.NewHBox(p.download, p.cancel, p.use))
 	return container.NewBorder(top, bottom, nil, nil, p.list)
 }
 
@@ -289,8 +295,12 @@ func (p *flightPicker) onDownload() {
 	p.progress.Show()
 	p.showStatus()
 	p.showMessage("Downloading the gallery of "+s.Flight.ID()+"…", false)
+	ctx, stop := context.WithCancel(p.ctx)
+	p.stop = stop
+	p.cancel.Show()
 	go func() {
-		st, err := p.svc.Fetch(p.ctx, s.Flight.Date, s.Flight.ID(), func(done, total int64) {
+		defer stop()
+		st, err := p.svc.Fetch(ctx, s.Flight.Date, s.Flight.ID(), func(done, total int64) {
 			if total > 0 {
 				v := float64(done) / float64(total)
 				uiDo(func() { p.progress.SetValue(v) })
@@ -300,15 +310,26 @@ func (p *flightPicker) onDownload() {
 	}()
 }
 
+// onCancel stops the running download; the picker stays open.
+func (p *flightPicker) onCancel() {
+	if p.stop != nil {
+		p.stop()
+	}
+}
+
 func (p *flightPicker) applyFetch(idx int, was, st gallery.Status, err error) {
 	p.busy = false
 	p.progress.Hide()
+	p.cancel.Hide()
+	p.stop = nil
 	if st.Record != nil && idx < len(p.rows) && p.rows[idx].Flight.Key() == was.Flight.Key() {
 		st.Listing = was.Listing
 		p.rows[idx] = st
 		p.list.RefreshItem(idx)
 	}
 	switch {
+	case errors.Is(err, context.Canceled) && p.ctx.Err() == nil:
+		p.showMessage("Download cancelled.", false)
 	case err != nil && st.Record != nil && st.Record.Good:
 		p.showMessage("The new gallery was refused; the last good one stays in use.", true)
 	case err != nil:
