@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -60,28 +63,52 @@ func (r Record) Deadline(grace time.Duration) time.Time {
 	return dep.Add(grace)
 }
 
-// Due lists the cached flights whose deadline is at or before now.
+// PurgeOrphan is the result logged for a cache file no record names (a
+// bundle or temporary file left by a crash between writes), swept by every
+// purge; the same string as record.ResultOrphan.
+const PurgeOrphan = "orphan"
+
+// Due lists the cached flights whose deadline is at or before now. A record
+// that cannot be read is due at once.
 func (c *Cache) Due(now time.Time, grace time.Duration) ([]Record, error) {
-	recs, err := c.Records()
+	unlock, err := c.lock(false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return c.due(now, grace)
+}
+
+// due is Due; caller holds the lock.
+func (c *Cache) due(now time.Time, grace time.Duration) ([]Record, error) {
+	recs, err := c.records()
 	if err != nil {
 		return nil, err
 	}
 	var due []Record
 	for _, r := range recs {
-		if !now.Before(r.Deadline(grace)) {
+		if r.Unreadable || !now.Before(r.Deadline(grace)) {
 			due = append(due, r)
 		}
 	}
 	return due, nil
 }
 
-// Purge deletes every flight whose deadline is at or before now, makes the
-// removals durable (fsync of the cache folder) and then logs each deletion
-// as "deleted" (or "failed"). It returns the records deleted; a failure to
-// delete or to log is returned after the rest are done.
+// Purge deletes every flight whose deadline is at or before now (and every
+// record that cannot be read), sweeps the files no record names (logged
+// "orphan"), makes the removals durable (fsync of the cache folder) and then
+// logs each deletion as "deleted" (or "failed"). It returns the records
+// deleted; a failure to delete or to log is returned after the rest are
+// done. The whole run holds the folder's lock, so no other process stores
+// a bundle under a key it is about to replace.
 func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, log PurgeLogger) ([]Record, error) {
-	due, err := c.Due(now, grace)
-	if err != nil || len(due) == 0 {
+	unlock, err := c.lock(true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	due, err := c.due(now, grace)
+	if err != nil {
 		return nil, err
 	}
 	var done []Record
@@ -89,10 +116,17 @@ func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, l
 	results := make([]string, len(due))
 	for i, r := range due {
 		results[i] = PurgeDeleted
-		if rmErr := c.Remove(r.Key); rmErr != nil {
+		if rmErr := c.remove(r.Key); rmErr != nil {
 			results[i] = PurgeFailed
 			errs = append(errs, fmt.Errorf("purge gallery %s: %w", r.Key, rmErr))
 		}
+	}
+	orphans, orphanErr := c.sweepOrphans()
+	if orphanErr != nil {
+		errs = append(errs, orphanErr)
+	}
+	if len(due) == 0 && len(orphans) == 0 {
+		return nil, errors.Join(errs...)
 	}
 	if err := syncDir(c.dir); err != nil {
 		errs = append(errs, fmt.Errorf("purge galleries: sync cache folder: %w", err))
@@ -108,12 +142,46 @@ func (c *Cache) Purge(ctx context.Context, now time.Time, grace time.Duration, l
 			errs = append(errs, fmt.Errorf("log purge of gallery %s: %w", r.Key, err))
 		}
 	}
-	if len(done) > 0 {
+	for _, name := range orphans {
+		if err := log.LogPurge(ctx, PurgeKind, name, now, now, PurgeMethod, PurgeOrphan); err != nil {
+			errs = append(errs, fmt.Errorf("log sweep of gallery cache file %s: %w", name, err))
+		}
+	}
+	if len(done) > 0 || len(orphans) > 0 {
 		if err := c.destroyKeyIfEmpty(); err != nil {
 			errs = append(errs, fmt.Errorf("destroy gallery cache key: %w", err))
 		}
 	}
 	return done, errors.Join(errs...)
+}
+
+// sweepOrphans removes the bundles no record names and the temporary files
+// of interrupted writes, and returns their names. Caller holds the
+// exclusive lock, so no write of this or another process is under way.
+func (c *Cache) sweepOrphans() ([]string, error) {
+	ents, err := os.ReadDir(c.dir)
+	if err != nil {
+		return nil, fmt.Errorf("sweep gallery cache: %w", err)
+	}
+	var gone []string
+	var errs []error
+	for _, e := range ents {
+		name := e.Name()
+		orphan := strings.HasPrefix(name, tmpPrefix)
+		if key, ok := strings.CutSuffix(name, bundleExt); ok && !e.IsDir() {
+			_, err := os.Stat(filepath.Join(c.dir, key+recordExt))
+			orphan = errors.Is(err, fs.ErrNotExist)
+		}
+		if !orphan {
+			continue
+		}
+		if err := os.Remove(filepath.Join(c.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("sweep gallery cache file %s: %w", name, err))
+			continue
+		}
+		gone = append(gone, name)
+	}
+	return gone, errors.Join(errs...)
 }
 
 // syncDir makes a folder's entries (removals) durable.
