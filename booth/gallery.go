@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"time"
 
 	"veriport/config"
 	"veriport/encounter"
@@ -33,6 +34,8 @@ type GalleryDecider struct {
 	categories map[string]encounter.Category
 	cal        verify.GalleryCalibration
 	pose       *config.Quality // pose limits re-checked on tracked captures; nil: none
+	until      time.Time       // no decision at or after it (the bundle's expiry, or Limit's)
+	present    func() error    // nil: no check of the cached copy (Limit)
 }
 
 var (
@@ -112,7 +115,7 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 	for _, e := range b.Entries {
 		cats[e.Traveler] = encounter.Category(e.Category.String())
 	}
-	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats,
+	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats, until: b.ExpiresAt,
 		cal: verify.GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold,
 			Note: "not calibrated: the configured threshold is used"}}
 }

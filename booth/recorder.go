@@ -16,6 +16,9 @@ const (
 	AuditLogin  = "login"
 	AuditLogout = "logout"
 	AuditOptOut = "opt-out"
+	// AuditCapture is written by the shift only for a capture left
+	// undecided when the shift ended (logout, quit).
+	AuditCapture = "capture"
 )
 
 // OutcomeOptOut is the record's outcome for a traveler who opted out: no

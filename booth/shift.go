@@ -88,7 +88,15 @@ type Shift struct {
 	ruleset   string
 	recorded  bool // the encounter was recorded at its decision (photo included)
 	processed int
+	ended     bool // End ran: a decision finishing later keeps nothing
+
+	// inflight counts decisions under way (DecideTracked): End waits for
+	// them so a capture being decided at logout or quit is recorded.
+	inflight sync.WaitGroup
 }
+
+// endWait bounds how long End waits for a decision under way.
+const endWait = 5 * time.Second
 
 // NewShift starts a shift for a logged-in officer and audits the login.
 func NewShift(ctx context.Context, officerID string, cfg Config) (*Shift, error) {
@@ -106,19 +114,36 @@ func NewShift(ctx context.Context, officerID string, cfg Config) (*Shift, error)
 	return s, nil
 }
 
-// End audits the logout (explicit or idle) and discards an unrecorded photo.
-// A decision already shown but not yet stored (DecideTracked) is stored
-// first, photo included.
+// End audits the logout (explicit, idle or quit) and wipes an unrecorded
+// photo. A capture being decided is waited for (up to endWait) and, like a
+// decision already shown but not yet stored, put on the record, photo
+// included; a capture left undecided is audited as such.
 func (s *Shift) End(ctx context.Context, reason string) error {
+	waited := make(chan struct{})
+	go func() { s.inflight.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(endWait):
+		slog.Warn("logout: a decision still under way is abandoned", "encounter", s.id)
+	}
 	s.mu.Lock()
-	if s.decision != nil && !s.recorded && s.enc.State() == encounter.StateDecided {
+	s.ended = true
+	var err error
+	switch st := s.enc.State(); {
+	case s.decision != nil && !s.recorded && st == encounter.StateDecided:
 		s.recordDecision(ctx)
+		if !s.recorded {
+			err = fmt.Errorf("logout: the decided encounter %s: %w", s.id, ErrNotRecorded)
+		}
+	case st == encounter.StateCapturing && s.decision == nil:
+		detail, _ := json.Marshal(map[string]string{"result": "not decided", "ended": reason})
+		err = s.cfg.Recorder.Audit(ctx, AuditCapture, s.officer, s.id, string(detail))
 	}
 	clear(s.photo)
 	s.photo = nil
 	s.mu.Unlock()
 	detail, _ := json.Marshal(map[string]string{"reason": reason})
-	return s.cfg.Recorder.Audit(ctx, AuditLogout, s.officer, "", string(detail))
+	return errors.Join(err, s.cfg.Recorder.Audit(ctx, AuditLogout, s.officer, "", string(detail)))
 }
 
 // Officer is the logged-in officer's id.
@@ -223,6 +248,11 @@ func (s *Shift) DecideTracked(ctx context.Context, img image.Image, box image.Re
 		s.mu.Unlock()
 		return Decision{}, ErrNoDecider // nobody stepped up for a photo that cannot be decided
 	}
+	if err := usable(s.decider, s.cfg.Now()); err != nil {
+		s.flight, s.decider, s.cal = "", nil, nil // never decides again, nor stays in memory
+		s.mu.Unlock()
+		return Decision{}, fmt.Errorf("capture: %w", err)
+	}
 	if st := s.enc.State(); st == encounter.StateReady || st == encounter.StateOptOutRefused {
 		if err := s.enc.StepUp(s.cfg.Now()); err != nil {
 			s.mu.Unlock()
@@ -234,6 +264,8 @@ func (s *Shift) DecideTracked(ctx context.Context, img image.Image, box image.Re
 	}
 	dec, id := s.decider, s.id
 	captured := s.cfg.Now()
+	s.inflight.Add(1) // End waits for it
+	defer s.inflight.Done()
 	s.mu.Unlock()
 	encoded := make(chan []byte, 1)
 	go func() {
@@ -253,7 +285,7 @@ func (s *Shift) DecideTracked(ctx context.Context, img image.Image, box image.Re
 	photo := <-encoded
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.id != id { // the officer moved on meanwhile
+	if s.id != id || s.ended { // the officer moved on, or the shift ended, meanwhile
 		clear(photo)
 		return Decision{}, fmt.Errorf("capture: %w", encounter.ErrTransition)
 	}

@@ -86,6 +86,7 @@ type Station struct {
 	shift      *Shift
 	flight     string
 	decider    Decider
+	expired    bool // the last gallery was dropped at its deadline or purge
 	capt       *quality.Capturer
 	traveler   int
 	manualFrom time.Time
@@ -183,6 +184,7 @@ func (st *Station) Logout(ctx context.Context, reason string) error {
 		return nil
 	}
 	st.shift = nil
+	st.dropGalleryLocked("logout", false) // the next officer loads a current one
 	st.newTraveler(PhaseLoggedOut, "logout: "+reason)
 	st.mu.Unlock()
 	err := sh.End(ctx, reason)
@@ -194,12 +196,64 @@ func (st *Station) Logout(ctx context.Context, reason string) error {
 // (nil: none, the camera stays idle).
 func (st *Station) SetGallery(flight string, d Decider) {
 	st.mu.Lock()
-	st.flight, st.decider = flight, d
+	st.flight, st.decider, st.expired = flight, d, false
 	if st.shift != nil {
 		st.shift.SetGallery(flight, d)
 	}
 	st.mu.Unlock()
 	st.notify()
+}
+
+// expireLocked drops the gallery when it is past its deadline at now and
+// reports whether it did. Caller holds mu.
+func (st *Station) expireLocked(now time.Time) bool {
+	if st.decider == nil || !pastDeadline(st.decider, now) {
+		return false
+	}
+	st.dropGalleryLocked("past its deadline", true)
+	return true
+}
+
+// dropGalleryLocked forgets the gallery in use (flight and decider, so its
+// templates leave memory) and logs why; expired says it was dropped at its
+// deadline or purge, so a capture is refused with ErrGalleryExpired.
+// Caller holds mu.
+func (st *Station) dropGalleryLocked(why string, expired bool) {
+	if st.decider == nil {
+		return
+	}
+	st.cfg.Log.Info("gallery dropped", "flight", st.flight, "why", why)
+	st.flight, st.decider, st.expired = "", nil, expired
+	if st.shift != nil {
+		st.shift.SetGallery("", nil)
+	}
+}
+
+// CheckGallery drops the gallery in use when it may no longer decide at
+// now (Expiring.Usable: past its deadline, or its cached copy purged) and
+// reports whether it did; the workstation calls it on its status tick so a
+// purged gallery leaves memory without waiting for a capture.
+func (st *Station) CheckGallery(now time.Time) bool {
+	st.mu.Lock()
+	d := st.decider
+	st.mu.Unlock()
+	if d == nil {
+		return false
+	}
+	err := usable(d, now)
+	if err == nil {
+		return false
+	}
+	st.mu.Lock()
+	dropped := st.decider == d
+	if dropped {
+		st.dropGalleryLocked(err.Error(), true)
+	}
+	st.mu.Unlock()
+	if dropped {
+		st.notify()
+	}
+	return dropped
 }
 
 // Observe feeds one analysed frame to the auto-capturer, only while the
@@ -208,6 +262,11 @@ func (st *Station) SetGallery(flight string, d Decider) {
 // caller hands it to Decide.
 func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
 	st.mu.Lock()
+	if st.expireLocked(now) {
+		st.mu.Unlock()
+		st.notify()
+		return quality.Step{}
+	}
 	if !st.armedLocked() {
 		st.mu.Unlock()
 		return quality.Step{}
@@ -227,6 +286,7 @@ func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityRepo
 // shown): refused unless the booth waits for a traveler.
 func (st *Station) CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error) {
 	st.mu.Lock()
+	st.expireLocked(now)
 	if !st.armedLocked() {
 		err := st.refusalLocked()
 		st.mu.Unlock()
@@ -244,6 +304,8 @@ func (st *Station) refusalLocked() error {
 	switch {
 	case st.shift == nil:
 		return ErrNoShift
+	case st.decider == nil && st.expired:
+		return ErrGalleryExpired
 	case st.decider == nil:
 		return ErrNoDecider
 	}
@@ -287,6 +349,9 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 	if st.traveler != trav || st.shift != sh || st.phase != PhaseDeciding {
 		st.mu.Unlock()
 		return Decision{}, fmt.Errorf("decide: %w (the traveler changed)", ErrPhase)
+	}
+	if errors.Is(err, ErrGalleryExpired) {
+		st.dropGalleryLocked(err.Error(), true)
 	}
 	if err != nil {
 		st.capt.Reset(st.cfg.Now()) // the same traveler: capture again, or the manual check

@@ -56,7 +56,8 @@ func (s *engineSlot) get() *verify.Engine  { s.mu.Lock(); defer s.mu.Unlock(); r
 // useGallery returns the workflow's gallery loader: the cached bundle
 // verified again and loaded into a fresh index, its threshold calibrated
 // for this gallery (never above the configured one) and logged, decided
-// with the configured margin.
+// with the configured margin, until the bundle's expiry or departure plus
+// grace, and only while its cached copy is there.
 func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Config) func(context.Context, gallery.Status) (booth.Decider, error) {
 	return func(_ context.Context, st gallery.Status) (booth.Decider, error) {
 		eng := engine.get()
@@ -69,6 +70,18 @@ func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Con
 		}
 		d := booth.NewCalibratedGalleryDecider(eng, b, verifyPolicy(cfg), calibrationOptions(cfg))
 		d.CheckPose(cfg.Quality)
+		key := st.Flight.Key()
+		var until time.Time // departure plus grace, when the cache purges it
+		if !b.Flight.Departure.IsZero() {
+			until = b.Flight.Departure.Add(cfg.Gallery.Grace)
+		}
+		d.Limit(until, func() error { // gone with its cached copy
+			r, err := m.Cache.Record(key)
+			if err == nil && (!r.Good || !r.IssuedAt.Equal(b.IssuedAt)) {
+				err = errors.New("the cached copy was replaced or refused")
+			}
+			return err
+		})
 		logCalibration(env, st.Flight.ID()+" "+st.Flight.Date, d.Calibration())
 		return d, nil
 	}

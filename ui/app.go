@@ -97,6 +97,9 @@ func Run(ctx context.Context, d Deps) error {
 	w.ShowAndRun()
 	close(ran)
 	cancel()
+	if ws != nil {
+		ws.endAtQuit()
+	}
 	mw.wait()
 	return nil
 }

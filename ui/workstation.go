@@ -270,18 +270,39 @@ func (ws *workstation) show(id screenID) {
 	}
 }
 
-// start runs the idle-logout check until ctx ends.
+// endAtQuit ends the shift when the window closes (or SIGTERM): a capture
+// being decided is recorded, the photo buffer wiped, the logout audited.
+// The window is gone: nothing is drawn.
+func (ws *workstation) endAtQuit() {
+	if ws.station.Shift() == nil {
+		return
+	}
+	if err := ws.station.Logout(context.Background(), "quit"); err != nil {
+		ws.wf.Log.Error("end of shift at quit", "err", err)
+	}
+}
+
+// galleryCheckEvery is how many seconds apart the gallery in use is checked
+// for its deadline and its cached copy (booth.Station.CheckGallery).
+const galleryCheckEvery = 15
+
+// start runs the idle-logout check, and the gallery check, until ctx ends.
 func (ws *workstation) start(ctx context.Context) {
 	ws.ctx = ctx
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
-		for {
+		for n := 1; ; n++ {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 				uiDo(func() { ws.checkIdle(ws.wf.Now()) })
+				if n%galleryCheckEvery == 0 && ws.station.CheckGallery(ws.wf.Now()) { // off the UI thread: reads the cache
+					uiDo(func() {
+						ws.booth.showMessage(booth.ErrGalleryExpired.Error()+" [Alt+F].", true)
+					})
+				}
 			}
 		}
 	}()

@@ -56,7 +56,7 @@ func (ws *workstation) onCapture() {
 // captureRefusal is what the officer reads when no photo may be taken.
 func captureRefusal(err error) string {
 	switch {
-	case errors.Is(err, booth.ErrNoDecider):
+	case errors.Is(err, booth.ErrNoDecider), errors.Is(err, booth.ErrGalleryExpired):
 		return err.Error() + " [Alt+F]."
 	case errors.Is(err, booth.ErrPhase):
 		return "No capture now: finish this traveler first (Next [Alt+N] or Manual check [Alt+M])."
@@ -125,7 +125,9 @@ func (ws *workstation) applyDecision(d booth.Decision, err error, start time.Tim
 	ws.refreshBooth()
 	if err != nil {
 		msg := err.Error()
-		if !errors.Is(err, booth.ErrNoDecider) {
+		if errors.Is(err, booth.ErrGalleryExpired) {
+			msg = booth.ErrGalleryExpired.Error() + " [Alt+F]."
+		} else if !errors.Is(err, booth.ErrNoDecider) {
 			msg = "Capture not decided: " + msg + ". Capture again or use the manual check [Alt+M]."
 		}
 		ws.booth.showMessage(msg, true)
