@@ -10,7 +10,7 @@ export VERIPORT_CACHE
 MODELS ?=
 SETUP_FLAGS := $(if $(MODELS),--models $(MODELS),)
 
-.PHONY: all setup build run serve-gallery run-served test unit smoke bench vet clean package check-package
+.PHONY: all setup build run serve-gallery run-served test unit smoke bench vet clean package check-package purge-timer
 
 all: build
 
@@ -34,6 +34,10 @@ serve-gallery: setup build
 run-served: setup build
 	./$(BIN) gallery serve & svc=$$!; trap 'kill $$svc' EXIT; \
 	./$(BIN) $(if $(MODELS),--models $(MODELS),) $(RUN_FLAGS)
+
+## purge-timer: the retention purge every 10 minutes for bin/veriport, window open or not (systemd user timer)
+purge-timer: build
+	scripts/purge-timer.sh
 
 ## test: setup, unit and integration tests, the GUI smoke test under Xvfb, the packaging check
 test: setup unit smoke check-package

@@ -16,7 +16,16 @@ import (
 // openRetention opens the store and the retention keeper of the configured
 // data folder. The caller closes the store.
 func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Keeper, config.Config, error) {
-	cfg, store, err := env.openStore(ctx)
+	cfg, err := env.Config()
+	if err != nil {
+		return nil, nil, cfg, err
+	}
+	return openRetentionAt(ctx, env, cfg)
+}
+
+// openRetentionAt is openRetention on cfg's data folder.
+func openRetentionAt(ctx context.Context, env *Env, cfg config.Config) (*record.Store, *retention.Keeper, config.Config, error) {
+	store, err := openStoreAt(ctx, cfg)
 	if err != nil {
 		return nil, nil, cfg, err
 	}
@@ -32,56 +41,7 @@ func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Kee
 }
 
 func init() {
-	register(func(env *Env) *cobra.Command {
-		var dryRun, asJSON bool
-		cmd := &cobra.Command{
-			Use:   "purge",
-			Short: "Delete the photos and flight galleries whose retention deadline has passed, and log each deletion",
-			Long: "Purge runs the retention purge once: it deletes every photo past its deadline and\n" +
-				"every cached flight gallery past departure plus grace, writes one purge-log row per\n" +
-				"deletion, destroys the keys of emptied buckets and checkpoints the database.\n" +
-				"--dry-run only lists what is due.",
-			Args: cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				store, k, _, err := openRetention(cmd.Context(), env)
-				if err != nil {
-					return err
-				}
-				defer store.Close()
-				rep, err := k.Purge(cmd.Context(), dryRun)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					if err := env.PrintJSON(rep); err != nil {
-						return err
-					}
-				} else {
-					verb := "deleted"
-					if dryRun {
-						verb = "would delete"
-					}
-					for _, it := range rep.Items {
-						fmt.Fprintf(env.Stdout, "%s  %-10s deadline %s  %s\n", it.EncounterID, it.Category,
-							it.Deadline.Format("2006-01-02 15:04Z"), it.Result)
-					}
-					for _, g := range rep.Galleries {
-						fmt.Fprintf(env.Stdout, "gallery %s  deadline %s  %s\n", g.Key,
-							g.Deadline.UTC().Format("2006-01-02 15:04Z"), g.Result)
-					}
-					fmt.Fprintf(env.Stdout, "due %d, %s %d, absent %d, failed %d, keys destroyed %d, overdue %d (%.1f ms)\n",
-						rep.Due, verb, rep.Deleted, rep.Absent, rep.Failed, rep.KeysDestroyed, rep.Overdue, rep.TookMS)
-				}
-				if rep.Failed > 0 {
-					return &ExitError{Code: 1, Err: fmt.Errorf("%d photo(s) could not be deleted; see the log", rep.Failed)}
-				}
-				return nil
-			},
-		}
-		cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what is due without deleting anything")
-		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
-		return cmd
-	})
+	register(purgeCmd)
 	register(func(env *Env) *cobra.Command {
 		audit := &cobra.Command{
 			Use:   "audit",

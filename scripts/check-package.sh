@@ -56,6 +56,8 @@ for want in ./usr/bin/veriport ./usr/share/applications/veriport.desktop \
   ./usr/share/bash-completion/completions/veriport ./usr/share/zsh/vendor-completions/_veriport \
   ./usr/share/fish/vendor_completions.d/veriport.fish \
   ./lib/systemd/system/veriport-backend.service ./usr/lib/sysusers.d/veriport.conf \
+  ./usr/lib/systemd/user/veriport-purge.service ./usr/lib/systemd/user/veriport-purge.timer \
+  ./usr/lib/systemd/user/timers.target.wants/veriport-purge.timer \
   ./etc/veriport/config.toml ./usr/share/doc/veriport/copyright ./usr/share/doc/veriport/changelog.gz; do
   awk '{print $3}' "$tmp/contents" | grep -xF "$want" >/dev/null || fail "$want not in the package"
 done
@@ -81,7 +83,18 @@ if command -v systemd-analyze >/dev/null; then
   msg=$(systemd-analyze verify --man=no "$tmp/veriport-backend.service" 2>&1) || fail "systemd-analyze verify: $msg"
   [ -z "$msg" ] || fail "systemd-analyze verify: $msg"
   say "systemd unit verified"
+  for u in veriport-purge.service veriport-purge.timer; do
+    sed "s#/usr/bin/veriport#$tmp/x/usr/bin/veriport#" "$tmp/x/usr/lib/systemd/user/$u" > "$tmp/$u"
+  done
+  msg=$(systemd-analyze verify --man=no "$tmp/veriport-purge.timer" "$tmp/veriport-purge.service" 2>&1) \
+    || fail "systemd-analyze verify (purge timer): $msg"
+  [ -z "$msg" ] || fail "systemd-analyze verify (purge timer): $msg"
+  say "purge timer verified"
 fi
+grep -qx 'ExecStart=/usr/bin/veriport purge --if-exists' "$tmp/x/usr/lib/systemd/user/veriport-purge.service" \
+  || fail "purge service does not run veriport purge"
+[ "$(readlink "$tmp/x/usr/lib/systemd/user/timers.target.wants/veriport-purge.timer")" = ../veriport-purge.timer ] \
+  || fail "purge timer not enabled for users"
 
 # FyneApp.toml and the package agree (on a release tag; untagged builds are 0.0.0+commit).
 fyne_version=$(awk -F'"' '/^[[:space:]]*Version[[:space:]]*=/{print $2; exit}' FyneApp.toml)

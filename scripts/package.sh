@@ -81,6 +81,13 @@ install -d "$stage/usr/share/bash-completion/completions" "$stage/usr/share/zsh/
 "$stage/usr/bin/veriport" completion zsh > "$stage/usr/share/zsh/vendor-completions/_veriport" 2>/dev/null
 "$stage/usr/bin/veriport" completion fish > "$stage/usr/share/fish/vendor_completions.d/veriport.fish" 2>/dev/null
 install -D -m 0644 packaging/veriport-backend.service "$stage/lib/systemd/system/veriport-backend.service"
+# The retention purge as a user timer, enabled for every user (the static
+# timers.target.wants link): photos go on time with the window closed.
+for u in veriport-purge.service veriport-purge.timer; do
+  install -D -m 0644 "packaging/$u" "$stage/usr/lib/systemd/user/$u"
+done
+install -d "$stage/usr/lib/systemd/user/timers.target.wants"
+ln -s ../veriport-purge.timer "$stage/usr/lib/systemd/user/timers.target.wants/veriport-purge.timer"
 install -D -m 0644 packaging/veriport.sysusers "$stage/usr/lib/sysusers.d/veriport.conf"
 install -D -m 0644 packaging/config.toml "$stage/etc/veriport/config.toml"
 install -D -m 0644 packaging/copyright "$stage/usr/share/doc/veriport/copyright"
@@ -117,7 +124,9 @@ Description: face verification workstation for inspection booths and gates
  .
  The face models are not included: run "veriport setup-models" once per
  user. The package also installs the back end's systemd unit
- (veriport-backend.service), disabled.
+ (veriport-backend.service), disabled, and a systemd user timer
+ (veriport-purge.timer), enabled, that runs the retention purge every
+ 10 minutes whether the workstation is open or not.
 CTL
 echo /etc/veriport/config.toml > "$stage/DEBIAN/conffiles"
 for s in postinst prerm postrm; do install -m 0755 "packaging/$s" "$stage/DEBIAN/$s"; done
