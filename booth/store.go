@@ -40,7 +40,7 @@ func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []b
 	open := r.DoneAt.IsZero()
 	var also func(context.Context, *sql.Tx) error
 	if s.Outbox && !open {
-		sealed, err := s.sealed(ctx, e.ID, photo)
+		sealed, err := s.sealed(ctx, e.ID, r.OfficerID, photo)
 		if err != nil {
 			return fmt.Errorf("record encounter: %w", err)
 		}
@@ -71,12 +71,12 @@ func (s *StoreRecorder) RecordEncounter(ctx context.Context, r Record, photo []b
 
 // sealed is the photo sealed for the back end when configured: the one
 // given, or the one stored in the vault at the decision.
-func (s *StoreRecorder) sealed(ctx context.Context, id string, photo []byte) ([]byte, error) {
+func (s *StoreRecorder) sealed(ctx context.Context, id, officer string, photo []byte) ([]byte, error) {
 	if s.SealPhoto == nil {
 		return nil, nil
 	}
 	if photo == nil {
-		p, err := s.Keeper.Photo(ctx, id)
+		p, err := s.Keeper.Photo(ctx, id, officer, "seal for transmittal to the back end")
 		if errors.Is(err, retention.ErrNoPhoto) || errors.Is(err, record.ErrNotFound) {
 			return nil, nil
 		}

@@ -60,7 +60,7 @@ func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
 	if d := m.PurgeDeadline.Sub(m.VerifiedAt); d <= 0 || d > 12*time.Hour {
 		t.Errorf("citizen photo deadline %v after verification, want at most 12 h", d)
 	}
-	if got, err := k.Photo(ctx, m.ID); err != nil || len(got) == 0 {
+	if got, err := k.Photo(ctx, m.ID, "o.test", "test"); err != nil || len(got) == 0 {
 		t.Errorf("photo from the vault: %d bytes, %v", len(got), err)
 	}
 	if o.Outcome != OutcomeOptOut || o.Result != "verified" || o.PhotoState != record.PhotoNone || !o.CapturedAt.IsZero() {

@@ -31,6 +31,9 @@ func startSender(ctx context.Context, env *Env, store *record.Store, keeper *ret
 	}
 	s := &transmit.Sender{Store: store, BaseURL: g.Service, Client: transmit.HTTPClient(tlsCfg, 30*time.Second),
 		MaxBackoff: 2 * time.Minute, Acknowledge: keeper.Acknowledge, Log: env.Log}
+	if keeper.Mode() == retention.ModePartner {
+		s.OnDead = keeper.EndTransmittal // a partner keeps no photo once transmittal is over
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -186,6 +186,10 @@ func (c Config) Validate() error {
 	if err := c.Retention.validate(); err != nil {
 		return err
 	}
+	if g := c.Gallery; c.Retention.Mode == "partner" && (g.Service == "" || g.ClientCert == "" || g.ClientKey == "" || g.CA == "") {
+		return fmt.Errorf(`retention.mode = "partner" needs a back end ([gallery] service, client_cert, client_key, ca): ` +
+			"a partner purges each photo once its result is transmitted, and without a back end nothing is")
+	}
 	if err := c.Quality.validate(); err != nil {
 		return err
 	}

@@ -25,6 +25,9 @@ const (
 	AuditPurge         = "purge"
 	AuditSettingChange = "setting-change"
 	AuditKeyDestroyed  = "key-destroyed"
+	// AuditPhotoRead is a decryption of a photo from the vault: the actor,
+	// the encounter, and the purpose in the detail.
+	AuditPhotoRead = "photo-read"
 )
 
 // GenesisHash is the prev_hash of the first entry.

@@ -286,9 +286,15 @@ func (k *Keeper) FinishEncounter(ctx context.Context, e *record.Encounter, also 
 }
 
 // Photo returns an encounter's photo from the vault (for the officer's
-// screen or transmittal); ErrNoPhoto when it is not there.
-func (k *Keeper) Photo(ctx context.Context, id string) ([]byte, error) {
-	e, err := record.GetEncounter(ctx, k.store.DB, id)
+// screen or transmittal); ErrNoPhoto when it is not there. The reading is
+// audited (actor, the encounter, purpose) before the photo is returned.
+func (k *Keeper) Photo(ctx context.Context, id, actor, purpose string) ([]byte, error) {
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("photo of encounter %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	e, err := record.GetEncounter(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +305,15 @@ func (k *Keeper) Photo(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encounter %s: %w: %v", id, ErrNoPhoto, err)
 	}
-	return k.vault.DecryptFor(ctx, k.store.DB, id, blob)
+	photo, err := k.vault.DecryptFor(ctx, tx, id, blob, actor, purpose)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		clear(photo)
+		return nil, fmt.Errorf("photo of encounter %s: audit the reading: %w", id, noSpace(err))
+	}
+	return photo, nil
 }
 
 // MarkVerified records that the encounter's identity was verified at `at`
@@ -322,6 +336,33 @@ func (k *Keeper) Reclassify(ctx context.Context, id, category string) error {
 func (k *Keeper) MarkAcknowledged(ctx context.Context, id string, at time.Time) error {
 	if err := k.update(ctx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
 		return err
+	}
+	k.Kick()
+	return nil
+}
+
+// EndTransmittal records that the encounter's result was refused by the
+// back end for good (dead-lettered) at at. In partner mode the transmittal
+// is then over, and the photo becomes due at once, as on acknowledgment:
+// its deadline moves to at (never later) and the purge job is woken. In
+// agency mode nothing changes (the category rule holds).
+func (k *Keeper) EndTransmittal(ctx context.Context, id string, at time.Time) error {
+	if k.opts.Mode != ModePartner {
+		return nil
+	}
+	// purge_deadline twice: SQLite keeps the rightmost, the deadline updateTx
+	// computes from the one set here (the earlier of the two).
+	err := k.update(ctx, id, "purge_deadline", record.FormatTime(at), func(e *record.Encounter) {
+		if e.PhotoState == record.PhotoStored && at.Before(e.PurgeDeadline) {
+			e.PurgeDeadline = at.UTC()
+		}
+	})
+	if errors.Is(err, record.ErrNotFound) {
+		k.opts.Log.Warn("retention: dead letter for an encounter not on the record", "encounter", id)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("end of transmittal of %s: %w", id, err)
 	}
 	k.Kick()
 	return nil
@@ -427,7 +468,7 @@ func (k *Keeper) rebucket(ctx context.Context, tx *sql.Tx, id, from, to string) 
 	if err != nil {
 		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
 	}
-	photo, err := k.vault.DecryptFor(ctx, tx, id, blob) // never re-encrypt another encounter's file as this one's
+	photo, err := k.vault.DecryptFor(ctx, tx, id, blob, "system", "re-encrypt under the key of its earlier deadline") // never re-encrypt another encounter's file as this one's
 	if err != nil {
 		return nil, fmt.Errorf("move photo to bucket %s: %w", to, err)
 	}

@@ -129,7 +129,7 @@ func TestKillMidPurge(t *testing.T) {
 		t.Fatalf("%d files left, want the %d not due", len(files), killKeep)
 	}
 	for _, id := range kept {
-		if _, err := g.keep.Photo(ctx, id); err != nil {
+		if _, err := g.keep.Photo(ctx, id, "o.test", "test"); err != nil {
 			t.Errorf("photo not due was lost: %v", err)
 		}
 	}

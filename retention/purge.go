@@ -23,6 +23,10 @@ const highWaterKey = "clock_high_water"
 // acknowledged its result (whatever the outcome).
 const RuleOnAcknowledgment = "partner: on acknowledgment"
 
+// RuleOnDeadLetter marks a partner photo purged because the back end
+// refused its result for good (dead letter): the transmittal is over.
+const RuleOnDeadLetter = "partner: result refused (dead letter)"
+
 // PurgeItem is one photo a purge run found due, and what became of it.
 type PurgeItem struct {
 	EncounterID string    `json:"encounter_id"`
@@ -189,7 +193,8 @@ func (k *Keeper) purgePhotos(ctx context.Context, now time.Time, rep PurgeReport
 
 func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, afterID string) ([]dueRow, error) {
 	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, category, captured_at, verified_at, purge_deadline,
-		photo_state, COALESCE(vault_bucket, ''), acknowledged_at IS NOT NULL FROM encounters
+		photo_state, COALESCE(vault_bucket, ''), acknowledged_at IS NOT NULL,
+		EXISTS (SELECT 1 FROM outbox o WHERE o.encounter_id = encounters.id AND o.dead_at IS NOT NULL) FROM encounters
 		WHERE photo_state IN ('stored', 'purging') AND purge_deadline <= ?
 		  AND (purge_deadline, id) > (?, ?)
 		ORDER BY purge_deadline, id LIMIT ?`,
@@ -202,16 +207,19 @@ func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, af
 	for rows.Next() {
 		var r dueRow
 		var c, v, d sql.NullString
-		var acked bool
-		if err := rows.Scan(&r.item.EncounterID, &r.item.Category, &c, &v, &d, &r.state, &r.bucket, &acked); err != nil {
+		var acked, dead bool
+		if err := rows.Scan(&r.item.EncounterID, &r.item.Category, &c, &v, &d, &r.state, &r.bucket, &acked, &dead); err != nil {
 			return nil, fmt.Errorf("select due photos: %w", err)
 		}
 		r.item.CapturedAt, _ = time.Parse(time.RFC3339Nano, c.String)
 		r.item.VerifiedAt, _ = time.Parse(time.RFC3339Nano, v.String)
 		r.item.Deadline, _ = time.Parse(time.RFC3339Nano, d.String)
 		r.item.Overdue = now.Sub(r.item.Deadline) > OverdueGrace
-		if acked && k.opts.Mode == ModePartner {
+		switch {
+		case acked && k.opts.Mode == ModePartner:
 			r.item.Rule = RuleOnAcknowledgment
+		case dead && k.opts.Mode == ModePartner:
+			r.item.Rule = RuleOnDeadLetter
 		}
 		out = append(out, r)
 	}

@@ -166,7 +166,7 @@ func TestVaultRoundTripAndTamper(t *testing.T) {
 	ctx := context.Background()
 	p := photo(2048)
 	e := f.add(t, CategoryInScope, t0, t0, p)
-	got, err := f.keep.Photo(ctx, e.ID)
+	got, err := f.keep.Photo(ctx, e.ID, "o.test", "test")
 	if err != nil || !bytes.Equal(got, p) {
 		t.Fatalf("round trip: %v", err)
 	}
@@ -292,7 +292,7 @@ func TestNoPhotoBytesInLogs(t *testing.T) {
 	ctx := context.Background()
 	p := photo(3000)
 	e := f.add(t, CategoryUSCitizen, t0, t0, p)
-	if _, err := f.keep.Photo(ctx, e.ID); err != nil {
+	if _, err := f.keep.Photo(ctx, e.ID, "o.test", "test"); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Set(t0.Add(-time.Hour))
@@ -440,7 +440,7 @@ func TestCryptoEraseWithSharedBucketAfterAck(t *testing.T) {
 	if err := os.WriteFile(aside, blob, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := f.keep.Photo(ctx, encs[0].ID); err != nil || !bytes.Equal(p, photos[0]) {
+	if p, err := f.keep.Photo(ctx, encs[0].ID, "o.test", "test"); err != nil || !bytes.Equal(p, photos[0]) {
 		t.Fatalf("acknowledged photo unreadable before its purge: %v", err)
 	}
 	rep, err := f.keep.Purge(ctx, false)
@@ -455,7 +455,7 @@ func TestCryptoEraseWithSharedBucketAfterAck(t *testing.T) {
 		t.Fatalf("the photo's file is still in its first bucket: %v", err)
 	}
 	for i := 1; i < 3; i++ {
-		if p, err := f.keep.Photo(ctx, encs[i].ID); err != nil || !bytes.Equal(p, photos[i]) {
+		if p, err := f.keep.Photo(ctx, encs[i].ID, "o.test", "test"); err != nil || !bytes.Equal(p, photos[i]) {
 			t.Fatalf("photo %d sharing the first bucket: %v", i, err)
 		}
 	}

@@ -136,7 +136,8 @@ func (k *Keeper) storedFiles(ctx context.Context) (map[string]vaultRow, error) {
 }
 
 // markLost turns a stored photo whose file is missing into "lost", with its
-// purge-log row and an audit entry, in one transaction.
+// purge-log row and an audit entry, and drops its sealed copy queued in the
+// outbox, in one transaction.
 func (k *Keeper) markLost(ctx context.Context, id string, now time.Time) error {
 	tx, err := k.store.DB.BeginTx(ctx, nil)
 	if err != nil {
@@ -150,6 +151,10 @@ func (k *Keeper) markLost(ctx context.Context, id string, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purged_at = ? WHERE id = ? AND photo_state = ?`,
 		record.PhotoLost, record.FormatTime(now), id, record.PhotoStored); err != nil {
 		return fmt.Errorf("reconcile vault: mark %s lost: %w", id, err)
+	}
+	// The sealed copy queued for the back end goes with the photo.
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ? AND photo IS NOT NULL`, id); err != nil {
+		return fmt.Errorf("reconcile vault: drop the queued photo of %s: %w", id, err)
 	}
 	if err := record.InsertPurge(ctx, tx, record.PurgeEntry{Kind: record.PurgeKindPhoto, SubjectID: id,
 		Category: e.Category, CapturedAt: e.CapturedAt, VerifiedAt: e.VerifiedAt, Deadline: e.PurgeDeadline,

@@ -125,7 +125,7 @@ func TestOrphanVaultFilesReconciled(t *testing.T) {
 	if len(log) != 2 || log[0].Result != record.ResultOrphan || log[1].Result != record.ResultOrphan {
 		t.Fatalf("purge log %+v; want two orphan rows", log)
 	}
-	if _, err := f.keep.Photo(ctx, kept.ID); err != nil {
+	if _, err := f.keep.Photo(ctx, kept.ID, "o.test", "test"); err != nil {
 		t.Fatalf("the recorded photo after reconcile: %v", err)
 	}
 

@@ -41,7 +41,7 @@ func TestDeadlineBoundaries(t *testing.T) {
 			if rep, err := f.keep.Purge(ctx, false); err != nil || rep.Deleted != 0 {
 				t.Fatalf("at deadline-1m: deleted %d, %v", rep.Deleted, err)
 			}
-			if _, err := f.keep.Photo(ctx, e.ID); err != nil {
+			if _, err := f.keep.Photo(ctx, e.ID, "o.test", "test"); err != nil {
 				t.Fatalf("photo gone before its deadline: %v", err)
 			}
 			f.clock.Set(c.deadline.Add(time.Minute))
@@ -49,7 +49,7 @@ func TestDeadlineBoundaries(t *testing.T) {
 			if err != nil || rep.Deleted != 1 || rep.KeysDestroyed != 1 {
 				t.Fatalf("at deadline+1m: %+v, %v", rep, err)
 			}
-			if _, err := f.keep.Photo(ctx, e.ID); !errors.Is(err, ErrNoPhoto) {
+			if _, err := f.keep.Photo(ctx, e.ID, "o.test", "test"); !errors.Is(err, ErrNoPhoto) {
 				t.Fatalf("photo still readable after purge: %v", err)
 			}
 			log, _ := record.ListPurges(ctx, f.store.DB, record.PurgeKindPhoto)

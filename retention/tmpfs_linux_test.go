@@ -39,7 +39,7 @@ func TestDiskFullOnRealTmpfs(t *testing.T) {
 	if len(files) != 1 || filepath.Base(files[0]) != small.ID+fileSuffix {
 		t.Fatalf("vault after disk full: %v", files)
 	}
-	if _, err := f.keep.Photo(ctx, small.ID); err != nil {
+	if _, err := f.keep.Photo(ctx, small.ID, "o.test", "test"); err != nil {
 		t.Fatalf("earlier photo damaged: %v", err)
 	}
 	assertNoPhotoOnDisk(t, dir, big)

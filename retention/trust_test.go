@@ -32,14 +32,14 @@ func TestVaultFileSwapDetected(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(f.vault.Dir(), a.VaultBucket, a.ID+fileSuffix), blobB, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.keep.Photo(ctx, a.ID)
+	got, err := f.keep.Photo(ctx, a.ID, "o.test", "test")
 	if bytes.Equal(got, pb) {
 		t.Fatal("encounter A shows B's photo")
 	}
 	if !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("swapped file: %v", err)
 	}
-	if got, err := f.keep.Photo(ctx, b.ID); err != nil || !bytes.Equal(got, pb) {
+	if got, err := f.keep.Photo(ctx, b.ID, "o.test", "test"); err != nil || !bytes.Equal(got, pb) {
 		t.Fatalf("B's own photo: %v", err)
 	}
 }

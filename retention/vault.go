@@ -6,6 +6,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -221,8 +222,10 @@ func (v *Vault) Decrypt(ctx context.Context, q record.DBTX, blob []byte) ([]byte
 // DecryptFor opens the vault file of encounter id: the encounter id bound
 // into the file's authenticated data must be id, so a file copied over
 // another encounter's is refused (ErrCorrupt) instead of showing the wrong
-// face.
-func (v *Vault) DecryptFor(ctx context.Context, q record.DBTX, id string, blob []byte) ([]byte, error) {
+// face. Every such reading is audited in tx (AuditPhotoRead: actor, the
+// encounter, purpose); the photo is returned only when the entry is
+// written, and is on the record only if tx commits.
+func (v *Vault) DecryptFor(ctx context.Context, tx *sql.Tx, id string, blob []byte, actor, purpose string) ([]byte, error) {
 	h, err := parseBlob(blob)
 	if err != nil {
 		return nil, err
@@ -230,7 +233,17 @@ func (v *Vault) DecryptFor(ctx context.Context, q record.DBTX, id string, blob [
 	if h.id != id {
 		return nil, fmt.Errorf("photo of encounter %s: %w: the file belongs to another encounter", id, ErrCorrupt)
 	}
-	return v.Decrypt(ctx, q, blob)
+	photo, err := v.Decrypt(ctx, tx, blob)
+	if err != nil {
+		return nil, err
+	}
+	detail, _ := json.Marshal(map[string]string{"purpose": purpose})
+	if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{Kind: record.AuditPhotoRead, Actor: actor,
+		Subject: id, Detail: string(detail)}); err != nil {
+		clear(photo)
+		return nil, fmt.Errorf("photo of encounter %s: audit the reading: %w", id, err)
+	}
+	return photo, nil
 }
 
 // write encrypts photo and stores it atomically: temp file, fsync, rename,

@@ -52,7 +52,7 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	if _, err := keeper.Purge(ctx, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keeper.Photo(ctx, enc.ID); err != nil {
+	if _, err := keeper.Photo(ctx, enc.ID, "o.test", "test"); err != nil {
 		t.Fatalf("photo gone before acknowledgment: %v", err)
 	}
 
@@ -65,7 +65,7 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	if rep.Deleted != 1 {
 		t.Fatalf("purge after acknowledgment deleted %d photos, want 1", rep.Deleted)
 	}
-	if _, err := keeper.Photo(ctx, enc.ID); !errors.Is(err, retention.ErrNoPhoto) {
+	if _, err := keeper.Photo(ctx, enc.ID, "o.test", "test"); !errors.Is(err, retention.ErrNoPhoto) {
 		t.Errorf("photo still readable after acknowledgment purge: %v", err)
 	}
 	log, err := record.ListPurges(ctx, r.store.DB, record.PurgeKindPhoto)
@@ -146,5 +146,59 @@ func TestAckAndPartnerPurgeAtomic(t *testing.T) {
 	r.runUntil(s, 5*time.Second)
 	if e, _ := record.GetEncounter(ctx, r.store.DB, encs[1].ID); e.AcknowledgedAt.IsZero() {
 		t.Fatal("retried delivery not acknowledged")
+	}
+}
+
+// TestPartnerPhotoPurgedOnDeadLetter: in a partner deployment a result the
+// back end refuses for good ends the transmittal: the photo is purged then,
+// not at its category deadline (up to 14 days later), and the purge log
+// says why.
+func TestPartnerPhotoPurgedOnDeadLetter(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	vault, err := retention.NewVault(filepath.Join(t.TempDir(), "vault"), bytes.Repeat([]byte{7}, 32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keeper := retention.New(r.store, vault, retention.Options{Mode: retention.ModePartner})
+	res := testResult(0)
+	now := time.Now().UTC()
+	res.Time = now
+	enc := &record.Encounter{ID: res.EncounterID, Station: res.Station, Flight: res.Flight, Category: "in-scope",
+		Outcome: "match", TravelerID: res.TravelerID, StartedAt: now, CapturedAt: now, DecidedAt: now}
+	photo := bytes.Repeat([]byte("synthetic-photo "), 64)
+	if err := keeper.RecordEncounter(ctx, enc, photo, func(ctx context.Context, tx *sql.Tx) error { return Enqueue(ctx, tx, res) }); err != nil {
+		t.Fatal(err)
+	}
+	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "unprocessable", http.StatusUnprocessableEntity) // refused for good
+	}))
+	s := r.sender(srv.URL)
+	s.Acknowledge = keeper.Acknowledge
+	s.OnDead = keeper.EndTransmittal
+	s.init()
+	if _, err := s.step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.store.OutboxStats(ctx)
+	if err != nil || st.Dead != 1 {
+		t.Fatalf("outbox %+v %v; want the result dead-lettered", st, err)
+	}
+	rep, err := keeper.Purge(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Deleted != 1 {
+		t.Fatalf("purge after the dead letter deleted %d photos, want 1 (in-scope would wait 14 days)", rep.Deleted)
+	}
+	if _, err := keeper.Photo(ctx, enc.ID, "o.test", "test"); !errors.Is(err, retention.ErrNoPhoto) {
+		t.Errorf("photo still readable after the dead letter: %v", err)
+	}
+	log, err := record.ListPurges(ctx, r.store.DB, record.PurgeKindPhoto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 1 || log[0].SubjectID != enc.ID || log[0].Detail != retention.RuleOnDeadLetter {
+		t.Errorf("purge log %+v, want one row for the encounter saying %q", log, retention.RuleOnDeadLetter)
 	}
 }

@@ -74,8 +74,11 @@ type Sender struct {
 	Acknowledge func(ctx context.Context, tx *sql.Tx, encounterID string, at time.Time) error
 	// OnAck runs after a message is marked delivered (waking the purge job).
 	OnAck func(ctx context.Context, encounterID string, at time.Time) error
-	Log   *slog.Logger
-	Now   func() time.Time
+	// OnDead runs after a message is dead-lettered (refused for good): its
+	// transmittal is over, so a partner deployment purges the photo then.
+	OnDead func(ctx context.Context, encounterID string, at time.Time) error
+	Log    *slog.Logger
+	Now    func() time.Time
 
 	once sync.Once
 	wake chan struct{}
@@ -173,6 +176,11 @@ func (s *Sender) step(ctx context.Context) (time.Duration, error) {
 			return s.MinBackoff, merr
 		}
 		s.Log.Error("result refused by the back end; dead-lettered", "seq", it.Seq, "err", err)
+		if s.OnDead != nil {
+			if err := s.OnDead(ctx, it.EncounterID, now); err != nil {
+				s.Log.Error("after-dead-letter step failed", "seq", it.Seq, "err", err)
+			}
+		}
 		return 0, nil
 	}
 	if err != nil {
