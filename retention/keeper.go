@@ -435,7 +435,16 @@ func (k *Keeper) updateTx(ctx context.Context, tx *sql.Tx, id, column string, va
 			deadline = d
 		}
 		if nb := BucketFor(deadline); nb != e.VaultBucket {
-			if mv, err = k.rebucket(ctx, tx, id, e.VaultBucket, nb); err != nil {
+			mv, err = k.rebucket(ctx, tx, id, e.VaultBucket, nb)
+			if IsNoSpace(err) {
+				// No room for the re-encrypted copy: move only the deadline. The
+				// photo stays in its bucket and the purge deletes it on time
+				// all the same; only the crypto-erase waits for that bucket.
+				k.opts.Log.Warn("retention: disk full, photo kept in its bucket; its deadline moves",
+					"encounter", id, "deadline", deadline.UTC().Format(time.RFC3339))
+				mv, err = nil, nil
+			}
+			if err != nil {
 				return nil, fmt.Errorf("update encounter %s: %w", id, err)
 			}
 			if mv != nil {
