@@ -3,6 +3,7 @@
 package verify
 
 import (
+	"context"
 	"image"
 	"image/color"
 	"testing"
@@ -51,5 +52,36 @@ func TestCropAroundMatNoLeak(t *testing.T) {
 	}
 	if after := gocv.MatProfile.Count(); after != before {
 		t.Errorf("Mat count %d after cropping, %d before: Mats leaked", after, before)
+	}
+}
+
+// TestSFaceMatNoLeak runs the sface engine on whole portraits, on crops
+// around the face and on a blank image, and checks that every Mat made
+// along the way was closed.
+func TestSFaceMatNoLeak(t *testing.T) {
+	s := testSFace(t)
+	img, err := LoadImage(portrait(t, "obama.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blank := image.NewRGBA(image.Rect(0, 0, 200, 150))
+	before := gocv.MatProfile.Count()
+	for range 3 {
+		f, err := s.SingleAt(context.Background(), img, Live)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, cropped, err := s.SingleNear(context.Background(), img, f.Box, Live); err != nil || !cropped {
+			t.Fatalf("crop: %v %v", cropped, err)
+		}
+		if _, err := s.FacesAt(context.Background(), blank, Live); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SingleNear(context.Background(), blank, image.Rect(50, 50, 100, 100), Live); err == nil {
+			t.Fatal("a face on a blank image")
+		}
+	}
+	if after := gocv.MatProfile.Count(); after != before {
+		t.Errorf("Mat count %d after sface calls, %d before: Mats leaked", after, before)
 	}
 }

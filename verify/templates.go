@@ -20,20 +20,43 @@ var ErrBadLine = errors.New("malformed template line")
 const maxLine = 1 << 20
 
 // Enrolled is one line of a template file (JSONL, DESIGN.md): a subject id
-// and its template, with the optional source and image it came from.
+// and its template, the engine that made it (EngineDlib when the line does
+// not say), with the optional source and image it came from.
 type Enrolled struct {
 	Subject  string
 	Template Template
+	Engine   EngineName // "" is read and written as EngineDlib
 	Source   string
 	Image    string
 }
 
-// templateLine is the on-disk form of Enrolled.
+// templateLine is the on-disk form of Enrolled. engine_version, when
+// present, must be the engine's model version (EngineName.Version).
 type templateLine struct {
 	Subject  string `json:"subject"`
 	Template string `json:"template"`
+	Engine   string `json:"engine,omitempty"`
+	Version  string `json:"engine_version,omitempty"`
 	Source   string `json:"source,omitempty"`
 	Image    string `json:"image,omitempty"`
+}
+
+// EngineOf is the one engine of es: ErrMixedEngines when two are present,
+// EngineDlib for an empty list.
+func EngineOf(es []Enrolled) (EngineName, error) {
+	name := EngineDlib
+	for i, e := range es {
+		n := e.Engine
+		if n == "" {
+			n = EngineDlib
+		}
+		if i == 0 {
+			name = n
+		} else if n != name {
+			return "", fmt.Errorf("%w: %s and %s", ErrMixedEngines, name, n)
+		}
+	}
+	return name, nil
 }
 
 // EncodeTemplate is the template as base64 of 128 little-endian float32.
@@ -71,8 +94,12 @@ func WriteTemplate(w io.Writer, e Enrolled) error {
 	if strings.TrimSpace(e.Subject) == "" {
 		return errors.New("write template: empty subject")
 	}
+	eng, err := ParseEngine(string(e.Engine))
+	if err != nil {
+		return fmt.Errorf("write template: %w", err)
+	}
 	b, err := json.Marshal(templateLine{Subject: e.Subject, Template: EncodeTemplate(&e.Template),
-		Source: e.Source, Image: e.Image})
+		Engine: string(eng), Version: eng.Version(), Source: e.Source, Image: e.Image})
 	if err != nil {
 		return err
 	}
@@ -83,7 +110,10 @@ func WriteTemplate(w io.Writer, e Enrolled) error {
 
 // ReadTemplates reads a whole template file. Blank lines are skipped; the
 // first bad line stops the read with an error naming its line number
-// (wrapping ErrBadLine, and ErrBadTemplate for a wrong template length).
+// (wrapping ErrBadLine, and ErrBadTemplate for a wrong template length,
+// ErrUnknownEngine for an engine or version this build does not have). A
+// file holds templates of one engine: a line of another is refused with
+// ErrMixedEngines, naming the line.
 func ReadTemplates(r io.Reader) ([]Enrolled, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), maxLine)
@@ -98,6 +128,10 @@ func ReadTemplates(r io.Reader) ([]Enrolled, error) {
 		e, err := parseLine(text)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w: %w", line, ErrBadLine, err)
+		}
+		if len(out) > 0 && e.Engine != out[0].Engine {
+			return nil, fmt.Errorf("line %d: %w: %s after %s templates (one file, one engine)",
+				line, ErrMixedEngines, e.Engine, out[0].Engine)
 		}
 		out = append(out, e)
 	}
@@ -125,9 +159,16 @@ func parseLine(text string) (Enrolled, error) {
 	if l.Template == "" {
 		return Enrolled{}, errors.New(`missing "template"`)
 	}
+	eng, err := ParseEngine(l.Engine)
+	if err != nil {
+		return Enrolled{}, err
+	}
+	if l.Version != "" && l.Version != eng.Version() {
+		return Enrolled{}, fmt.Errorf("%w: %s templates of model %q, this build has %q", ErrUnknownEngine, eng, l.Version, eng.Version())
+	}
 	t, err := DecodeTemplate(l.Template)
 	if err != nil {
 		return Enrolled{}, err
 	}
-	return Enrolled{Subject: l.Subject, Template: t, Source: l.Source, Image: l.Image}, nil
+	return Enrolled{Subject: l.Subject, Template: t, Engine: eng, Source: l.Source, Image: l.Image}, nil
 }

@@ -32,9 +32,54 @@ func TestTemplateFileRoundTrip(t *testing.T) {
 		t.Fatalf("read %d, want %d", len(out), len(in))
 	}
 	for i := range in {
-		if out[i] != in[i] {
-			t.Errorf("line %d: %+v, want %+v", i+1, out[i], in[i])
+		want := in[i]
+		want.Engine = EngineDlib // written for an unnamed engine, read back as dlib
+		if out[i] != want {
+			t.Errorf("line %d: %+v, want %+v", i+1, out[i], want)
 		}
+	}
+}
+
+// TestTemplateFileMixingEnginesRefused: a template file holds one engine's
+// templates; a line of another engine is refused, naming the line, and a
+// line without engine is dlib.
+func TestTemplateFileMixingEnginesRefused(t *testing.T) {
+	syn := NewSynth(4)
+	var buf bytes.Buffer
+	for _, e := range []Enrolled{
+		{Subject: "P-001", Template: syn.Subject(), Engine: EngineSFace},
+		{Subject: "P-002", Template: syn.Subject(), Engine: EngineSFace},
+	} {
+		if err := WriteTemplate(&buf, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var tt Template
+	legacy := `{"subject":"P-003","template":"` + EncodeTemplate(&tt) + `"}` + "\n"
+	if !strings.Contains(buf.String(), `"engine":"sface","engine_version":"face_recognition_sface_2021dec_fp32"`) {
+		t.Fatalf("sface template written without its engine and version: %s", buf.String())
+	}
+	sface, err := ReadTemplates(bytes.NewReader(buf.Bytes()))
+	if err != nil || len(sface) != 2 || sface[0].Engine != EngineSFace {
+		t.Fatalf("sface file: %+v, %v", sface, err)
+	}
+	old, err := ReadTemplates(strings.NewReader(legacy))
+	if err != nil || len(old) != 1 || old[0].Engine != EngineDlib {
+		t.Fatalf("a line without engine: %+v, %v; want one dlib template", old, err)
+	}
+	_, err = ReadTemplates(strings.NewReader(buf.String() + legacy))
+	if !errors.Is(err, ErrMixedEngines) || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("sface then dlib lines: %v, want ErrMixedEngines naming line 3", err)
+	}
+	if _, err := EngineOf(append(sface, old...)); !errors.Is(err, ErrMixedEngines) {
+		t.Errorf("EngineOf of mixed templates: %v, want ErrMixedEngines", err)
+	}
+	other := strings.Replace(legacy, `"template"`, `"engine":"sface","engine_version":"sface_2099","template"`, 1)
+	if _, err := ReadTemplates(strings.NewReader(other)); !errors.Is(err, ErrUnknownEngine) {
+		t.Errorf("a template of another model version: %v, want ErrUnknownEngine", err)
+	}
+	if _, err := ReadTemplates(strings.NewReader(strings.Replace(legacy, `"template"`, `"engine":"arcface","template"`, 1))); !errors.Is(err, ErrUnknownEngine) {
+		t.Errorf("an unknown engine: %v, want ErrUnknownEngine", err)
 	}
 }
 
