@@ -33,14 +33,16 @@ func TestOptOutDualNational(t *testing.T) {
 }
 
 // An in-scope traveler's refused opt-out says the photo may be required and
-// offers the manual check as the alternative.
+// offers the manual check as the alternative. A Canadian holding a visa (E-2
+// here) is not covered by the Canadian B-visitor exemption; "B-2" typed as
+// the class of admission would be (encounter.TestCanadianB2AdmissionExempt).
 func TestOptOutInScopeOffersAlternative(t *testing.T) {
 	f := newWF(t, matchT7)
 	f.login(testPIN, f.code(), true)
 	f.key(keyOptOut)
 	o := f.ws.optOut
 	f.typeInto(o.form.nationality, "CAN")
-	f.typeInto(o.form.visa, "B-2")
+	f.typeInto(o.form.visa, "E-2")
 	test.Tap(o.form.flags[encounter.FlagBVisitorWithoutVisa])
 	f.key(keyDecide)
 	b := f.ws.booth
