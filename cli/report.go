@@ -113,7 +113,7 @@ func init() {
 				}
 				var buf bytes.Buffer
 				if a.backendDB != "" {
-					st, err := transmit.OpenStore(cmd.Context(), a.backendDB)
+					st, err := transmit.OpenReadOnly(cmd.Context(), a.backendDB) // reads only, migrates nothing
 					if err != nil {
 						return err
 					}

@@ -64,14 +64,12 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 		Recorder: queue,
 		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}},
 		Officers: officer.NewAdmin(auth, ostore, queue.Audit)}
-	if cfg.Backend.ResultsDB != "" { // the supervisor's "All booths" report source
-		st, err := transmit.OpenStore(ctx, cfg.Backend.ResultsDB)
-		if err != nil {
-			env.Log.Warn("back end result store unavailable: no All booths report", "err", err)
-		} else {
-			wf.Reports.Backend = st
-			context.AfterFunc(ctx, func() { st.Close() })
-		}
+	if cfg.Backend.ResultsDB != "" {
+		// A booth reaches the back end only through its HTTPS endpoint: it
+		// never holds credentials to the central results database.
+		return nil, fmt.Errorf("backend.results_db is set on this workstation: a booth reaches the back end only " +
+			"through its HTTPS endpoint (gallery.service); remove it here (the back end, veriport gallery serve, " +
+			"and the terminal report, veriport report --backend-db, use it)")
 	}
 	m, err := galleryManager(env, cfg, demo)
 	if err != nil {

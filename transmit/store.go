@@ -47,6 +47,9 @@ func IsPostgresDSN(dsn string) bool {
 // OpenStore opens the result store dsn names (postgres://… or a SQLite
 // file path) and brings its schema up to date.
 func OpenStore(ctx context.Context, dsn string) (*Store, error) {
+	if err := CheckDSN(dsn); err != nil {
+		return nil, err
+	}
 	s := &Store{pg: IsPostgresDSN(dsn), Where: redactDSN(dsn)}
 	var err error
 	dialect, sub := goose.DialectSQLite3, "migrations/sqlite"
