@@ -240,16 +240,20 @@ func TestOnAckRunsOnlyAfterAcknowledgment(t *testing.T) {
 	}
 }
 
-func TestDrainTenThousandResults(t *testing.T) {
+// TestDrainThousandsOfResults drains a backlog of 2,000 results, in order
+// and once. (It drained 10,000 while the back end's SQLite store ran
+// synchronous=NORMAL; with FULL both stores fsync each result, 18-70/s on
+// the loaded 2-core machine, so the backlog is smaller; throughput is
+// veriport bench's backend_results_per_s.)
+func TestDrainThousandsOfResults(t *testing.T) {
+	const n = 2000
 	r := newRig(t)
 	srv := r.pki.serve(t, r.recv)
-	r.enqueue(10000)
+	r.enqueue(n)
 	start := time.Now()
-	// Both stores commit with synchronous=FULL (an fsync per result on
-	// each side): on the shared 2-core machine ~70 results/s under load.
 	r.runUntil(r.sender(srv.URL), 180*time.Second)
 	el := time.Since(start)
-	t.Logf("drained 10000 results in %v (%.0f/s)", el, 10000/el.Seconds())
+	t.Logf("drained %d results in %v (%.0f/s)", n, el, n/el.Seconds())
 	r.assertDeliveredOnceInOrder()
 }
 
