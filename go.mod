@@ -74,3 +74,5 @@ require (
 )
 
 replace github.com/jeandeaual/go-locale => ./third_party/go-locale
+
+replace github.com/Kagami/go-face => ./third_party/go-face

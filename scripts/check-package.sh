@@ -3,8 +3,9 @@
 # lists its contents and control fields, checks what must and must not be
 # inside, validates the desktop entry, the AppStream metainfo and the
 # systemd unit, runs lintian (no errors allowed), installs the package with
-# dpkg into a temporary root, runs the installed veriport --version and
-# --help, and removes and purges it cleanly.
+# dpkg into a temporary root, checks that the installed binary runs on any
+# x86-64-v2 CPU (isa TestPortableBinary), runs the installed veriport
+# --version and --help, and removes and purges it cleanly.
 # Usage: scripts/check-package.sh [DEB]   (DEB: check this file, build nothing)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -129,6 +130,11 @@ dpkg-query --admindir="$r/var/lib/dpkg" -W -f='${Status} ${Version}\n' veriport 
 # Hardening: a position-independent executable with full RELRO.
 readelf -h "$r/usr/bin/veriport" | grep -q 'Type:.*DYN' || fail "the installed binary is not position-independent (PIE)"
 readelf -d "$r/usr/bin/veriport" | grep -q 'BIND_NOW' || fail "the installed binary lacks immediate binding (RELRO)"
+# Portability: the C and C++ code (dlib through go-face and verify) uses no
+# instruction beyond x86-64-v2 (a booth's CPU may lack AVX, FMA, AVX-512).
+VERIPORT_BINARY="$r/usr/bin/veriport" go test -count=1 -v -run '^TestPortableBinary$' ./isa/ > "$tmp/isa.log" 2>&1 \
+  || { grep -E 'NOT portable|FAIL|Error|error' "$tmp/isa.log" >&2; fail "the installed binary is not portable (isa TestPortableBinary)"; }
+say "$(grep -o 'portable (x86-64-v2).*' "$tmp/isa.log" | head -1)"
 out=$("$r/usr/bin/veriport" --version 2>/dev/null) || fail "installed veriport --version failed"
 say "installed: $out"
 [ "$out" = "veriport $deb_version (commit $COMMIT, built $(sed -n 's/.*built \(.*\))$/\1/p' <<<"$out"))" ] \

@@ -2,6 +2,7 @@
 // predictor, 150 px face chip, ResNet descriptor) on pixels the caller
 // already holds, with detection on a smaller grey copy. go-face takes only
 // JPEG bytes and always runs its detector over the whole image it is given.
+#include "baseline.h"
 #include <cstring>
 #include <exception>
 #include <dlib/dnn.h>

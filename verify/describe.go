@@ -8,7 +8,7 @@ package verify
 // runs the detector on a small grey copy of the crop, where the face is just
 // above the detector's window.
 
-// #cgo CXXFLAGS: -std=c++17 -O3 -DNDEBUG -march=native
+// #cgo CXXFLAGS: -std=c++17 -O3 -DNDEBUG -march=x86-64-v2
 // #cgo LDFLAGS: -ldlib -lblas -lcblas -llapack
 // #include <stdlib.h>
 // #include "describe.h"

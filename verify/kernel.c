@@ -4,6 +4,7 @@
 // GNU C mode (-std=gnu11) lets GCC fuse the multiply-add of the distance
 // into one FMA instruction where the CPU has it.
 #include <string.h>
+#include "baseline.h"
 #include "kernel.h"
 
 typedef float v8 __attribute__((vector_size(32)));

@@ -1,11 +1,12 @@
 package verify
 
 // The distance kernel and the read floor are written in C with GCC's vector
-// extension and built with the same flags (as go-face itself is, -O3
-// -march=native): Go's scalar code needs three instructions per float for a
-// squared distance and cannot keep up with the memory it reads.
+// extension and built with the same flags (as go-face is, -O3
+// -march=x86-64-v2: SSE4.2, the portable baseline every booth's CPU has; see
+// the isa package): Go's scalar code needs three instructions per float for
+// a squared distance and cannot keep up with the memory it reads.
 
-// #cgo CFLAGS: -O3 -march=native -std=gnu11
+// #cgo CFLAGS: -O3 -march=x86-64-v2 -std=gnu11
 // #include "kernel.h"
 import "C"
 

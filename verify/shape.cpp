@@ -1,3 +1,4 @@
+#include "baseline.h"
 #include <cstring>
 #include <exception>
 #include <dlib/image_processing/frontal_face_detector.h>

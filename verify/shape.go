@@ -5,7 +5,7 @@ package verify
 // without the face chip and ResNet descriptor go-face computes for every
 // face. The live view needs only the points (pose, eye positions).
 
-// #cgo CXXFLAGS: -std=c++17 -O3 -DNDEBUG -march=native
+// #cgo CXXFLAGS: -std=c++17 -O3 -DNDEBUG -march=x86-64-v2
 // #cgo LDFLAGS: -ldlib -lblas -lcblas -llapack
 // #include <stdlib.h>
 // #include "shape.h"

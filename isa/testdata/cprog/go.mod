@@ -1,0 +1,3 @@
+module cprog
+
+go 1.26
