@@ -55,13 +55,16 @@ func PeerIdentity(cs *tls.ConnectionState) (Identity, error) {
 
 // Receiver is the reference back end's results endpoint: it checks each
 // result against the message schema and the client certificate, stores it
-// once (Store), acknowledges it, and acknowledges a duplicate without
-// storing it again. Mount it at ResultsPath.
+// once (Store), acknowledges it, and acknowledges a duplicate (the same
+// result sent again) without storing it again. Mount it at ResultsPath.
 //
 // Refusals are 4xx and final (the booth sets the message aside, it does not
 // retry): 400 malformed, 403 station not the certificate's, 405 method,
-// 413 too large, 415 not JSON, 422 unknown version or a field out of the
-// schema. A store failure is 503: the booth retries.
+// 409 a different result already stored under the encounter id, 413 too
+// large (announced too large: answered before the body is read, so a
+// client that asked "Expect: 100-continue" sends nothing), 415 not JSON,
+// 422 unknown version or a field out of the schema. A store failure is
+// 503: the booth retries.
 type Receiver struct {
 	store *Store
 	log   *slog.Logger
@@ -144,6 +147,12 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 		http.Error(w, "a "+id.Role+" certificate files no results", http.StatusForbidden)
 		return
 	}
+	if r.ContentLength > maxResultBytes {
+		// Before the first read: Go's server sends "100 Continue" only
+		// when the handler reads the body.
+		http.Error(w, fmt.Sprintf("result message larger than %d bytes", maxResultBytes), http.StatusRequestEntityTooLarge)
+		return
+	}
 	body, err := readBody(w, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -186,6 +195,12 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 		return
 	}
 	dup, err := rc.store.Put(r.Context(), &res, body, now)
+	if errors.Is(err, ErrConflict) {
+		rc.log.Warn("result refused: a different result is stored under its encounter id",
+			"station", id.Station, "encounter", res.EncounterID)
+		http.Error(w, err.Error(), http.StatusConflict)
+		return
+	}
 	if err != nil {
 		rc.log.Error("store result", "err", err)
 		http.Error(w, "could not store result", http.StatusServiceUnavailable)

@@ -28,6 +28,11 @@ var storeMigrations embed.FS
 // restarting): the result was not stored and may be sent again.
 var ErrStore = errors.New("result store unavailable")
 
+// ErrConflict means a result arrived under an encounter id the store
+// already holds with a different content: it is not the same result sent
+// again, and the stored one stands.
+var ErrConflict = errors.New("a different result is stored under this encounter id")
+
 // Store is the back end's result store: PostgreSQL when opened with a
 // postgres:// DSN, else an embedded SQLite file. Both hold the same table
 // (migrations/), so the receiver and the terminal report read them alike.
@@ -168,7 +173,9 @@ func (s *Store) nullTime(t time.Time) any {
 }
 
 // Put stores res (body is the message as received) unless its encounter id
-// is already stored; duplicate says it was. res.EncounterID must be
+// is already stored; duplicate says it was. A stored result is only
+// acknowledged again when res says the same (SameContent); otherwise Put
+// returns ErrConflict and keeps the stored one. res.EncounterID must be
 // canonical (Decode makes it so).
 func (s *Store) Put(ctx context.Context, res *Result, body []byte, now time.Time) (duplicate bool, err error) {
 	version := res.Version
@@ -211,7 +218,52 @@ func (s *Store) Put(ctx context.Context, res *Result, body []byte, now time.Time
 	if err != nil {
 		return false, fmt.Errorf("%w: store result: %v", ErrStore, err)
 	}
-	return n == 0, nil
+	if n > 0 {
+		return false, nil
+	}
+	var stored []byte
+	err = s.DB.QueryRowContext(ctx, s.Rebind(`SELECT body FROM results WHERE encounter_id = ?`), res.EncounterID).Scan(&stored)
+	if err != nil {
+		return true, fmt.Errorf("%w: read stored result: %v", ErrStore, err)
+	}
+	var prev Result
+	if err := json.Unmarshal(stored, &prev); err != nil {
+		return true, fmt.Errorf("%w: encounter %s: the stored result is unreadable: %v", ErrConflict, res.EncounterID, err)
+	}
+	if !SameContent(prev, *res) {
+		return true, fmt.Errorf("%w: encounter %s", ErrConflict, res.EncounterID)
+	}
+	return true, nil
+}
+
+// SameContent reports whether a and b are the same result: every field
+// equal, times compared as instants, the encounter id in canonical form,
+// version 0 as 1. The audit head (which the booth refreshes on every send)
+// and the sealed photo (dropped from the booth's outbox once due) are not
+// part of the comparison.
+func SameContent(a, b Result) bool {
+	ka, erra := contentKey(a)
+	kb, errb := contentKey(b)
+	return erra == nil && errb == nil && string(ka) == string(kb)
+}
+
+func contentKey(r Result) ([]byte, error) {
+	if id, err := CanonicalID(r.EncounterID); err == nil {
+		r.EncounterID = id
+	}
+	if r.Version == 0 {
+		r.Version = Version1
+	}
+	r.Photo, r.AuditSeq, r.AuditHash = nil, 0, ""
+	for _, t := range []*time.Time{&r.Time, &r.StartedAt, &r.CapturedAt, &r.DecidedAt} {
+		*t = t.UTC()
+	}
+	if r.ManualCheck != nil {
+		m := *r.ManualCheck
+		m.At = m.At.UTC()
+		r.ManualCheck = &m
+	}
+	return json.Marshal(r)
 }
 
 // Stored is a result as the back end holds it.
@@ -332,8 +384,8 @@ func (s *Store) importLegacy(ctx context.Context) error {
 			continue
 		}
 		at, _ := time.Parse(time.RFC3339Nano, o.at)
-		if _, err := s.Put(ctx, &r, o.body, at); err != nil {
-			return err
+		if _, err := s.Put(ctx, &r, o.body, at); err != nil && !errors.Is(err, ErrConflict) {
+			return err // a conflicting later copy is dropped: the first one stands
 		}
 	}
 	_, err = s.DB.ExecContext(ctx, `DROP TABLE results_legacy`)
