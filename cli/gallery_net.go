@@ -130,6 +130,7 @@ func galleryFetch(env *Env) *cobra.Command {
 				bar.Set64(done)
 			}
 			client := gallery.NewClient(be.server, tlsCfg, keys)
+			client.Grace = cfg.Gallery.Grace
 			rec, err := client.Fetch(cmd.Context(), cache, date, flight, progress)
 			bar.Finish()
 			fmt.Fprintln(env.Stderr)

@@ -39,6 +39,7 @@ func galleryManager(env *Env, cfg config.Config, demo bool) (*gallery.Manager, e
 			return nil, err
 		}
 		m.Client = gallery.NewClient(g.Service, tlsCfg, keys)
+		m.Client.Grace = g.Grace
 	}
 	return m, nil
 }

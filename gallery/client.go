@@ -41,6 +41,10 @@ type Client struct {
 	// 0 means DefaultStallTimeout. Cancelling the download's context (the
 	// officer's Cancel) ends it at once.
 	StallTimeout time.Duration
+	// Grace is how long after scheduled departure a flight's gallery may
+	// be held (NewClient sets DefaultGrace; [gallery] grace overrides it):
+	// a bundle downloaded later is refused, whatever its own expiry says.
+	Grace time.Duration
 }
 
 // DefaultStallTimeout is how long a download waits for the next byte of
@@ -84,7 +88,8 @@ const preallocMax = 16 << 20
 func NewClient(base string, cfg *tls.Config, keys Keyring) *Client {
 	tr := &http.Transport{TLSClientConfig: cfg, TLSHandshakeTimeout: 10 * time.Second,
 		ResponseHeaderTimeout: 15 * time.Second}
-	return &Client{Base: strings.TrimRight(base, "/"), HTTP: &http.Client{Transport: tr}, Keys: keys}
+	return &Client{Base: strings.TrimRight(base, "/"), HTTP: &http.Client{Transport: tr}, Keys: keys,
+		Grace: DefaultGrace}
 }
 
 func (c *Client) maxBytes() int64 {
@@ -316,7 +321,8 @@ func statusError(resp *http.Response) error {
 // Fetch downloads, verifies and stores a flight's gallery. A bundle that
 // fails verification (signature, key, expiry, structure, or another flight
 // or date) is refused: the refusal is noted in the cache, the last good
-// bundle stays, and the error says why. The returned record is the cache's
+// bundle stays, and the error says why. A flight already past departure
+// plus Grace is refused with ErrExpired and nothing is written to the cache. The returned record is the cache's
 // view of the flight after the attempt.
 func (c *Client) Fetch(ctx context.Context, cache *Cache, date, flight string, progress Progress) (Record, error) {
 	carrier, number, err := ParseFlight(flight)
@@ -341,6 +347,12 @@ func (c *Client) Fetch(ctx context.Context, cache *Cache, date, flight string, p
 		}
 		rec, cerr := cache.Refuse(want, err.Error(), c.now())
 		return rec, errors.Join(fmt.Errorf("gallery %s %s refused: %w", flight, date, err), cerr)
+	}
+	if deadline := (Record{Flight: b.Flight}).Deadline(c.Grace); !c.now().Before(deadline) {
+		// Past departure plus grace the gallery must be gone: none of it
+		// enters the cache, not even a refusal record for the purge to undo.
+		return Record{}, fmt.Errorf("gallery %s %s refused: %w: departure %s plus grace %s has passed",
+			flight, date, ErrExpired, b.Flight.Departure.UTC().Format(time.RFC3339), c.Grace)
 	}
 	rec, err := cache.Put(data, b, c.now())
 	if errors.Is(err, ErrRollback) {
