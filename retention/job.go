@@ -8,28 +8,64 @@ import (
 	"veriport/record"
 )
 
+// maxRetryWait caps the wait between failing purge runs (unless the
+// interval itself is longer).
+const maxRetryWait = 5 * time.Minute
+
 // Run is the purge job: a purge at once (catching up after downtime), then
 // one every interval and whenever Kick is called, until ctx ends. Errors are
-// logged and kept for Status; the job keeps going.
+// kept for Status (the alarm) and the job keeps going; while runs keep
+// failing (a full disk, say) it waits twice as long after each failure, up
+// to maxRetryWait, and logs the error once, then the recovery.
 func (k *Keeper) Run(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	failures := 0
 	for {
-		if rep, err := k.Purge(ctx, false); err != nil && ctx.Err() == nil {
-			k.opts.Log.Error("retention: purge run failed; retrying next run", "err", err)
-		} else if rep.Overdue > 0 {
-			k.opts.Log.Error("retention: photos overdue for purge", "overdue", rep.Overdue)
+		rep, err := k.Purge(ctx, false)
+		wait := interval
+		switch {
+		case err != nil && ctx.Err() != nil:
+		case err != nil:
+			failures++
+			wait = retryWait(interval, failures)
+			if failures == 1 {
+				k.opts.Log.Error("retention: purge run failed; retrying with backoff until it succeeds",
+					"err", err, "retry_in", wait)
+			} else {
+				k.opts.Log.Debug("retention: purge run failed again", "failures", failures, "err", err, "retry_in", wait)
+			}
+		default:
+			if failures > 0 {
+				k.opts.Log.Info("retention: purge runs again", "failed_runs", failures)
+				failures = 0
+			}
+			if rep.Overdue > 0 {
+				k.opts.Log.Error("retention: photos overdue for purge", "overdue", rep.Overdue)
+			}
 		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return
 		case <-t.C:
 		case <-k.kick:
+			t.Stop()
 		}
 	}
+}
+
+// retryWait is the wait after the n-th failing run in a row: the interval
+// doubled n-1 times, at most maxRetryWait (or the interval when longer).
+func retryWait(interval time.Duration, n int) time.Duration {
+	limit := max(interval, maxRetryWait)
+	d := interval
+	for i := 1; i < n && d < limit; i++ {
+		d *= 2
+	}
+	return min(d, limit)
 }
 
 // Status is the retention summary the status bar shows.
