@@ -52,6 +52,11 @@ func runGUI(ctx context.Context, env *Env) error {
 		return err
 	}
 	defer store.Close()
+	unlock, err := lockWorkstation(cfg.Paths.Database)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	keeper, stopPurge, err := startPurgeJob(ctx, env, store, cfg)
 	if err != nil {
 		return err

@@ -54,6 +54,13 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 		}
 		recorder.SealPhoto = func(p []byte) ([]byte, error) { return transmit.SealPhoto(p, pub) }
 	}
+	// Encounters a crash left open (decided, never ended) are closed as
+	// interrupted and their results queued before anyone logs in.
+	if n, err := recorder.CloseInterrupted(ctx, time.Now()); err != nil {
+		env.Log.Error("encounters left open by a crash not all closed; retried at the next start", "closed", n, "err", err)
+	} else if n > 0 {
+		env.Log.Warn("encounters left open by a crash closed as interrupted; results queued", "closed", n)
+	}
 	// Records that a full disk refuses wait in memory and are written, in
 	// order, as soon as space returns.
 	queue := booth.NewQueue(recorder, 0)

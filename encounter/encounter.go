@@ -39,6 +39,10 @@ const (
 	ResultCleared  Result = "cleared"  // biometric match, no manual check
 	ResultVerified Result = "verified" // manual check: the document belongs to the holder
 	ResultReferred Result = "referred" // manual check: sent on, with a reason code
+	// ResultInterrupted: the workstation stopped (crash, power loss) after
+	// the decision and before the encounter ended; the next start-up closes
+	// it so, keeping its outcome, and sends its result.
+	ResultInterrupted Result = "interrupted"
 )
 
 // ReferralCode is why a manual check referred the traveler: a fixed list.

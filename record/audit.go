@@ -28,6 +28,9 @@ const (
 	// AuditPhotoRead is a decryption of a photo from the vault: the actor,
 	// the encounter, and the purpose in the detail.
 	AuditPhotoRead = "photo-read"
+	// AuditInterrupted: an encounter a crash left open was closed at
+	// start-up (result "interrupted").
+	AuditInterrupted = "encounter-interrupted"
 )
 
 // GenesisHash is the prev_hash of the first entry.

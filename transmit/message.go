@@ -40,6 +40,10 @@ const (
 	FinalReferred       = "referred"        // sent to secondary inspection
 	FinalOptedOut       = "opted-out"       // traveler opted out; document check passed
 	FinalManualVerified = "manual-verified" // verified at the manual document check
+	// FinalInterrupted: the booth stopped (crash, power loss) after the
+	// decision and before the encounter ended; its next start-up closed it.
+	// The outcome is the decision shown; nobody recorded how it ended.
+	FinalInterrupted = "interrupted"
 )
 
 // Result is what the back end receives for each finished encounter. It never
@@ -130,7 +134,7 @@ func FromEncounter(e record.Encounter) Result {
 	}
 	if !e.ManualCheckAt.IsZero() {
 		r.ManualCheck = &ManualCheck{At: e.ManualCheckAt, Outcome: e.Result, Reason: e.Referral}
-		if e.Result == "cleared" || e.Result == "" {
+		if e.Result == "cleared" || e.Result == "" || e.Result == FinalInterrupted {
 			r.ManualCheck.Outcome = "pending"
 		}
 	}
@@ -140,6 +144,8 @@ func FromEncounter(e record.Encounter) Result {
 // finalOf maps the booth's outcome and result to the message's final result.
 func finalOf(outcome, result string) string {
 	switch {
+	case result == FinalInterrupted: // the booth's result and the final share the word
+		return FinalInterrupted
 	case result == "referred":
 		return FinalReferred
 	case outcome == "opt-out":
@@ -152,7 +158,7 @@ func finalOf(outcome, result string) string {
 }
 
 // BoothResult is the booth's own result vocabulary (cleared, verified,
-// referred) for a message: what the back end stores so that reports read
+// referred, interrupted) for a message: what the back end stores so that reports read
 // it the same way as a booth's store.
 func (r *Result) BoothResult() string {
 	switch r.Final {
@@ -162,6 +168,8 @@ func (r *Result) BoothResult() string {
 		return "referred"
 	case FinalOptedOut, FinalManualVerified:
 		return "verified"
+	case FinalInterrupted:
+		return "interrupted"
 	}
 	return ""
 }

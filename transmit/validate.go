@@ -41,7 +41,7 @@ var (
 	hashPattern = regexp.MustCompile(`^[0-9a-f]+$`)
 	outcomes    = set("match", "no-match", "ambiguous", "opt-out", "none")
 	categories  = set("", "us-citizen", "exempt", "in-scope", "lpr", "unknown")
-	finals      = set(FinalCleared, FinalReferred, FinalOptedOut, FinalManualVerified)
+	finals      = set(FinalCleared, FinalReferred, FinalOptedOut, FinalManualVerified, FinalInterrupted)
 	manualOuts  = set("verified", "referred", "pending")
 )
 
@@ -248,7 +248,7 @@ func (r *Result) validateV2(bad func(string, ...any), checkID func(string, strin
 		bad("decision_ms %d out of [0, %d]", *r.DecisionMS, maxDecisionMS)
 	}
 	if !finals[r.Final] {
-		bad("final %q: want cleared, referred, opted-out or manual-verified", clip(r.Final))
+		bad("final %q: want cleared, referred, opted-out, manual-verified or interrupted", clip(r.Final))
 	}
 	if q := r.Quality; q != nil {
 		checkUnit("quality.score", &q.Score, 1)

@@ -1,0 +1,26 @@
+package cli
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+)
+
+// One workstation per data folder: a second is refused while the first
+// runs, and the folder is free again once it stops.
+func TestWorkstationLockOnePerDataFolder(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "veriport.db")
+	unlock, err := lockWorkstation(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockWorkstation(db); !errors.Is(err, errWorkstationRunning) {
+		t.Fatalf("second workstation on the same folder: %v, want errWorkstationRunning", err)
+	}
+	unlock()
+	again, err := lockWorkstation(db)
+	if err != nil {
+		t.Fatalf("folder not free after the first stopped: %v", err)
+	}
+	again()
+}
