@@ -150,6 +150,7 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 	if r.ContentLength > maxResultBytes {
 		// Before the first read: Go's server sends "100 Continue" only
 		// when the handler reads the body.
+		w.Header().Set(RefusalHeader, CauseMessage.String())
 		http.Error(w, fmt.Sprintf("result message larger than %d bytes", maxResultBytes), http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -198,6 +199,7 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 	if errors.Is(err, ErrConflict) {
 		rc.log.Warn("result refused: a different result is stored under its encounter id",
 			"station", id.Station, "encounter", res.EncounterID)
+		w.Header().Set(RefusalHeader, CauseMessage.String()) // resending it cannot help: dead-letter it
 		http.Error(w, err.Error(), http.StatusConflict)
 		return
 	}
