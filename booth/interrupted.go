@@ -57,7 +57,7 @@ func (s *StoreRecorder) closeInterrupted(ctx context.Context, id string, now tim
 	e.DoneAt, e.Result = closedAt, string(encounter.ResultInterrupted)
 	var sealed []byte
 	if s.Outbox {
-		if sealed, err = s.sealed(ctx, id, nil); err != nil {
+		if sealed, err = s.sealed(ctx, id, "system", nil); err != nil {
 			return fmt.Errorf("close interrupted encounter %s: %w", id, err)
 		}
 	}

@@ -72,7 +72,7 @@ func TestOpenEncounterClosedAtStartup(t *testing.T) {
 	if !e.DoneAt.Equal(start) {
 		t.Errorf("closed at %s, want the start-up time %s", e.DoneAt, start)
 	}
-	if got, err := k2.Photo(ctx, e.ID); err != nil || len(got) == 0 {
+	if got, err := k2.Photo(ctx, e.ID, "test", "check the photo is kept"); err != nil || len(got) == 0 {
 		t.Errorf("photo after closing: %d bytes, %v", len(got), err)
 	}
 	head, err := st2.OutboxHead(ctx)
