@@ -287,7 +287,9 @@ func totals(ctx context.Context, src source, r *Report, _ Options) error {
 func decisionTimes(ctx context.Context, src source, r *Report, _ Options) error {
 	q := src.q
 	where, args := r.Filter.where(src)
-	where += " AND decision_ms IS NOT NULL"
+	// Biometric decisions only: an opt-out's "decision" is the time the
+	// officer took over the form, not the camera's and matcher's.
+	where += " AND decision_ms IS NOT NULL AND outcome IN ('match', 'no-match', 'ambiguous')"
 	d := &r.Decision
 	d.Histogram = []Bucket{}
 	if err := src.percentiles(ctx, where, args, d); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"veriport/quality"
+	"veriport/record"
 )
 
 // jsonPath reads a dotted path ("outcomes.match", "hourly.3.opt_out") from
@@ -213,5 +214,35 @@ func TestSummarizeRoundTrips(t *testing.T) {
 	}
 	if got := strings.Join(FailureReasons(Summarize(quality.QualityReport{}, false, false)), ","); got != "face_count" {
 		t.Fatalf("no frame analysed: %q", got)
+	}
+}
+
+// TestTimeToDecisionExcludesOptOutWaits: the time-to-decision figures
+// count biometric decisions only; an opt-out's minute over the form does
+// not enter the median or p95.
+func TestTimeToDecisionExcludesOptOutWaits(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	if err := record.InsertOfficer(ctx, s.DB, record.Officer{ID: "o.a", Name: "Officer A", Role: "officer"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range []struct {
+		outcome string
+		ms      int64
+	}{{"match", 1000}, {"match", 1000}, {"no-match", 2000}, {"opt-out", 60000}, {"opt-out", 90000}} {
+		start := at(7, i)
+		d := time.Duration(k.ms) * time.Millisecond
+		e := record.Encounter{Station: "booth-1", OfficerID: "o.a", Flight: "VP1", StartedAt: start, Category: "in-scope",
+			Outcome: k.outcome, Result: "verified", DecidedAt: start.Add(d), DecisionTime: d, DoneAt: start.Add(2 * time.Minute)}
+		if err := record.InsertEncounter(ctx, s.DB, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Compute(ctx, s.DB, Filter{From: shiftStart, To: shiftEnd}, Options{Now: shiftEnd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := r.Decision; d.Count != 3 || d.P95MS != 2000 || d.MedianMS != 1000 {
+		t.Fatalf("time to decision %+v: want 3 biometric decisions, p95 2000 ms", d)
 	}
 }
