@@ -32,6 +32,7 @@ type GalleryDecider struct {
 	index      *verify.Index
 	policy     verify.Policy
 	categories map[string]encounter.Category
+	display    map[string][2]string // traveler id -> name, seat (display fields)
 	cal        verify.GalleryCalibration
 	pose       *config.Quality // pose limits re-checked on tracked captures; nil: none
 	until      time.Time       // no decision at or after it (the bundle's expiry, or Limit's)
@@ -112,10 +113,23 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 	ix := verify.NewIndex(n)
 	gallery.Load(b, ix)
 	cats := make(map[string]encounter.Category, len(b.Entries))
+	display := make(map[string][2]string, len(b.Entries))
 	for _, e := range b.Entries {
 		cats[e.Traveler] = encounter.Category(e.Category.String())
+		var nameSeat [2]string
+		for _, f := range e.Display {
+			switch f.Key {
+			case "name":
+				nameSeat[0] = f.Value
+			case "seat":
+				nameSeat[1] = f.Value
+			}
+		}
+		if nameSeat != ([2]string{}) {
+			display[e.Traveler] = nameSeat
+		}
 	}
-	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats, until: b.ExpiresAt,
+	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats, display: display, until: b.ExpiresAt,
 		cal: verify.GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold,
 			Note: "not calibrated: the configured threshold is used"}}
 }
@@ -147,6 +161,7 @@ func (g *GalleryDecider) DecideNear(ctx context.Context, img image.Image, box im
 	out := Decision{Outcome: encounter.Outcome(d.Outcome), Subject: d.Subject, Distance: d.Distance, Margin: d.Margin}
 	if d.Outcome == verify.OutcomeMatch {
 		out.Category = g.categories[d.Subject]
+		out.Name, out.Seat = g.display[d.Subject][0], g.display[d.Subject][1]
 	} else {
 		out.Subject = "" // an ambiguous best guess is not an identity
 	}

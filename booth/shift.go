@@ -26,6 +26,10 @@ type Decision struct {
 	Category encounter.Category // the subject's category from the gallery; "" if unknown
 	Distance float64
 	Margin   float64
+	// Name and Seat are the matched traveler's, from the gallery's display
+	// fields, for the officer to confirm the MATCH by eye: shown on
+	// screen, never logged nor recorded ("" when the gallery has none).
+	Name, Seat string
 }
 
 // Decider turns a captured image into a decision: face template, search of
@@ -395,8 +399,9 @@ func (s *Shift) CompleteManualCheck(ctx context.Context, r encounter.ManualResul
 
 // Next moves to the next traveler: a MATCH is cleared and recorded; a
 // finished encounter is already recorded; an untouched booth stays as it
-// is. A no-match, ambiguous or opt-out encounter needs its manual check
-// first (ErrUnfinished).
+// is. A no-match, ambiguous or opt-out encounter, and a MATCH whose
+// category contradicts the document (CategoryConflict), needs its manual
+// check first (ErrUnfinished).
 func (s *Shift) Next(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -406,7 +411,8 @@ func (s *Shift) Next(ctx context.Context) error {
 	case st == encounter.StateCapturing && s.decision == nil:
 		s.reset() // stepped up, nothing decided: the traveler left
 		return nil
-	case st == encounter.StateDecided && s.enc.Outcome() == encounter.OutcomeMatch:
+	case st == encounter.StateDecided && s.enc.Outcome() == encounter.OutcomeMatch &&
+		!CategoryConflict(s.decision, s.enc.Policy()):
 		if err := s.enc.Clear(s.cfg.Now()); err != nil {
 			return err
 		}
@@ -443,6 +449,11 @@ func (s *Shift) record() Record {
 		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset}
 	if !s.captured.IsZero() {
 		r.CapturedAt, r.Quality = s.captured, s.quality
+		if s.enc.OptOutRequested() && s.decision != nil && t.Decided.After(s.captured) {
+			// A refused opt-out, then the photo: the wait over the opt-out
+			// is not time to decision; the clock starts at the capture.
+			r.Decision = t.Decided.Sub(s.captured)
+		}
 	}
 	if s.cal != nil {
 		r.Threshold, r.ThresholdCalibrated, r.PoorSeparation = s.cal.Threshold, s.cal.Calibrated, s.cal.PoorSeparation

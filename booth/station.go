@@ -28,12 +28,19 @@ const (
 	PhaseDecided       Phase = "decided"         // the decision is on screen
 	PhaseManual        Phase = "manual"          // the manual document check is open
 	PhaseOptedOut      Phase = "opted-out"       // opt-out accepted, manual check still to do
+	PhaseConcluded     Phase = "concluded"       // the manual check's conclusion is on screen
 	PhaseAway          Phase = "away"            // flight picker or shift report open
 )
 
-// MayCapture reports whether the camera may take a photo in this phase:
-// only while the booth waits for the traveler in front of it.
+// MayCapture reports whether the officer's Capture may take a photo in
+// this phase: while the booth waits for a traveler, or after a refused
+// opt-out when the traveler agrees to the photo.
 func (p Phase) MayCapture() bool { return p == PhaseReady || p == PhaseOptOutRefused }
+
+// AutoCapture reports whether the camera may capture by itself in this
+// phase: only while the booth waits for the next traveler, never after an
+// opt-out (accepted or refused), a manual check or a referral.
+func (p Phase) AutoCapture() bool { return p == PhaseReady }
 
 // Errors of the station.
 var (
@@ -50,10 +57,13 @@ type State struct {
 	Away  string // what is open while away: "flights" or "report"
 	// Armed says the camera may capture now: an officer is logged in, a
 	// gallery is in use and the booth waits for a traveler.
-	Armed     bool
-	Traveler  int       // increases with every new traveler (and logout)
-	Decision  *Decision // the biometric decision on screen, if any
-	Policy    *encounter.Decision
+	Armed    bool
+	Traveler int       // increases with every new traveler (and logout)
+	Decision *Decision // the biometric decision on screen, if any
+	Policy   *encounter.Decision
+	// Concluded is the manual check's conclusion while it is on screen
+	// (PhaseConcluded), nil otherwise.
+	Concluded *encounter.ManualResult
 	Processed int // travelers finished this shift
 	Pending   int // records held in memory until the disk has room
 	Flight    string
@@ -90,6 +100,12 @@ type Station struct {
 	capt       *quality.Capturer
 	traveler   int
 	manualFrom time.Time
+	concluded  *encounter.ManualResult // the manual check's conclusion (PhaseConcluded)
+	// takenIn and takenAuto are the phase and kind of the capture being
+	// decided, audited with it.
+	takenIn   Phase
+	takenAuto bool
+	takenHeld bool // the capturer was holding: an officer's capture of a held traveler
 }
 
 // NewStation starts a station on the login screen.
@@ -116,6 +132,10 @@ func (st *Station) State() State {
 func (st *Station) stateLocked() State {
 	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler,
 		Flight: st.flight, Gallery: st.decider != nil}
+	if st.concluded != nil {
+		r := *st.concluded
+		s.Concluded = &r
+	}
 	if st.shift != nil {
 		snap := st.shift.Snapshot()
 		s.Decision, s.Policy, s.Processed, s.Officer = snap.Decision, snap.Policy, snap.Processed, st.shift.Officer()
@@ -157,7 +177,7 @@ func (st *Station) setPhase(p Phase, why string) {
 func (st *Station) newTraveler(p Phase, why string) {
 	st.traveler++
 	st.capt.NextTraveler(st.cfg.Now()) // the last traveler's face must leave first
-	st.back, st.away, st.manualFrom = "", "", time.Time{}
+	st.back, st.away, st.manualFrom, st.concluded = "", "", time.Time{}, nil
 	if p == st.phase { // logged all the same: a new traveler is a transition
 		st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
 	}
@@ -257,9 +277,11 @@ func (st *Station) CheckGallery(now time.Time) bool {
 }
 
 // Observe feeds one analysed frame to the auto-capturer, only while the
-// booth waits for a traveler: in any other phase it returns at once, with
-// no frame copied. A completed capture moves the booth to deciding; the
-// caller hands it to Decide.
+// booth waits for the next traveler: in any other phase it returns at
+// once, with no frame copied. After an opt-out or a manual check the
+// capturer holds until Next and until that face has left the frame. A
+// completed capture moves the booth to deciding; the caller hands it to
+// Decide.
 func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
 	st.mu.Lock()
 	if st.expireLocked(now) {
@@ -267,11 +289,15 @@ func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityRepo
 		st.notify()
 		return quality.Step{}
 	}
-	if !st.armedLocked() {
+	if !st.armedLocked() || !st.phase.AutoCapture() {
 		st.mu.Unlock()
 		return quality.Step{}
 	}
+	was := st.capt.State()
 	step := st.capt.Observe(now, img, r)
+	if was == quality.CaptureClearing && st.capt.State() == quality.CaptureSearching {
+		st.cfg.Log.Info("capture armed: the last traveler's face has left", "traveler", st.traveler)
+	}
 	if step.Captured != nil {
 		st.capturedLocked(step.Captured)
 	}
@@ -283,7 +309,8 @@ func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityRepo
 }
 
 // CaptureNow is the officer's capture of img (the frame last analysed or
-// shown): refused unless the booth waits for a traveler.
+// shown): refused unless the booth waits for a traveler or the traveler
+// agreed to the photo after a refused opt-out.
 func (st *Station) CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error) {
 	st.mu.Lock()
 	st.expireLocked(now)
@@ -292,8 +319,10 @@ func (st *Station) CaptureNow(now time.Time, img *image.RGBA, r quality.QualityR
 		st.mu.Unlock()
 		return nil, err
 	}
+	held := st.capt.State() == quality.CaptureHeld
 	c := st.capt.Capture(now, img, r)
 	st.capturedLocked(c)
+	st.takenHeld = held
 	st.mu.Unlock()
 	st.notify()
 	return c, nil
@@ -317,6 +346,7 @@ func (st *Station) refusalLocked() error {
 func (st *Station) capturedLocked(c *quality.Capture) {
 	st.cfg.Log.Info("frame captured", "phase", st.phase, "auto", c.Auto, "traveler", st.traveler,
 		"score", fmt.Sprintf("%.2f", c.Report.Score))
+	st.takenIn, st.takenAuto, st.takenHeld = st.phase, c.Auto, false
 	st.setPhase(PhaseDeciding, "captured")
 }
 
@@ -339,11 +369,13 @@ func (st *Station) Decide(ctx context.Context, img image.Image, box image.Rectan
 func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.Rectangle, qualitySummary string,
 	show func(Decision, error)) (Decision, error) {
 	st.mu.Lock()
-	sh, trav := st.shift, st.traveler
+	sh, trav, in, auto := st.shift, st.traveler, st.takenIn, st.takenAuto
 	st.mu.Unlock()
 	if sh == nil {
 		return Decision{}, ErrNoShift
 	}
+	subject := sh.EncounterID()
+	defer sh.AuditCapture(ctx, subject, string(in), auto, st.cfg.Log)
 	d, err := sh.DecideTracked(ctx, img, box, qualitySummary)
 	st.mu.Lock()
 	if st.traveler != trav || st.shift != sh || st.phase != PhaseDeciding {
@@ -353,9 +385,15 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 	if errors.Is(err, ErrGalleryExpired) {
 		st.dropGalleryLocked(err.Error(), true)
 	}
-	if err != nil {
-		st.capt.Reset(st.cfg.Now()) // the same traveler: capture again, or the manual check
-		st.setPhase(PhaseReady, "not decided")
+	if err != nil { // the same traveler: capture again, or the manual check
+		back := PhaseReady
+		if st.takenHeld || in == PhaseOptOutRefused {
+			st.capt.Hold(st.cfg.Now()) // still only by the officer's Capture
+			back = in
+		} else {
+			st.capt.Reset(st.cfg.Now())
+		}
+		st.setPhase(back, "not decided")
 	} else {
 		st.setPhase(PhaseDecided, string(d.Outcome))
 	}
@@ -392,6 +430,7 @@ func (st *Station) OpenOptOut() error {
 		return err
 	}
 	st.back = PhaseReady
+	st.capt.Hold(st.cfg.Now()) // a traveler who declines is never photographed by the camera itself
 	st.setPhase(PhaseOptOut, "opt-out form")
 	st.mu.Unlock()
 	st.notify()
@@ -417,7 +456,7 @@ func (st *Station) DecideOptOut(ctx context.Context, t encounter.Traveler) (enco
 		st.setPhase(PhaseManual, "opt-out accepted")
 		return d, nil
 	}
-	st.capt.Reset(st.cfg.Now())
+	st.capt.Hold(st.cfg.Now()) // only the officer's Capture, if the traveler agrees
 	st.back = ""
 	st.setPhase(PhaseOptOutRefused, "opt-out refused")
 	return d, nil
@@ -436,6 +475,7 @@ func (st *Station) BeginManual() error {
 	if st.back == PhaseDeciding {
 		st.back = PhaseReady
 	}
+	st.capt.Hold(st.cfg.Now()) // this traveler is checked by hand: the camera takes nothing more
 	st.setPhase(PhaseManual, "manual check")
 	st.mu.Unlock()
 	st.notify()
@@ -463,8 +503,8 @@ func (st *Station) Back(ctx context.Context) error {
 		to = PhaseReady
 	}
 	st.back, st.away = "", ""
-	if to.MayCapture() {
-		st.capt.Reset(st.cfg.Now())
+	if to == PhaseReady && st.phase == PhaseAway {
+		st.capt.Restart(st.cfg.Now()) // a fresh attempt, unless this traveler is held or taken
 	}
 	st.setPhase(to, "back")
 	return nil
@@ -472,7 +512,9 @@ func (st *Station) Back(ctx context.Context) error {
 
 // CompleteManual concludes the manual check (verified or referred, with an
 // override of a failed document check when the officer gave one) and
-// readies the booth for the next traveler. ErrNotRecorded still moves on.
+// shows the conclusion until the officer presses Next; the camera takes
+// nothing meanwhile, nor afterwards until that face has left the frame.
+// ErrNotRecorded still moves on.
 func (st *Station) CompleteManual(ctx context.Context, r encounter.ManualResult, o *Override) error {
 	st.mu.Lock()
 	defer st.notify()
@@ -487,7 +529,9 @@ func (st *Station) CompleteManual(ctx context.Context, r encounter.ManualResult,
 	if err != nil && !errors.Is(err, ErrNotRecorded) {
 		return err
 	}
-	st.newTraveler(PhaseReady, "manual check done")
+	r.Policy = nil // the conclusion only: the policy stays in the record
+	st.concluded = &r
+	st.setPhase(PhaseConcluded, "manual check done")
 	return err
 }
 
@@ -497,7 +541,8 @@ func (st *Station) Next(ctx context.Context) error {
 	st.mu.Lock()
 	defer st.notify()
 	defer st.mu.Unlock()
-	if err := st.require("next", PhaseReady, PhaseDeciding, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut); err != nil {
+	if err := st.require("next", PhaseReady, PhaseDeciding, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut,
+		PhaseConcluded); err != nil {
 		return err
 	}
 	err := st.shift.Next(ctx)
@@ -509,10 +554,15 @@ func (st *Station) Next(ctx context.Context) error {
 }
 
 // SetAway opens the flight picker or the shift report ("flights",
-// "report"): capture stops until Back.
+// "report"): capture stops until Back. The flight changes only between
+// travelers, so no decision of one flight stays on screen under another.
 func (st *Station) SetAway(what string) error {
 	st.mu.Lock()
-	if err := st.require(what, PhaseReady, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut); err != nil {
+	from := []Phase{PhaseReady, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut, PhaseConcluded}
+	if what == "flights" {
+		from = []Phase{PhaseReady}
+	}
+	if err := st.require(what, from...); err != nil {
 		st.mu.Unlock()
 		return err
 	}

@@ -23,6 +23,11 @@ const (
 	// capture may still be in view; the attempt starts once no face has
 	// been seen for a moment, so one traveler is not taken twice.
 	CaptureClearing CaptureState = "clearing"
+	// CaptureHeld: this traveler is handled without auto-capture (an
+	// opt-out asked for, a manual check opened): nothing is captured
+	// automatically until NextTraveler, and then only once the face has
+	// left. The officer's Capture still works.
+	CaptureHeld CaptureState = "held"
 )
 
 // Capture is a frame chosen as the probe, with its report.
@@ -77,15 +82,31 @@ func (c *Capturer) Reset(now time.Time) {
 	c.started, c.offered = now, false
 }
 
-// NextTraveler starts the next traveler's attempt at now: at once when the
-// last capture's face has gone, otherwise once it has (CaptureClearing).
+// Restart starts a fresh attempt at now when one is under way (searching
+// or steady); a capture, a hold or a clearing is left as it is.
+func (c *Capturer) Restart(now time.Time) {
+	if c.state == CaptureSearching || c.state == CaptureSteady {
+		c.Reset(now)
+	}
+}
+
+// Hold stops auto-capture for the current traveler (opt-out, manual
+// check) until NextTraveler.
+func (c *Capturer) Hold(now time.Time) {
+	c.state, c.run, c.bestScore, c.lastFace = CaptureHeld, 0, -1, now
+}
+
+// NextTraveler starts the next traveler's attempt at now. After a capture
+// or a hold the last traveler may still be in view: the attempt starts
+// only once no face has been seen for the reset time, counted from now
+// (CaptureClearing), so one traveler is never taken as the next.
 func (c *Capturer) NextTraveler(now time.Time) {
-	if c.state != CaptureDone {
+	if c.state != CaptureDone && c.state != CaptureHeld && c.state != CaptureClearing {
 		c.Reset(now)
 		return
 	}
 	c.state, c.run, c.bestScore = CaptureClearing, 0, -1
-	c.started, c.offered = now, false
+	c.started, c.offered, c.lastFace = now, false, now
 }
 
 // State is the current state.
@@ -101,6 +122,9 @@ func (c *Capturer) ManualOffered() bool { return c.offered }
 // during the call.
 func (c *Capturer) Observe(now time.Time, img *image.RGBA, r QualityReport) Step {
 	var st Step
+	if c.state == CaptureHeld {
+		return st
+	}
 	if c.state == CaptureDone || c.state == CaptureClearing {
 		if r.Faces > 0 {
 			c.lastFace = now

@@ -181,3 +181,45 @@ func TestCapturerNextTravelerWaitsForTheLastFaceToLeave(t *testing.T) {
 		t.Fatalf("next traveler without a capture: state %q, want %q", fresh.State(), CaptureSearching)
 	}
 }
+
+// TestCapturerHoldTakesNothingUntilNextAndTheFaceLeaves: a held attempt
+// (opt-out, manual check) captures nothing and offers nothing, even when
+// the face leaves and comes back; after NextTraveler it still waits for
+// the face to be gone for the reset time, counted from NextTraveler; the
+// officer's Capture works throughout.
+func TestCapturerHoldTakesNothingUntilNextAndTheFaceLeaves(t *testing.T) {
+	q := config.DefaultQuality()
+	q.StableFrames = 2
+	q.ManualCheckAfterSeconds = 1
+	t0 := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	c := NewCapturer(q, t0)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	good, none := fakeReport(true, 0.9, 1), fakeReport(false, 0, 0)
+	c.Hold(at(0))
+	for i := 0; i < 100; i++ { // 4 s: present, gone 2 s, back
+		r := good
+		if i >= 25 && i < 75 {
+			r = none
+		}
+		if st := c.Observe(at(40+i*40), frameTagged(1), r); st.Captured != nil || st.OfferManual {
+			t.Fatalf("held attempt stepped at frame %d: %+v", i, st)
+		}
+	}
+	if c.State() != CaptureHeld {
+		t.Fatalf("state %q, want %q", c.State(), CaptureHeld)
+	}
+	c.NextTraveler(at(5000))
+	// The face is gone at once after Next, but not yet for the reset time.
+	c.Observe(at(5040), frameTagged(2), none)
+	if c.State() != CaptureClearing {
+		t.Fatalf("state just after Next %q, want %q", c.State(), CaptureClearing)
+	}
+	reset := time.Duration(q.ResetAfterNoFaceSeconds * float64(time.Second))
+	c.Observe(at(5000).Add(reset), frameTagged(2), none)
+	if c.State() != CaptureSearching {
+		t.Fatalf("state once the face was gone for %v: %q", reset, c.State())
+	}
+	if cp := c.Capture(at(9000), frameTagged(3), good); cp == nil || cp.Auto {
+		t.Fatalf("officer's capture: %+v", cp)
+	}
+}
