@@ -77,10 +77,13 @@ func TestFileSourceEndsWithoutLoop(t *testing.T) {
 	}
 }
 
-func TestOpenRejectsMissingFile(t *testing.T) {
-	_, err := Open(filepath.Join(t.TempDir(), "nope.avi"), "", 640, 480)
-	if err == nil {
-		t.Fatal("Open of a missing file succeeded")
+// TestOpenMissingFileStartsOffline: a missing video file is reported
+// (ErrOffline) with a reopener, so the workstation opens offline and keeps
+// trying instead of refusing to start.
+func TestOpenMissingFileStartsOffline(t *testing.T) {
+	c, err := Open(filepath.Join(t.TempDir(), "nope.avi"), "", 640, 480)
+	if !errors.Is(err, ErrOffline) || c.Source != nil || c.Reopen == nil {
+		t.Fatalf("missing file: err %v, source %v, reopen %v", err, c.Source, c.Reopen != nil)
 	}
 }
 

@@ -27,7 +27,9 @@ func (c Choice) Resilient(name string) *Reconnecting {
 // Open chooses a source from a spec: a device index ("0"), a video file
 // path, or "" for device 0 with the demo video as fallback. When a device
 // does not open (and for "" when there is no demo video either) the error
-// wraps ErrOffline and the Choice keeps a reopener for the device.
+// wraps ErrOffline and the Choice keeps a reopener for the device; so for
+// a video file that is missing or does not open (a wrong path, a disk not
+// mounted yet): the workstation opens offline and keeps trying.
 func Open(spec, demoVideo string, width, height int) (Choice, error) {
 	if spec != "" {
 		if idx, err := strconv.Atoi(spec); err == nil {
@@ -39,11 +41,12 @@ func Open(spec, demoVideo string, width, height int) (Choice, error) {
 			return Choice{Source: d, Reopen: reopenDevice(idx, width, height)}, nil
 		}
 		if _, err := os.Stat(spec); err != nil {
-			return Choice{}, fmt.Errorf("camera %q is neither a device index nor a readable video file: %w", spec, err)
+			return Choice{Reopen: reopenFile(spec)},
+				fmt.Errorf("camera %q is neither a device index nor a readable video file (%w): %w", spec, err, ErrOffline)
 		}
 		f, err := OpenFile(spec, true)
 		if err != nil {
-			return Choice{}, err
+			return Choice{Reopen: reopenFile(spec)}, fmt.Errorf("camera %q: %w: %w", spec, err, ErrOffline)
 		}
 		return Choice{Source: f, Demo: sameFile(spec, demoVideo), Reopen: reopenFile(spec)}, nil
 	}
