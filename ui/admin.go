@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+
+	"veriport/booth"
 )
 
 // adminUI is the workstation's officer administration on screen.
@@ -35,9 +37,25 @@ func (ws *workstation) onOfficersKey() {
 		ws.admin.win.RequestFocus()
 		return
 	}
+	// The booth takes no photo and decides nothing behind the officer
+	// screen: it is away until the screen closes.
+	if err := ws.station.SetAway(awayOfficers); err != nil {
+		ws.booth.showMessage("Open the officer screen between travelers: finish this one first.", true)
+		return
+	}
 	w, s := openOfficerWindow(ws.wf.Officers, ws.session.OfficerID, ws.async)
-	w.SetOnClosed(func() { ws.admin.win, ws.admin.screen = nil, nil })
+	w.SetOnClosed(func() {
+		ws.admin.win, ws.admin.screen = nil, nil
+		if st := ws.station.State(); st.Phase == booth.PhaseAway && st.Away == awayOfficers {
+			if err := ws.station.Back(ws.ctx); err != nil {
+				ws.wf.Log.Error("back from the officer screen", "err", err)
+			}
+		}
+		ws.refreshBooth()
+	})
 	ws.admin.win, ws.admin.screen = w, s
+	ws.refreshBooth()
+	ws.booth.showMessage("The officer screen is open in its own window: the camera waits until it closes.", false)
 }
 
 // closeOfficers closes the officer screen (at logout: it belongs to the

@@ -13,6 +13,9 @@ import (
 // errNoFrame means the camera has shown no frame yet.
 var errNoFrame = errors.New("the camera has shown no frame yet")
 
+// errCameraOffline means the camera is offline: there is no frame to take.
+var errCameraOffline = errors.New("camera offline")
+
 // withWorkflow returns the officer workflow around the main window's
 // content (live view and status), or nil when the deps have none. The
 // workflow takes its photos from the live view unless the deps give a Grab.
@@ -40,6 +43,11 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	m.panel.capture.Hide() // one place per action: the booth panel's buttons
 	m.panel.manual.Hide()
 	ws.trigger = m.captureNow
+	m.onOffline = func(off bool) { // the booth never says "Ready" with the camera offline
+		if ws.booth != nil {
+			ws.booth.setCameraOffline(off)
+		}
+	}
 	if m.deps.OnCapture == nil {
 		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) {
 			ws.autoCaptured(img, r.Box, report.Summarize(r, true, false))
@@ -54,7 +62,7 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 // grab copies the frame on show. UI thread (the buffers swap there).
 func (m *mainWindow) grab() (image.Image, error) {
 	if m.offline != nil && m.offline.Visible() {
-		return nil, errors.New("camera offline")
+		return nil, errCameraOffline
 	}
 	src := m.bufs[m.front]
 	if src == nil {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -46,6 +47,11 @@ type boothScreen struct {
 	flightInfo *fyne.Container
 	// extra is shown under the actions: the live capture's state and checks.
 	extra fyne.CanvasObject
+	// scroll holds everything under the pinned banner and message.
+	scroll *container.Scroll
+	// cameraOffline: the live view says "Camera offline"; so does the
+	// waiting banner.
+	cameraOffline bool
 }
 
 func newBoothScreen(a boothActions) *boothScreen { return &boothScreen{act: a} }
@@ -84,17 +90,25 @@ func (b *boothScreen) build() fyne.CanvasObject {
 	b.count.Truncation = fyne.TextTruncateEllipsis
 	b.officer.Truncation = fyne.TextTruncateEllipsis
 	header := container.NewVBox(b.flight, b.flightInfo, b.flightB)
-	panel := container.NewVBox(banner, b.message, actions, widget.NewSeparator(), b.count, header,
+	panel := container.NewVBox(actions, widget.NewSeparator(), b.count, header,
 		widget.NewSeparator(), b.officer, b.logout, b.themeBtn, b.reportsB)
 	if b.extra != nil {
 		panel.Add(widget.NewSeparator())
 		panel.Add(b.extra)
 	}
 	b.showReady()
-	return container.NewVScroll(container.NewPadded(panel))
+	// The result banner and the message answering the last action are
+	// pinned above the rest, which scrolls: a decision arriving while the
+	// officer has scrolled down to the checks is never out of sight.
+	pinned := container.NewPadded(container.NewVBox(banner, b.message))
+	b.scroll = container.NewVScroll(container.NewPadded(panel))
+	return container.NewBorder(pinned, nil, nil, nil, b.scroll)
 }
 
-// setBanner shows the result banner in a tone: success, warning or plain.
+// setBanner shows the result banner in a tone, each outcome its own colour:
+// success (MATCH, VERIFIED) green, danger (NO MATCH, AMBIGUOUS, REFERRED)
+// red, warning (MATCH — CHECK THE DOCUMENT) amber, high (PHOTO MAY BE
+// REQUIRED) blue, low (OPT-OUT ACCEPTED) grey, medium (Ready) plain.
 func (b *boothScreen) setBanner(title, text string, tone widget.Importance) {
 	b.tone = tone
 	b.bannerTitle.SetText(title)
@@ -117,6 +131,12 @@ func (b *boothScreen) refreshBannerColour() {
 		c = withAlpha(th.Color(theme.ColorNameSuccess, v), 0x50)
 	case widget.WarningImportance:
 		c = withAlpha(th.Color(theme.ColorNameWarning, v), 0x50)
+	case widget.DangerImportance:
+		c = withAlpha(th.Color(theme.ColorNameError, v), 0x50)
+	case widget.HighImportance:
+		c = withAlpha(th.Color(theme.ColorNamePrimary, v), 0x50)
+	case widget.LowImportance:
+		c = withAlpha(th.Color(theme.ColorNameForeground, v), 0x30)
 	}
 	b.bannerBg.FillColor = c
 	b.bannerBg.Refresh()
@@ -127,9 +147,29 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(bl >> 8), A: a}
 }
 
+// setCameraOffline notes whether the camera is offline: the waiting
+// banner then says so and points to the manual check.
+func (b *boothScreen) setCameraOffline(off bool) {
+	if b.cameraOffline == off {
+		return
+	}
+	b.cameraOffline = off
+	if t := b.bannerTitle.Text; t == "Ready" || t == bannerOffline {
+		b.showReady()
+	}
+}
+
+// bannerOffline is the waiting banner's title while the camera is offline.
+const bannerOffline = "CAMERA OFFLINE"
+
 // showReady is the banner between travelers.
 func (b *boothScreen) showReady() {
-	b.setBanner("Ready", "Next traveler: capture, or opt-out / manual check.", widget.MediumImportance)
+	if b.cameraOffline {
+		b.setBanner(bannerOffline, "No photo can be taken: check the next traveler's document by hand "+
+			"(Manual check [Alt+M]).", widget.WarningImportance)
+	} else {
+		b.setBanner("Ready", "Next traveler: capture, or opt-out / manual check.", widget.MediumImportance)
+	}
 	b.manual.Importance = widget.MediumImportance
 	b.manual.Refresh()
 	b.next.Importance = widget.MediumImportance
@@ -150,21 +190,30 @@ func (b *boothScreen) showDecision(d booth.Decision, policy *encounter.Decision)
 	b.manual.Importance = widget.MediumImportance
 	b.next.Importance = widget.MediumImportance
 	switch {
-	case d.Outcome == encounter.OutcomeMatch && policy != nil && policy.Category != "" && policy.Category != d.Category:
+	case booth.CategoryConflict(&d, policy):
 		b.setBanner("MATCH — CHECK THE DOCUMENT", fmt.Sprintf("Traveler %s: the gallery says %s, the document %s. "+
 			"Manual check [Alt+M].", d.Subject, categoryText(d.Category), categoryText(policy.Category)), widget.WarningImportance)
 		b.manual.Importance = widget.WarningImportance
 	case d.Outcome == encounter.OutcomeMatch:
-		b.setBanner("MATCH", fmt.Sprintf("Traveler %s — %s", d.Subject, categoryText(d.Category)),
-			widget.SuccessImportance)
+		text := fmt.Sprintf("Traveler %s — %s", d.Subject, categoryText(d.Category))
+		if d.Name != "" || d.Seat != "" {
+			// The manifest's name and seat beside the photo just taken: the
+			// officer confirms the MATCH by eye.
+			line := d.Name
+			if d.Seat != "" {
+				line = strings.TrimSpace(line + "   seat " + d.Seat)
+			}
+			text += "\n" + line
+		}
+		b.setBanner("MATCH", text, widget.SuccessImportance)
 		b.next.Importance = widget.SuccessImportance
 	case d.Outcome == encounter.OutcomeAmbiguous:
 		b.setBanner("AMBIGUOUS", "Two travelers are too close to tell apart. Check the document by hand: "+
-			"Manual check [Alt+M].", widget.WarningImportance)
+			"Manual check [Alt+M].", widget.DangerImportance)
 		b.manual.Importance = widget.WarningImportance
 	default:
 		b.setBanner("NO MATCH", "The traveler is not recognised in this flight's gallery. Check the document "+
-			"by hand: Manual check [Alt+M].", widget.WarningImportance)
+			"by hand: Manual check [Alt+M].", widget.DangerImportance)
 		b.manual.Importance = widget.WarningImportance
 	}
 	b.manual.Refresh()
@@ -174,16 +223,32 @@ func (b *boothScreen) showDecision(d booth.Decision, policy *encounter.Decision)
 // showOptOutRefused tells the officer the photo may be required and offers
 // the manual check as the alternative.
 func (b *boothScreen) showOptOutRefused(sentence string) {
-	b.setBanner("PHOTO MAY BE REQUIRED", sentence+" Capture [Alt+C] if the traveler agrees, or Manual check [Alt+M].", widget.WarningImportance)
+	b.setBanner("PHOTO MAY BE REQUIRED", sentence+" Capture [Alt+C] if the traveler agrees, or Manual check [Alt+M].", widget.HighImportance)
 	b.manual.Importance = widget.WarningImportance
 	b.manual.Refresh()
 }
 
 // showOptedOut: the opt-out was accepted but its manual check was left.
 func (b *boothScreen) showOptedOut() {
-	b.setBanner("OPT-OUT ACCEPTED", "No photo is taken. Finish with the manual check [Alt+M].", widget.WarningImportance)
+	b.setBanner("OPT-OUT ACCEPTED", "No photo is taken. Finish with the manual check [Alt+M].", widget.LowImportance)
 	b.manual.Importance = widget.WarningImportance
 	b.manual.Refresh()
+}
+
+// showConcluded shows the manual check's conclusion until Next: the
+// camera takes nothing meanwhile.
+func (b *boothScreen) showConcluded(r encounter.ManualResult) {
+	b.manual.Importance = widget.MediumImportance
+	b.manual.Refresh()
+	b.next.Importance = widget.SuccessImportance
+	b.next.Refresh()
+	if r.Verified {
+		b.setBanner("VERIFIED", "Manual check: the traveler may proceed. Next traveler [Alt+N] when they have left.",
+			widget.SuccessImportance)
+		return
+	}
+	b.setBanner("REFERRED", "Referred ("+string(r.Referral)+"): send the traveler to secondary. "+
+		"Next traveler [Alt+N] when they have left.", widget.DangerImportance)
 }
 
 // showMessage shows a sentence under the banner; warn makes it danger-toned.

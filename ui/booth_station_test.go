@@ -141,13 +141,20 @@ func TestNoCaptureDuringOptOut(t *testing.T) {
 			t.Errorf("screen %d, capture panel %q", f.ws.screen, f.mw.panel.state.Text)
 		}
 	})
-	// An in-scope traveler is told the photo is required: only then may the
-	// camera take it, and the answer stays what the officer typed.
+	// An in-scope traveler is told the photo may be required: the camera
+	// still takes nothing by itself; the officer's Capture takes it when
+	// the traveler agrees.
 	f.ui(func() {
 		f.typeInto(f.ws.optOut.form.nationality, "FRA")
 		f.key(keyDecide)
 	})
-	waitFor(t, "PHOTO REQUIRED then MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
+	waitFor(t, "PHOTO MAY BE REQUIRED", func() bool { return f.ws.booth.bannerTitle.Text == "PHOTO MAY BE REQUIRED" })
+	f.goodFrames()
+	if n := f.mw.captures.Load(); n != 0 {
+		t.Fatalf("%d photos taken by the camera after a refused opt-out", n)
+	}
+	f.ui(func() { f.key(keyCapture) })
+	waitFor(t, "MATCH on the officer's capture", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
 }
 
 func TestNoCaptureDuringManualCheck(t *testing.T) {
@@ -190,7 +197,7 @@ func TestLogoutClearsTraveler(t *testing.T) {
 	f.loginUI()
 	f.goodFrames()
 	waitFor(t, "MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
-	f.ui(func() { f.key(keyLogout) })
+	f.ui(func() { f.key(keyLogout); f.key(keyLogout) }) // the second Log out leaves the MATCH uncleared
 	waitFor(t, "the login", func() bool { return f.ws.screen == screenLogin })
 	f.ui(func() {
 		if f.mw.panel.thumb.Visible() || f.mw.panel.captured.Text != "" {

@@ -88,6 +88,8 @@ func (p *capturePanel) set(s captureStatus) {
 		text = "Captured"
 	case s.state == quality.CaptureClearing:
 		text = "Waiting for the last traveler to step away (Capture takes a photo now)"
+	case s.state == quality.CaptureHeld:
+		text = "No automatic photo of this traveler: only Capture [Alt+C] takes one"
 	}
 	if p.state.Text != text {
 		p.state.SetText(text)

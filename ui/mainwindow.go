@@ -43,6 +43,9 @@ type mainWindow struct {
 	health      *healthBar
 	offline     *widget.Label
 	offlineBox  *fyne.Container // the offline notice over the view
+	// onOffline, when set, hears the camera go offline (true) and come
+	// back (false). UI thread.
+	onOffline func(bool)
 
 	overlay *overlay
 	checks  *checklist
@@ -355,6 +358,9 @@ func (m *mainWindow) setOffline(text string) {
 	}
 	m.offline.SetText(text)
 	m.offlineBox.Show()
+	if m.onOffline != nil {
+		m.onOffline(true)
+	}
 }
 
 // onKey handles keys typed outside any focused widget: Enter captures, F1
@@ -412,6 +418,9 @@ func (m *mainWindow) show(i int) {
 	m.total++
 	if m.offlineBox.Visible() {
 		m.offlineBox.Hide()
+		if m.onOffline != nil {
+			m.onOffline(false)
+		}
 	}
 	if !m.started {
 		m.started = true

@@ -41,6 +41,10 @@ type manualCheckScreen struct {
 	override       *widget.Check
 	overrideReason *keyEntry
 	decision       *encounter.Decision // the last policy decision shown
+	// manifest says whether the document's holder is on the flight's
+	// manifest; lookup finds it (nil: no lookup).
+	manifest *widget.Label
+	lookup   func(surname, given string) (flight, seat string, found, known bool)
 }
 
 func newManualCheckScreen(now func() time.Time, decide func(encounter.Traveler) (encounter.Decision, error),
@@ -50,8 +54,8 @@ func newManualCheckScreen(now func() time.Time, decide func(encounter.Traveler) 
 
 func (m *manualCheckScreen) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Manual document check", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameHeadingText
-	title.Wrapping = fyne.TextWrapWord
+	title.SizeName = theme.SizeNameSubHeadingText // one line, also in large text: room for the form
+	title.Truncation = fyne.TextTruncateEllipsis
 	m.why = widget.NewLabel("")
 	m.why.Wrapping = fyne.TextWrapWord
 	m.rulesB = widget.NewButton(keyLabel("Apply the exemption rules", keyDecide), m.onRules)
@@ -63,7 +67,7 @@ func (m *manualCheckScreen) build() fyne.CanvasObject {
 		labels[i] = r.Label
 	}
 	m.referral = widget.NewSelect(labels, func(string) { m.touch() })
-	m.referral.PlaceHolder = "Reason for a referral (←/→ to choose)"
+	m.referral.PlaceHolder = "Referral reason (←/→)"
 	m.verifyB = widget.NewButton(keyLabel("Verified", keyVerified), m.onVerified)
 	m.verifyB.Importance = widget.SuccessImportance
 	m.referB = widget.NewButton(keyLabel("Refer", keyRefer), m.onRefer)
@@ -78,17 +82,25 @@ func (m *manualCheckScreen) build() fyne.CanvasObject {
 	m.overrideReason.OnChanged = func(string) { m.touch() }
 	m.overrideBox = container.NewVBox(wrappedCheck(m.override), m.overrideReason)
 	m.overrideBox.Hide()
-	m.backB = widget.NewButton(keyLabel("Cancel", keyBack)+" / Esc", m.back)
+	m.backB = widget.NewButton("Cancel  [Esc]", m.back) // Alt+B as well
 
-	conclude := widget.NewCard("", "Conclusion", container.NewVBox(m.rulesB, m.policy, wrappedCheck(m.attest),
-		m.overrideBox, m.referral))
-	body := container.NewVBox(m.form.build(), conclude)
-	m.scroll = container.NewVScroll(body)
-	// The title, why and any error stay at the top and the conclusion's
-	// buttons at the bottom: both always in view whatever the scroll.
+	m.manifest = widget.NewLabel("")
+	m.manifest.Wrapping = fyne.TextWrapWord
+	m.manifest.Hide()
+	m.form.onRead = m.showManifest
+	rules := container.NewVBox(m.rulesB, m.policy)
+	body := container.NewVBox(m.form.build(), m.manifest, rules)
+	var scrolled fyne.CanvasObject
+	m.scroll, scrolled = wheelScroll(body)
+	// The title, why and any error stay at the top and the whole
+	// conclusion (attestation, override, referral reason, the buttons) at
+	// the bottom: always in view whatever the scroll, also in large text
+	// at 1024x700; the document and facts scroll between them.
 	top := container.NewVBox(title, m.why, m.errMsg)
-	bottom := container.NewVBox(container.NewGridWithColumns(2, m.verifyB, m.referB), m.backB)
-	return container.NewBorder(top, bottom, nil, nil, m.scroll)
+	verify := container.NewGridWithColumns(2, m.verifyB, m.backB)
+	refer := container.NewBorder(nil, nil, nil, m.referB, m.referral)
+	bottom := container.NewVBox(widget.NewSeparator(), wrappedCheck(m.attest), m.overrideBox, verify, refer)
+	return container.NewBorder(top, bottom, nil, nil, scrolled)
 }
 
 // reset prepares the screen for a traveler, saying why they are here, and
@@ -105,8 +117,35 @@ func (m *manualCheckScreen) reset(why string, from *travelerForm, d *encounter.D
 	m.overrideBox.Hide()
 	m.referral.ClearSelected()
 	m.errMsg.Hide()
+	m.manifest.Hide()
 	m.showPolicy(d)
 	m.scroll.ScrollToTop()
+}
+
+// showManifest says whether the zone's holder is on the loaded flight's
+// manifest, under the zone; a new zone replaces the old answer.
+func (m *manualCheckScreen) showManifest(z *encounter.MRZ) {
+	if z == nil || m.lookup == nil {
+		m.manifest.Hide()
+		return
+	}
+	flight, seat, found, known := m.lookup(z.Surname, z.GivenNames)
+	switch {
+	case !known:
+		m.manifest.Hide()
+		return
+	case found && seat != "":
+		m.manifest.SetText("On " + flight + ", seat " + seat + ".")
+		m.manifest.Importance = widget.SuccessImportance
+	case found:
+		m.manifest.SetText("On " + flight + "'s manifest.")
+		m.manifest.Importance = widget.SuccessImportance
+	default:
+		m.manifest.SetText("Not on " + flight + "'s manifest: check the boarding pass and flight.")
+		m.manifest.Importance = widget.WarningImportance
+	}
+	m.manifest.Show()
+	m.manifest.Refresh()
 }
 
 // focus puts the cursor in the MRZ's first line.

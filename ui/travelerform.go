@@ -35,6 +35,9 @@ type travelerForm struct {
 	flags        map[encounter.Flag]*widget.Check
 	read         *widget.Button
 
+	// onRead, when set, hears every zone read (nil when it could not be
+	// parsed at all).
+	onRead func(*encounter.MRZ)
 	mrz    *encounter.MRZ // the last zone read without errors
 	mrzErr error          // the last zone's problems
 	read1  string         // the zone last read (line 1 + line 2); "" when none
@@ -102,7 +105,8 @@ func (f *travelerForm) build() fyne.CanvasObject {
 		f.flags[fl.flag] = c
 		flagBox.Add(wrappedCheck(c))
 	}
-	mrzBox := container.NewVBox(f.mrz1, f.mark1, f.mrz2, f.mark2, f.read, f.mrzErrors, f.mrzWarnings, f.parsed)
+	zone := mrzSized(container.NewVBox(f.mrz1, f.mark1, f.mrz2, f.mark2))
+	mrzBox := container.NewVBox(zone, f.read, f.mrzErrors, f.mrzWarnings, f.parsed)
 	facts := widget.NewForm(
 		widget.NewFormItem("Nationality", f.nationality),
 		widget.NewFormItem("Date of birth", f.birth),
@@ -225,6 +229,9 @@ func (f *travelerForm) onReadMRZ() {
 	}
 	if err == nil {
 		f.mrz = m
+	}
+	if f.onRead != nil {
+		f.onRead(m)
 	}
 }
 

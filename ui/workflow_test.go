@@ -181,7 +181,7 @@ func TestManualCheckAfterNoMatchVerified(t *testing.T) {
 	f.key(keyCapture)
 	f.decided("NO MATCH")
 	b := f.ws.booth
-	if b.bannerTitle.Importance != widget.WarningImportance || b.manual.Importance != widget.WarningImportance ||
+	if b.bannerTitle.Importance != widget.DangerImportance || b.manual.Importance != widget.WarningImportance ||
 		!strings.Contains(b.bannerText.Text, "[Alt+M]") {
 		t.Errorf("no-match banner %q %v", b.bannerText.Text, b.bannerTitle.Importance)
 	}
@@ -216,8 +216,8 @@ func TestManualCheckAfterNoMatchVerified(t *testing.T) {
 		r.ManualAt.IsZero() || r.VerifiedAt.IsZero() || r.TravelerID != "" || r.RulesetUsed != "seed" {
 		t.Errorf("record %+v", r)
 	}
-	if !strings.Contains(b.message.Text, "Verified") || b.count.Text != "Travelers this shift: 1" {
-		t.Errorf("booth after: %q %q", b.message.Text, b.count.Text)
+	if b.bannerTitle.Text != "VERIFIED" || !strings.Contains(b.message.Text, "Recorded") || b.count.Text != "Travelers this shift: 1" {
+		t.Errorf("booth after: %q %q %q", b.bannerTitle.Text, b.message.Text, b.count.Text)
 	}
 }
 
@@ -226,8 +226,8 @@ func TestManualCheckAfterAmbiguousReferred(t *testing.T) {
 	f.login(testPIN, f.code(), true)
 	f.key(keyCapture)
 	f.decided("AMBIGUOUS")
-	if f.ws.booth.bannerTitle.Importance != widget.WarningImportance {
-		t.Error("ambiguous banner not amber")
+	if f.ws.booth.bannerTitle.Importance != widget.DangerImportance {
+		t.Error("ambiguous banner not red")
 	}
 	f.key(keyManualCheck)
 	m := f.ws.manual
@@ -294,7 +294,7 @@ func TestOptOutInScopeAlienIsToldThePhotoIsRequired(t *testing.T) {
 	f.key(keyDecide)
 	b := f.ws.booth
 	if f.ws.screen != screenBooth || b.bannerTitle.Text != "PHOTO MAY BE REQUIRED" ||
-		b.bannerTitle.Importance != widget.WarningImportance || !strings.Contains(b.bannerText.Text, "photo may be required") {
+		b.bannerTitle.Importance != widget.HighImportance || !strings.Contains(b.bannerText.Text, "photo may be required") {
 		t.Fatalf("screen %d banner %q %q", f.ws.screen, b.bannerTitle.Text, b.bannerText.Text)
 	}
 	if a := f.rec.Audits(); a[len(a)-1].Kind != booth.AuditOptOut {
@@ -393,7 +393,7 @@ func TestKeyboardOnlyFullEncounter(t *testing.T) {
 	// next traveler: a match cleared with Alt+N; log out with Alt+L
 	f.ws.setGallery("VP123", "", nil)
 	f.key(keyCapture)
-	f.wait("the no-gallery message", func() bool { return strings.Contains(f.ws.booth.message.Text, "no gallery loaded") })
+	f.wait("the no-gallery message", func() bool { return strings.Contains(f.ws.booth.message.Text, "No flight gallery loaded") })
 	f.key(keyLogout)
 	if f.ws.screen != screenLogin {
 		t.Error("Alt+L did not log out")

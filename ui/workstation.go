@@ -23,8 +23,9 @@ import (
 
 // What the booth is away on (booth.State.Away).
 const (
-	awayFlights = "flights"
-	awayReport  = "report"
+	awayFlights  = "flights"
+	awayReport   = "report"
+	awayOfficers = "officers"
 )
 
 // Workflow is what the officer workflow needs: login, the rules, where
@@ -113,6 +114,9 @@ type workstation struct {
 	// delivers it back through autoCaptured; otherwise Workflow.Grab.
 	trigger func() error
 	admin   adminUI // officer administration (ui/admin.go)
+	// logoutWarned is the traveler (State.Traveler) whose unfinished
+	// encounter the officer was warned about at Log out; 0 when none.
+	logoutWarned int
 }
 
 func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *workstation {
@@ -140,7 +144,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	ws.login.async = func(f func()) { ws.async(f) }
 	ws.login.onRefused = ws.onLoginRefused
 	ws.booth = newBoothScreen(boothActions{capture: ws.onCapture, optOut: ws.onOptOut,
-		manualCheck: ws.onManualCheck, next: ws.onNext, logout: func() { ws.logout("officer logged out", "") },
+		manualCheck: ws.onManualCheck, next: ws.onNext, logout: ws.onLogoutKey,
 		toggleTheme: ws.onToggleTheme, flight: ws.onFlightKey, reports: ws.onReportsKey})
 	if ws.mw != nil { // the capture state and checks sit under the booth's actions
 		ws.booth.extra = ws.mw.side
@@ -148,6 +152,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 	ws.optOut = newOptOutScreen(ws.wf.Now, ws.onOptOutDecide, ws.onBackKey, ws.touch)
 	ws.manual = newManualCheckScreen(ws.wf.Now, ws.decideTraveler, ws.onManualComplete, ws.touch)
 	ws.manual.back = ws.onBackKey
+	ws.manual.lookup = ws.station.LookupManifest
 	ws.views = map[screenID]fyne.CanvasObject{
 		screenLogin:  ws.login.build(),
 		screenBooth:  ws.booth.build(),
@@ -188,7 +193,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 		keyCapture: ws.onCapture, keyOptOut: ws.onOptOut, keyManualCheck: ws.onManualCheck,
 		keyNext: ws.onNext, keyDecide: ws.onDecideKey, keyVerified: ws.onVerifiedKey, keyRefer: ws.onReferKey,
 		keyBack: ws.onBackKey, keyAttest: ws.onAttestKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey, keyReports: ws.onReportsKey,
-		keyLogout: func() { ws.logout("officer logged out", "") },
+		keyLogout: ws.onLogoutKey,
 	} {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
 	}
@@ -300,7 +305,7 @@ func (ws *workstation) start(ctx context.Context) {
 				uiDo(func() { ws.checkIdle(ws.wf.Now()) })
 				if n%galleryCheckEvery == 0 && ws.station.CheckGallery(ws.wf.Now()) { // off the UI thread: reads the cache
 					uiDo(func() {
-						ws.booth.showMessage(booth.ErrGalleryExpired.Error()+" [Alt+F].", true)
+						ws.booth.showMessage(captureRefusal(booth.ErrGalleryExpired), true)
 					})
 				}
 			}
@@ -436,10 +441,21 @@ func (ws *workstation) render(s booth.State) {
 			ws.booth.showOptOutRefused(sentence)
 		case booth.PhaseOptedOut:
 			ws.booth.showOptedOut()
+		case booth.PhaseConcluded:
+			if s.Concluded != nil {
+				ws.booth.showConcluded(*s.Concluded)
+			}
 		}
 	}
 	if s.Phase != booth.PhaseLoggedOut {
 		ws.booth.showShift(s, ws.gallery)
+	}
+	if allowed := nextAllowed(s); allowed == ws.booth.next.Disabled() {
+		if allowed {
+			ws.booth.next.Enable()
+		} else {
+			ws.booth.next.Disable()
+		}
 	}
 	screen := screenBooth
 	switch s.Phase {
@@ -460,6 +476,19 @@ func (ws *workstation) render(s booth.State) {
 	}
 }
 
+// nextAllowed reports whether Next may finish the traveler now: on a
+// MATCH the document does not contradict, after a manual check's
+// conclusion, or between travelers; never while a manual check is due.
+func nextAllowed(s booth.State) bool {
+	switch s.Phase {
+	case booth.PhaseReady, booth.PhaseConcluded:
+		return true
+	case booth.PhaseDecided:
+		return s.Decision != nil && s.Decision.Outcome == encounter.OutcomeMatch && !booth.CategoryConflict(s.Decision, s.Policy)
+	}
+	return false
+}
+
 // pausedText says why the camera takes no photo in this state.
 func pausedText(s booth.State) string {
 	switch s.Phase {
@@ -469,7 +498,10 @@ func pausedText(s booth.State) string {
 		return "Camera idle: choose a flight [Alt+F] to capture"
 	case booth.PhaseDeciding:
 		return "Photo taken: checking"
-	case booth.PhaseDecided, booth.PhaseOptedOut:
+	case booth.PhaseDecided, booth.PhaseOptedOut, booth.PhaseConcluded:
+		if !nextAllowed(s) {
+			return "Camera paused: finish with the manual check [Alt+M]"
+		}
 		return "Camera paused until the next traveler [Alt+N]"
 	case booth.PhaseOptOut:
 		return "Camera paused: opt-out"

@@ -41,7 +41,8 @@ func (ws *workstation) onCapture() {
 	}
 	img, err := ws.wf.Grab()
 	if err != nil {
-		ws.booth.showMessage("No photo: "+err.Error()+". Use the manual check [Alt+M].", true)
+		ws.wf.Log.Warn("no photo", "err", err)
+		ws.booth.showMessage(captureRefusal(err), true)
 		return
 	}
 	c, err := ws.station.CaptureNow(ws.wf.Now(), toRGBA(img), quality.QualityReport{})
@@ -51,19 +52,6 @@ func (ws *workstation) onCapture() {
 	}
 	ws.refreshBooth()
 	ws.decide(c.Image, c.Report.Box, "", time.Now())
-}
-
-// captureRefusal is what the officer reads when no photo may be taken.
-func captureRefusal(err error) string {
-	switch {
-	case errors.Is(err, booth.ErrNoDecider), errors.Is(err, booth.ErrGalleryExpired):
-		return err.Error() + " [Alt+F]."
-	case errors.Is(err, booth.ErrPhase):
-		return "No capture now: finish this traveler first (Next [Alt+N] or Manual check [Alt+M])."
-	case errors.Is(err, errNoFrame):
-		return "No frame from the camera yet. Use the manual check [Alt+M] if it does not come."
-	}
-	return "No capture: " + err.Error()
 }
 
 // toRGBA returns img as an RGBA image (a copy unless it is one already).
@@ -124,13 +112,8 @@ func (ws *workstation) applyDecision(d booth.Decision, err error, start time.Tim
 	}
 	ws.refreshBooth()
 	if err != nil {
-		msg := err.Error()
-		if errors.Is(err, booth.ErrGalleryExpired) {
-			msg = booth.ErrGalleryExpired.Error() + " [Alt+F]."
-		} else if !errors.Is(err, booth.ErrNoDecider) {
-			msg = "Capture not decided: " + msg + ". Capture again or use the manual check [Alt+M]."
-		}
-		ws.booth.showMessage(msg, true)
+		ws.wf.Log.Warn("capture not decided", "err", err)
+		ws.booth.showMessage(notDecided(err), true)
 		return
 	}
 	ws.lastMs = time.Since(start).Milliseconds()
@@ -254,7 +237,8 @@ func (ws *workstation) onManualCheck() {
 	ws.touch()
 	s := ws.station.State()
 	if err := ws.station.BeginManual(); err != nil {
-		ws.booth.showMessage("Manual check not possible now: "+err.Error(), true)
+		ws.wf.Log.Warn("manual check refused", "err", err)
+		ws.booth.showMessage("Manual check not possible now: this traveler is finished. Next traveler [Alt+N].", true)
 		return
 	}
 	why := "Check the travel document by hand."
@@ -285,20 +269,18 @@ func (ws *workstation) decideTraveler(t encounter.Traveler) (encounter.Decision,
 func (ws *workstation) onManualComplete(r encounter.ManualResult, o *booth.Override) {
 	err := ws.station.CompleteManual(context.Background(), r, o)
 	if err != nil && !errors.Is(err, booth.ErrNotRecorded) {
-		ws.manual.showError(err.Error())
+		ws.wf.Log.Warn("manual check not concluded", "err", err)
+		ws.manual.showError(manualText(err))
 		return
 	}
 	ws.refreshBooth()
-	msg := "Verified: the traveler may proceed. Recorded."
+	msg := "Recorded."
 	if o != nil && r.Verified {
 		msg = "Verified with an override of the document check. Recorded."
 	}
-	if !r.Verified {
-		msg = "Referred (" + string(r.Referral) + "). Recorded."
-	}
 	if err != nil {
 		ws.wf.Log.Error("encounter not recorded", "err", err)
-		msg = "NOT RECORDED: " + err.Error() + ". Tell a supervisor."
+		msg = "NOT RECORDED: the encounter could not be written. Tell a supervisor."
 	}
 	ws.booth.showMessage(msg, err != nil)
 }
@@ -310,18 +292,15 @@ func (ws *workstation) onNext() {
 	}
 	ws.touch()
 	err := ws.station.Next(context.Background())
-	switch {
-	case errors.Is(err, booth.ErrUnfinished):
-		ws.booth.showMessage(err.Error()+" [Alt+M].", true)
-		return
-	case err != nil && !errors.Is(err, booth.ErrNotRecorded):
-		ws.booth.showMessage(err.Error(), true)
+	if err != nil && !errors.Is(err, booth.ErrNotRecorded) {
+		ws.wf.Log.Info("next refused", "err", err)
+		ws.booth.showMessage(nextRefusal(err), true)
 		return
 	}
 	ws.refreshBooth()
 	if err != nil {
 		ws.wf.Log.Error("encounter not recorded", "err", err)
-		ws.booth.showMessage("NOT RECORDED: "+err.Error()+". Tell a supervisor.", true)
+		ws.booth.showMessage("NOT RECORDED: the encounter could not be written. Tell a supervisor.", true)
 	}
 }
 
