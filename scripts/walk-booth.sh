@@ -6,11 +6,14 @@
 # check), opt-out refused for an in-scope traveler, manual check with a bad
 # MRZ then Esc, the supervisor's shift report and back, high contrast.
 # Screenshots go to the folder given (default /tmp/veriport-walk), with each
-# run's app log; at the end every "frame captured" line of the logs must
-# have been taken in a waiting phase (ready or opt-out-refused).
+# run's app log; at the end scripts/check-capture-log.py checks every log:
+# no photo by the camera after an opt-out (accepted or refused) or a manual
+# check until Next and the face has left, and a refused opt-out captured
+# only by the officer's Capture.
 #
 #   scripts/walk-booth.sh OUTDIR        (needs bin/veriport: make build)
 #   WALK_SIZES=1024x700 scripts/walk-booth.sh OUTDIR   one size only
+#   WALK_THEMES="standard high" (default both)   WALK_DISPLAY=:93 (default random)
 set -euo pipefail
 export LANG=en_US.UTF-8
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,12 +43,13 @@ print(l1); print(l2)
 PY
 }
 
-walk() { # walk WIDTH HEIGHT
-  local w=$1 h=$2 dir="$out/${1}x${2}"
+walk() { # walk WIDTH HEIGHT THEME
+  local w=$1 h=$2 theme=$3 dir="$out/${1}x${2}-$3"
   rm -rf "$dir"; mkdir -p "$dir"
   local data="$dir/data"; mkdir -p "$data"
-  local port=$((8600 + RANDOM % 300)) disp=:$((300 + RANDOM % 200))
+  local port=$((8600 + RANDOM % 300)) disp=${WALK_DISPLAY:-:$((300 + RANDOM % 200))}
   demo_config "$data/config.toml" "$port"
+  if [ "$theme" = high ]; then printf '[workflow]\nhigh_contrast = true\n' >>"$data/config.toml"; fi
   # The supervisor, enrolled from the command line like any officer.
   local uri secret
   uri=$(echo 246810 | "$bin" --data-dir "$data/demo" officer add --id s.chen --name "Supervisor Chen" \
@@ -58,7 +62,8 @@ walk() { # walk WIDTH HEIGHT
   trap "kill $spid $xpid 2>/dev/null || true" EXIT
   export DISPLAY=$disp
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-  "$bin" --data-dir "$data" >"$dir/app.log" 2>&1 &
+  # Fyne keeps the theme choice in its preferences: one folder per run.
+  XDG_CONFIG_HOME="$dir/xdg" "$bin" --data-dir "$data" >"$dir/app.log" 2>&1 &
   local apid=$!
   for _ in $(seq 150); do grep -q 'live view started' "$dir/app.log" && break; sleep 0.2; done
   sleep 2
@@ -101,6 +106,11 @@ walk() { # walk WIDTH HEIGHT
   key alt+s; shot manual-attested
   key alt+v; sleep 1
   shot optout-verified
+  # The citizen stays in front of the camera: nothing is taken, before Next
+  # nor after it while the face is in view.
+  sleep 6; shot verified-still-in-view
+  key alt+n; sleep 6
+  shot next-after-verified
 
   # Opt-out refused: an in-scope traveler is told the photo may be required.
   key alt+o
@@ -108,9 +118,12 @@ walk() { # walk WIDTH HEIGHT
   zone "${fr[0]}" "${fr[1]}"
   key alt+d; sleep 0.5
   shot optout-refused
-  for _ in $(seq 40); do decided 2 && break; sleep 0.5; done
-  decided 2 || { say "no auto-capture in 20 s: Alt+C"; key alt+c; }
-  for _ in $(seq 60); do decided 2 && break; sleep 0.5; done
+  # The camera never takes the traveler who declined: only Alt+C does.
+  sleep 10
+  local before; before=$(grep -c 'decision shown' "$dir/app.log" || true)
+  shot refused-10s-later
+  key alt+c
+  for _ in $(seq 60); do [ "$(grep -c 'decision shown' "$dir/app.log")" -gt "$before" ] && break; sleep 0.5; done
   sleep 1; shot photo-after-refusal
 
   # Manual check with a bad MRZ, then Esc: nothing changes but the audit.
@@ -122,6 +135,8 @@ walk() { # walk WIDTH HEIGHT
   key Escape; sleep 1
   shot after-escape
   key alt+n; sleep 1
+  key alt+l; sleep 1
+  shot logout-warning
 
   # The supervisor's shift report, in its own window, and back.
   key alt+l; sleep 1
@@ -134,13 +149,13 @@ walk() { # walk WIDTH HEIGHT
   xdotool windowfocus --sync "$win" 2>/dev/null || true # no window manager gives it back
   shot back-from-report
 
-  # Large text, high contrast.
+  # The other theme's screens too.
   key alt+h; sleep 1
-  shot high-contrast-booth
+  shot other-theme-booth
   key alt+m; sleep 1
-  shot high-contrast-manual
+  shot other-theme-manual
   key Escape; key alt+o; sleep 1
-  shot high-contrast-optout
+  shot other-theme-optout
   key Escape; key alt+h
 
   kill -TERM $apid; wait $apid || true
@@ -148,11 +163,13 @@ walk() { # walk WIDTH HEIGHT
   trap - EXIT
 }
 
-for size in ${WALK_SIZES:-1280x800 1024x700}; do walk "${size%x*}" "${size#*x}"; done
+for size in ${WALK_SIZES:-1280x800 1024x700}; do
+  for theme in ${WALK_THEMES:-standard high}; do walk "${size%x*}" "${size#*x}" "$theme"; done
+done
 
-# Every capture must have been taken while the booth waited for a traveler.
-bad=$(grep -h 'frame captured' "$out"/*/app.log | grep -vE 'phase=(ready|opt-out-refused)( |$)' || true)
+# No photo by the camera after an opt-out or a manual check before Next and
+# a new face; a refused opt-out only by the officer's Capture.
 caps=$(grep -h 'frame captured' "$out"/*/app.log | wc -l)
-say "$caps captures, phases: $(grep -h 'frame captured' "$out"/*/app.log | grep -oE 'phase=[a-z-]+' | sort | uniq -c | tr '\n' ' ')"
-if [ -n "$bad" ]; then say "FAIL: captures outside the waiting phases:"; echo "$bad"; exit 1; fi
+say "$caps captures, phases: $(grep -h 'frame captured' "$out"/*/app.log | grep -oE 'phase=[a-z-]+ auto=[a-z]+' | sort | uniq -c | tr '\n' ' ')"
+python3 "$root/scripts/check-capture-log.py" "$out"/*/app.log || { say "FAIL: see above"; exit 1; }
 say "PASS: screenshots in $out"
