@@ -203,8 +203,19 @@ func openProfile(ctx context.Context, env *Env, cfg config.Config, demo bool) (c
 		env.Log.Warn("demo profile: demo data kept in its own folder", "data", cfg.Paths.DataDir)
 	}
 	store, err := openStoreAt(ctx, cfg)
-	if err != nil || demo {
+	if err != nil {
 		return cfg, store, err
+	}
+	changed, err := auditSafetySettings(ctx, store, cfg, time.Now())
+	if err != nil {
+		store.Close()
+		return cfg, nil, err
+	}
+	if len(changed) > 0 {
+		env.Log.Warn("safety settings changed since the last run: on the audit chain", "settings", changed)
+	}
+	if demo {
+		return cfg, store, nil
 	}
 	retired, err := officer.RetireDemoOfficer(ctx, store)
 	if err != nil {

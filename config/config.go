@@ -163,8 +163,8 @@ func decodeFile(file string, c *Config) error {
 // Validate reports the first setting that is out of range.
 func (c Config) Validate() error {
 	switch {
-	case c.Verify.Threshold <= 0 || c.Verify.Threshold > 2:
-		return fmt.Errorf("verify.threshold %.3f is outside (0, 2]", c.Verify.Threshold)
+	case c.Verify.Threshold <= 0:
+		return fmt.Errorf("verify.threshold %.3f is not positive", c.Verify.Threshold)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
 	case !(c.Verify.FPIRTarget > 0 && c.Verify.FPIRTarget < 1):
@@ -191,6 +191,9 @@ func (c Config) Validate() error {
 			"a partner purges each photo once its result is transmitted, and without a back end nothing is")
 	}
 	if err := c.Quality.validate(); err != nil {
+		return err
+	}
+	if err := c.validateSafety(); err != nil {
 		return err
 	}
 	return c.Gallery.validate()
