@@ -51,13 +51,17 @@ type Keeper struct {
 	opts  Options
 	kick  chan struct{}
 
-	mu    sync.Mutex // guards last, moves, lost and walKeys
+	mu    sync.Mutex // guards last, moves, lost, walKeys and unlinked
 	last  runInfo
 	moves []move // photo moves made in others' transactions, to settle
 	lost  int    // photos Reconcile found missing since start-up (alarm)
 	// walKeys: a checkpoint after keys were destroyed did not complete, so
 	// the WAL may still hold them (an alarm until one completes).
 	walKeys bool
+	// unlinked: photos whose file a purge run removed while the disk was
+	// full, before their records could be written (id -> when the file
+	// went); the next run that can write records them as deleted then.
+	unlinked map[string]time.Time
 
 	// checkpointWait is the first pause between WAL checkpoint attempts
 	// (doubling); zero means 100 ms.

@@ -79,6 +79,9 @@ type dueRow struct {
 	item   PurgeItem
 	state  string
 	bucket string
+	// unlinkedAt is when its file went: this run, or an earlier run on a
+	// full disk that could not record it.
+	unlinkedAt time.Time
 }
 
 // effectiveNow is the clock's reading, but never earlier than the latest
@@ -148,8 +151,13 @@ func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 	}
 	now, err := k.effectiveNow(ctx, !dryRun)
 	rep := PurgeReport{Now: now, DryRun: dryRun}
+	var highWaterErr error
 	if err != nil {
-		return rep, err
+		if dryRun || !IsNoSpace(err) {
+			return rep, err
+		}
+		// The disk is full: the high-water mark waits, the due photos do not.
+		highWaterErr = err
 	}
 	var galleryErr error
 	if k.galleries != nil {
@@ -159,19 +167,30 @@ func (k *Keeper) purge(ctx context.Context, dryRun bool) (PurgeReport, error) {
 		}
 	}
 	rep, err = k.purgePhotos(ctx, now, rep)
-	return rep, errors.Join(err, galleryErr)
+	if highWaterErr != nil && err == nil {
+		// Deleting the photos may have made room; try the mark again.
+		if _, herr := k.effectiveNow(ctx, true); herr == nil {
+			highWaterErr = nil
+		}
+	}
+	return rep, errors.Join(highWaterErr, err, galleryErr)
 }
 
 // purgePhotos is the photo part of a run at now.
 func (k *Keeper) purgePhotos(ctx context.Context, now time.Time, rep PurgeReport) (PurgeReport, error) {
 	dryRun := rep.DryRun
 	after := dueRow{} // keyset cursor: (deadline, id)
+	var full error    // a batch's records could not be written: the disk is full
 	for {
 		rows, err := k.selectDue(ctx, now, after.item.Deadline, after.item.EncounterID)
 		if err != nil || len(rows) == 0 {
-			if err == nil && !dryRun {
+			switch {
+			case err == nil && full != nil:
+				rep.Overdue, err = OverdueCount(ctx, k.store.DB, now)
+				err = errors.Join(full, err)
+			case err == nil && !dryRun:
 				err = k.finish(ctx, now, &rep)
-			} else if err == nil {
+			case err == nil:
 				rep.Overdue, err = OverdueCount(ctx, k.store.DB, now)
 			}
 			return rep, err
@@ -186,7 +205,10 @@ func (k *Keeper) purgePhotos(ctx context.Context, now time.Time, rep PurgeReport
 			continue
 		}
 		if err := k.purgeBatch(ctx, now, rows, &rep); err != nil {
-			return rep, err
+			if !IsNoSpace(err) {
+				return rep, err
+			}
+			full = err // the due files of the next batches still go
 		}
 	}
 }
@@ -227,25 +249,36 @@ func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, af
 }
 
 // purgeBatch: mark "purging" (commit), remove the files, then log and mark
-// "purged" in one transaction.
+// "purged" in one transaction. On a full disk the mark cannot be written:
+// the due files are removed all the same (noted in memory), and their
+// records are written by the first run that has the space.
 func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, rep *PurgeReport) error {
-	if err := k.markPurging(ctx, rows); err != nil {
-		return err
+	markErr := k.markPurging(ctx, rows)
+	if markErr != nil && !IsNoSpace(markErr) {
+		return markErr
 	}
 	dirs := map[string]bool{}
 	for i := range rows {
 		r := &rows[i]
 		existed, err := k.vault.remove(r.bucket, r.item.EncounterID)
+		unlinkedAt, early := k.unlinkedAt(r.item.EncounterID)
 		switch {
 		case err != nil:
 			r.item.Result = record.ResultFailed
 			k.opts.Log.Error("retention: photo not deleted; retried next run", "encounter", r.item.EncounterID, "err", err)
-		case existed || r.state == record.PhotoPurging:
-			// A "purging" photo with no file was removed by an interrupted run.
+		case existed:
 			r.item.Result = record.ResultDeleted
 			dirs[r.bucket] = true
+			k.noteUnlinked(r.item.EncounterID, now) // forgotten once recorded
+		case r.state == record.PhotoPurging || early:
+			// Removed by an interrupted run, or by a run on a full disk.
+			r.item.Result = record.ResultDeleted
 		default:
 			r.item.Result = record.ResultAbsent
+		}
+		r.unlinkedAt = now
+		if early {
+			r.unlinkedAt = unlinkedAt
 		}
 		if k.afterRemove != nil {
 			k.afterRemove(i + 1 + rep.Deleted + rep.Absent + rep.Failed)
@@ -258,6 +291,16 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 			}
 		}
 	}
+	if err := k.recordBatch(ctx, now, rows, rep); err != nil {
+		return errors.Join(noSpace(markErr), err)
+	}
+	k.forgetUnlinked(rows)
+	return nil
+}
+
+// recordBatch writes what purgeBatch did, in one transaction: the purge
+// log, the "purged" state, the queued copies dropped, the audit entries.
+func (k *Keeper) recordBatch(ctx context.Context, now time.Time, rows []dueRow, rep *PurgeReport) error {
 	tx, err := k.store.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("purge: %w", err)
@@ -287,11 +330,11 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 		}
 		if err := record.InsertPurge(ctx, tx, record.PurgeEntry{Kind: record.PurgeKindPhoto,
 			SubjectID: r.item.EncounterID, Category: r.item.Category, CapturedAt: r.item.CapturedAt,
-			VerifiedAt: r.item.VerifiedAt, Deadline: r.item.Deadline, PurgedAt: now,
+			VerifiedAt: r.item.VerifiedAt, Deadline: r.item.Deadline, PurgedAt: r.unlinkedAt,
 			Method: record.MethodVaultDelete, Result: r.item.Result, Detail: r.item.Rule}); err != nil {
 			return err
 		}
-		if _, err := mark.ExecContext(ctx, record.FormatTime(now), r.item.EncounterID); err != nil {
+		if _, err := mark.ExecContext(ctx, record.FormatTime(r.unlinkedAt), r.item.EncounterID); err != nil {
 			return fmt.Errorf("purge: mark %s purged: %w", r.item.EncounterID, err)
 		}
 		if _, err := dropQueued.ExecContext(ctx, r.item.EncounterID); err != nil {
@@ -395,4 +438,34 @@ func OverdueCount(ctx context.Context, q record.DBTX, now time.Time) (int, error
 		return 0, fmt.Errorf("count overdue photos: %w", err)
 	}
 	return n, nil
+}
+
+// noteUnlinked remembers that the photo's file went at t, until its record
+// says so.
+func (k *Keeper) noteUnlinked(id string, t time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.unlinked == nil {
+		k.unlinked = map[string]time.Time{}
+	}
+	if _, ok := k.unlinked[id]; !ok {
+		k.unlinked[id] = t
+	}
+}
+
+// unlinkedAt is when a run that could not record it removed the photo's file.
+func (k *Keeper) unlinkedAt(id string) (time.Time, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	t, ok := k.unlinked[id]
+	return t, ok
+}
+
+// forgetUnlinked drops the photos of a recorded batch from the memo.
+func (k *Keeper) forgetUnlinked(rows []dueRow) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, r := range rows {
+		delete(k.unlinked, r.item.EncounterID)
+	}
 }

@@ -25,9 +25,10 @@ type ReconcileReport struct {
 // A vault file that no stored photo's row names (its row lost with the last
 // commits, a superseded copy of a moved photo, a write whose transaction
 // never committed) is deleted and purge-logged as an orphan; a "stored" row
-// whose file is missing becomes "lost", is purge-logged as lost, audited
-// and raises the retention alarm; every temp file of an interrupted write
-// is removed.
+// not yet due whose file is missing becomes "lost", is purge-logged as
+// lost, audited and raises the retention alarm (a due one is the purge's:
+// a run on a full disk removes files before it can record them); every
+// temp file of an interrupted write is removed.
 func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	var rep ReconcileReport
 	unlock, err := k.vault.lockPurge()
@@ -39,7 +40,7 @@ func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	named, err := k.storedFiles(ctx)
+	named, err := k.storedFiles(ctx, now)
 	if err != nil {
 		return rep, err
 	}
@@ -92,7 +93,10 @@ func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		}
 	}
 	for rel, r := range named {
-		if !onDisk[rel] && !r.purging { // a purging photo without its file is the purge's to log
+		// A purging photo without its file, or a due one (a purge on a full
+		// disk may remove files before it can record them), is the purge's
+		// to log.
+		if !onDisk[rel] && !r.purging && !r.due {
 			if err := k.markLost(ctx, r.id, now); err != nil {
 				return rep, err
 			}
@@ -112,13 +116,15 @@ func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
 type vaultRow struct {
 	id      string
 	purging bool // a purge run has started deleting it
+	due     bool // its deadline has passed
 }
 
 // storedFiles maps the vault path (bucket/id.vpv) of every photo the
 // record says is in the vault (stored, or being purged) to its row.
-func (k *Keeper) storedFiles(ctx context.Context) (map[string]vaultRow, error) {
-	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, COALESCE(vault_bucket, ''), photo_state = 'purging'
-		FROM encounters WHERE photo_state IN ('stored', 'purging')`)
+func (k *Keeper) storedFiles(ctx context.Context, now time.Time) (map[string]vaultRow, error) {
+	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, COALESCE(vault_bucket, ''), photo_state = 'purging',
+		COALESCE(purge_deadline <= ?, 0)
+		FROM encounters WHERE photo_state IN ('stored', 'purging')`, record.FormatTime(now))
 	if err != nil {
 		return nil, fmt.Errorf("reconcile vault: %w", err)
 	}
@@ -127,7 +133,7 @@ func (k *Keeper) storedFiles(ctx context.Context) (map[string]vaultRow, error) {
 	for rows.Next() {
 		var r vaultRow
 		var bucket string
-		if err := rows.Scan(&r.id, &bucket, &r.purging); err != nil {
+		if err := rows.Scan(&r.id, &bucket, &r.purging, &r.due); err != nil {
 			return nil, fmt.Errorf("reconcile vault: %w", err)
 		}
 		named[filepath.Join(bucket, r.id+fileSuffix)] = r
