@@ -51,6 +51,9 @@ type Record struct {
 	Decision    time.Duration // traveler steps up -> decision
 	Quality     string        // capture quality summary (JSON), never the image
 	RulesetUsed string        // exemption rule set of the policy decision, if any
+	// ExemptionReason is why the policy found the traveler exempt (""
+	// unless the category is exempt).
+	ExemptionReason encounter.Reason
 	// Threshold is the decision threshold of the flight's gallery (0 with
 	// no gallery loaded); ThresholdCalibrated says it was calibrated for
 	// that gallery, PoorSeparation that the fairness warning was raised.

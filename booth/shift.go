@@ -97,6 +97,9 @@ type Shift struct {
 	// inflight counts decisions under way (DecideTracked): End waits for
 	// them so a capture being decided at logout or quit is recorded.
 	inflight sync.WaitGroup
+
+	// reason is the exemption the policy found (with ruleset, its rule set).
+	reason encounter.Reason
 }
 
 // endWait bounds how long End waits for a decision under way.
@@ -157,7 +160,7 @@ func (s *Shift) Officer() string { return s.officer }
 func (s *Shift) reset() {
 	clear(s.photo)
 	s.enc, s.id, s.photo, s.captured = encounter.New(), uuid.NewString(), nil, time.Time{}
-	s.decision, s.category, s.ruleset, s.quality, s.recorded = nil, "", "", "", false
+	s.decision, s.category, s.ruleset, s.reason, s.quality, s.recorded = nil, "", "", "", "", false
 }
 
 // SetGallery sets the loaded flight and the decider searching its gallery
@@ -356,7 +359,7 @@ func (s *Shift) OptOut(ctx context.Context, t encounter.Traveler) (encounter.Dec
 	if err := s.enc.ResolveOptOut(now, d); err != nil {
 		return d, err
 	}
-	s.category, s.ruleset = d.Category, d.RuleSet
+	s.category, s.ruleset, s.reason = d.Category, d.RuleSet, d.Reason
 	if !d.MayOptOut {
 		detail, _ := json.Marshal(map[string]any{"allowed": false, "category": d.Category, "rules": d.RuleSet})
 		if err := s.cfg.Recorder.Audit(ctx, AuditOptOut, s.officer, s.id, string(detail)); err != nil {
@@ -392,7 +395,7 @@ func (s *Shift) CompleteManualCheck(ctx context.Context, r encounter.ManualResul
 		return err
 	}
 	if r.Policy != nil {
-		s.category, s.ruleset = r.Policy.Category, r.Policy.RuleSet
+		s.category, s.ruleset, s.reason = r.Policy.Category, r.Policy.RuleSet, r.Policy.Reason
 	}
 	return s.finish(ctx)
 }
@@ -446,7 +449,7 @@ func (s *Shift) record() Record {
 	r := Record{ID: s.id, Station: s.cfg.Station, OfficerID: s.officer, Flight: s.flight,
 		StartedAt: t.SteppedUp, DecidedAt: t.Decided, ManualAt: t.ManualCheck, DoneAt: t.Done,
 		Category: s.category, Result: s.enc.Result(), Referral: s.enc.Referral(),
-		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset}
+		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset, ExemptionReason: s.reason}
 	if !s.captured.IsZero() {
 		r.CapturedAt, r.Quality = s.captured, s.quality
 		if s.enc.OptOutRequested() && s.decision != nil && t.Decided.After(s.captured) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"veriport/encounter"
 	"veriport/record"
 	"veriport/retention"
 	"veriport/transmit"
@@ -105,7 +106,10 @@ func toRecord(r Record) record.Encounter {
 		ManualCheckAt: r.ManualAt, DoneAt: r.DoneAt, TravelerID: r.TravelerID, Category: cat,
 		Outcome: r.Outcome, Result: string(r.Result), Referral: string(r.Referral), Distance: r.Distance,
 		DecisionTime: r.Decision, Quality: r.Quality, ThresholdCalibrated: r.ThresholdCalibrated,
-		PoorSeparation: r.PoorSeparation}
+		PoorSeparation: r.PoorSeparation, RuleSet: r.RulesetUsed}
+	if r.Category == encounter.CategoryExempt {
+		e.ExemptionReason = string(r.ExemptionReason)
+	}
 	if r.Threshold > 0 {
 		t := r.Threshold
 		e.Threshold = &t

@@ -170,6 +170,17 @@ type Report struct {
 	// Fairness lists the flights whose gallery raised the fairness warning
 	// (calibrated threshold far below the configured one).
 	Fairness []FairnessFlight `json:"fairness_warnings"`
+	// Exemptions counts the exempt travelers by reason and rule set.
+	Exemptions []ExemptionCount `json:"exemptions"`
+}
+
+// ExemptionCount is how many exempt travelers of the range were exempt
+// for one reason under one rule set.
+type ExemptionCount struct {
+	Reason  string `json:"reason"` // code; "" on records made before reasons were kept
+	Label   string `json:"label"`
+	RuleSet string `json:"rule_set"`
+	Count   int    `json:"count"`
 }
 
 // FairnessFlight is a flight of the range whose gallery raised the
@@ -219,7 +230,7 @@ type step func(context.Context, source, *Report, Options) error
 
 // encounterSteps are the figures read from encounters alone: a booth's
 // store and the back end's hold them alike.
-var encounterSteps = []step{totals, decisionTimes, hourly, captureFailures, breakdowns}
+var encounterSteps = []step{totals, decisionTimes, hourly, captureFailures, breakdowns, exemptions}
 
 func compute(ctx context.Context, src source, r *Report, o Options, steps []step, more ...step) error {
 	for _, st := range append(append([]step{}, steps...), more...) {

@@ -136,6 +136,18 @@ func auditKinds(e *record.Encounter, photo bool) []string {
 	return kinds
 }
 
+// withExemption adds to an audit entry's detail why the traveler was
+// exempt and the rule set applied, when the record has them.
+func withExemption(detail map[string]any, e *record.Encounter) map[string]any {
+	if e.ExemptionReason != "" {
+		detail["exemption"] = e.ExemptionReason
+	}
+	if e.RuleSet != "" {
+		detail["rules"] = e.RuleSet
+	}
+	return detail
+}
+
 // RecordEncounter records e and, when photo is not nil, stores the photo in
 // the vault with its purge deadline. The encounter row, its audit entry,
 // whatever also writes (the transmittal outbox) and the photo file land
@@ -178,8 +190,8 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 	if err := record.InsertEncounter(ctx, tx, e); err != nil {
 		return noSpace(err)
 	}
-	detail, _ := json.Marshal(map[string]any{"outcome": e.Outcome, "result": e.Result,
-		"category": e.Category, "photo": photo != nil, "flight": e.Flight})
+	detail, _ := json.Marshal(withExemption(map[string]any{"outcome": e.Outcome, "result": e.Result,
+		"category": e.Category, "photo": photo != nil, "flight": e.Flight}, e))
 	for _, kind := range auditKinds(e, photo != nil) {
 		if _, err := record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: kind,
 			Actor: e.OfficerID, Subject: e.ID, Detail: string(detail)}); err != nil {
@@ -243,6 +255,7 @@ func (k *Keeper) FinishEncounter(ctx context.Context, e *record.Encounter, also 
 	}
 	cur.DoneAt, cur.Result, cur.Referral = e.DoneAt, e.Result, e.Referral
 	cur.VerifiedAt, cur.ManualCheckAt, cur.Category = e.VerifiedAt, e.ManualCheckAt, e.Category
+	cur.ExemptionReason, cur.RuleSet = e.ExemptionReason, e.RuleSet
 	deadline, bucket, rules := cur.PurgeDeadline, cur.VaultBucket, cur.RulesVersion
 	var mv *move
 	if cur.PhotoState == record.PhotoStored {
@@ -265,12 +278,13 @@ func (k *Keeper) FinishEncounter(ctx context.Context, e *record.Encounter, also 
 		}
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE encounters SET done_at = ?, result = ?, referral = ?, verified_at = ?,
-		manual_check_at = ?, category = ?, purge_deadline = ?, vault_bucket = ?, rules_version = ? WHERE id = ?`,
+		manual_check_at = ?, category = ?, purge_deadline = ?, vault_bucket = ?, rules_version = ?,
+		exemption_reason = ?, rule_set = ? WHERE id = ?`,
 		nullable(cur.DoneAt), cur.Result, cur.Referral, nullable(cur.VerifiedAt), nullable(cur.ManualCheckAt),
-		cur.Category, nullable(deadline), nullableString(bucket), rules, e.ID)
+		cur.Category, nullable(deadline), nullableString(bucket), rules, cur.ExemptionReason, cur.RuleSet, e.ID)
 	if err == nil && (!cur.ManualCheckAt.IsZero() || cur.Result == "verified" || cur.Result == "referred") {
-		detail, _ := json.Marshal(map[string]any{"outcome": cur.Outcome, "result": cur.Result,
-			"category": cur.Category, "flight": cur.Flight})
+		detail, _ := json.Marshal(withExemption(map[string]any{"outcome": cur.Outcome, "result": cur.Result,
+			"category": cur.Category, "flight": cur.Flight}, &cur))
 		_, err = record.AppendAudit(ctx, tx, record.AuditEvent{At: now, Kind: record.AuditManualCheck,
 			Actor: cur.OfficerID, Subject: e.ID, Detail: string(detail)})
 	}

@@ -30,8 +30,11 @@ const (
 	// head. Still no name, template or photo (the sealed photo of partner
 	// mode aside).
 	Version2 = 2
+	// Version3 adds why an exempt traveler was exempt (exemption_reason)
+	// and the rule set the category was decided under (rule_set).
+	Version3 = 3
 	// CurrentVersion is what booths send.
-	CurrentVersion = Version2
+	CurrentVersion = Version3
 )
 
 // Final results of an encounter (v2 "final").
@@ -49,7 +52,8 @@ const (
 // Result is what the back end receives for each finished encounter. It never
 // holds a name or a template; Photo is present only in partner mode when
 // configured, and is the probe photo sealed to the back end's key
-// (SealPhoto). Fields after Photo exist from Version2 on.
+// (SealPhoto). Fields after Photo exist from Version2 on, the exemption
+// and rule set from Version3 on.
 type Result struct {
 	Version     int       `json:"version,omitempty"` // 0 or 1: version 1
 	EncounterID string    `json:"encounter_id"`
@@ -82,6 +86,11 @@ type Result struct {
 	// encounter was recorded.
 	AuditSeq  int64  `json:"audit_seq,omitempty"`
 	AuditHash string `json:"audit_hash,omitempty"`
+
+	// ExemptionReason (category exempt) says why the traveler was exempt;
+	// RuleSet is the rule set the category was decided under. Version3.
+	ExemptionReason string `json:"exemption_reason,omitempty"`
+	RuleSet         string `json:"rule_set,omitempty"`
 }
 
 // Quality is the capture quality summary: never the image.
@@ -121,7 +130,11 @@ func FromEncounter(e record.Encounter) Result {
 	r := Result{Version: CurrentVersion, EncounterID: e.ID, Station: e.Station, Officer: e.OfficerID,
 		Flight: e.Flight, Time: e.DoneAt, Outcome: e.Outcome, TravelerID: e.TravelerID, Category: e.Category,
 		Distance: e.Distance, StartedAt: e.StartedAt, CapturedAt: e.CapturedAt, DecidedAt: e.DecidedAt,
-		Final: finalOf(e.Outcome, e.Result), Threshold: e.Threshold, ThresholdCalibrated: e.ThresholdCalibrated}
+		Final: finalOf(e.Outcome, e.Result), Threshold: e.Threshold, ThresholdCalibrated: e.ThresholdCalibrated,
+		ExemptionReason: e.ExemptionReason, RuleSet: e.RuleSet}
+	if e.Category != "exempt" {
+		r.ExemptionReason = ""
+	}
 	if e.DecisionTime > 0 {
 		ms := e.DecisionTime.Milliseconds()
 		r.DecisionMS = &ms

@@ -61,6 +61,7 @@ var (
 		"traveler_id", "category", "distance", "photo", "audit_seq", "audit_hash")
 	keysV2 = union(keysV1, set("started_at", "captured_at", "decided_at", "decision_ms", "final",
 		"quality", "manual_check", "threshold", "threshold_calibrated", "gallery_id", "gallery_version"))
+	keysV3      = union(keysV2, set("exemption_reason", "rule_set"))
 	keysQuality = set("captured", "auto", "score", "failed")
 	keysManual  = set("at", "outcome", "reason")
 )
@@ -111,8 +112,10 @@ func Decode(body []byte) (Result, error) {
 		keys = keysV1
 	case Version2:
 		keys = keysV2
+	case Version3:
+		keys = keysV3
 	default:
-		return Result{}, fmt.Errorf("%w: %d (this receiver accepts 1 and 2)", ErrUnknownVersion, version)
+		return Result{}, fmt.Errorf("%w: %d (this receiver accepts 1, 2 and 3)", ErrUnknownVersion, version)
 	}
 	if err := checkKeys(body, keys, map[string]map[string]bool{"quality": keysQuality, "manual_check": keysManual}); err != nil {
 		return Result{}, err
@@ -196,7 +199,7 @@ func (r *Result) Validate() error {
 	if _, err := CanonicalID(r.EncounterID); err != nil {
 		bad("encounter_id %q is not a UUID", clip(r.EncounterID))
 	}
-	if r.Version != 0 && r.Version != Version1 && r.Version != Version2 {
+	if r.Version != 0 && r.Version != Version1 && r.Version != Version2 && r.Version != Version3 {
 		return fmt.Errorf("%w: %d", ErrUnknownVersion, r.Version)
 	}
 	checkID := func(name, v string, required bool) {
@@ -228,9 +231,17 @@ func (r *Result) Validate() error {
 		}
 	}
 	checkUnit("distance", r.Distance, 4)
-	if r.Version == Version2 {
+	if r.Version >= Version2 {
 		r.validateV2(bad, checkID, checkUnit)
 	}
+	switch {
+	case r.Version < Version3 && (r.ExemptionReason != "" || r.RuleSet != ""):
+		bad("exemption_reason and rule_set need version 3")
+	case r.ExemptionReason != "" && r.Category != "exempt":
+		bad("exemption_reason %q given for category %q: only an exempt traveler has one", clip(r.ExemptionReason), clip(r.Category))
+	}
+	checkID("exemption_reason", r.ExemptionReason, false)
+	checkID("rule_set", r.RuleSet, false)
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %s", ErrBadResult, strings.Join(errs, "; "))
 	}

@@ -1,0 +1,99 @@
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"veriport/pgtest"
+	"veriport/record"
+	"veriport/transmit"
+)
+
+// TestExemptionsOnTheBackEnd: a v3 result carries the exemption's reason and
+// rule set into the back end's store (SQLite and PostgreSQL) and its
+// terminal report; v1 and v2 results are still accepted (their reason shows
+// as not recorded), and a v2 message cannot carry the v3 fields.
+func TestExemptionsOnTheBackEnd(t *testing.T) {
+	ctx := context.Background()
+	from := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+	enc := func(i int, category, reason, rules string) record.Encounter {
+		start := from.Add(time.Duration(i) * time.Minute)
+		return record.Encounter{ID: pgtestID(i), Station: "booth-1", OfficerID: "o.ana", Flight: "VP202",
+			StartedAt: start, ManualCheckAt: start.Add(20 * time.Second), DoneAt: start.Add(time.Minute),
+			Category: category, Outcome: "opt-out", Result: "verified", ExemptionReason: reason, RuleSet: rules}
+	}
+	v3 := transmit.FromEncounter(enc(1, "exempt", "canadian-b-visitor", "seed"))
+	v2 := transmit.FromEncounter(enc(2, "exempt", "", ""))
+	v2.Version = transmit.Version2
+	v1 := transmit.FromEncounter(enc(3, "us-citizen", "", ""))
+	v1 = transmit.Result{Version: transmit.Version1, EncounterID: v1.EncounterID, Station: v1.Station,
+		Officer: v1.Officer, Flight: v1.Flight, Time: v1.Time, Outcome: v1.Outcome, Category: v1.Category}
+	if v3.Version != transmit.Version3 {
+		t.Fatalf("booths send version %d, want 3", v3.Version)
+	}
+	bad := v2
+	bad.ExemptionReason = "age-under"
+	if body, _ := json.Marshal(bad); true {
+		if _, err := transmit.Decode(body); !errors.Is(err, transmit.ErrBadResult) {
+			t.Errorf("a v2 message with exemption_reason decoded: %v", err)
+		}
+	}
+	wrong := v3
+	wrong.Category = "in-scope"
+	if err := wrong.Validate(); !errors.Is(err, transmit.ErrBadResult) {
+		t.Errorf("an exemption reason for an in-scope traveler accepted: %v", err)
+	}
+
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			dsn := filepath.Join(t.TempDir(), "results.db")
+			if kind == "postgres" {
+				dsn = pgtest.Database(t)
+			}
+			st, err := transmit.OpenStore(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			for _, m := range []transmit.Result{v3, v2, v1} {
+				body, _ := json.Marshal(m)
+				got, err := transmit.Decode(body)
+				if err != nil {
+					t.Fatalf("v%d message refused: %v", m.Version, err)
+				}
+				if err := got.ValidateAt(time.Now(), transmit.DefaultWindow); err != nil {
+					t.Fatalf("v%d message invalid: %v", m.Version, err)
+				}
+				if _, err := st.Put(ctx, &got, body, time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var reason, rules string
+			err = st.DB.QueryRowContext(ctx, st.Rebind(`SELECT exemption_reason, rule_set FROM results WHERE encounter_id = ?`),
+				v3.EncounterID).Scan(&reason, &rules)
+			if err != nil || reason != "canadian-b-visitor" || rules != "seed" {
+				t.Fatalf("stored v3 result: reason %q rule set %q %v", reason, rules, err)
+			}
+			r, err := ComputeTerminal(ctx, st, Filter{From: from.Add(-time.Hour), To: time.Now().Add(time.Hour)}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, x := range r.Exemptions {
+				got[x.Reason+"/"+x.RuleSet] = x.Count
+			}
+			if got["canadian-b-visitor/seed"] != 1 || got["/"] != 1 || len(got) != 2 {
+				t.Fatalf("terminal report exemptions %+v; want the Canadian B visitor (seed) and one not recorded", r.Exemptions)
+			}
+		})
+	}
+}
+
+// pgtestID is a fixed encounter id for test i.
+func pgtestID(i int) string {
+	return "7c9e6679-7425-40de-944b-e07fc1f9000" + string(rune('0'+i))
+}
