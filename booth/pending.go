@@ -35,6 +35,12 @@ type Queue struct {
 	mu      sync.Mutex
 	waiting []pendingOp
 	held    int // bytes held by waiting records
+
+	// file keeps the waiting records across a quit or a crash (KeepIn);
+	// keptErr is why its last write failed.
+	file    string
+	sealer  PendingSealer
+	keptErr error
 }
 
 // pendingOp is one call waiting for space: an encounter (with its photo)
@@ -43,6 +49,8 @@ type pendingOp struct {
 	rec   *Record
 	photo []byte
 	audit *AuditEntry
+	// sealed is the photo as the file of waiting records keeps it.
+	sealed []byte
 }
 
 var _ Recorder = (*Queue)(nil)
@@ -71,6 +79,10 @@ func (q *Queue) Audit(ctx context.Context, kind, actor, subject, detail string) 
 func (q *Queue) Pending() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	return q.pendingLocked()
+}
+
+func (q *Queue) pendingLocked() int {
 	ids := map[string]bool{}
 	for _, op := range q.waiting {
 		if op.rec != nil {
@@ -130,6 +142,7 @@ func (q *Queue) do(ctx context.Context, op pendingOp) error {
 	op.photo = bytes.Clone(op.photo) // the caller wipes its copy
 	q.held += len(op.photo)
 	q.waiting = append(q.waiting, op)
+	q.saveLocked()
 	return nil
 }
 
@@ -142,6 +155,13 @@ func (q *Queue) apply(ctx context.Context, op pendingOp) error {
 }
 
 func (q *Queue) flushLocked(ctx context.Context) error {
+	if n := len(q.waiting); n > 0 {
+		defer func() {
+			if len(q.waiting) != n {
+				q.saveLocked()
+			}
+		}()
+	}
 	for len(q.waiting) > 0 {
 		op := q.waiting[0]
 		err := q.apply(ctx, op)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/booth"
 	"veriport/camera"
 	"veriport/config"
 	"veriport/officer"
@@ -130,6 +131,9 @@ func runGUI(ctx context.Context, env *Env) error {
 	wf, err := buildWorkflow(ctx, env, cfg, store, keeper, slot, demo, notify)
 	if err != nil {
 		return err
+	}
+	if q, ok := wf.Recorder.(*booth.Queue); ok {
+		defer flushPendingAtExit(env, q) // after the window's end of shift, before the sender stops
 	}
 	return ui.Run(ctx, ui.Deps{
 		Workflow:    wf,

@@ -54,6 +54,12 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 		}
 		recorder.SealPhoto = func(p []byte) ([]byte, error) { return transmit.SealPhoto(p, pub) }
 	}
+	// Records that a full disk refuses wait in memory, and in a file where
+	// space allows, and are written, in order, as soon as space returns;
+	// those a quit or a crash left in the file are written first.
+	queue := booth.NewQueue(recorder, 0)
+	queue.OnError = func(err error) { env.Log.Error("record kept for a full disk not written", "err", err) }
+	restorePending(ctx, env, queue, pendingFile(cfg), keeper.Vault())
 	// Encounters a crash left open (decided, never ended) are closed as
 	// interrupted and their results queued before anyone logs in.
 	if n, err := recorder.CloseInterrupted(ctx, time.Now()); err != nil {
@@ -61,10 +67,6 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	} else if n > 0 {
 		env.Log.Warn("encounters left open by a crash closed as interrupted; results queued", "closed", n)
 	}
-	// Records that a full disk refuses wait in memory and are written, in
-	// order, as soon as space returns.
-	queue := booth.NewQueue(recorder, 0)
-	queue.OnError = func(err error) { env.Log.Error("record kept for a full disk not written", "err", err) }
 	go queue.Run(ctx, 5*time.Second, queue.OnError)
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,

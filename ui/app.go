@@ -91,6 +91,7 @@ func Run(ctx context.Context, d Deps) error {
 	}()
 	mw.start(ctx)
 	if ws != nil {
+		ws.guardQuit(w, cancel)
 		ws.begin()
 		ws.start(ctx)
 	}
