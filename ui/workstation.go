@@ -303,14 +303,25 @@ func (ws *workstation) start(ctx context.Context) {
 				return
 			case <-t.C:
 				uiDo(func() { ws.checkIdle(ws.wf.Now()) })
-				if n%galleryCheckEvery == 0 && ws.station.CheckGallery(ws.wf.Now()) { // off the UI thread: reads the cache
-					uiDo(func() {
-						ws.booth.showMessage(captureRefusal(booth.ErrGalleryExpired), true)
-					})
+				if n%galleryCheckEvery == 0 {
+					ws.checkGallery(ws.wf.Now()) // off the UI thread: reads the cache
 				}
 			}
 		}
 	}()
+}
+
+// checkGallery drops the gallery in use when it may no longer decide (past
+// its deadline, its cached copy purged) and shows it: the panel stops
+// naming it and the officer reads why capture stopped. Off the UI thread.
+func (ws *workstation) checkGallery(now time.Time) {
+	if !ws.station.CheckGallery(now) {
+		return
+	}
+	uiDo(func() {
+		ws.refreshBooth()
+		ws.booth.showMessage(captureRefusal(booth.ErrGalleryExpired), true)
+	})
 }
 
 // touch records officer input for the idle logout.
