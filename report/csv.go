@@ -20,7 +20,7 @@ var ErrCSV = errors.New("not an encounter CSV")
 var CSVColumns = []string{"id", "station", "officer_id", "flight", "started_at", "captured_at",
 	"decided_at", "verified_at", "manual_check_at", "done_at", "acknowledged_at", "traveler_id",
 	"category", "outcome", "result", "referral", "distance", "decision_ms", "photo_state",
-	"purge_deadline", "purged_at"}
+	"purge_deadline", "purged_at", "exemption_reason", "rule_set"}
 
 func csvTime(t time.Time) string {
 	if t.IsZero() {
@@ -41,7 +41,7 @@ func csvRow(e record.Encounter) []string {
 	return []string{e.ID, e.Station, e.OfficerID, e.Flight, csvTime(e.StartedAt), csvTime(e.CapturedAt),
 		csvTime(e.DecidedAt), csvTime(e.VerifiedAt), csvTime(e.ManualCheckAt), csvTime(e.DoneAt),
 		csvTime(e.AcknowledgedAt), e.TravelerID, e.Category, e.Outcome, e.Result, e.Referral, dist, ms,
-		e.PhotoState, csvTime(e.PurgeDeadline), csvTime(e.PurgedAt)}
+		e.PhotoState, csvTime(e.PurgeDeadline), csvTime(e.PurgedAt), e.ExemptionReason, e.RuleSet}
 }
 
 // WriteCSV writes the encounters of f, oldest first, with a header row.
@@ -71,15 +71,23 @@ func WriteCSV(ctx context.Context, q record.DBTX, f Filter, w io.Writer) (int, e
 	return len(rows), nil
 }
 
-// ReadCSV reads an encounter export back (the fields it holds).
+// csvColumnsV1 is how many columns exports had before the exemption
+// reason and rule set: such a file still reads back (without them).
+const csvColumnsV1 = 21
+
+// ReadCSV reads an encounter export back (the fields it holds), this
+// version's or an earlier one without the exemption columns.
 func ReadCSV(r io.Reader) ([]record.Encounter, error) {
 	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = len(CSVColumns)
+	cr.FieldsPerRecord = 0 // every row as long as the header
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrCSV, err)
 	}
-	for i, c := range CSVColumns {
+	if len(head) != len(CSVColumns) && len(head) != csvColumnsV1 {
+		return nil, fmt.Errorf("%w: %d columns, want %d", ErrCSV, len(head), len(CSVColumns))
+	}
+	for i, c := range CSVColumns[:len(head)] {
 		if head[i] != c {
 			return nil, fmt.Errorf("%w: column %d is %q, want %q", ErrCSV, i+1, head[i], c)
 		}
@@ -104,6 +112,9 @@ func ReadCSV(r io.Reader) ([]record.Encounter, error) {
 func parseRow(c []string) (record.Encounter, error) {
 	e := record.Encounter{ID: c[0], Station: c[1], OfficerID: c[2], Flight: c[3], TravelerID: c[11],
 		Category: c[12], Outcome: c[13], Result: c[14], Referral: c[15], PhotoState: c[18]}
+	if len(c) > csvColumnsV1 {
+		e.ExemptionReason, e.RuleSet = c[21], c[22]
+	}
 	times := []struct {
 		dst *time.Time
 		col int

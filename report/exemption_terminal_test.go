@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -89,6 +90,11 @@ func TestExemptionsOnTheBackEnd(t *testing.T) {
 			if got["canadian-b-visitor/seed"] != 1 || got["/"] != 1 || len(got) != 2 {
 				t.Fatalf("terminal report exemptions %+v; want the Canadian B visitor (seed) and one not recorded", r.Exemptions)
 			}
+			var csvOut bytes.Buffer
+			if _, err := WriteTerminalCSV(ctx, st, Filter{From: from.Add(-time.Hour), To: time.Now().Add(time.Hour)}, &csvOut); err != nil {
+				t.Fatal(err)
+			}
+			assertCSVExemption(t, csvOut.Bytes(), v3.EncounterID)
 		})
 	}
 }
@@ -96,4 +102,41 @@ func TestExemptionsOnTheBackEnd(t *testing.T) {
 // pgtestID is a fixed encounter id for test i.
 func pgtestID(i int) string {
 	return "7c9e6679-7425-40de-944b-e07fc1f9000" + string(rune('0'+i))
+}
+
+// assertCSVExemption reads an encounter export back and finds id's reason
+// and rule set in it.
+func assertCSVExemption(t *testing.T, csvText []byte, id string) {
+	t.Helper()
+	rows, err := ReadCSV(bytes.NewReader(csvText))
+	if err != nil {
+		t.Fatalf("export does not read back: %v", err)
+	}
+	for _, e := range rows {
+		if e.ID == id {
+			if e.ExemptionReason != "canadian-b-visitor" || e.RuleSet != "seed" {
+				t.Fatalf("export row of %s: reason %q rule set %q; want canadian-b-visitor, seed", id, e.ExemptionReason, e.RuleSet)
+			}
+			return
+		}
+	}
+	t.Fatalf("export has no row for %s", id)
+}
+
+// TestCSVExportKeepsExemption: the booth's encounter export has the
+// exemption reason and rule set of each encounter.
+func TestCSVExportKeepsExemption(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	start := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+	e := record.Encounter{ID: pgtestID(4), Station: "booth-1", StartedAt: start, DoneAt: start.Add(time.Minute),
+		Category: "exempt", Outcome: "opt-out", Result: "verified", ExemptionReason: "canadian-b-visitor", RuleSet: "seed"}
+	if err := record.InsertEncounter(ctx, st.DB, &e); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := WriteCSV(ctx, st.DB, Filter{From: start.Add(-time.Hour), To: start.Add(time.Hour)}, &out); err != nil {
+		t.Fatal(err)
+	}
+	assertCSVExemption(t, out.Bytes(), e.ID)
 }

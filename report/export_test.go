@@ -137,7 +137,7 @@ func TestCSVRoundTrip(t *testing.T) {
 func TestReadCSVRefusesOtherFiles(t *testing.T) {
 	head := strings.Join(CSVColumns, ",")
 	row := func(ms string) string {
-		return head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5," + ms + ",none,,\n"
+		return head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5," + ms + ",none,,,,\n"
 	}
 	for name, in := range map[string]string{
 		"empty":        "",
@@ -154,11 +154,17 @@ func TestReadCSVRefusesOtherFiles(t *testing.T) {
 	if got, err := ReadCSV(strings.NewReader(row("5"))); err != nil || len(got) != 1 || got[0].DecisionTime != 5*time.Millisecond {
 		t.Errorf("good row: %v %+v", err, got)
 	}
+	// An export made before the exemption columns still reads back.
+	earlier := strings.Join(CSVColumns[:csvColumnsV1], ",") +
+		"\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5,5,none,,\n"
+	if got, err := ReadCSV(strings.NewReader(earlier)); err != nil || len(got) != 1 || got[0].Category != "in-scope" {
+		t.Errorf("earlier export: %v %+v", err, got)
+	}
 }
 
 func FuzzReadCSV(f *testing.F) {
 	head := strings.Join(CSVColumns, ",")
-	f.Add(head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5,5,none,,\n")
+	f.Add(head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5,5,none,,,,\n")
 	f.Add("")
 	f.Add(head + "\n")
 	f.Fuzz(func(t *testing.T, s string) {
