@@ -31,6 +31,9 @@ type Queue struct {
 	// OnError, when set, hears of a waiting record that failed for another
 	// reason than space when it was finally written (it is dropped).
 	OnError func(error)
+	// FileReserve is the disk space set aside beside the file of waiting
+	// records (KeepIn); 0 means DefaultFileReserve.
+	FileReserve int64
 
 	mu      sync.Mutex
 	waiting []pendingOp

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"veriport/retention"
 )
 
 // PendingSealer encrypts the photos of waiting records for the file that
@@ -34,7 +36,9 @@ type keptOp struct {
 // KeepIn makes the queue keep its waiting records in file as well as in
 // memory, rewritten (atomically) whenever they change and removed once
 // nothing waits, so a quit, a SIGTERM or a crash loses none where the disk
-// has room for it. Records a previous run left in file are read back first
+// has room for it. Beside it, file.reserve holds FileReserve bytes of disk
+// set aside while nothing waits, given up when the disk is too full for
+// the file. Records a previous run left in file are read back first
 // (photos opened with s), ahead of anything waiting now, and written by the
 // next Flush; restored is how many calls came back. A file that cannot be
 // read is set aside (file.unreadable-TIME), never overwritten.
@@ -55,7 +59,7 @@ func (q *Queue) KeepIn(file string, s PendingSealer) (restored int, err error) {
 		q.held += len(op.photo)
 	}
 	q.waiting = append(ops, q.waiting...)
-	q.saveLocked()
+	q.saveLocked() // and sets the reserve aside when nothing waits
 	return len(ops), nil
 }
 
@@ -116,6 +120,7 @@ func (q *Queue) writeKept() error {
 		if err := os.Remove(q.file); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove the waiting records file: %w", err)
 		}
+		q.ensureReserve()
 		return syncDir(filepath.Dir(q.file))
 	}
 	kf := keptFile{Version: 1, Ops: make([]keptOp, 0, len(q.waiting))}
@@ -134,7 +139,11 @@ func (q *Queue) writeKept() error {
 	if err != nil {
 		return fmt.Errorf("encode the waiting records: %w", err)
 	}
-	return writeFileAtomic(q.file, b)
+	err = writeFileAtomic(q.file, b)
+	if retention.IsNoSpace(err) && q.releaseReserve() { // the space set aside for this
+		err = writeFileAtomic(q.file, b)
+	}
+	return err
 }
 
 // writeFileAtomic replaces file with b (0600): a temp file, fsynced, renamed
@@ -196,7 +205,9 @@ func (q *Queue) QuitRefusal(ctx context.Context) string {
 		return ""
 	}
 	if q.file != "" {
-		q.saveLocked() // space may have come back for the file
+		if q.keptErr != nil {
+			q.saveLocked() // space may have come back for the file
+		}
 		if q.keptErr == nil {
 			return ""
 		}
