@@ -29,6 +29,7 @@ var _ FaceFinder = (*verify.Engine)(nil)
 // matched traveler's category from the bundle.
 type GalleryDecider struct {
 	faces      FaceFinder
+	engine     verify.EngineName // faces' engine: the only templates index holds
 	index      *verify.Index
 	policy     verify.Policy
 	categories map[string]encounter.Category
@@ -57,7 +58,7 @@ type Calibrated interface {
 // never above p.Threshold).
 func NewCalibratedGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy, o verify.CalibrationOptions) *GalleryDecider {
 	g := NewGalleryDecider(faces, b, p)
-	g.cal = verify.CalibrateGallery(g.index, b.Templates(), p, o)
+	g.cal = verify.CalibrateGallery(g.index, b.Templates(g.engine), p, o)
 	g.policy.Threshold = g.cal.Threshold
 	return g
 }
@@ -103,15 +104,25 @@ func (g *GalleryDecider) poseError(f verify.Face) error {
 	return nil
 }
 
-// NewGalleryDecider loads the bundle's templates into a new index and
-// decides with p as it is.
+// engineOf is the engine faces makes templates with: dlib unless it names
+// another (verify.FaceEngine.Name).
+func engineOf(faces FaceFinder) verify.EngineName {
+	if n, ok := faces.(interface{ Name() verify.EngineName }); ok {
+		return n.Name()
+	}
+	return verify.EngineDlib
+}
+
+// NewGalleryDecider loads the bundle's templates of faces' engine into a
+// new index and decides with p as it is.
 func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *GalleryDecider {
+	engine := engineOf(faces)
 	n := 0
 	for i := range b.Entries {
 		n += len(b.Entries[i].Templates)
 	}
 	ix := verify.NewIndex(n)
-	gallery.Load(b, ix)
+	gallery.Load(b, engine, ix)
 	cats := make(map[string]encounter.Category, len(b.Entries))
 	display := make(map[string][2]string, len(b.Entries))
 	for _, e := range b.Entries {
@@ -129,7 +140,7 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 			display[e.Traveler] = nameSeat
 		}
 	}
-	return &GalleryDecider{faces: faces, index: ix, policy: p, categories: cats, display: display, until: b.ExpiresAt,
+	return &GalleryDecider{faces: faces, engine: engine, index: ix, policy: p, categories: cats, display: display, until: b.ExpiresAt,
 		cal: verify.GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold,
 			Note: "not calibrated: the configured threshold is used"}}
 }

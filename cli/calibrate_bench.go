@@ -33,7 +33,7 @@ func benchCalibrate(ctx context.Context, env *Env, out map[string]any) error {
 			}
 		}
 		ix := verify.NewIndex(c.travelers)
-		n := gallery.Load(b, ix)
+		n := gallery.Load(b, verify.EngineDlib, ix)
 		const runs = 5
 		ms := make([]float64, 0, runs)
 		var last verify.GalleryCalibration
@@ -41,7 +41,7 @@ func benchCalibrate(ctx context.Context, env *Env, out map[string]any) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			last = verify.CalibrateGallery(ix, b.Templates(), verifyPolicy(cfg), calibrationOptions(cfg))
+			last = verify.CalibrateGallery(ix, b.Templates(verify.EngineDlib), verifyPolicy(cfg), calibrationOptions(cfg))
 			ms = append(ms, last.Ms)
 		}
 		sort.Float64s(ms)

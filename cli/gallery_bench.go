@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"veriport/gallery"
+	"veriport/verify"
 )
 
 func init() { registerBench("gallery", benchGallery) }
@@ -46,7 +47,7 @@ func benchGallery(ctx context.Context, env *Env, out map[string]any) error {
 			return err
 		}
 		idx := newGalleryIndex(travelers)
-		if n := gallery.Load(got, idx); n != travelers {
+		if n := gallery.Load(got, verify.EngineDlib, idx); n != travelers {
 			return fmt.Errorf("loaded %d templates, want %d", n, travelers)
 		}
 		ms = append(ms, float64(time.Since(start).Microseconds())/1000)

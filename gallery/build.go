@@ -96,7 +96,11 @@ func Build(h Header, templates []Enrolled, standings map[string]Standing) (*Bund
 			b.Entries = append(b.Entries, Entry{Traveler: t.Subject, Category: s.Category,
 				Exemption: s.Exemption, Display: s.Display})
 		}
-		b.Entries[j].Templates = append(b.Entries[j].Templates, Template{Source: src, Template: t.Template})
+		eng := t.Engine
+		if eng == "" {
+			eng = verify.EngineDlib
+		}
+		b.Entries[j].Templates = append(b.Entries[j].Templates, Template{Source: src, Engine: eng, Template: t.Template})
 	}
 	canonicalize(b)
 	b.Header.Entries = len(b.Entries)

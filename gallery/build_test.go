@@ -125,7 +125,7 @@ func BenchmarkLoad42k(b *testing.B) {
 			b.Fatal(err)
 		}
 		idx := &sliceIndex{}
-		Load(got, idx)
+		Load(got, verify.EngineDlib, idx)
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/load")
 }

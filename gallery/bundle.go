@@ -115,10 +115,20 @@ func (f Flight) ID() string { return f.Carrier + f.Number }
 // Key names one flight on one date ("2026-11-25_UA123"); used for cache files.
 func (f Flight) Key() string { return f.Date + "_" + f.ID() }
 
-// Template is one face template of a traveler with its provenance.
+// Template is one face template of a traveler with its provenance and the
+// engine that made it ("" is dlib: bundles from before engines had names).
 type Template struct {
 	Source   Source
+	Engine   verify.EngineName
 	Template verify.Template
+}
+
+// engine is t's engine, dlib when unnamed.
+func (t *Template) engine() verify.EngineName {
+	if t.Engine == "" {
+		return verify.EngineDlib
+	}
+	return t.Engine
 }
 
 // Field is one display field for the officer (e.g. name, seat). Never logged.
@@ -156,18 +166,67 @@ type Loader interface {
 	Add(subject string, t *verify.Template)
 }
 
-// Load adds every template of b to l, the traveler id as subject. It returns
-// the number of templates added.
-func Load(b *Bundle, l Loader) int {
+// Load adds every template of b made by engine to l, the traveler id as
+// subject: one index never holds two engines' templates. It returns the
+// number of templates added.
+func Load(b *Bundle, engine verify.EngineName, l Loader) int {
 	n := 0
-	for i := range b.Entries {
-		e := &b.Entries[i]
-		for j := range e.Templates {
-			l.Add(e.Traveler, &e.Templates[j].Template)
-			n++
-		}
+	for traveler, t := range b.Templates(engine) {
+		l.Add(traveler, t)
+		n++
 	}
 	return n
+}
+
+// Engines are the engines b has a template of for every traveler, best
+// first (verify.Engines): the engines a booth can decide the flight with.
+func (b *Bundle) Engines() []verify.EngineName {
+	var out []verify.EngineName
+	for _, n := range verify.Engines {
+		all := len(b.Entries) > 0
+		for i := range b.Entries {
+			if !b.Entries[i].has(n) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ErrNoEngine means a gallery has no templates of the engine asked for (for
+// every traveler), or none any engine can decide every traveler with.
+var ErrNoEngine = errors.New("gallery has no templates of that face engine for every traveler")
+
+// PickEngine is the engine a booth decides b with: want when b has its
+// templates for every traveler, the best engine b has when want is "".
+func (b *Bundle) PickEngine(want verify.EngineName) (verify.EngineName, error) {
+	have := b.Engines()
+	if want == "" {
+		if len(have) == 0 {
+			return "", fmt.Errorf("%w (flight %s)", ErrNoEngine, b.Flight.ID())
+		}
+		return have[0], nil
+	}
+	for _, n := range have {
+		if n == want {
+			return n, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %s wanted, flight %s has %v", ErrNoEngine, want, b.Flight.ID(), have)
+}
+
+// has reports whether e has a template made by engine n.
+func (e *Entry) has(n verify.EngineName) bool {
+	for j := range e.Templates {
+		if e.Templates[j].engine() == n {
+			return true
+		}
+	}
+	return false
 }
 
 // Limits on what a bundle may hold; the decoder refuses anything beyond them.
@@ -252,6 +311,9 @@ func (e *Entry) validate() error {
 	for _, t := range e.Templates {
 		if sourceNames[t.Source] == "" {
 			return fmt.Errorf("%w: template source %d", ErrMalformed, t.Source)
+		}
+		if _, ok := engineCodes[t.engine()]; !ok {
+			return fmt.Errorf("%w: template engine %q", ErrMalformed, t.Engine)
 		}
 	}
 	return nil

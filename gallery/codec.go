@@ -17,7 +17,7 @@ import (
 // because field order is fixed, entries are sorted by traveler id and
 // display fields by key, and the decoder refuses anything else.
 //
-//	magic      8 bytes "VPGAL01\n"
+//	magic      8 bytes "VPGAL01\n" or "VPGAL02\n"
 //	body       uint64  length of the signed part (magic through last entry)
 //	key id     string
 //	issued     int64, expires int64
@@ -26,10 +26,16 @@ import (
 //	entries    uint32 count, then per entry:
 //	  traveler string, category uint8, exemption string,
 //	  fields uint8 count x (key string, value string),
-//	  templates uint8 count x (source uint8, 128 x float32)
+//	  templates uint8 count x (source uint8, 128 x float32)         VPGAL01
+//	  templates uint8 count x (engine uint8, source uint8, 128 x float32) VPGAL02
 //	signature  64 bytes Ed25519 over the signed part
+//
+// VPGAL01 holds dlib templates only; VPGAL02 names each template's engine
+// (1 dlib, 2 sface). A bundle is written as VPGAL01 when all its templates
+// are dlib's, so such a bundle keeps one encoding and older booths read it.
 const (
 	magic       = "VPGAL01\n"
+	magicV2     = "VPGAL02\n"
 	prefixLen   = len(magic) + 8
 	sigLen      = 64
 	templateLen = 1 + 4*verify.TemplateLen
@@ -37,6 +43,31 @@ const (
 	// against the bytes present before anything is allocated.
 	minEntryLen = 2 + 1 + 1 + 2 + 1 + 1 + templateLen
 )
+
+// engineCodes are the engine bytes of VPGAL02.
+var engineCodes = map[verify.EngineName]uint8{verify.EngineDlib: 1, verify.EngineSFace: 2}
+
+// engineOf reads an engine byte; "" for an unknown one.
+func engineOf(code uint8) verify.EngineName {
+	for n, c := range engineCodes {
+		if c == code {
+			return n
+		}
+	}
+	return ""
+}
+
+// needsV2 reports whether b holds a template of an engine other than dlib.
+func needsV2(b *Bundle) bool {
+	for i := range b.Entries {
+		for _, t := range b.Entries[i].Templates {
+			if t.engine() != verify.EngineDlib {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // encoder appends to a byte slice.
 type encoder struct{ b []byte }
@@ -62,12 +93,17 @@ func marshal(b *Bundle) ([]byte, error) {
 			return nil, fmt.Errorf("%w: traveler ids not sorted or repeated at entry %d", ErrMalformed, i)
 		}
 	}
+	v2 := needsV2(b)
 	size := prefixLen + 256
 	for i := range b.Entries {
-		size += minEntryLen + len(b.Entries[i].Templates)*templateLen + 64
+		size += minEntryLen + len(b.Entries[i].Templates)*(templateLen+1) + 64
 	}
 	e := encoder{b: make([]byte, 0, size)}
-	e.b = append(e.b, magic...)
+	if v2 {
+		e.b = append(e.b, magicV2...)
+	} else {
+		e.b = append(e.b, magic...)
+	}
 	e.i64(0) // body length, patched below
 	h := &b.Header
 	e.str(h.KeyID)
@@ -91,6 +127,9 @@ func marshal(b *Bundle) ([]byte, error) {
 		}
 		e.u8(uint8(len(en.Templates)))
 		for _, t := range en.Templates {
+			if v2 {
+				e.u8(engineCodes[t.engine()])
+			}
 			e.u8(uint8(t.Source))
 			for _, v := range t.Template {
 				e.u32(math.Float32bits(v))
@@ -115,6 +154,7 @@ type decoder struct {
 	b   []byte
 	off int
 	err error
+	v2  bool // VPGAL02: each template starts with its engine byte
 }
 
 func (d *decoder) need(n int) []byte {
@@ -179,7 +219,7 @@ func (d *decoder) str() string {
 // readPrefix checks the magic and returns the signed part's declared length.
 func readPrefix(data []byte) (int, error) {
 	n := min(len(data), len(magic))
-	if string(data[:n]) != magic[:n] {
+	if string(data[:n]) != magic[:n] && string(data[:n]) != magicV2[:n] {
 		return 0, fmt.Errorf("%w: not a gallery bundle (bad magic)", ErrMalformed)
 	}
 	if len(data) < prefixLen {
@@ -245,7 +285,7 @@ func splitSigned(data []byte) (int, error) {
 
 // decodeBody parses the signed part, which must be consumed exactly.
 func decodeBody(body []byte) (*Bundle, error) {
-	d := &decoder{b: body, off: prefixLen}
+	d := &decoder{b: body, off: prefixLen, v2: string(body[:len(magicV2)]) == magicV2}
 	b := &Bundle{Header: d.header()}
 	if d.err != nil {
 		return nil, d.err
@@ -292,14 +332,25 @@ func (d *decoder) entry(e *Entry) error {
 	if n == 0 || n > MaxTemplates {
 		return fmt.Errorf("%w: %d templates", ErrMalformed, n)
 	}
-	p := d.need(n * templateLen)
+	size := templateLen
+	if d.v2 {
+		size++
+	}
+	p := d.need(n * size)
 	if p == nil {
 		return d.err
 	}
 	e.Templates = make([]Template, n)
 	for i := range e.Templates {
-		q := p[i*templateLen : (i+1)*templateLen]
+		q := p[i*size : (i+1)*size]
 		t := &e.Templates[i]
+		t.Engine = verify.EngineDlib // VPGAL01 holds dlib's only
+		if d.v2 {
+			if t.Engine = engineOf(q[0]); t.Engine == "" {
+				return fmt.Errorf("%w: template engine %d", ErrMalformed, q[0])
+			}
+			q = q[1:]
+		}
 		t.Source = Source(q[0])
 		q = q[1:]
 		for k := range t.Template {

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"veriport/verify"
 )
 
 func TestSignOpenRoundTrip(t *testing.T) {
@@ -27,7 +29,7 @@ func TestSignOpenRoundTrip(t *testing.T) {
 		t.Fatal("re-encoding a decoded bundle changed its bytes: encoding not canonical")
 	}
 	idx := &sliceIndex{}
-	if n := Load(got, idx); n != len(idx.templates) || n < 25 {
+	if n := Load(got, verify.EngineDlib, idx); n != len(idx.templates) || n < 25 {
 		t.Fatalf("Load added %d templates, index holds %d", n, len(idx.templates))
 	}
 }

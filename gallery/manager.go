@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"veriport/verify"
 )
 
 // SoonWindow is how close to expiry a cached gallery is shown as
@@ -136,12 +138,13 @@ func (m *Manager) Fetch(ctx context.Context, date, flight string, progress Progr
 	return Status{Flight: rec.Flight, Record: &rec}, err
 }
 
-// Load verifies the flight's cached bundle again and adds its templates to
-// l. It returns the bundle (for display fields) and the templates added.
-func (m *Manager) Load(key string, l Loader) (*Bundle, int, error) {
+// Load verifies the flight's cached bundle again and adds its templates of
+// engine to l. It returns the bundle (for display fields) and the templates
+// added.
+func (m *Manager) Load(key string, engine verify.EngineName, l Loader) (*Bundle, int, error) {
 	b, err := m.Cache.Bundle(key, m.Keys, m.now())
 	if err != nil {
 		return nil, 0, err
 	}
-	return b, Load(b, l), nil
+	return b, Load(b, engine, l), nil
 }

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"veriport/verify"
 )
 
 // service is a reference gallery service on 127.0.0.1 with dev certificates.
@@ -240,7 +242,7 @@ func TestRefusedUpdateKeepsLastGood(t *testing.T) {
 		t.Fatalf("status after refusal: %+v %q", st.Record, st.State(t0))
 	}
 	idx := &sliceIndex{}
-	b, n, err := m.Load(st.Record.Key, idx)
+	b, n, err := m.Load(st.Record.Key, verify.EngineDlib, idx)
 	if err != nil || n == 0 || b.KeyID != KeyID(issuer.Public().(ed25519.PublicKey)) {
 		t.Fatalf("last good bundle not loadable: %v", err)
 	}
@@ -284,7 +286,7 @@ func BenchmarkFetchLoad42k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, n, err := m.Load(st.Record.Key, &sliceIndex{}); err != nil || n != 42_000 {
+		if _, n, err := m.Load(st.Record.Key, verify.EngineDlib, &sliceIndex{}); err != nil || n != 42_000 {
 			b.Fatalf("load: %d %v", n, err)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"veriport/verify"
 )
 
 // SyntheticNote is the display note every synthetic traveler carries.
@@ -43,6 +45,7 @@ func SyntheticEntries(n int, seed uint64) []Entry {
 		for j := range e.Templates {
 			t := &e.Templates[j]
 			t.Source = []Source{SourcePassport, SourceVisa, SourcePriorEntry}[rng.IntN(3)]
+			t.Engine = verify.EngineDlib
 			var norm float64
 			for k := range t.Template {
 				v := rng.NormFloat64()
