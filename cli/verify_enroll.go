@@ -25,11 +25,12 @@ type enrollSkip struct {
 
 // enrollReport is what enroll prints.
 type enrollReport struct {
-	Out      string       `json:"out"`
-	Images   int          `json:"images"`
-	Enrolled int          `json:"enrolled"`
-	Subjects int          `json:"subjects"`
-	Skipped  []enrollSkip `json:"skipped"`
+	Out      string            `json:"out"`
+	Engine   verify.EngineName `json:"engine"`
+	Images   int               `json:"images"`
+	Enrolled int               `json:"enrolled"`
+	Subjects int               `json:"subjects"`
+	Skipped  []enrollSkip      `json:"skipped"`
 }
 
 // enrollFile is one candidate image and the subject it belongs to.
@@ -37,14 +38,18 @@ type enrollFile struct{ path, rel, subject string }
 
 func init() {
 	register(func(env *Env) *cobra.Command {
-		var dir, out string
+		var dir, out, engine string
 		var asJSON bool
 		cmd := &cobra.Command{
-			Use:   "enroll --images DIR --out G.jsonl",
+			Use:   "enroll --images DIR --out G.jsonl [--engine dlib|sface]",
 			Short: "Make a template file from photos (subject = sub-folder name, else file-name stem)",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				rep, err := runEnroll(cmd.Context(), env, dir, out)
+				name, err := verify.ParseEngine(engine)
+				if err != nil {
+					return err
+				}
+				rep, err := runEnroll(cmd.Context(), env, dir, out, name)
 				if err != nil {
 					return err
 				}
@@ -67,6 +72,7 @@ func init() {
 		}
 		cmd.Flags().StringVar(&dir, "images", "", "folder of photos: loose files, or one sub-folder per subject")
 		cmd.Flags().StringVar(&out, "out", "", "template file to write (JSONL)")
+		cmd.Flags().StringVar(&engine, "engine", string(verify.EngineDlib), "face engine making the templates: dlib or sface")
 		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 		return cmd
 	})
@@ -76,7 +82,7 @@ func init() {
 // and writes the file whole. This process has no live capture, so the work
 // runs at Live priority: Background would leave one recognizer idle (the
 // workstation's own enrolment, beside a camera, uses Background).
-func runEnroll(ctx context.Context, env *Env, dir, out string) (enrollReport, error) {
+func runEnroll(ctx context.Context, env *Env, dir, out string, name verify.EngineName) (enrollReport, error) {
 	if dir == "" || out == "" {
 		return enrollReport{}, errors.New("--images and --out are required")
 	}
@@ -88,18 +94,22 @@ func runEnroll(ctx context.Context, env *Env, dir, out string) (enrollReport, er
 	if err != nil {
 		return enrollReport{}, err
 	}
-	engine, err := verify.Open(cfg.Paths.ModelsDir)
+	engine, err := verify.OpenEngine(name, cfg.Paths.ModelsDir)
 	if err != nil {
 		return enrollReport{}, err
 	}
 	defer engine.Close()
+	workers := 1 // sface runs one network at a time
+	if e, ok := engine.(interface{ Size() int }); ok {
+		workers = e.Size()
+	}
 
 	results := make([]verify.Enrolled, len(files))
 	reasons := make([]string, len(files))
 	bar := enrollBar(env, len(files))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range engine.Size() {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -123,7 +133,7 @@ func runEnroll(ctx context.Context, env *Env, dir, out string) (enrollReport, er
 		return enrollReport{}, err
 	}
 
-	rep := enrollReport{Out: out, Images: len(files), Skipped: []enrollSkip{}}
+	rep := enrollReport{Out: out, Engine: name, Images: len(files), Skipped: []enrollSkip{}}
 	var ok []verify.Enrolled
 	subjects := map[string]bool{}
 	for i, f := range files {
@@ -145,7 +155,7 @@ func runEnroll(ctx context.Context, env *Env, dir, out string) (enrollReport, er
 }
 
 // enrollOne is one image's template, or the reason it was skipped.
-func enrollOne(ctx context.Context, e *verify.Engine, f enrollFile) (verify.Enrolled, string) {
+func enrollOne(ctx context.Context, e verify.FaceEngine, f enrollFile) (verify.Enrolled, string) {
 	img, err := verify.LoadImage(f.path)
 	if errors.Is(err, verify.ErrNotImage) {
 		return verify.Enrolled{}, "not a JPEG or PNG image"
@@ -162,7 +172,7 @@ func enrollOne(ctx context.Context, e *verify.Engine, f enrollFile) (verify.Enro
 		return verify.Enrolled{}, fmt.Sprintf("%d faces found, want exactly one", len(faces))
 	}
 	face := faces[0]
-	return verify.Enrolled{Subject: f.subject, Template: face.Template, Source: "enroll", Image: f.rel}, ""
+	return verify.Enrolled{Subject: f.subject, Template: face.Template, Engine: e.Name(), Source: "enroll", Image: f.rel}, ""
 }
 
 // enrollFiles lists the candidate images of dir: loose files (subject =

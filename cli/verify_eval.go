@@ -37,7 +37,15 @@ func init() {
 				if err != nil {
 					return err
 				}
-				p := verifyPolicy(cfg)
+				gallery, probes, err := readGalleryAndProbes(galleryPath, probesPath)
+				if err != nil {
+					return err
+				}
+				engine, err := templatesEngine(gallery, galleryPath)
+				if err != nil {
+					return err
+				}
+				p := policyFor(cfg, engine)
 				if cmd.Flags().Changed("threshold") {
 					p.Threshold = threshold
 				}
@@ -46,10 +54,6 @@ func init() {
 				}
 				if !(p.Threshold > 0) || !(p.Margin >= 0) {
 					return fmt.Errorf("threshold %v must be > 0 and margin %v >= 0", p.Threshold, p.Margin)
-				}
-				gallery, probes, err := readGalleryAndProbes(galleryPath, probesPath)
-				if err != nil {
-					return err
 				}
 				o := verify.EvalOptions{Calibrate: calibrate, Calibration: calibrationOptions(cfg)}
 				if cmd.Flags().Changed("fpir-target") {

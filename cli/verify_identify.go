@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"time"
@@ -19,10 +20,11 @@ const (
 // identifyReport is what identify prints. Subject is set for a match or an
 // ambiguous result; distance and margin are null when undefined.
 type identifyReport struct {
-	Decision string   `json:"decision"`
-	Subject  string   `json:"subject"`
-	Distance *float64 `json:"distance"`
-	Margin   *float64 `json:"margin"`
+	Engine   verify.EngineName `json:"engine"` // the gallery file's, which made the probe's template
+	Decision string            `json:"decision"`
+	Subject  string            `json:"subject"`
+	Distance *float64          `json:"distance"`
+	Margin   *float64          `json:"margin"`
 	// Threshold is the one decided with: the gallery's calibrated one, or
 	// the configured one (ThresholdCalibrated false).
 	Threshold           float64 `json:"threshold"`
@@ -52,17 +54,21 @@ func init() {
 				if err != nil {
 					return err
 				}
-				engine, err := verify.Open(cfg.Paths.ModelsDir)
+				name, err := templatesEngine(es, galleryPath)
+				if err != nil {
+					return err
+				}
+				engine, err := verify.OpenEngine(name, cfg.Paths.ModelsDir)
 				if err != nil {
 					return err
 				}
 				defer engine.Close()
 				ix := verifyIndex(es)
-				p := verifyPolicy(cfg)
+				p := policyFor(cfg, name)
 				cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, calibrationOptions(cfg))
 				logCalibration(env, "gallery file", cal)
 				p.Threshold = cal.Threshold
-				rep, err := identify(engine, ix, p, img)
+				rep, err := identify(cmd.Context(), engine, ix, p, img)
 				if err != nil {
 					return err
 				}
@@ -83,13 +89,13 @@ func init() {
 }
 
 // identify is template + search + decision on one image, timed.
-func identify(e *verify.Engine, ix *verify.Index, p verify.Policy, img image.Image) (identifyReport, error) {
+func identify(ctx context.Context, e verify.FaceEngine, ix *verify.Index, p verify.Policy, img image.Image) (identifyReport, error) {
 	start := time.Now()
-	faces, err := e.Faces(img)
+	faces, err := e.FacesAt(ctx, img, verify.Live)
 	if err != nil {
 		return identifyReport{}, err
 	}
-	rep := identifyReport{Faces: len(faces)}
+	rep := identifyReport{Faces: len(faces), Engine: e.Name()}
 	switch len(faces) {
 	case 0:
 		rep.Decision = decisionNoFace

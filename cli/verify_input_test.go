@@ -107,8 +107,11 @@ func TestEvalAndCalibrateJSON(t *testing.T) {
 	if c, _ := rep["calibration"].(map[string]any); c == nil || !strings.Contains(fmt.Sprint(c["note"]), "too few") {
 		t.Errorf("calibration = %v, want a note that the gallery is too small", rep["calibration"])
 	}
-	if len(rep) != 14 || len(at) != 4 {
-		t.Errorf("eval printed %d keys (fnir_at_fpir %d), want exactly 14 (4): %v", len(rep), len(at), rep)
+	if rep["engine"] != "dlib" {
+		t.Errorf("engine = %v for a template file without engines, want dlib", rep["engine"])
+	}
+	if len(rep) != 15 || len(at) != 4 {
+		t.Errorf("eval printed %d keys (fnir_at_fpir %d), want exactly 15 (4): %v", len(rep), len(at), rep)
 	}
 	cal := verifyJSON(t, "calibrate", "--gallery", gallery, "--probes", p, "--fpir", "0.1", "--json")
 	if fmt.Sprint(cal["threshold"]) != "0.4999" || cal["fpir"] != 0.1 {

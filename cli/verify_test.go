@@ -153,13 +153,13 @@ func TestEnrollIdentifyRealModels(t *testing.T) {
 	if got["decision"] != "match" || got["subject"] != "obama" {
 		t.Errorf("obama3 vs obama+biden = %v, want match obama", got)
 	}
-	for _, k := range []string{"decision", "subject", "distance", "margin", "ms", "threshold", "threshold_calibrated"} {
+	for _, k := range []string{"engine", "decision", "subject", "distance", "margin", "ms", "threshold", "threshold_calibrated"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("identify output lacks %q: %v", k, got)
 		}
 	}
-	if len(got) != 7 {
-		t.Errorf("identify printed %d keys, want exactly 7: %v", len(got), got)
+	if len(got) != 8 || got["engine"] != "dlib" {
+		t.Errorf("identify printed %d keys, want exactly 8, engine dlib: %v", len(got), got)
 	}
 	// biden against a gallery of two obama subjects: no match.
 	got = verifyJSON(t, "identify", "--gallery", g2, "--image", cachedPortrait(t, "biden.jpg"), "--json")

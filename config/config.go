@@ -62,10 +62,18 @@ type Camera struct {
 
 // Verify configures the face engine and the decision policy.
 type Verify struct {
-	// Threshold is the largest plain Euclidean distance accepted as a match.
+	// Engine is the face engine the booth decides with: "sface", "dlib", or
+	// "" for the best one the flight's gallery has (sface first).
+	Engine string `toml:"engine"`
+	// Threshold is the largest plain Euclidean distance between two dlib
+	// templates accepted as a match.
 	Threshold float64 `toml:"threshold"`
+	// SFaceThreshold is the same for sface templates (unit vectors, so the
+	// scale differs: OpenCV's cosine 0.363 is a distance of 1.1287).
+	SFaceThreshold float64 `toml:"sface_threshold"`
 	// Margin is the least distance between the best and second-best subject
-	// for a MATCH; a smaller margin is AMBIGUOUS.
+	// for a MATCH, in dlib's scale (other engines scale it by their
+	// reference thresholds); a smaller margin is AMBIGUOUS.
 	Margin float64 `toml:"margin"`
 	// FPIRTarget is the decision-level false-positive identification rate
 	// each loaded gallery's threshold is calibrated for (never above
@@ -105,7 +113,7 @@ func Default() Config {
 		// gallery multiplies false matches ~420-fold; on the test portraits
 		// mated pairs are <= 0.44 and non-mated >= 0.81. Figures and the
 		// calibration procedure: verify/CALIBRATION.md.
-		Verify: Verify{Threshold: 0.5, Margin: 0.05, FPIRTarget: 0.003, WarnDrop: 0.05},
+		Verify: Verify{Threshold: 0.5, SFaceThreshold: MaxSFaceThreshold, Margin: 0.05, FPIRTarget: 0.003, WarnDrop: 0.05},
 
 		Workflow:  defaultWorkflow(),
 		Retention: defaultRetention(),
@@ -165,6 +173,10 @@ func (c Config) Validate() error {
 	switch {
 	case c.Verify.Threshold <= 0:
 		return fmt.Errorf("verify.threshold %.3f is not positive", c.Verify.Threshold)
+	case c.Verify.SFaceThreshold <= 0:
+		return fmt.Errorf("verify.sface_threshold %.3f is not positive", c.Verify.SFaceThreshold)
+	case c.Verify.Engine != "" && c.Verify.Engine != "dlib" && c.Verify.Engine != "sface":
+		return fmt.Errorf("verify.engine %q: want sface, dlib, or nothing (the best the gallery has)", c.Verify.Engine)
 	case c.Verify.Margin < 0 || c.Verify.Margin > 1:
 		return fmt.Errorf("verify.margin %.3f is outside [0, 1]", c.Verify.Margin)
 	case !(c.Verify.FPIRTarget > 0 && c.Verify.FPIRTarget < 1):

@@ -11,6 +11,10 @@ import (
 // gallery needs a tighter one; above this the decision is not safe.
 const MaxThreshold = 0.6
 
+// MaxSFaceThreshold is the same bound for sface templates: OpenCV Zoo's
+// own 1:1 cosine threshold 0.363 as a distance between unit vectors.
+const MaxSFaceThreshold = 1.1287
+
 // The safe bounds of the other safety settings. Inside them a booth may be
 // tuned to its light and camera; beyond them a setting is refused at start-up
 // (config.Validate), whoever wrote it.
@@ -37,6 +41,8 @@ func (c Config) validateSafety() error {
 	switch {
 	case c.Verify.Threshold > MaxThreshold:
 		return fmt.Errorf("verify.threshold %.3f is above %g: looser is not safe for a 1:N search", c.Verify.Threshold, MaxThreshold)
+	case c.Verify.SFaceThreshold > MaxSFaceThreshold:
+		return fmt.Errorf("verify.sface_threshold %.4f is above %g: looser is not safe for a 1:N search", c.Verify.SFaceThreshold, MaxSFaceThreshold)
 	case c.Verify.Margin < MinMargin:
 		return fmt.Errorf("verify.margin %.3f is below %g: look-alikes on one flight would no longer be AMBIGUOUS", c.Verify.Margin, MinMargin)
 	case c.Verify.FPIRTarget > MaxFPIRTarget:
@@ -60,10 +66,12 @@ func (c Config) validateSafety() error {
 func (c Config) SafetySettings() map[string]string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	m := map[string]string{
-		"verify.threshold":   f(c.Verify.Threshold),
-		"verify.margin":      f(c.Verify.Margin),
-		"verify.fpir_target": f(c.Verify.FPIRTarget),
-		"retention.mode":     c.Retention.Mode,
+		"verify.engine":          c.Verify.Engine,
+		"verify.sface_threshold": f(c.Verify.SFaceThreshold),
+		"verify.threshold":       f(c.Verify.Threshold),
+		"verify.margin":          f(c.Verify.Margin),
+		"verify.fpir_target":     f(c.Verify.FPIRTarget),
+		"retention.mode":         c.Retention.Mode,
 	}
 	v := reflect.ValueOf(c.Quality)
 	for i := 0; i < v.NumField(); i++ {

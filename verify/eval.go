@@ -17,9 +17,11 @@ var fpirTargetValues = map[string]float64{"0.001": 0.001, "0.003": 0.003, "0.01"
 // Report is the NIST-style summary of searching probes against a gallery.
 // Rates are nil when undefined (no mated or no non-mated probes).
 type Report struct {
-	Mated    int      `json:"mated"`
-	Nonmated int      `json:"nonmated"`
-	Rank1    *float64 `json:"rank1"`
+	// Engine made every template searched (gallery and probes alike).
+	Engine   EngineName `json:"engine"`
+	Mated    int        `json:"mated"`
+	Nonmated int        `json:"nonmated"`
+	Rank1    *float64   `json:"rank1"`
 	// Threshold is the one actually used: the configured one, or the
 	// gallery's calibrated one (ThresholdCalibrated, Calibration).
 	Threshold           float64             `json:"threshold"`
@@ -115,6 +117,16 @@ func EvaluateWith(gallery, probes []Enrolled, p Policy, o EvalOptions) (Report, 
 	if len(probes) == 0 {
 		return Report{}, errors.New("evaluate: no probes")
 	}
+	engine, err := EngineOf(gallery)
+	if err != nil {
+		return Report{}, fmt.Errorf("evaluate: gallery: %w", err)
+	}
+	if pe, err := EngineOf(probes); err != nil || pe != engine {
+		if err == nil {
+			err = fmt.Errorf("%w: gallery %s, probes %s", ErrMixedEngines, engine, pe)
+		}
+		return Report{}, fmt.Errorf("evaluate: probes: %w", err)
+	}
 	ix := NewIndex(len(gallery))
 	for i := range gallery {
 		ix.Add(gallery[i].Subject, &gallery[i].Template)
@@ -139,6 +151,7 @@ func EvaluateWith(gallery, probes []Enrolled, p Policy, o EvalOptions) (Report, 
 		res[i] = r
 	}
 	rep := summarise(res, ms, p)
+	rep.Engine = engine
 	if cal != nil {
 		rep.Calibration, rep.ThresholdCalibrated = cal, cal.Calibrated
 	}
