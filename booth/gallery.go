@@ -90,8 +90,11 @@ func (g *GalleryDecider) CheckPose(q config.Quality) { g.pose = &q }
 
 // poseError is ErrPose with the angles when the face's pose is outside the
 // limits CheckPose set; nil otherwise or when the pose cannot be measured.
+// The measure reads dlib's five points (eye corners, nose base): a face
+// found by another engine (sface: eye centres, nose tip, mouth corners) is
+// left to the live checks, which judge pose on dlib's landmarks.
 func (g *GalleryDecider) poseError(f verify.Face) error {
-	if g.pose == nil {
+	if g.pose == nil || g.engine != verify.EngineDlib {
 		return nil
 	}
 	p, ok := quality.PoseFromLandmarks(f.Landmarks)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -94,14 +95,17 @@ func galleryKeygen(env *Env) *cobra.Command {
 }
 
 func galleryBuild(env *Env) *cobra.Command {
-	var flight, date, departure, origin, dest, templates, categories, keyFile, out string
+	var flight, date, departure, origin, dest, categories, keyFile, out string
+	var templates []string
 	cmd := &cobra.Command{
-		Use:   "build --flight CARRIER+NUMBER --date YYYY-MM-DD --departure RFC3339 --origin IATA --destination IATA --templates G.jsonl [--categories C.csv] --key NAME.key --out FILE",
+		Use:   "build --flight CARRIER+NUMBER --date YYYY-MM-DD --departure RFC3339 --origin IATA --destination IATA --templates G.jsonl [--templates G-sface.jsonl] [--categories C.csv] --key NAME.key --out FILE",
 		Short: "Build and sign a flight gallery from a template file",
 		Long: "Build and sign a flight gallery. Templates with one subject become one traveler with several\n" +
 			"templates. The categories CSV has a header row with subject and category (us-citizen, lpr,\n" +
 			"in-scope, exempt), optionally reason (the exemption) and display columns; without it every\n" +
-			"traveler is in-scope. The bundle expires at departure plus the configured grace.",
+			"traveler is in-scope. The bundle expires at departure plus the configured grace. Give one\n" +
+			"--templates file per face engine (dlib, sface) to make a gallery booths can decide with either;\n" +
+			"each traveler should then have templates of every engine.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := env.Config()
@@ -120,14 +124,13 @@ func galleryBuild(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tf, err := os.Open(templates)
-			if err != nil {
-				return err
-			}
-			defer tf.Close()
-			enrolled, err := verify.ReadTemplates(tf)
-			if err != nil {
-				return fmt.Errorf("%s: %w", templates, err)
+			var enrolled []verify.Enrolled
+			for _, path := range templates {
+				es, err := verifyReadTemplates(path, "templates")
+				if err != nil {
+					return err
+				}
+				enrolled = append(enrolled, es...)
 			}
 			var standings map[string]gallery.Standing
 			if categories == "" {
@@ -164,9 +167,13 @@ func galleryBuild(env *Env) *cobra.Command {
 			if err := os.WriteFile(out, data, 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, "wrote %s: %s %s %s-%s, %d travelers, %d templates, key %s, expires %s\n",
-				out, b.Flight.ID(), b.Flight.Date, origin, dest, len(b.Entries), len(enrolled), b.KeyID,
+			fmt.Fprintf(env.Stdout, "wrote %s: %s %s %s-%s, %d travelers, %d templates, engines %s, key %s, expires %s\n",
+				out, b.Flight.ID(), b.Flight.Date, origin, dest, len(b.Entries), len(enrolled), engineNames(b.Engines()), b.KeyID,
 				b.ExpiresAt.Format(time.RFC3339))
+			if len(templates) > 1 && len(b.Engines()) < len(templates) {
+				fmt.Fprintln(env.Stderr, "warning: not every traveler has templates of every engine; booths decide"+
+					" this flight with "+engineNames(b.Engines()))
+			}
 			return nil
 		},
 	}
@@ -176,7 +183,7 @@ func galleryBuild(env *Env) *cobra.Command {
 	f.StringVar(&departure, "departure", "", "scheduled departure time, RFC 3339")
 	f.StringVar(&origin, "origin", "", "origin airport, IATA code")
 	f.StringVar(&dest, "destination", "", "destination airport, IATA code")
-	f.StringVar(&templates, "templates", "", "template file (JSONL)")
+	f.StringArrayVar(&templates, "templates", nil, "template file (JSONL), one per face engine; repeat for several")
 	f.StringVar(&categories, "categories", "", "categories CSV (subject,category[,reason][,display columns...])")
 	f.StringVar(&keyFile, "key", "", "issuer private key (NAME.key)")
 	f.StringVar(&out, "out", "", "bundle file to write")
@@ -200,6 +207,9 @@ type bundleSummary struct {
 	KeyID       string    `json:"key_id,omitempty"`
 	Travelers   int       `json:"travelers,omitempty"`
 	Templates   int       `json:"templates,omitempty"`
+	// Engines are the face engines the flight can be decided with (every
+	// traveler has their templates), best first.
+	Engines []verify.EngineName `json:"engines,omitempty"`
 }
 
 func summarize(b *gallery.Bundle) bundleSummary {
@@ -210,14 +220,26 @@ func summarize(b *gallery.Bundle) bundleSummary {
 	f := b.Flight
 	return bundleSummary{Valid: true, Flight: f.ID(), Date: f.Date, Origin: f.Origin, Destination: f.Destination,
 		Departure: f.Departure, IssuedAt: b.IssuedAt, ExpiresAt: b.ExpiresAt, KeyID: b.KeyID,
-		Travelers: len(b.Entries), Templates: n}
+		Travelers: len(b.Entries), Templates: n, Engines: b.Engines()}
 }
 
 // String is the one-line summary verify prints for a valid bundle.
 func (s bundleSummary) String() string {
-	return fmt.Sprintf("%s %s %s-%s departs %s: %d travelers, %d templates, issuer key %s, expires %s",
+	return fmt.Sprintf("%s %s %s-%s departs %s: %d travelers, %d templates (%s), issuer key %s, expires %s",
 		s.Flight, s.Date, s.Origin, s.Destination, s.Departure.Format(time.RFC3339), s.Travelers, s.Templates,
-		s.KeyID, s.ExpiresAt.Format(time.RFC3339))
+		engineNames(s.Engines), s.KeyID, s.ExpiresAt.Format(time.RFC3339))
+}
+
+// engineNames lists engines for the officer ("sface, dlib").
+func engineNames(ns []verify.EngineName) string {
+	if len(ns) == 0 {
+		return "no engine with templates of every traveler"
+	}
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = string(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 func galleryVerify(env *Env) *cobra.Command {

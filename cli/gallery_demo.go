@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/x509"
 	"encoding/csv"
@@ -8,8 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,13 +42,13 @@ var demoPortraitSet = []struct{ subject, file, source, name string }{
 
 // demoFiles are the files `gallery demo` keeps in the demo gallery folder.
 type demoFiles struct {
-	dir, key, pub, templates, categories, bundles string
+	dir, key, pub, templates, sfaceTemplates, categories, bundles string
 }
 
 func demoLayout(cfg config.Config) demoFiles {
 	d := cfg.Paths.DemoGallery()
 	return demoFiles{dir: d, key: filepath.Join(d, "issuer.key"), pub: filepath.Join(d, "issuer.pub"),
-		templates: filepath.Join(d, "templates.jsonl"), categories: filepath.Join(d, "categories.csv"),
+		templates: filepath.Join(d, "templates.jsonl"), sfaceTemplates: filepath.Join(d, "templates-sface.jsonl"), categories: filepath.Join(d, "categories.csv"),
 		bundles: filepath.Join(d, "bundles")}
 }
 
@@ -98,7 +102,7 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 		}
 		fmt.Fprintf(env.Stdout, "demo gallery: certificates in %s\n", filepath.Dir(dc.CA))
 	}
-	data, b, err := currentDemoBundle(df, keys, now)
+	data, b, err := currentDemoBundle(df, keys, now, sfaceAvailable(cfg.Paths.ModelsDir))
 	if err != nil || force {
 		if data, b, err = buildDemoBundle(env, cfg, df, priv, now); err != nil {
 			return err
@@ -120,9 +124,9 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 	return nil
 }
 
-// currentDemoBundle returns the demo bundle if it verifies and stays good
-// for more than 12 hours.
-func currentDemoBundle(df demoFiles, keys gallery.Keyring, now time.Time) ([]byte, *gallery.Bundle, error) {
+// currentDemoBundle returns the demo bundle if it verifies, stays good for
+// more than 12 hours and, with wantSFace, has sface templates.
+func currentDemoBundle(df demoFiles, keys gallery.Keyring, now time.Time, wantSFace bool) ([]byte, *gallery.Bundle, error) {
 	files, _ := filepath.Glob(filepath.Join(df.bundles, "*.bundle"))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -130,37 +134,88 @@ func currentDemoBundle(df demoFiles, keys gallery.Keyring, now time.Time) ([]byt
 			continue
 		}
 		b, err := gallery.Open(data, keys, now.Add(12*time.Hour))
-		if err == nil && b.Flight.ID() == demoFlight && b.Flight.Departure.After(now.Add(12*time.Hour)) {
+		if err == nil && b.Flight.ID() == demoFlight && b.Flight.Departure.After(now.Add(12*time.Hour)) &&
+			(!wantSFace || slices.Contains(b.Engines(), verify.EngineSFace)) {
 			return data, b, nil
 		}
 	}
 	return nil, nil, errors.New("no current demo gallery")
 }
 
+// sfaceAvailable reports whether the sface models are in dir (setup
+// fetches and folds them).
+func sfaceAvailable(dir string) bool { return verify.CheckSFaceModels(dir) == nil }
+
+// demoEngines opens the engines the demo gallery is built with: dlib, and
+// sface when its models are there.
+func demoEngines(dir string) ([]verify.FaceEngine, error) {
+	dlib, err := verify.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	engines := []verify.FaceEngine{dlib}
+	if sfaceAvailable(dir) {
+		sf, err := verify.OpenSFace(dir)
+		if err != nil {
+			dlib.Close()
+			return nil, err
+		}
+		engines = append(engines, sf)
+	}
+	return engines, nil
+}
+
+// syntheticSFace is a synthetic sface template: a unit vector from rng.
+func syntheticSFace(rng *rand.Rand) verify.Template {
+	var t verify.Template
+	var norm float64
+	for k := range t {
+		v := rng.NormFloat64()
+		t[k], norm = float32(v), norm+v*v
+	}
+	for k := range t {
+		t[k] /= float32(math.Sqrt(norm))
+	}
+	return t
+}
+
 func buildDemoBundle(env *Env, cfg config.Config, df demoFiles, priv ed25519.PrivateKey, now time.Time) ([]byte, *gallery.Bundle, error) {
-	engine, err := verify.Open(cfg.Paths.ModelsDir)
+	engines, err := demoEngines(cfg.Paths.ModelsDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer engine.Close()
+	defer func() {
+		for _, e := range engines {
+			e.Close()
+		}
+	}()
 	var enrolled []gallery.Enrolled
 	standings := map[string]gallery.Standing{}
-	for _, p := range demoPortraitSet {
-		img, err := verify.LoadImage(filepath.Join(cfg.Paths.Portraits(), p.file))
-		if err != nil {
-			return nil, nil, fmt.Errorf("demo portrait (run make setup): %w", err)
+	for _, engine := range engines {
+		for _, p := range demoPortraitSet {
+			img, err := verify.LoadImage(filepath.Join(cfg.Paths.Portraits(), p.file))
+			if err != nil {
+				return nil, nil, fmt.Errorf("demo portrait (run make setup): %w", err)
+			}
+			face, err := engine.SingleAt(context.Background(), img, verify.Live)
+			if err != nil {
+				return nil, nil, fmt.Errorf("demo portrait %s (%s): %w", p.file, engine.Name(), err)
+			}
+			enrolled = append(enrolled, gallery.Enrolled{Subject: p.subject, Template: face.Template,
+				Engine: engine.Name(), Source: p.source, Image: p.file})
+			standings[p.subject] = gallery.Standing{Category: gallery.CategoryUSCitizen,
+				Display: []gallery.Field{{Key: "name", Value: p.name}, {Key: "note", Value: demoPortraitTag}}}
 		}
-		face, err := engine.Single(img)
-		if err != nil {
-			return nil, nil, fmt.Errorf("demo portrait %s: %w", p.file, err)
-		}
-		enrolled = append(enrolled, gallery.Enrolled{Subject: p.subject, Template: face.Template, Source: p.source, Image: p.file})
-		standings[p.subject] = gallery.Standing{Category: gallery.CategoryUSCitizen,
-			Display: []gallery.Field{{Key: "name", Value: p.name}, {Key: "note", Value: demoPortraitTag}}}
 	}
+	rng := rand.New(rand.NewPCG(420, 7))
 	for _, e := range gallery.SyntheticEntries(demoTravelers-len(standings), 420) {
 		for _, t := range e.Templates {
-			enrolled = append(enrolled, gallery.Enrolled{Subject: e.Traveler, Template: t.Template, Source: t.Source.String()})
+			enrolled = append(enrolled, gallery.Enrolled{Subject: e.Traveler, Template: t.Template,
+				Engine: verify.EngineDlib, Source: t.Source.String()})
+			if len(engines) > 1 {
+				enrolled = append(enrolled, gallery.Enrolled{Subject: e.Traveler, Template: syntheticSFace(rng),
+					Engine: verify.EngineSFace, Source: t.Source.String()})
+			}
 		}
 		standings[e.Traveler] = gallery.Standing{Category: e.Category, Exemption: e.Exemption, Display: e.Display}
 	}
@@ -194,21 +249,23 @@ func buildDemoBundle(env *Env, cfg config.Config, df demoFiles, priv ed25519.Pri
 	return data, b, nil
 }
 
-// writeDemoInputs writes templates.jsonl and categories.csv, the inputs
-// `gallery build` takes, so the build command can be tried on demo data.
+// writeDemoInputs writes templates.jsonl (dlib), templates-sface.jsonl
+// (when there are sface templates) and categories.csv, the inputs `gallery
+// build` takes, so the build command can be tried on demo data.
 func writeDemoInputs(df demoFiles, enrolled []gallery.Enrolled, standings map[string]gallery.Standing) error {
-	tf, err := os.Create(df.templates)
-	if err != nil {
-		return err
-	}
-	for _, e := range enrolled {
-		if err := verify.WriteTemplate(tf, e); err != nil {
-			tf.Close()
-			return err
+	os.Remove(df.sfaceTemplates)
+	for path, engine := range map[string]verify.EngineName{df.templates: verify.EngineDlib, df.sfaceTemplates: verify.EngineSFace} {
+		var es []verify.Enrolled
+		for _, e := range enrolled {
+			if e.Engine == engine {
+				es = append(es, e)
+			}
 		}
-	}
-	if err := tf.Close(); err != nil {
-		return err
+		if len(es) > 0 {
+			if err := writeTemplateFile(path, es); err != nil {
+				return err
+			}
+		}
 	}
 	cf, err := os.Create(df.categories)
 	if err != nil {

@@ -84,7 +84,8 @@ func runGUI(ctx context.Context, env *Env) error {
 	go watchMemory(watchCtx, env.Log, time.Minute, env.HeapProfileDir)
 	var engine *verify.Engine
 	var landmarker *verify.Landmarker
-	slot := &engineSlot{}
+	slot := &engineSlot{models: cfg.Paths.ModelsDir, log: env.Log}
+	defer slot.close()
 	defer func() {
 		if engine != nil {
 			engine.Close()
@@ -115,6 +116,7 @@ func runGUI(ctx context.Context, env *Env) error {
 		}
 		engine = e
 		slot.set(e)
+
 		if assessor != nil {
 			// Live landmarks come from their own finder (no template, no
 			// recognizer of the pool): the pool stays free for captures.
