@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,8 +71,18 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	if err != nil {
 		return err
 	}
-	faces := &cropCounter{Engine: engine}
+	faces := &cropCounter{FaceEngine: engine}
 	decider, err := benchDecider(cfg, engine, faces)
+	if err != nil {
+		return err
+	}
+	sf, err := verify.OpenSFace(cfg.Paths.ModelsDir)
+	if err != nil {
+		return err
+	}
+	defer sf.Close()
+	sfaces := &cropCounter{FaceEngine: sf}
+	sfDecider, err := benchDecider(cfg, sf, sfaces)
 	if err != nil {
 		return err
 	}
@@ -146,9 +157,9 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	defer live.Close()
 	deps := ui.Deps{Source: live, Demo: true, Database: "bench", Assessor: assessor, Quality: cfg.Quality, Log: env.Log}
 	type result struct {
-		fig        ui.DisplayFigures
-		took, full []time.Duration
-		err        error
+		fig               ui.DisplayFigures
+		took, full, sface []time.Duration
+		err               error
 	}
 	done := make(chan result, 1)
 	go func() { // Fyne's calls must come from a goroutine other than main's.
@@ -164,7 +175,14 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 		}
 		fullFrame = true
 		full, err := ui.MeasureCaptures(ctx, deps, events[:fullFrameCaptures], captureGap, prepare, decide)
-		done <- result{fig: fig, took: took, full: full, err: err}
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		fullFrame = false
+		st.SetGallery("BENCH-SFACE", sfDecider)
+		sface, err := ui.MeasureCaptures(ctx, deps, events, captureGap, prepare, decide)
+		done <- result{fig: fig, took: took, full: full, sface: sface, err: err}
 	}()
 	res := <-done
 	if res.err != nil {
@@ -179,12 +197,19 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	out["capture_to_decision_full_frame_ms_p50"] = round3(verify.Percentile(full, 50))
 	out["capture_to_decision_full_frame_ms_p95"] = round3(verify.Percentile(full, 95))
 	out["capture_whole_frame_fallbacks"] = faces.fallbacks.Load()
+	sfv := millis(res.sface)
+	out["capture_to_decision_sface_ms_p50"] = round3(verify.Percentile(sfv, 50))
+	out["capture_to_decision_sface_ms_p95"] = round3(verify.Percentile(sfv, 95))
+	out["capture_whole_frame_fallbacks_sface"] = sfaces.fallbacks.Load()
 	fmt.Fprintf(env.Stderr, "bench: %d captures (%d distinct, all taken by the auto-capturer) decided during live view "+
 		"(%d refused on the pose re-check, %d found on the whole frame because the crop showed no face): "+
 		"p50 %.1f ms, p95 %.1f ms, max %.1f ms; "+
 		"%d on the whole frame (no tracked box, as before the crop): p50 %.1f ms, p95 %.1f ms (load %s)\n",
 		len(msv), len(captures), posed.Load(), faces.fallbacks.Load(), verify.Percentile(msv, 50), verify.Percentile(msv, 95),
 		verify.Percentile(msv, 100), len(full), verify.Percentile(full, 50), verify.Percentile(full, 95), loadAverage())
+	fmt.Fprintf(env.Stderr, "bench: %d captures decided with sface during live view (%d found on the whole frame): "+
+		"p50 %.1f ms, p95 %.1f ms, max %.1f ms (load %s)\n", len(sfv), sfaces.fallbacks.Load(),
+		verify.Percentile(sfv, 50), verify.Percentile(sfv, 95), verify.Percentile(sfv, 100), loadAverage())
 	return nil
 }
 
@@ -192,12 +217,12 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 // decisions with a tracked box whose face came from the whole frame
 // because the crop around the box showed none.
 type cropCounter struct {
-	*verify.Engine
+	verify.FaceEngine
 	fallbacks atomic.Int32
 }
 
 func (c *cropCounter) SingleNear(ctx context.Context, img image.Image, box image.Rectangle, prio verify.Priority) (verify.Face, bool, error) {
-	f, cropped, err := c.Engine.SingleNear(ctx, img, box, prio)
+	f, cropped, err := c.FaceEngine.SingleNear(ctx, img, box, prio)
 	if err == nil && !cropped && !box.Empty() {
 		c.fallbacks.Add(1)
 	}
@@ -301,7 +326,7 @@ func demoCaptures(ctx context.Context, cfg config.Config, finder quality.Landmar
 
 // benchDecider is a gallery decider over the demo travelers' real templates
 // (from the cached portraits) among synthetic travelers, 420 in all.
-func benchDecider(cfg config.Config, engine *verify.Engine, faces booth.FaceFinder) (*booth.GalleryDecider, error) {
+func benchDecider(cfg config.Config, engine verify.FaceEngine, faces booth.FaceFinder) (*booth.GalleryDecider, error) {
 	b := &gallery.Bundle{}
 	at := map[string]int{}
 	for _, p := range demoPortraitSet {
@@ -309,7 +334,7 @@ func benchDecider(cfg config.Config, engine *verify.Engine, faces booth.FaceFind
 		if err != nil {
 			return nil, fmt.Errorf("%w (run make setup)", err)
 		}
-		f, err := engine.Single(img)
+		f, err := engine.SingleAt(context.Background(), img, verify.Live)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.file, err)
 		}
@@ -318,15 +343,19 @@ func benchDecider(cfg config.Config, engine *verify.Engine, faces booth.FaceFind
 			b.Entries = append(b.Entries, gallery.Entry{Traveler: p.subject, Category: gallery.CategoryUSCitizen})
 		}
 		e := &b.Entries[at[p.subject]]
-		e.Templates = append(e.Templates, gallery.Template{Template: f.Template})
+		e.Templates = append(e.Templates, gallery.Template{Engine: engine.Name(), Template: f.Template})
 	}
 	syn := verify.NewSynth(420)
+	rng := rand.New(rand.NewPCG(420, 7))
 	for i := len(b.Entries); i < demoTravelers; i++ {
 		t := syn.Subject()
+		if engine.Name() == verify.EngineSFace {
+			t = syntheticSFace(rng)
+		}
 		b.Entries = append(b.Entries, gallery.Entry{Traveler: fmt.Sprintf("SYN-%04d", i), Category: gallery.CategoryInScope,
-			Templates: []gallery.Template{{Template: t}}})
+			Templates: []gallery.Template{{Engine: engine.Name(), Template: t}}})
 	}
-	d := booth.NewGalleryDecider(faces, b, verifyPolicy(cfg))
+	d := booth.NewGalleryDecider(faces, b, policyFor(cfg, engine.Name()))
 	d.CheckPose(cfg.Quality)
 	return d, nil
 }

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"veriport/config"
 	"veriport/verify"
 )
 
@@ -105,6 +106,45 @@ func benchTemplate(ctx context.Context, env *Env, out map[string]any) error {
 	out["decision_ms_p95"] = round3(verify.Percentile(decide, 95))
 	out["template_crop_ms_p50"] = round3(verify.Percentile(crop, 50))
 	out["template_crop_ms_p95"] = round3(verify.Percentile(crop, 95))
+	return benchSFaceTemplate(ctx, cfg, frames, boxes, out)
+}
+
+// benchSFaceTemplate times the sface template from the crop around the
+// tracked box, YuNet's detection and the 5-point alignment included
+// (template_sface_ms_p50/p95), and checks that obama3 is nearer obama than
+// biden with it.
+func benchSFaceTemplate(ctx context.Context, cfg config.Config, frames map[string]image.Image,
+	boxes map[string]image.Rectangle, out map[string]any) error {
+	sf, err := verify.OpenSFace(cfg.Paths.ModelsDir)
+	if err != nil {
+		return err
+	}
+	defer sf.Close()
+	names := []string{"obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg"}
+	tpl := map[string]verify.Template{}
+	var took []float64
+	for r := range 8 {
+		for _, n := range names {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			start := time.Now()
+			f, cropped, err := sf.SingleNear(ctx, frames[n], boxes[n], verify.Live)
+			if err != nil || !cropped {
+				return fmt.Errorf("%s: sface template from the crop: cropped %v, %v", n, cropped, err)
+			}
+			took = append(took, ms(time.Since(start)))
+			if r == 0 {
+				tpl[n] = f.Template
+			}
+		}
+	}
+	o, o3, b := tpl["obama.jpg"], tpl["obama3.jpg"], tpl["biden.jpg"]
+	if verify.Distance(&o3, &o) >= verify.Distance(&o3, &b) {
+		return fmt.Errorf("sface: obama3 is not nearer obama than biden")
+	}
+	out["template_sface_ms_p50"] = round3(verify.Percentile(took, 50))
+	out["template_sface_ms_p95"] = round3(verify.Percentile(took, 95))
 	return nil
 }
 
