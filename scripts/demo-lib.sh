@@ -30,6 +30,22 @@ serve_gallery() {
   serve_pid=$!
 }
 
+# demo_flight_date DATADIR FLIGHT: the departure date (YYYY-MM-DD) of FLIGHT
+# in the demo gallery, read from the signed bundle's own header (`gallery
+# verify --json`): the demo gallery is rebuilt for the next day when it runs
+# out, so its date is never fixed. Prints nothing when no bundle has FLIGHT.
+demo_flight_date() {
+  local f
+  for f in "$demo"/bundles/*.bundle; do
+    [ -e "$f" ] || continue
+    "$bin" --data-dir "$1" gallery verify --pub "$demo/issuer.pub" --json "$f" 2>/dev/null |
+      python3 -c 'import json, sys
+s = json.load(sys.stdin)
+if s.get("valid") and s.get("flight") == sys.argv[1]:
+    print(s["date"])' "$2" || true
+  done | head -1
+}
+
 # totp SECRET: the current 6-digit code of a base32 secret.
 totp() {
   python3 - "$1" <<'PY'
