@@ -69,6 +69,10 @@ type State struct {
 	Flight    string
 	Gallery   bool // a gallery (decider) is in use
 	Officer   string
+	// NextInView says that, while a result is on screen (decided or
+	// concluded), the traveler it is for has left and a face is in view
+	// again: the result is for the previous traveler.
+	NextInView bool
 }
 
 // StationConfig is what a station needs.
@@ -106,6 +110,7 @@ type Station struct {
 	takenIn   Phase
 	takenAuto bool
 	takenHeld bool // the capturer was holding: an officer's capture of a held traveler
+	next      nextFace
 }
 
 // NewStation starts a station on the login screen.
@@ -131,7 +136,7 @@ func (st *Station) State() State {
 
 func (st *Station) stateLocked() State {
 	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler,
-		Flight: st.flight, Gallery: st.decider != nil}
+		Flight: st.flight, Gallery: st.decider != nil, NextInView: st.phase.watchesFaces() && st.next.inView}
 	if st.concluded != nil {
 		r := *st.concluded
 		s.Concluded = &r
@@ -169,6 +174,9 @@ func (st *Station) setPhase(p Phase, why string) {
 		return
 	}
 	st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
+	if p.watchesFaces() && st.phase != PhaseAway { // a new result: watch for the next traveler
+		st.next = nextFace{}
+	}
 	st.phase = p
 }
 
@@ -178,6 +186,7 @@ func (st *Station) newTraveler(p Phase, why string) {
 	st.traveler++
 	st.capt.NextTraveler(st.cfg.Now()) // the last traveler's face must leave first
 	st.back, st.away, st.manualFrom, st.concluded = "", "", time.Time{}, nil
+	st.next = nextFace{}
 	if p == st.phase { // logged all the same: a new traveler is a transition
 		st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
 	}
@@ -287,6 +296,14 @@ func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityRepo
 	if st.expireLocked(now) {
 		st.mu.Unlock()
 		st.notify()
+		return quality.Step{}
+	}
+	if st.shift != nil && st.phase.watchesFaces() {
+		came := st.watchLocked(now, r)
+		st.mu.Unlock()
+		if came {
+			st.notify()
+		}
 		return quality.Step{}
 	}
 	if !st.armedLocked() || !st.phase.AutoCapture() {
@@ -549,7 +566,12 @@ func (st *Station) Next(ctx context.Context) error {
 	if err != nil && !errors.Is(err, ErrNotRecorded) {
 		return err
 	}
+	came := st.phase.watchesFaces() && st.next.inView
 	st.newTraveler(PhaseReady, "next traveler")
+	if came { // the last traveler left before this face came: it is the next one's
+		st.capt.Reset(st.cfg.Now())
+		st.cfg.Log.Info("capture armed: the last traveler left before this face came", "traveler", st.traveler)
+	}
 	return err
 }
 

@@ -42,6 +42,7 @@ type boothScreen struct {
 	logout      *widget.Button
 	themeBtn    *widget.Button
 	tone        widget.Importance // banner tone
+	previous    bool              // the banner's result is marked as the previous traveler's
 	// flightInfo sits under the flight line: where notes about the loaded
 	// gallery (its threshold, a fairness notice) go.
 	flightInfo *fyne.Container
@@ -110,7 +111,7 @@ func (b *boothScreen) build() fyne.CanvasObject {
 // red, warning (MATCH — CHECK THE DOCUMENT) amber, high (PHOTO MAY BE
 // REQUIRED) blue, low (OPT-OUT ACCEPTED) grey, medium (Ready) plain.
 func (b *boothScreen) setBanner(title, text string, tone widget.Importance) {
-	b.tone = tone
+	b.tone, b.previous = tone, false
 	b.bannerTitle.SetText(title)
 	b.bannerTitle.Importance = tone
 	b.bannerTitle.Refresh()
@@ -251,10 +252,35 @@ func (b *boothScreen) showConcluded(r encounter.ManualResult) {
 		"Next traveler [Alt+N] when they have left.", widget.DangerImportance)
 }
 
+// bannerPrevious heads a result once the next traveler is in view.
+const bannerPrevious = "PREVIOUS TRAVELER: "
+
+// showNextInView marks the result on screen as the previous traveler's:
+// its traveler has left and someone else is in front of the camera. The
+// banner turns grey (no longer a green MATCH for whoever stands there) and
+// the officer is told to finish it and press Next.
+func (b *boothScreen) showNextInView() {
+	if b.previous {
+		return
+	}
+	title := b.bannerTitle.Text
+	b.setBanner(bannerPrevious+title, b.bannerText.Text, widget.LowImportance)
+	b.bannerTitle.Importance = widget.MediumImportance // grey banner, text as legible as ever
+	b.bannerTitle.Refresh()
+	b.previous = true
+	b.message.SetText("The next traveler is in view: the result above is for the previous traveler. " +
+		"Finish it, then Next traveler [Alt+N].")
+	b.message.Importance = widget.WarningImportance
+	b.message.TextStyle.Bold = true
+	b.message.Show()
+	b.message.Refresh()
+}
+
 // showMessage shows a sentence under the banner; warn makes it danger-toned.
 func (b *boothScreen) showMessage(msg string, warn bool) {
 	b.message.SetText(msg)
 	b.message.Importance = widget.MediumImportance
+	b.message.TextStyle.Bold = false
 	if warn {
 		b.message.Importance = widget.DangerImportance
 	}

@@ -129,8 +129,14 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 	ws := &workstation{win: w, wf: wf, live: live, ctx: context.Background(), async: func(f func()) { go f() }}
 	// The screens render the station's state after each action on the UI
 	// thread; the background steps (capture, decision) come back through
-	// fyne.Do in autoCaptured and applyDecision, so no Notify is needed.
-	ws.station = booth.NewStation(booth.StationConfig{Now: wf.Now, Log: wf.Log})
+	// fyne.Do in autoCaptured and applyDecision. The one change the camera
+	// makes by itself while a result is on screen, the next traveler in
+	// view, is rendered when the station reports it.
+	ws.station = booth.NewStation(booth.StationConfig{Now: wf.Now, Log: wf.Log, Notify: func(s booth.State) {
+		if s.NextInView {
+			uiDo(ws.refreshBooth)
+		}
+	}})
 	return ws
 }
 
@@ -457,6 +463,9 @@ func (ws *workstation) render(s booth.State) {
 				ws.booth.showConcluded(*s.Concluded)
 			}
 		}
+	}
+	if s.NextInView {
+		ws.booth.showNextInView()
 	}
 	if s.Phase != booth.PhaseLoggedOut {
 		ws.booth.showShift(s, ws.gallery)
