@@ -40,7 +40,6 @@ type manualCheckScreen struct {
 	overrideBox    *fyne.Container
 	override       *widget.Check
 	overrideReason *keyEntry
-	decision       *encounter.Decision // the last policy decision shown
 	// manifest says whether the document's holder is on the flight's
 	// manifest; lookup finds it (nil: no lookup).
 	manifest *widget.Label
@@ -87,7 +86,8 @@ func (m *manualCheckScreen) build() fyne.CanvasObject {
 	m.manifest = widget.NewLabel("")
 	m.manifest.Wrapping = fyne.TextWrapWord
 	m.manifest.Hide()
-	m.form.onRead = m.showManifest
+	m.form.onRead = m.onRead
+	m.form.onStale = m.onStale
 	rules := container.NewVBox(m.rulesB, m.policy)
 	body := container.NewVBox(m.form.build(), m.manifest, rules)
 	var scrolled fyne.CanvasObject
@@ -104,8 +104,9 @@ func (m *manualCheckScreen) build() fyne.CanvasObject {
 }
 
 // reset prepares the screen for a traveler, saying why they are here, and
-// carries over facts already typed (from the opt-out screen), if any.
-func (m *manualCheckScreen) reset(why string, from *travelerForm, d *encounter.Decision) {
+// carries over facts already typed (from the opt-out screen), if any; the
+// policy line concludes from those facts, or says none is drawn yet.
+func (m *manualCheckScreen) reset(why string, from *travelerForm) {
 	m.form.reset()
 	if from != nil {
 		m.form.copyFrom(from)
@@ -118,8 +119,46 @@ func (m *manualCheckScreen) reset(why string, from *travelerForm, d *encounter.D
 	m.referral.ClearSelected()
 	m.errMsg.Hide()
 	m.manifest.Hide()
-	m.showPolicy(d)
+	if from != nil && m.form.read1 != "" {
+		m.showManifest(m.form.zone)
+	}
+	m.syncPolicy()
 	m.scroll.ScrollToTop()
+}
+
+// onRead answers a zone read: the manifest lookup and the policy line
+// follow the document now in the form.
+func (m *manualCheckScreen) onRead(z *encounter.MRZ) {
+	m.showManifest(z)
+	m.syncPolicy()
+}
+
+// onStale answers an edit of a zone already read: its manifest line and
+// conclusion go until the new zone is read.
+func (m *manualCheckScreen) onStale() {
+	m.manifest.Hide()
+	m.showPolicy(nil)
+}
+
+// syncPolicy shows what the exemption rules conclude from the facts on the
+// form, or "not assessed yet" when a zone is typed but not read or no
+// nationality is given: never the conclusion of another document.
+func (m *manualCheckScreen) syncPolicy() {
+	if z := m.form.mrz1.Text + "\n" + m.form.mrz2.Text; z != "\n" && z != m.form.read1 {
+		m.showPolicy(nil)
+		return
+	}
+	t, err := m.form.traveler()
+	if err != nil || t.Nationality == "" {
+		m.showPolicy(nil)
+		return
+	}
+	d, err := m.decide(t)
+	if err != nil {
+		m.showPolicy(nil)
+		return
+	}
+	m.showPolicy(&d)
 }
 
 // showManifest says whether the zone's holder is on the loaded flight's
@@ -151,8 +190,8 @@ func (m *manualCheckScreen) showManifest(z *encounter.MRZ) {
 // focus puts the cursor in the MRZ's first line.
 func (m *manualCheckScreen) focus(c fyne.Canvas) { c.Focus(m.form.mrz1) }
 
+// showPolicy shows d's conclusion, or "not assessed yet" when d is nil.
 func (m *manualCheckScreen) showPolicy(d *encounter.Decision) {
-	m.decision = d
 	if d == nil {
 		m.policy.SetText("Exemption: not assessed yet.")
 		m.policy.Importance = widget.MediumImportance

@@ -42,6 +42,9 @@ type travelerForm struct {
 	mrzErr error          // the last zone's problems
 	read1  string         // the zone last read (line 1 + line 2); "" when none
 	zone   *encounter.MRZ // the last zone read, even with errors
+
+	// onStale, when set, hears that a zone already read was edited.
+	onStale func()
 }
 
 // flagLabels are the admission facts the officer can confirm, in order.
@@ -171,6 +174,9 @@ func (f *travelerForm) staleRead() {
 	f.mrzErrors.Hide()
 	f.parsed.Hide()
 	f.mrz, f.mrzErr, f.zone, f.read1 = nil, nil, nil, ""
+	if f.onStale != nil {
+		f.onStale()
+	}
 }
 
 // readIfTyped reads the zone when one is typed but not read as it stands.

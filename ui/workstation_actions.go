@@ -142,7 +142,7 @@ func (ws *workstation) onOptOutDecide(t encounter.Traveler) {
 		return
 	}
 	if d.MayOptOut {
-		ws.manual.reset("Opt-out accepted: "+d.Sentence+" No photo is taken.", ws.optOut.form, &d)
+		ws.manual.reset("Opt-out accepted: "+d.Sentence+" No photo is taken.", ws.optOut.form)
 	}
 	ws.refreshBooth()
 }
@@ -252,7 +252,13 @@ func (ws *workstation) onManualCheck() {
 	case s.Phase == booth.PhaseOptedOut:
 		why = "Opt-out accepted: no photo is taken. " + why
 	}
-	ws.manual.reset(why, nil, s.Policy)
+	// A traveler who asked to opt out: the check starts from the facts the
+	// opt-out was decided on (again after Esc), with their conclusion.
+	var from *travelerForm
+	if s.Phase == booth.PhaseOptOutRefused || s.Phase == booth.PhaseOptedOut {
+		from = ws.optOut.form
+	}
+	ws.manual.reset(why, from)
 	ws.refreshBooth()
 }
 
