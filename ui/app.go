@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"log/slog"
 
@@ -68,8 +69,18 @@ func Run(ctx context.Context, d Deps) error {
 		content = ws.build()
 	}
 	w.SetContent(content)
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(defaultWindow)
 	w.CenterOnScreen()
+	// Once the driver runs, the screen is known: fit the window to it.
+	a.Lifecycle().SetOnStarted(func() {
+		if screen, ok := primaryScreen(w.Canvas().Scale()); ok {
+			size := fitWindow(screen)
+			mw.log.Info("window fitted to the screen", "screen", fmt.Sprintf("%.0fx%.0f", screen.Width, screen.Height),
+				"window", fmt.Sprintf("%.0fx%.0f", size.Width, size.Height))
+			w.Resize(size)
+			w.CenterOnScreen()
+		}
+	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w.SetCloseIntercept(func() { cancel() })
