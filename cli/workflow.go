@@ -71,7 +71,7 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	wf := &ui.Workflow{Auth: auth, Policy: policy, Station: cfg.Station, IdleLogout: cfg.Workflow.IdleLogout,
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
 		Recorder: queue,
-		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}},
+		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn, Demo: demo}},
 		Officers: officer.NewAdmin(auth, ostore, queue.Audit)}
 	if cfg.Backend.ResultsDB != "" {
 		// A booth reaches the back end only through its HTTPS endpoint: it

@@ -80,6 +80,7 @@ const csvColumnsV1 = 21
 func ReadCSV(r io.Reader) ([]record.Encounter, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0 // every row as long as the header
+	cr.Comment = '#'       // the demo profile's mark
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrCSV, err)

@@ -43,6 +43,11 @@ func Write(ctx context.Context, q record.DBTX, f Filter, o Options, format strin
 func writeAs(format string, w io.Writer, o Options, csv func() error, compute func() (*Report, error)) error {
 	switch format {
 	case FormatCSV:
+		if o.Demo { // a comment line: ReadCSV skips it, a reader sees it first
+			if _, err := fmt.Fprintf(w, "# %s\n", DemoMark); err != nil {
+				return fmt.Errorf("report csv: %w", err)
+			}
+		}
 		return csv()
 	case FormatJSON, FormatPDF:
 	default:

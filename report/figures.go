@@ -89,8 +89,15 @@ func Scope(r *Report) string {
 			s += fmt.Sprintf(", %s %s", p.k, p.v)
 		}
 	}
+	if r.Demo {
+		s = DemoMark + " - " + s
+	}
 	return s
 }
+
+// DemoMark heads a report of the demo profile, on screen and in every
+// export.
+const DemoMark = "DEMO (demo profile, not real travelers)"
 
 // WriteJSON writes r as indented JSON.
 func WriteJSON(w io.Writer, r *Report) error {

@@ -25,17 +25,24 @@ func WritePDF(w io.Writer, r *Report, charts []Chart, o PDFOptions) error {
 	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCompression(!o.Uncompressed)
-	pdf.SetTitle("Veriport shift report", true)
+	title := "Veriport shift report"
+	if r.Demo {
+		title += " - DEMO"
+	}
+	pdf.SetTitle(title, true)
 	pdf.SetCreator("Veriport", true)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
 		pdf.SetFont("Helvetica", "", 8)
-		pdf.CellFormat(0, 5, fmt.Sprintf("Generated %s UTC - page %d", o.Generated.UTC().Format("2006-01-02 15:04"), pdf.PageNo()),
-			"", 0, "C", false, 0, "")
+		foot := fmt.Sprintf("Generated %s UTC - page %d", o.Generated.UTC().Format("2006-01-02 15:04"), pdf.PageNo())
+		if r.Demo {
+			foot = "DEMO - " + foot
+		}
+		pdf.CellFormat(0, 5, foot, "", 0, "C", false, 0, "")
 	})
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 16)
-	pdf.CellFormat(0, 9, "Veriport shift report", "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 9, title, "", 1, "L", false, 0, "")
 	pdf.SetFont("Helvetica", "", 10)
 	pdf.CellFormat(0, 6, Scope(r), "", 1, "L", false, 0, "")
 	pdf.Ln(2)

@@ -36,6 +36,9 @@ type Options struct {
 	BacklogWarn time.Duration
 	// TopReasons is how many capture-failure reasons to keep; 0 means 5.
 	TopReasons int
+	// Demo says the records are the demo profile's: the scope line and
+	// every export say DEMO, so no demo figure passes for a real shift.
+	Demo bool
 }
 
 // Outcomes counts encounters by biometric outcome and by how they ended.
@@ -146,7 +149,8 @@ type Outbox struct {
 // Report is one supervisor report.
 type Report struct {
 	Filter           Filter    `json:"filter"`
-	At               time.Time `json:"at"` // status time: min(To, now)
+	Demo             bool      `json:"demo,omitempty"` // the demo profile's records (Options.Demo)
+	At               time.Time `json:"at"`             // status time: min(To, now)
 	Processed        int       `json:"processed"`
 	Outcomes         Outcomes  `json:"outcomes"`
 	MatchRate        float64   `json:"match_rate"` // match / biometric decisions
@@ -251,7 +255,7 @@ func start(f Filter, o Options) (*Report, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	r := &Report{Filter: f, At: f.To}
+	r := &Report{Filter: f, At: f.To, Demo: o.Demo}
 	if now.Before(f.To) {
 		r.At = now.UTC()
 	}

@@ -74,6 +74,7 @@ type ReportScreen struct {
 	from, to                 *widget.Entry
 	station, officerF, fligt *widget.Entry
 	refresh, pdf, csv        *widget.Button
+	title                    *widget.Label // "Shift report", DEMO in the demo profile
 	status                   *widget.Label
 	scope                    *widget.Label
 	figures                  *fyne.Container
@@ -149,7 +150,13 @@ func (s *ReportScreen) build() {
 	form := widget.NewForm(append(items, widget.NewFormItem("From", s.from), widget.NewFormItem("To", s.to),
 		widget.NewFormItem("Station", s.station), widget.NewFormItem("Officer", s.officerF),
 		widget.NewFormItem("Flight", s.fligt))...)
-	left := container.NewVBox(widget.NewLabelWithStyle("Shift report", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+	s.title = widget.NewLabelWithStyle("Shift report", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if s.deps.Options.Demo { // demo figures never pass for a real shift's
+		s.title.SetText("Shift report — DEMO: demo profile, not real travelers")
+		s.title.Importance = widget.DangerImportance
+		s.title.Wrapping = fyne.TextWrapWord
+	}
+	left := container.NewVBox(s.title,
 		form, s.refresh, container.NewGridWithColumns(2, s.pdf, s.csv), s.status, s.scope, s.figures)
 	// Three rows sharing the height; each chart is scaled to fit its row
 	// (7:3), so a narrow window shrinks the charts rather than cutting off

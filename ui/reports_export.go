@@ -55,7 +55,11 @@ func (s *ReportScreen) export(format string) {
 				s.settled()
 				return
 			}
-			s.save(exportName(f, format), buf.Bytes())
+			name := exportName(f, format)
+			if opts.Demo {
+				name = strings.Replace(name, "veriport-report-", "veriport-report-DEMO-", 1)
+			}
+			s.save(name, buf.Bytes())
 		})
 	}()
 }
@@ -102,7 +106,11 @@ func OpenReportWindow(ctx context.Context, app fyne.App, sess *officer.Session, 
 	if sess == nil || !ReportsAllowed(string(sess.Role)) {
 		return nil, ErrReportsRefused
 	}
-	w := app.NewWindow("Veriport - shift reports")
+	title := "Veriport - shift reports"
+	if deps.Options.Demo {
+		title += " (DEMO)"
+	}
+	w := app.NewWindow(title)
 	scr, err := NewReportScreen(ctx, w, sess, deps)
 	if err != nil {
 		w.Close()
