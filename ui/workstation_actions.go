@@ -16,6 +16,15 @@ import (
 	"veriport/quality"
 )
 
+// captureRefusal is captureRefusal for the booth's state: with a result
+// on screen that Next finishes, the way on is Next, not the manual check.
+func (ws *workstation) captureRefusal(err error) string {
+	if s := ws.station.State(); errors.Is(err, booth.ErrPhase) && s.Phase != booth.PhaseReady && nextAllowed(s) {
+		return "No photo now: this traveler's result is on screen. Next traveler [Alt+N] first."
+	}
+	return captureRefusal(err)
+}
+
 // onCapture is the officer's capture (Alt+C, Enter): through the live
 // capture when there is one, else Workflow.Grab; the station refuses it
 // unless the booth waits for a traveler.
@@ -26,7 +35,7 @@ func (ws *workstation) onCapture() {
 	ws.touch()
 	if ws.trigger != nil {
 		if err := ws.trigger(); err != nil {
-			ws.booth.showMessage(captureRefusal(err), true)
+			ws.booth.showMessage(ws.captureRefusal(err), true)
 		}
 		return
 	}
@@ -36,7 +45,7 @@ func (ws *workstation) onCapture() {
 	}
 	if !ws.station.State().Armed {
 		_, err := ws.station.CaptureNow(ws.wf.Now(), nil, quality.QualityReport{})
-		ws.booth.showMessage(captureRefusal(err), true)
+		ws.booth.showMessage(ws.captureRefusal(err), true)
 		return
 	}
 	img, err := ws.wf.Grab()
@@ -47,7 +56,7 @@ func (ws *workstation) onCapture() {
 	}
 	c, err := ws.station.CaptureNow(ws.wf.Now(), toRGBA(img), quality.QualityReport{})
 	if err != nil {
-		ws.booth.showMessage(captureRefusal(err), true)
+		ws.booth.showMessage(ws.captureRefusal(err), true)
 		return
 	}
 	ws.refreshBooth()
@@ -127,7 +136,11 @@ func (ws *workstation) onOptOut() {
 	}
 	ws.touch()
 	if err := ws.station.OpenOptOut(); err != nil {
-		ws.booth.showMessage("Opt-out is recorded before the photo is taken. Finish this traveler first.", true)
+		msg := "Opt-out is recorded before the photo is taken. Finish this traveler first."
+		if s := ws.station.State(); s.Phase != booth.PhaseReady && nextAllowed(s) {
+			msg = "Opt-out is recorded before the photo is taken: this traveler's result is on screen. Next traveler [Alt+N] first."
+		}
+		ws.booth.showMessage(msg, true)
 		return
 	}
 	ws.optOut.reset()
