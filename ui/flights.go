@@ -97,7 +97,11 @@ func (p *flightPicker) build() fyne.CanvasObject {
 	p.refresh = widget.NewButton("Show flights", p.onRefresh)
 	p.list = newKeyList(func() int { return len(p.rows) },
 		func() fyne.CanvasObject {
-			return widget.NewLabel("ZZ0000 AAA-BBB departs 00:00Z, 000 travelers: not downloaded")
+			// Cut with an ellipsis rather than widen the panel: the
+			// selected flight's whole line shows under the list.
+			l := widget.NewLabel("ZZ0000 AAA-BBB departs 00:00Z, 000 travelers: not downloaded")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.rowText(id)) })
 	p.list.OnSelected = p.onSelect
@@ -115,9 +119,11 @@ func (p *flightPicker) build() fyne.CanvasObject {
 	p.use.Importance = widget.HighImportance
 	p.use.Disable()
 
-	top := container.NewBorder(nil, nil, widget.NewLabel("Departure date"), p.refresh, p.date)
+	// One column under the date: it fits beside the live view in large
+	// text at 1024 px, and never props the window open past the screen.
+	top := container.NewVBox(widget.NewLabel("Departure date"), container.NewBorder(nil, nil, nil, p.refresh, p.date))
 	bottom := container.NewVBox(p.message, widget.NewSeparator(), p.state, p.progress,
-		container.NewHBox(p.download, p.cancel, p.use))
+		container.NewGridWithColumns(2, p.download, p.use), p.cancel)
 	return container.NewBorder(top, bottom, nil, nil, p.list)
 }
 
