@@ -18,7 +18,7 @@ all: build
 setup:
 	@scripts/setup.sh $(SETUP_FLAGS)
 
-# The version, commit and build date come from git (scripts/version.sh).
+# The version is FyneApp.toml's; commit and build date come from git (scripts/version.sh).
 build:
 	$(GO) build -ldflags "$$(scripts/version.sh --ldflags)" -o $(BIN) .
 

@@ -97,14 +97,13 @@ grep -qx 'ExecStart=/usr/bin/veriport purge --if-exists' "$tmp/x/usr/lib/systemd
 [ "$(readlink "$tmp/x/usr/lib/systemd/user/timers.target.wants/veriport-purge.timer")" = ../veriport-purge.timer ] \
   || fail "purge timer not enabled for users"
 
-# FyneApp.toml and the package agree (on a release tag; untagged builds are 0.0.0+commit).
+# FyneApp.toml's Version is the package's release version (0.2.0 on its tag,
+# 0.2.0+commit elsewhere, with or without tags); a release tag that
+# disagrees with it fails the check.
 fyne_version=$(awk -F'"' '/^[[:space:]]*Version[[:space:]]*=/{print $2; exit}' FyneApp.toml)
-if [ "$APP_VERSION" != 0.0.0 ]; then
-  case "$deb_version" in "$fyne_version"|"$fyne_version"+*) ;; *) fail "FyneApp.toml $fyne_version, package $deb_version" ;; esac
-  say "FyneApp.toml Version $fyne_version agrees with package $deb_version"
-else
-  say "no release tag: package $deb_version (FyneApp.toml says $fyne_version)"
-fi
+case "$deb_version" in "$fyne_version"|"$fyne_version"+*) ;; *) fail "FyneApp.toml $fyne_version, package $deb_version" ;; esac
+[ "$TAG_OK" = yes ] || fail "$TAG_OK"
+say "FyneApp.toml Version $fyne_version agrees with package $deb_version${TAG:+ and tag $TAG}"
 
 # lintian: no errors.
 if command -v lintian >/dev/null; then

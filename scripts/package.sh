@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds dist/veriport_<version>_amd64.deb from the checkout:
 #   the binary (version, commit and date stamped, stripped, RELRO/BIND_NOW),
-#   the Fyne desktop bundle (`fyne package -os linux` from FyneApp.toml, its
-#   Version set to the tag's), the desktop entry and hicolor icons, AppStream
+#   the Fyne desktop bundle (`fyne package -os linux` from FyneApp.toml, whose
+#   Version is the release version), the desktop entry and hicolor icons, AppStream
 #   metainfo, man pages and shell completions generated from the cobra
 #   commands, the back end's systemd unit and system user, the site settings
 #   file (a conffile). Depends: what dpkg-shlibdeps finds the binary links,
@@ -19,11 +19,9 @@ say() { printf '[package] %s\n' "$*" >&2; }
 die() { printf '[package] ERROR: %s\n' "$*" >&2; exit 1; }
 for t in go dpkg-deb dpkg-shlibdeps convert gzip tar; do command -v $t >/dev/null || die "$t not found (make setup)"; done
 
+# The version is FyneApp.toml's; a release tag that disagrees stops the build.
 eval "$(scripts/version.sh)"
-fyne_version=$(awk -F'"' '/^[[:space:]]*Version[[:space:]]*=/{print $2; exit}' FyneApp.toml)
-if [ "$APP_VERSION" != 0.0.0 ] && [ "$fyne_version" != "$APP_VERSION" ]; then
-  die "FyneApp.toml says Version $fyne_version but the release tag is v$APP_VERSION: make them agree"
-fi
+[ "$TAG_OK" = yes ] || die "$TAG_OK: make them agree (FyneApp.toml's Version is the release version)"
 say "version $VERSION (commit $COMMIT, built $DATE)"
 
 build=dist/_build  # "_": outside go ./... (it holds a copy of main.go)
@@ -38,24 +36,20 @@ go build -buildmode=pie -o "$build/veriport" \
   -ldflags "-s -w $(scripts/version.sh --ldflags) -extldflags=-Wl,-z,relro,-z,now" . \
   || die "go build failed"
 
-# 2. The Fyne desktop bundle, from a copy of FyneApp.toml whose Version is
-# the tag's (fyne rewrites the file it reads).
+# 2. The Fyne desktop bundle, from a copy of FyneApp.toml (fyne rewrites the
+# file it reads).
 fy=$build/fyne
 mkdir -p "$fy/assets"
 cp FyneApp.toml main.go "$fy/"
 cp assets/icon.png "$fy/assets/"
-# Without a release tag (APP_VERSION 0.0.0, which fyne refuses) the bundle
-# keeps FyneApp.toml's own Version.
-appv=()
-[ "$APP_VERSION" != 0.0.0 ] && appv=(--app-version "$APP_VERSION")
-(cd "$fy" && go run "$FYNE" package -os linux --exe "$root/$build/veriport" --release "${appv[@]}" >&2) \
+(cd "$fy" && go run "$FYNE" package -os linux --exe "$root/$build/veriport" --release --app-version "$APP_VERSION" >&2) \
   || die "fyne package failed"
 bundle=$(ls "$fy"/*.tar.xz) || die "fyne package made no bundle"
 mkdir -p "$build/bundle"
 tar -xJf "$bundle" -C "$build/bundle"
 b=$build/bundle/veriport/usr/local
 staged_version=$(awk -F'"' '/^[[:space:]]*Version[[:space:]]*=/{print $2; exit}' "$fy/FyneApp.toml")
-if [ "$APP_VERSION" != 0.0.0 ] && [ "$staged_version" != "$APP_VERSION" ]; then
+if [ "$staged_version" != "$APP_VERSION" ]; then
   die "bundle FyneApp.toml Version $staged_version, want $APP_VERSION"
 fi
 

@@ -1,12 +1,16 @@
 // Package version says which build of Veriport is running: the release
-// version (from the git tag), the commit and the build date. Release builds
-// stamp them with -ldflags "-X veriport/version.version=..."; a plain
-// `go build` reports 0.0.0+<commit> from the Go toolchain's VCS stamp.
+// version (FyneApp.toml's Version, the one place it is kept), the commit and
+// the build date. Release builds stamp them with -ldflags
+// "-X veriport/version.version=..." (scripts/version.sh); a plain `go build`
+// reports <release>+<commit> from the embedded FyneApp.toml (main.go passes
+// it to SetRelease) and the Go toolchain's VCS stamp.
 package version
 
 import (
 	"fmt"
+	"regexp"
 	"runtime/debug"
+	"sync"
 )
 
 // Set at link time by scripts/package.sh (-X veriport/version.NAME=VALUE).
@@ -16,9 +20,40 @@ var (
 	date    string
 )
 
+var (
+	mu      sync.Mutex
+	release string // x.y.z from FyneApp.toml (SetRelease)
+)
+
+var appVersion = regexp.MustCompile(`(?m)^[ \t]*Version[ \t]*=[ \t]*"([0-9]+\.[0-9]+\.[0-9]+)"[ \t]*(?:#.*)?$`)
+
+// FromAppFile returns the release version x.y.z a FyneApp.toml names (its
+// [Details] Version), or an error when it names none.
+func FromAppFile(toml []byte) (string, error) {
+	m := appVersion.FindSubmatch(toml)
+	if m == nil {
+		return "", fmt.Errorf("FyneApp.toml: no Version = \"x.y.z\" line")
+	}
+	return string(m[1]), nil
+}
+
+// SetRelease records the release version from FyneApp.toml's contents (the
+// main package embeds the file). An unstamped build reports it instead of
+// 0.0.0; a file without a Version is an error and changes nothing.
+func SetRelease(toml []byte) error {
+	v, err := FromAppFile(toml)
+	if err != nil {
+		return err
+	}
+	mu.Lock()
+	release = v
+	mu.Unlock()
+	return nil
+}
+
 // Info is one build's identity.
 type Info struct {
-	Version string // e.g. 0.2.0, 0.2.0+git3.abc1234, 0.0.0+abc1234
+	Version string // e.g. 0.2.0 (on its tag), 0.2.0+abc1234, 0.2.0+abc1234.dirty
 	Commit  string // short commit hash, or "unknown"
 	Date    string // build (or commit) time, RFC 3339 UTC, or "unknown"
 }
@@ -51,9 +86,15 @@ func Get() Info {
 		i.Date = orUnknown(when)
 	}
 	if i.Version == "" {
-		i.Version = "0.0.0+dev"
+		mu.Lock()
+		base := release
+		mu.Unlock()
+		if base == "" {
+			base = "0.0.0"
+		}
+		i.Version = base + "+dev"
 		if rev != "" {
-			i.Version = "0.0.0+" + rev
+			i.Version = base + "+" + rev
 			if dirty {
 				i.Version += ".dirty"
 			}
