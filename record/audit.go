@@ -78,30 +78,57 @@ func (e AuditEntry) ComputeHash() string {
 // AppendAudit adds ev to the chain inside tx (the transaction makes reading
 // the last hash and writing the new entry one step).
 func AppendAudit(ctx context.Context, tx *sql.Tx, ev AuditEvent) (AuditEntry, error) {
-	if ev.Kind == "" {
-		return AuditEntry{}, fmt.Errorf("audit: event kind is required")
+	es, err := AppendAudits(ctx, tx, []AuditEvent{ev})
+	if len(es) == 0 {
+		return AuditEntry{}, err
 	}
-	if ev.At.IsZero() {
-		ev.At = time.Now()
+	return es[0], err
+}
+
+// AppendAudits adds evs to the chain inside tx, in order: the head is read
+// once, the entries are inserted through one prepared statement and the head
+// is recorded once, so a batch of thousands costs little more than its
+// inserts. The chain is the one AppendAudit builds one event at a time.
+func AppendAudits(ctx context.Context, tx *sql.Tx, evs []AuditEvent) ([]AuditEntry, error) {
+	if len(evs) == 0 {
+		return nil, nil
 	}
-	e := AuditEntry{Seq: 1, At: FormatTime(ev.At), Kind: ev.Kind, Actor: ev.Actor,
-		Subject: ev.Subject, Detail: ev.Detail, PrevHash: GenesisHash}
+	for _, ev := range evs {
+		if ev.Kind == "" {
+			return nil, fmt.Errorf("audit: event kind is required")
+		}
+	}
 	// The next entry follows the recorded head, not the last row: entries
 	// cut off the tail leave a gap the next verify reports.
 	head, err := readAuditHead(ctx, tx)
 	if err != nil {
-		return e, fmt.Errorf("audit %s: %w", ev.Kind, err)
+		return nil, fmt.Errorf("audit %s: %w", evs[0].Kind, err)
 	}
+	prev := AuditEntry{Seq: 0, Hash: GenesisHash}
 	if head.Seq > 0 {
-		e.Seq, e.PrevHash = head.Seq+1, head.Hash
+		prev.Seq, prev.Hash = head.Seq, head.Hash
 	}
-	e.Hash = e.ComputeHash()
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, kind, actor, subject, detail, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?)`, e.Seq, e.At, e.Kind, e.Actor, e.Subject, e.Detail, e.PrevHash, e.Hash)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO audit_log (seq, at, kind, actor, subject, detail, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?)`)
 	if err != nil {
-		return e, fmt.Errorf("audit %s: %w", ev.Kind, err)
+		return nil, fmt.Errorf("audit %s: %w", evs[0].Kind, err)
 	}
-	return e, saveAuditHead(ctx, tx, e)
+	defer ins.Close()
+	out := make([]AuditEntry, 0, len(evs))
+	for _, ev := range evs {
+		if ev.At.IsZero() {
+			ev.At = time.Now()
+		}
+		e := AuditEntry{Seq: prev.Seq + 1, At: FormatTime(ev.At), Kind: ev.Kind, Actor: ev.Actor,
+			Subject: ev.Subject, Detail: ev.Detail, PrevHash: prev.Hash}
+		e.Hash = e.ComputeHash()
+		if _, err := ins.ExecContext(ctx, e.Seq, e.At, e.Kind, e.Actor, e.Subject, e.Detail, e.PrevHash, e.Hash); err != nil {
+			return out, fmt.Errorf("audit %s: %w", ev.Kind, err)
+		}
+		out = append(out, e)
+		prev = e
+	}
+	return out, saveAuditHead(ctx, tx, prev)
 }
 
 // Audit appends ev to the chain in a transaction of its own.

@@ -49,6 +49,45 @@ type PurgeEntry struct {
 // ignored (the log holds one row per deleted photo), so a purge run that is
 // repeated after a crash stays consistent.
 func InsertPurge(ctx context.Context, q DBTX, p PurgeEntry) error {
+	return insertPurge(ctx, q, insertPurgeSQL, p)
+}
+
+const insertPurgeSQL = `INSERT OR IGNORE INTO purge_log
+		(kind, subject_id, category, captured_at, verified_at, deadline, purged_at, method, result, detail)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`
+
+// InsertPurges writes purge-log rows as InsertPurge does, through one
+// prepared statement inside tx (a purge batch's rows in its transaction).
+func InsertPurges(ctx context.Context, tx *sql.Tx, ps []PurgeEntry) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, insertPurgeSQL)
+	if err != nil {
+		return fmt.Errorf("purge log: %w", err)
+	}
+	defer st.Close()
+	for _, p := range ps {
+		if err := insertPurge(ctx, stmtExec{st}, "", p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execer runs one statement: a DBTX with its SQL, or a prepared statement.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// stmtExec runs its prepared statement, whatever query it is given.
+type stmtExec struct{ st *sql.Stmt }
+
+func (s stmtExec) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
+}
+
+func insertPurge(ctx context.Context, q execer, query string, p PurgeEntry) error {
 	if p.Kind == "" || p.SubjectID == "" {
 		return fmt.Errorf("purge log: kind and subject id are required")
 	}
@@ -61,9 +100,7 @@ func InsertPurge(ctx context.Context, q DBTX, p PurgeEntry) error {
 	if len(p.Detail) > purgeDetailMax {
 		p.Detail = p.Detail[:purgeDetailMax]
 	}
-	_, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO purge_log
-		(kind, subject_id, category, captured_at, verified_at, deadline, purged_at, method, result, detail)
-		VALUES (?,?,?,?,?,?,?,?,?,?)`, p.Kind, p.SubjectID, p.Category, nullTime(p.CapturedAt),
+	_, err := q.ExecContext(ctx, query, p.Kind, p.SubjectID, p.Category, nullTime(p.CapturedAt),
 		nullTime(p.VerifiedAt), nullTime(p.Deadline), FormatTime(p.PurgedAt), p.Method, p.Result, p.Detail)
 	if err != nil {
 		return fmt.Errorf("purge log %s %s: %w", p.Kind, p.SubjectID, err)

@@ -40,7 +40,7 @@ type Options struct {
 	Schedule  Schedule // default: DefaultSchedule()
 	Clock     Clock    // default: SystemClock
 	Log       *slog.Logger
-	BatchSize int // photos per purge transaction; default 500
+	BatchSize int // photos per purge transaction; default 2000
 }
 
 // Keeper records encounters with their photos and purges them on time. It
@@ -89,7 +89,7 @@ func New(store *record.Store, vault *Vault, o Options) *Keeper {
 		o.Log = slog.Default()
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 500
+		o.BatchSize = 2000
 	}
 	return &Keeper{store: store, vault: vault, opts: o, kick: make(chan struct{}, 1)}
 }

@@ -15,7 +15,8 @@ import (
 
 const (
 	killChildEnv = "VERIPORT_TEST_PURGE_CHILD"
-	killDue      = 1200 // due photos; batches of 500
+	killBatch    = 500  // photos per purge batch
+	killDue      = 1200 // due photos; batches of killBatch
 	killKeep     = 5    // photos not yet due
 	killAfter    = 700  // the child is killed after this many file removals (mid batch 2)
 )
@@ -29,7 +30,7 @@ func TestKillMidPurge(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	f := newFixture(t, dir, Options{}, nil)
+	f := newFixture(t, dir, Options{BatchSize: killBatch}, nil)
 	f.vault.NoSync = true
 	p := photo(2000)
 	for range killDue {
@@ -78,7 +79,7 @@ func TestKillMidPurge(t *testing.T) {
 	cmd.Wait()
 
 	// What the killed run left: batch 1 logged, batch 2 marked but not logged.
-	g := newFixture(t, dir, Options{}, nil)
+	g := newFixture(t, dir, Options{BatchSize: killBatch}, nil)
 	ctx := context.Background()
 	var logged, purging int
 	g.store.DB.QueryRow(`SELECT COUNT(*) FROM purge_log`).Scan(&logged)
@@ -144,7 +145,7 @@ func TestKillMidPurge(t *testing.T) {
 // killChild purges slowly enough to be killed: after killAfter removals it
 // says so on stdout and waits for the SIGKILL.
 func killChild(t *testing.T, dir string) {
-	f := newFixture(t, dir, Options{}, nil)
+	f := newFixture(t, dir, Options{BatchSize: killBatch}, nil)
 	f.clock.Set(t0.Add(13 * time.Hour))
 	f.keep.afterRemove = func(n int) {
 		if n == killAfter {

@@ -299,24 +299,17 @@ func (k *Keeper) purgeBatch(ctx context.Context, now time.Time, rows []dueRow, r
 }
 
 // recordBatch writes what purgeBatch did, in one transaction: the purge
-// log, the "purged" state, the queued copies dropped, the audit entries.
+// log, the "purged" state, the queued copies dropped, the audit entries (one
+// per photo). The rows go in set-wise (one prepared insert for the log, one
+// head read and one prepared insert for the audit chain, one UPDATE per
+// deletion time), so a batch costs one commit, not one per photo.
 func (k *Keeper) recordBatch(ctx context.Context, now time.Time, rows []dueRow, rep *PurgeReport) error {
-	tx, err := k.store.DB.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("purge: %w", err)
-	}
-	defer tx.Rollback()
-	mark, err := tx.PrepareContext(ctx, `UPDATE encounters SET photo_state = 'purged', purged_at = ? WHERE id = ?`)
-	if err != nil {
-		return fmt.Errorf("purge: %w", err)
-	}
-	defer mark.Close()
-	// The sealed copy queued for the back end obeys the same deadline.
-	dropQueued, err := tx.PrepareContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ? AND photo IS NOT NULL`)
-	if err != nil {
-		return fmt.Errorf("purge: %w", err)
-	}
-	defer dropQueued.Close()
+	var (
+		logRows []record.PurgeEntry
+		audits  []record.AuditEvent
+		byTime  = map[time.Time][]any{} // unlinked at -> encounter ids
+		ids     []any
+	)
 	for _, r := range rows {
 		rep.Items = append(rep.Items, r.item)
 		if r.item.Result == record.ResultFailed {
@@ -328,26 +321,66 @@ func (k *Keeper) recordBatch(ctx context.Context, now time.Time, rows []dueRow, 
 		} else {
 			rep.Absent++
 		}
-		if err := record.InsertPurge(ctx, tx, record.PurgeEntry{Kind: record.PurgeKindPhoto,
+		logRows = append(logRows, record.PurgeEntry{Kind: record.PurgeKindPhoto,
 			SubjectID: r.item.EncounterID, Category: r.item.Category, CapturedAt: r.item.CapturedAt,
 			VerifiedAt: r.item.VerifiedAt, Deadline: r.item.Deadline, PurgedAt: r.unlinkedAt,
-			Method: record.MethodVaultDelete, Result: r.item.Result, Detail: r.item.Rule}); err != nil {
-			return err
+			Method: record.MethodVaultDelete, Result: r.item.Result, Detail: r.item.Rule})
+		audits = append(audits, photoPurgeAudit(now, r.item))
+		byTime[r.unlinkedAt] = append(byTime[r.unlinkedAt], r.item.EncounterID)
+		ids = append(ids, r.item.EncounterID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	tx, err := k.store.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	defer tx.Rollback()
+	if err := record.InsertPurges(ctx, tx, logRows); err != nil {
+		return err
+	}
+	for at, group := range byTime {
+		for _, part := range chunks(group, sqlVarChunk) {
+			q := `UPDATE encounters SET photo_state = 'purged', purged_at = ? WHERE id IN (?` +
+				strings.Repeat(",?", len(part)-1) + `)`
+			if _, err := tx.ExecContext(ctx, q, append([]any{record.FormatTime(at)}, part...)...); err != nil {
+				return fmt.Errorf("purge: mark %d photos purged: %w", len(part), err)
+			}
 		}
-		if _, err := mark.ExecContext(ctx, record.FormatTime(r.unlinkedAt), r.item.EncounterID); err != nil {
-			return fmt.Errorf("purge: mark %s purged: %w", r.item.EncounterID, err)
+	}
+	// The sealed copy queued for the back end obeys the same deadline.
+	for _, part := range chunks(ids, sqlVarChunk) {
+		q := `UPDATE outbox SET photo = NULL WHERE photo IS NOT NULL AND encounter_id IN (?` +
+			strings.Repeat(",?", len(part)-1) + `)`
+		if _, err := tx.ExecContext(ctx, q, part...); err != nil {
+			return fmt.Errorf("purge: drop queued photos of %d encounters: %w", len(part), err)
 		}
-		if _, err := dropQueued.ExecContext(ctx, r.item.EncounterID); err != nil {
-			return fmt.Errorf("purge: drop queued photo of %s: %w", r.item.EncounterID, err)
-		}
-		if err := auditPhotoPurge(ctx, tx, now, r.item); err != nil {
-			return err
-		}
+	}
+	if _, err := record.AppendAudits(ctx, tx, audits); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("purge: commit: %w", err)
 	}
 	return nil
+}
+
+// sqlVarChunk bounds the ids bound into one IN (...) list, far below
+// SQLite's limit on bound parameters.
+const sqlVarChunk = 500
+
+// chunks splits s into parts of at most n.
+func chunks(s []any, n int) [][]any {
+	var out [][]any
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
 }
 
 func (k *Keeper) markPurging(ctx context.Context, rows []dueRow) error {
