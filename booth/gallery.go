@@ -55,11 +55,16 @@ type Calibrated interface {
 
 // NewCalibratedGalleryDecider loads the bundle's templates into a new index
 // and calibrates the threshold for this gallery (verify.CalibrateGallery:
-// never above p.Threshold).
+// never above p.Threshold); near-identical pairs of travelers it finds are
+// linked (a match on either is AMBIGUOUS, Decision.Linked).
 func NewCalibratedGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy, o verify.CalibrationOptions) *GalleryDecider {
 	g := NewGalleryDecider(faces, b, p)
+	if o.DuplicateBelow <= 0 {
+		o.DuplicateBelow = g.engine.DuplicateBelow()
+	}
 	g.cal = verify.CalibrateGallery(g.index, b.Templates(g.engine), p, o)
 	g.policy.Threshold = g.cal.Threshold
+	g.policy.Linked = g.cal.LinkedTravelers()
 	return g
 }
 
@@ -178,6 +183,7 @@ func (g *GalleryDecider) DecideNear(ctx context.Context, img image.Image, box im
 		out.Name, out.Seat = g.display[d.Subject][0], g.display[d.Subject][1]
 	} else {
 		out.Subject = "" // an ambiguous best guess is not an identity
+		out.Linked = d.Linked != ""
 	}
 	if math.IsInf(out.Margin, 0) {
 		out.Margin = 0

@@ -30,6 +30,10 @@ type Decision struct {
 	// fields, for the officer to confirm the MATCH by eye: shown on
 	// screen, never logged nor recorded ("" when the gallery has none).
 	Name, Seat string
+	// Linked: the face is one of two travelers of a near-identical pair
+	// (twins, one person enrolled twice, a copied photo); AMBIGUOUS, the
+	// document tells them apart.
+	Linked bool
 }
 
 // Decider turns a captured image into a decision: face template, search of

@@ -65,9 +65,11 @@ func init() {
 				defer engine.Close()
 				ix := verifyIndex(es)
 				p := policyFor(cfg, name)
-				cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, calibrationOptions(cfg))
+				o := calibrationOptions(cfg)
+				o.DuplicateBelow = name.DuplicateBelow()
+				cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, o)
 				logCalibration(env, "gallery file", cal)
-				p.Threshold = cal.Threshold
+				p.Threshold, p.Linked = cal.Threshold, cal.LinkedTravelers()
 				rep, err := identify(cmd.Context(), engine, ix, p, img)
 				if err != nil {
 					return err

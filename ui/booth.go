@@ -208,6 +208,10 @@ func (b *boothScreen) showDecision(d booth.Decision, policy *encounter.Decision)
 		}
 		b.setBanner("MATCH", text, widget.SuccessImportance)
 		b.next.Importance = widget.SuccessImportance
+	case d.Outcome == encounter.OutcomeAmbiguous && d.Linked:
+		b.setBanner("AMBIGUOUS", "One of two linked travelers: their gallery photos are near-identical (twins, "+
+			"or one person enrolled twice). Check the document: Manual check [Alt+M].", widget.DangerImportance)
+		b.manual.Importance = widget.WarningImportance
 	case d.Outcome == encounter.OutcomeAmbiguous:
 		b.setBanner("AMBIGUOUS", "Two travelers are too close to tell apart. Check the document by hand: "+
 			"Manual check [Alt+M].", widget.DangerImportance)

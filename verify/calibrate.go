@@ -115,13 +115,37 @@ type GalleryCalibration struct {
 	Ms             float64 `json:"ms"`
 }
 
+// LinkedTravelers maps each traveler of a near-identical pair to the other
+// (Policy.Linked); nil without pairs. A traveler in two pairs keeps the
+// nearer one.
+func (c GalleryCalibration) LinkedTravelers() map[string]string {
+	if len(c.Duplicates) == 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, d := range c.Duplicates { // nearest first
+		if m[d.A] == "" {
+			m[d.A] = d.B
+		}
+		if m[d.B] == "" {
+			m[d.B] = d.A
+		}
+	}
+	return m
+}
+
 // Line is the booth's one-line summary, e.g. "threshold 0.41, calibrated
 // for this flight".
 func (c GalleryCalibration) Line() string {
 	if !c.Calibrated {
 		return fmt.Sprintf("threshold %.2f, configured (gallery too small to calibrate)", c.Threshold)
 	}
-	return fmt.Sprintf("threshold %.2f, calibrated for this flight", c.Threshold)
+	s := fmt.Sprintf("threshold %.2f, calibrated for this flight (false-match rate %.4f ± %.4f)",
+		c.Threshold, c.EstimatedFPIR, c.BinomialError)
+	if n := len(c.Duplicates); n > 0 {
+		s += fmt.Sprintf("; %d linked pair(s): document check", n)
+	}
+	return s
 }
 
 // looSample is one leave-one-out search: a traveler's template searched
@@ -146,11 +170,12 @@ type looSample struct {
 // between the neighbouring distances, extrapolated by one spacing below the
 // smallest), rounded down to 1e-4 and never above p.Threshold.
 //
-// Near-identical pairs of travelers (closer than DuplicateBelow and an
-// outlier of the gallery's nearest-neighbour distances) are reported; while
-// they are a few (at most 2% of the travelers searched, or 2) each pair's
-// searches skip the other one, so a duplicate cannot drive the threshold
-// down on its own.
+// Near-identical pairs of travelers (closer than DuplicateBelow: twins, one
+// person enrolled twice, a copied photo) are reported and linked
+// (LinkedTravelers, Policy.Linked: a match on either is AMBIGUOUS), and
+// each pair's searches skip the other one, so however many there are they
+// cannot drive the flight's threshold down: the document, not the face,
+// tells a linked pair apart.
 //
 // templates yields every (traveler, template) of the gallery, ix holds the
 // same templates.
@@ -202,7 +227,7 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 
 	dups, flagged := findDuplicates(samples, names, o.DuplicateBelow)
 	c.Duplicates = append(c.Duplicates, dups...)
-	if len(dups) > 0 && len(flagged) <= max(2, c.Sampled/50) {
+	if len(dups) > 0 {
 		skip := map[int]map[string]bool{}
 		for _, d := range dups {
 			for _, pair := range [][2]string{{d.A, d.B}, {d.B, d.A}} {
@@ -225,8 +250,8 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 		c.Searches += len(redone)
 		c.Comparisons += int64(len(redone)) * int64(total)
 		c.DuplicatesExcluded = true
-	} else if len(dups) > 0 {
-		c.Note = fmt.Sprintf("%d near-identical pairs: too many to be duplicates, kept in the estimate", len(dups))
+		c.Note = fmt.Sprintf("%d near-identical pairs of travelers linked (%d travelers): a match on either is a "+
+			"document check, and their searches of each other are left out of the estimate", len(dups), len(flagged))
 	}
 
 	m := float64(c.Sampled)
@@ -292,25 +317,10 @@ func looSearch(ix *Index, names []string, tmpl [][]*Template, travelers []int, s
 }
 
 // findDuplicates returns the near-identical pairs among the samples: the
-// nearest other traveler closer than below and further below the median
-// nearest distance than 4.5 robust standard deviations (1.4826 MAD). The
-// second result is the set of travelers named in a pair.
+// nearest other traveler closer than below. The second result is the set
+// of travelers named in a pair.
 func findDuplicates(samples []looSample, names []string, below float64) ([]DuplicatePair, map[string]bool) {
-	var ds []float64
-	for _, s := range samples {
-		if !math.IsInf(s.d1, 0) {
-			ds = append(ds, s.d1)
-		}
-	}
-	if len(ds) < 3 {
-		return nil, nil
-	}
-	med := Percentile(ds, 50)
-	dev := make([]float64, len(ds))
-	for i, d := range ds {
-		dev[i] = math.Abs(d - med)
-	}
-	cut := min(below, med-4.5*1.4826*Percentile(dev, 50))
+	cut := below
 	seen := map[[2]string]int{}
 	var out []DuplicatePair
 	flagged := map[string]bool{}

@@ -66,6 +66,14 @@ func (n EngineName) DefaultThreshold() float64 {
 	return 0.6
 }
 
+// DuplicateBelow is the distance under which two travelers' templates of
+// the engine are near-identical (CalibrationOptions.DuplicateBelow):
+// dlib's DefaultDuplicateBelow, scaled for other engines by the ratio of
+// their reference thresholds.
+func (n EngineName) DuplicateBelow() float64 {
+	return DefaultDuplicateBelow * n.DefaultThreshold() / EngineDlib.DefaultThreshold()
+}
+
 // FaceEngine is one face recognition engine: it finds faces with five
 // landmarks and makes templates of one kind (its Name). Calls may run
 // concurrently; Close waits for the calls in flight and later calls get

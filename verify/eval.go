@@ -133,8 +133,11 @@ func EvaluateWith(gallery, probes []Enrolled, p Policy, o EvalOptions) (Report, 
 	}
 	var cal *GalleryCalibration
 	if o.Calibrate {
+		if o.Calibration.DuplicateBelow <= 0 {
+			o.Calibration.DuplicateBelow = engine.DuplicateBelow()
+		}
 		c := CalibrateGallery(ix, EnrolledTemplates(gallery), p, o.Calibration)
-		p.Threshold, cal = c.Threshold, &c
+		p.Threshold, p.Linked, cal = c.Threshold, c.LinkedTravelers(), &c
 	}
 	res := make([]probeResult, len(probes))
 	ms := make([]float64, len(probes))

@@ -18,10 +18,13 @@ const (
 
 // Policy turns search hits into a decision. Threshold is the largest plain
 // Euclidean distance accepted; Margin is the least gap between the best and
-// the second-best subject for a MATCH.
+// the second-best subject for a MATCH. Linked maps each traveler of a
+// near-identical pair (GalleryCalibration.LinkedTravelers) to the other: a
+// MATCH on either is AMBIGUOUS, the document tells them apart.
 type Policy struct {
 	Threshold float64
 	Margin    float64
+	Linked    map[string]string
 }
 
 // Decision is a policy's verdict on one search. Subject is the best subject
@@ -33,12 +36,16 @@ type Decision struct {
 	Subject  string
 	Distance float64
 	Margin   float64
+	// Linked is the other traveler of Subject's near-identical pair (the
+	// decision is then AMBIGUOUS; "" otherwise).
+	Linked string
 }
 
 // Decide applies the policy to hits sorted ascending (as Index.Search
 // returns them): MATCH when the best distance <= Threshold and the margin to
-// the second subject >= Margin; AMBIGUOUS when <= Threshold with a smaller
-// margin; NO MATCH otherwise.
+// the second subject >= Margin, unless the subject is linked; AMBIGUOUS
+// when <= Threshold with a smaller margin or a linked subject; NO MATCH
+// otherwise.
 func (p Policy) Decide(hits []Hit) Decision {
 	d := Decision{Outcome: OutcomeNoMatch, Distance: math.Inf(1), Margin: math.Inf(1)}
 	if len(hits) == 0 {
@@ -51,6 +58,8 @@ func (p Policy) Decide(hits []Hit) Decision {
 	switch {
 	case !(d.Distance <= p.Threshold):
 		// NaN distances fall here too: never a match.
+	case p.Linked[hits[0].Subject] != "":
+		d.Outcome, d.Subject, d.Linked = OutcomeAmbiguous, hits[0].Subject, p.Linked[hits[0].Subject]
 	case d.Margin >= p.Margin:
 		d.Outcome, d.Subject = OutcomeMatch, hits[0].Subject
 	default:

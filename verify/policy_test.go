@@ -14,13 +14,13 @@ func TestPolicyDecide(t *testing.T) {
 		hits []Hit
 		want Decision
 	}{
-		{"no hits", nil, Decision{OutcomeNoMatch, "", inf, inf}},
-		{"single subject under T", []Hit{{"a", 0.3}}, Decision{OutcomeMatch, "a", 0.3, inf}},
-		{"at T with margin", []Hit{{"a", 0.5}, {"b", 0.55}}, Decision{OutcomeMatch, "a", 0.5, 0.55 - 0.5}},
-		{"over T", []Hit{{"a", 0.5001}, {"b", 0.9}}, Decision{OutcomeNoMatch, "", 0.5001, 0.9 - 0.5001}},
-		{"small margin", []Hit{{"a", 0.40}, {"b", 0.43}}, Decision{OutcomeAmbiguous, "a", 0.40, 0.43 - 0.40}},
-		{"second also under T but far", []Hit{{"a", 0.2}, {"b", 0.45}}, Decision{OutcomeMatch, "a", 0.2, 0.45 - 0.2}},
-		{"NaN", []Hit{{"a", math.NaN()}}, Decision{OutcomeNoMatch, "", math.NaN(), inf}},
+		{"no hits", nil, Decision{Outcome: OutcomeNoMatch, Subject: "", Distance: inf, Margin: inf}},
+		{"single subject under T", []Hit{{"a", 0.3}}, Decision{Outcome: OutcomeMatch, Subject: "a", Distance: 0.3, Margin: inf}},
+		{"at T with margin", []Hit{{"a", 0.5}, {"b", 0.55}}, Decision{Outcome: OutcomeMatch, Subject: "a", Distance: 0.5, Margin: 0.55 - 0.5}},
+		{"over T", []Hit{{"a", 0.5001}, {"b", 0.9}}, Decision{Outcome: OutcomeNoMatch, Subject: "", Distance: 0.5001, Margin: 0.9 - 0.5001}},
+		{"small margin", []Hit{{"a", 0.40}, {"b", 0.43}}, Decision{Outcome: OutcomeAmbiguous, Subject: "a", Distance: 0.40, Margin: 0.43 - 0.40}},
+		{"second also under T but far", []Hit{{"a", 0.2}, {"b", 0.45}}, Decision{Outcome: OutcomeMatch, Subject: "a", Distance: 0.2, Margin: 0.45 - 0.2}},
+		{"NaN", []Hit{{"a", math.NaN()}}, Decision{Outcome: OutcomeNoMatch, Subject: "", Distance: math.NaN(), Margin: inf}},
 	}
 	for _, c := range cases {
 		got := p.Decide(c.hits)
