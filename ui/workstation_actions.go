@@ -310,6 +310,13 @@ func (ws *workstation) onNext() {
 		return
 	}
 	ws.touch()
+	if s := ws.station.State(); !nextAllowed(s) {
+		// Alt+N obeys what the disabled button says: a traveler who owes a
+		// photo or a manual check is not finished by a key.
+		ws.wf.Log.Info("next refused", "phase", s.Phase)
+		ws.booth.showMessage(nextRefusal(booth.ErrUnfinished), true)
+		return
+	}
 	err := ws.station.Next(context.Background())
 	if err != nil && !errors.Is(err, booth.ErrNotRecorded) {
 		ws.wf.Log.Info("next refused", "err", err)
