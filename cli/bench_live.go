@@ -100,11 +100,12 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	}
 	defer closeRec()
 	st := booth.NewStation(booth.StationConfig{Quality: cfg.Quality, Log: quiet})
-	st.SetGallery("BENCH", decider)
-	login := func() error {
+	flight, current := "BENCH", booth.Decider(decider)
+	login := func() error { // a logout drops the gallery: loaded again at each login
 		sh, err := booth.NewShift(ctx, officer.DemoOfficerID, booth.Config{Station: "bench", Policy: policy, Recorder: rec})
 		if err == nil {
 			st.Login(sh)
+			st.SetGallery(flight, current)
 		}
 		return err
 	}
@@ -180,7 +181,8 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 			return
 		}
 		fullFrame = false
-		st.SetGallery("BENCH-SFACE", sfDecider)
+		flight, current = "BENCH-SFACE", sfDecider
+		st.SetGallery(flight, current)
 		sface, err := ui.MeasureCaptures(ctx, deps, events, captureGap, prepare, decide)
 		done <- result{fig: fig, took: took, full: full, sface: sface, err: err}
 	}()
