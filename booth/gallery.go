@@ -63,6 +63,7 @@ func NewCalibratedGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.P
 		o.DuplicateBelow = g.engine.DuplicateBelow()
 	}
 	g.cal = verify.CalibrateGallery(g.index, b.Templates(g.engine), p, o)
+	g.cal.Engine = g.engine
 	g.policy.Threshold = g.cal.Threshold
 	g.policy.Linked = g.cal.LinkedTravelers()
 	return g
@@ -149,7 +150,7 @@ func NewGalleryDecider(faces FaceFinder, b *gallery.Bundle, p verify.Policy) *Ga
 		}
 	}
 	return &GalleryDecider{faces: faces, engine: engine, index: ix, policy: p, categories: cats, display: display, until: b.ExpiresAt,
-		cal: verify.GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold,
+		cal: verify.GalleryCalibration{Engine: engine, Threshold: p.Threshold, Configured: p.Threshold,
 			Note: "not calibrated: the configured threshold is used"}}
 }
 

@@ -46,6 +46,9 @@ func TestMatchWithSFace(t *testing.T) {
 	if g.Travelers() != 2 || g.index.Len() != 2 {
 		t.Fatalf("index holds %d templates of %d travelers, want the 2 sface templates only", g.index.Len(), g.Travelers())
 	}
+	if g.Calibration().Engine != verify.EngineSFace {
+		t.Errorf("calibration engine %q, want sface", g.Calibration().Engine)
+	}
 	s, rec := newTestShift(t, g)
 	d, err := s.Capture(context.Background(), load("obama2.jpg"))
 	if err != nil || d.Outcome != encounter.OutcomeMatch || d.Subject != "DEMO-OBAMA" || d.Category != encounter.CategoryUSCitizen {

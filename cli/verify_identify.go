@@ -68,6 +68,7 @@ func init() {
 				o := calibrationOptions(cfg)
 				o.DuplicateBelow = name.DuplicateBelow()
 				cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, o)
+				cal.Engine = name
 				logCalibration(env, "gallery file", cal)
 				p.Threshold, p.Linked = cal.Threshold, cal.LinkedTravelers()
 				rep, err := identify(cmd.Context(), engine, ix, p, img)

@@ -81,6 +81,9 @@ type DuplicatePair struct {
 
 // GalleryCalibration is the threshold a gallery gets and what it rests on.
 type GalleryCalibration struct {
+	// Engine made the templates the threshold is for ("" when the caller
+	// did not say): thresholds of two engines are on different scales.
+	Engine EngineName `json:"engine,omitempty"`
 	// Threshold is the one to decide with: the configured threshold, or
 	// the calibrated one when that is lower (calibration never raises it).
 	Threshold  float64 `json:"threshold"`
@@ -137,11 +140,15 @@ func (c GalleryCalibration) LinkedTravelers() map[string]string {
 // Line is the booth's one-line summary, e.g. "threshold 0.41, calibrated
 // for this flight".
 func (c GalleryCalibration) Line() string {
-	if !c.Calibrated {
-		return fmt.Sprintf("threshold %.2f, configured (gallery too small to calibrate)", c.Threshold)
+	engine := ""
+	if c.Engine != "" {
+		engine = " (" + string(c.Engine) + ")"
 	}
-	s := fmt.Sprintf("threshold %.2f, calibrated for this flight (false-match rate %.4f ± %.4f)",
-		c.Threshold, c.EstimatedFPIR, c.BinomialError)
+	if !c.Calibrated {
+		return fmt.Sprintf("threshold %.2f%s, configured (gallery too small to calibrate)", c.Threshold, engine)
+	}
+	s := fmt.Sprintf("threshold %.2f%s, calibrated for this flight (false-match rate %.4f ± %.4f)",
+		c.Threshold, engine, c.EstimatedFPIR, c.BinomialError)
 	if n := len(c.Duplicates); n > 0 {
 		s += fmt.Sprintf("; %d linked pair(s): document check", n)
 	}

@@ -137,6 +137,7 @@ func EvaluateWith(gallery, probes []Enrolled, p Policy, o EvalOptions) (Report, 
 			o.Calibration.DuplicateBelow = engine.DuplicateBelow()
 		}
 		c := CalibrateGallery(ix, EnrolledTemplates(gallery), p, o.Calibration)
+		c.Engine = engine
 		p.Threshold, p.Linked, cal = c.Threshold, c.LinkedTravelers(), &c
 	}
 	res := make([]probeResult, len(probes))

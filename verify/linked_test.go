@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +30,11 @@ func TestNearIdenticalPairsLinked(t *testing.T) {
 	if math.Abs(c1.Threshold-c0.Threshold) > 0.05 {
 		t.Fatalf("four linked pairs moved the threshold from %.4f to %.4f (more than 0.05): %s",
 			c0.Threshold, c1.Threshold, c1.Note)
+	}
+	c1.Engine = EngineDlib
+	if line := c1.Line(); !strings.Contains(line, "(dlib)") || !strings.Contains(line, "4 linked pair") ||
+		!strings.Contains(line, "±") {
+		t.Errorf("threshold line %q: want the engine, the linked pairs and the estimate's uncertainty", line)
 	}
 	p := defaultPolicy
 	p.Threshold, p.Linked = c1.Threshold, c1.LinkedTravelers()
