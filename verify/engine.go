@@ -191,18 +191,7 @@ func (e *Engine) Single(img image.Image) (Face, error) {
 // SingleAt is Single at the given priority. go-face's own single-face call
 // answers nil for both no face and several faces; the faces are counted here.
 func (e *Engine) SingleAt(ctx context.Context, img image.Image, prio Priority) (Face, error) {
-	faces, err := e.FacesAt(ctx, img, prio)
-	if err != nil {
-		return Face{}, err
-	}
-	switch len(faces) {
-	case 0:
-		return Face{}, ErrNoFace
-	case 1:
-		return faces[0], nil
-	default:
-		return Face{}, fmt.Errorf("%w (%d)", ErrManyFaces, len(faces))
-	}
+	return onlyFace(e.FacesAt(ctx, img, prio))
 }
 
 // Distance is the plain Euclidean distance between two templates (not the

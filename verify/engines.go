@@ -74,6 +74,22 @@ func (n EngineName) DuplicateBelow() float64 {
 	return DefaultDuplicateBelow * n.DefaultThreshold() / EngineDlib.DefaultThreshold()
 }
 
+// onlyFace is the one face of a FacesAt answer: ErrNoFace or ErrManyFaces
+// otherwise (SingleAt of every engine).
+func onlyFace(faces []Face, err error) (Face, error) {
+	if err != nil {
+		return Face{}, err
+	}
+	switch len(faces) {
+	case 0:
+		return Face{}, ErrNoFace
+	case 1:
+		return faces[0], nil
+	default:
+		return Face{}, fmt.Errorf("%w (%d)", ErrManyFaces, len(faces))
+	}
+}
+
 // FaceEngine is one face recognition engine: it finds faces with five
 // landmarks and makes templates of one kind (its Name). Calls may run
 // concurrently; Close waits for the calls in flight and later calls get

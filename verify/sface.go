@@ -134,18 +134,7 @@ func (s *SFace) FacesAt(ctx context.Context, img image.Image, _ Priority) ([]Fac
 
 // SingleAt returns the one face in img: ErrNoFace or ErrManyFaces otherwise.
 func (s *SFace) SingleAt(ctx context.Context, img image.Image, prio Priority) (Face, error) {
-	faces, err := s.FacesAt(ctx, img, prio)
-	if err != nil {
-		return Face{}, err
-	}
-	switch len(faces) {
-	case 0:
-		return Face{}, ErrNoFace
-	case 1:
-		return faces[0], nil
-	default:
-		return Face{}, fmt.Errorf("%w (%d)", ErrManyFaces, len(faces))
-	}
+	return onlyFace(s.FacesAt(ctx, img, prio))
 }
 
 // SingleNear returns the traveler's face knowing the tracker found it at
