@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"veriport/encounter"
+	"veriport/verify"
 )
 
 // Audit event kinds the shift writes itself; the encounter's own events
@@ -60,6 +61,9 @@ type Record struct {
 	Threshold           float64
 	ThresholdCalibrated bool
 	PoorSeparation      bool
+	// Engine is the face engine of the flight's gallery: the one that made
+	// Distance and whose threshold Threshold is ("" with no gallery).
+	Engine verify.EngineName
 }
 
 // Recorder keeps encounters, their photos and audit entries. The retention

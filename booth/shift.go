@@ -464,6 +464,7 @@ func (s *Shift) record() Record {
 	}
 	if s.cal != nil {
 		r.Threshold, r.ThresholdCalibrated, r.PoorSeparation = s.cal.Threshold, s.cal.Calibrated, s.cal.PoorSeparation
+		r.Engine = s.cal.Engine
 	}
 	switch {
 	case s.decision != nil:

@@ -106,7 +106,7 @@ func toRecord(r Record) record.Encounter {
 		ManualCheckAt: r.ManualAt, DoneAt: r.DoneAt, TravelerID: r.TravelerID, Category: cat,
 		Outcome: r.Outcome, Result: string(r.Result), Referral: string(r.Referral), Distance: r.Distance,
 		DecisionTime: r.Decision, Quality: r.Quality, ThresholdCalibrated: r.ThresholdCalibrated,
-		PoorSeparation: r.PoorSeparation, RuleSet: r.RulesetUsed}
+		PoorSeparation: r.PoorSeparation, RuleSet: r.RulesetUsed, Engine: string(r.Engine)}
 	if r.Category == encounter.CategoryExempt {
 		e.ExemptionReason = string(r.ExemptionReason)
 	}

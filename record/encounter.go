@@ -69,6 +69,11 @@ type Encounter struct {
 	// was applied: a biometric match alone).
 	ExemptionReason string
 	RuleSet         string
+	// Engine is the face engine (dlib or sface) that made Distance and
+	// whose threshold Threshold is: the engines' distances are on different
+	// scales. "" without a gallery, and on records made before it was kept
+	// (all dlib).
+	Engine string
 
 	// Photo fields are managed by the retention package.
 	PhotoState    string
@@ -81,7 +86,7 @@ type Encounter struct {
 const encounterCols = `id, station, officer_id, flight, started_at, captured_at, decided_at,
  verified_at, manual_check_at, done_at, acknowledged_at, traveler_id, category, outcome, result,
  referral, distance, quality, decision_ms, photo_state, purge_deadline, vault_bucket, purged_at,
- rules_version, threshold, threshold_calibrated, poor_separation, exemption_reason, rule_set`
+ rules_version, threshold, threshold_calibrated, poor_separation, exemption_reason, rule_set, engine`
 
 // InsertEncounter records e (filling e.ID with a new UUID when empty and
 // e.PhotoState with PhotoNone). The photo itself is stored by retention.
@@ -114,13 +119,13 @@ func InsertEncounter(ctx context.Context, q DBTX, e *Encounter) error {
 		bucket = e.VaultBucket
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO encounters (`+encounterCols+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		e.ID, e.Station, officer, e.Flight, FormatTime(e.StartedAt), nullTime(e.CapturedAt),
 		nullTime(e.DecidedAt), nullTime(e.VerifiedAt), nullTime(e.ManualCheckAt), nullTime(e.DoneAt),
 		nullTime(e.AcknowledgedAt), e.TravelerID, e.Category, e.Outcome, e.Result, e.Referral,
 		dist, e.Quality, ms, e.PhotoState, nullTime(e.PurgeDeadline),
 		bucket, nullTime(e.PurgedAt), e.RulesVersion, thr, e.ThresholdCalibrated, e.PoorSeparation,
-		e.ExemptionReason, e.RuleSet)
+		e.ExemptionReason, e.RuleSet, e.Engine)
 	if err != nil {
 		return fmt.Errorf("insert encounter %s: %w", e.ID, err)
 	}
@@ -138,7 +143,7 @@ func scanEncounter(r rowScanner) (Encounter, error) {
 	err := r.Scan(&e.ID, &e.Station, &officer, &e.Flight, &started, &captured, &decided,
 		&verified, &manual, &done, &acked, &e.TravelerID, &e.Category, &e.Outcome, &e.Result,
 		&e.Referral, &dist, &e.Quality, &ms, &e.PhotoState, &deadline, &bucket, &purged, &e.RulesVersion,
-		&thr, &e.ThresholdCalibrated, &e.PoorSeparation, &e.ExemptionReason, &e.RuleSet)
+		&thr, &e.ThresholdCalibrated, &e.PoorSeparation, &e.ExemptionReason, &e.RuleSet, &e.Engine)
 	if err != nil {
 		return e, err
 	}

@@ -20,7 +20,7 @@ var ErrCSV = errors.New("not an encounter CSV")
 var CSVColumns = []string{"id", "station", "officer_id", "flight", "started_at", "captured_at",
 	"decided_at", "verified_at", "manual_check_at", "done_at", "acknowledged_at", "traveler_id",
 	"category", "outcome", "result", "referral", "distance", "decision_ms", "photo_state",
-	"purge_deadline", "purged_at", "exemption_reason", "rule_set"}
+	"purge_deadline", "purged_at", "exemption_reason", "rule_set", "engine"}
 
 func csvTime(t time.Time) string {
 	if t.IsZero() {
@@ -41,7 +41,7 @@ func csvRow(e record.Encounter) []string {
 	return []string{e.ID, e.Station, e.OfficerID, e.Flight, csvTime(e.StartedAt), csvTime(e.CapturedAt),
 		csvTime(e.DecidedAt), csvTime(e.VerifiedAt), csvTime(e.ManualCheckAt), csvTime(e.DoneAt),
 		csvTime(e.AcknowledgedAt), e.TravelerID, e.Category, e.Outcome, e.Result, e.Referral, dist, ms,
-		e.PhotoState, csvTime(e.PurgeDeadline), csvTime(e.PurgedAt), e.ExemptionReason, e.RuleSet}
+		e.PhotoState, csvTime(e.PurgeDeadline), csvTime(e.PurgedAt), e.ExemptionReason, e.RuleSet, e.Engine}
 }
 
 // WriteCSV writes the encounters of f, oldest first, with a header row.
@@ -72,11 +72,15 @@ func WriteCSV(ctx context.Context, q record.DBTX, f Filter, w io.Writer) (int, e
 }
 
 // csvColumnsV1 is how many columns exports had before the exemption
-// reason and rule set: such a file still reads back (without them).
-const csvColumnsV1 = 21
+// reason and rule set, csvColumnsV2 before the engine: such files still
+// read back (without them).
+const (
+	csvColumnsV1 = 21
+	csvColumnsV2 = 23
+)
 
 // ReadCSV reads an encounter export back (the fields it holds), this
-// version's or an earlier one without the exemption columns.
+// version's or an earlier one without the exemption or engine columns.
 func ReadCSV(r io.Reader) ([]record.Encounter, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 0 // every row as long as the header
@@ -85,7 +89,7 @@ func ReadCSV(r io.Reader) ([]record.Encounter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrCSV, err)
 	}
-	if len(head) != len(CSVColumns) && len(head) != csvColumnsV1 {
+	if len(head) != len(CSVColumns) && len(head) != csvColumnsV1 && len(head) != csvColumnsV2 {
 		return nil, fmt.Errorf("%w: %d columns, want %d", ErrCSV, len(head), len(CSVColumns))
 	}
 	for i, c := range CSVColumns[:len(head)] {
@@ -115,6 +119,9 @@ func parseRow(c []string) (record.Encounter, error) {
 		Category: c[12], Outcome: c[13], Result: c[14], Referral: c[15], PhotoState: c[18]}
 	if len(c) > csvColumnsV1 {
 		e.ExemptionReason, e.RuleSet = c[21], c[22]
+	}
+	if len(c) > csvColumnsV2 {
+		e.Engine = c[23]
 	}
 	times := []struct {
 		dst *time.Time

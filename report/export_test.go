@@ -137,7 +137,7 @@ func TestCSVRoundTrip(t *testing.T) {
 func TestReadCSVRefusesOtherFiles(t *testing.T) {
 	head := strings.Join(CSVColumns, ",")
 	row := func(ms string) string {
-		return head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5," + ms + ",none,,,,\n"
+		return head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5," + ms + ",none,,,,,sface\n"
 	}
 	for name, in := range map[string]string{
 		"empty":        "",
@@ -151,7 +151,8 @@ func TestReadCSVRefusesOtherFiles(t *testing.T) {
 			t.Errorf("%s: %v, want ErrCSV", name, err)
 		}
 	}
-	if got, err := ReadCSV(strings.NewReader(row("5"))); err != nil || len(got) != 1 || got[0].DecisionTime != 5*time.Millisecond {
+	if got, err := ReadCSV(strings.NewReader(row("5"))); err != nil || len(got) != 1 || got[0].DecisionTime != 5*time.Millisecond ||
+		got[0].Engine != "sface" {
 		t.Errorf("good row: %v %+v", err, got)
 	}
 	// An export made before the exemption columns still reads back.
@@ -160,11 +161,17 @@ func TestReadCSVRefusesOtherFiles(t *testing.T) {
 	if got, err := ReadCSV(strings.NewReader(earlier)); err != nil || len(got) != 1 || got[0].Category != "in-scope" {
 		t.Errorf("earlier export: %v %+v", err, got)
 	}
+	// And one made before the engine column.
+	v2 := strings.Join(CSVColumns[:csvColumnsV2], ",") +
+		"\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,exempt,opt-out,verified,,,5,none,,,age-under,seed\n"
+	if got, err := ReadCSV(strings.NewReader(v2)); err != nil || len(got) != 1 || got[0].RuleSet != "seed" || got[0].Engine != "" {
+		t.Errorf("export without the engine column: %v %+v", err, got)
+	}
 }
 
 func FuzzReadCSV(f *testing.F) {
 	head := strings.Join(CSVColumns, ",")
-	f.Add(head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5,5,none,,,,\n")
+	f.Add(head + "\nid,s,o,f,2026-03-01T06:00:00Z,,,,,,,,in-scope,match,cleared,,0.5,5,none,,,,,dlib\n")
 	f.Add("")
 	f.Add(head + "\n")
 	f.Fuzz(func(t *testing.T, s string) {

@@ -45,6 +45,7 @@ func Figures(r *Report) []Figure {
 			Value: fmt.Sprintf("%s (%d)", rc.Label, rc.Count)})
 	}
 	fs = append(fs, exemptionFigures(r)...)
+	fs = append(fs, engineFigures(r)...)
 	fs = append(fs,
 		Figure{Section: "Accuracy", Label: "False non-matches", Value: fmt.Sprintf("%d (%d ambiguous)", a.FalseNonMatch, a.FalseNonMatchAmbiguous)},
 		Figure{Section: "Accuracy", Label: "Possible false matches", Value: fmt.Sprint(a.PossibleFalseMatch), Alert: a.PossibleFalseMatch > 0},

@@ -176,6 +176,9 @@ type Report struct {
 	Fairness []FairnessFlight `json:"fairness_warnings"`
 	// Exemptions counts the exempt travelers by reason and rule set.
 	Exemptions []ExemptionCount `json:"exemptions"`
+	// Engines counts the biometric decisions by the face engine that made
+	// them, with the thresholds they were decided against.
+	Engines []EngineCount `json:"engines"`
 }
 
 // ExemptionCount is how many exempt travelers of the range were exempt
@@ -234,7 +237,7 @@ type step func(context.Context, source, *Report, Options) error
 
 // encounterSteps are the figures read from encounters alone: a booth's
 // store and the back end's hold them alike.
-var encounterSteps = []step{totals, decisionTimes, hourly, captureFailures, breakdowns, exemptions}
+var encounterSteps = []step{totals, decisionTimes, hourly, captureFailures, breakdowns, exemptions, engines}
 
 func compute(ctx context.Context, src source, r *Report, o Options, steps []step, more ...step) error {
 	for _, st := range append(append([]step{}, steps...), more...) {

@@ -257,7 +257,7 @@ func WriteTerminalCSV(ctx context.Context, st *transmit.Store, f Filter, w io.Wr
 	where, args := f.where(src)
 	rows, err := st.DB.QueryContext(ctx, src.sql(`SELECT encounter_id, station, officer_id, flight, started_at,
 		captured_at, decided_at, manual_check_at, done_at, received_at, traveler_id, category, outcome, result,
-		referral, distance, decision_ms, exemption_reason, rule_set FROM {encounters} WHERE `+where+`
+		referral, distance, decision_ms, exemption_reason, rule_set, engine FROM {encounters} WHERE `+where+`
 		ORDER BY started_at, encounter_id`), args...)
 	if err != nil {
 		return 0, fmt.Errorf("report csv: %w", err)
@@ -274,7 +274,7 @@ func WriteTerminalCSV(ctx context.Context, st *transmit.Store, f Filter, w io.Wr
 		var ms *int64
 		if err := rows.Scan(&e.ID, &e.Station, &e.OfficerID, &e.Flight, &ts[0], &ts[1], &ts[2], &ts[3], &ts[4], &ts[5],
 			&e.TravelerID, &e.Category, &e.Outcome, &e.Result, &e.Referral, &e.Distance, &ms,
-			&e.ExemptionReason, &e.RuleSet); err != nil {
+			&e.ExemptionReason, &e.RuleSet, &e.Engine); err != nil {
 			return n, fmt.Errorf("report csv: %w", err)
 		}
 		for i, dst := range []*time.Time{&e.StartedAt, &e.CapturedAt, &e.DecidedAt, &e.ManualCheckAt, &e.DoneAt, &e.AcknowledgedAt} {

@@ -33,8 +33,12 @@ const (
 	// Version3 adds why an exempt traveler was exempt (exemption_reason)
 	// and the rule set the category was decided under (rule_set).
 	Version3 = 3
+	// Version4 adds the face engine (engine: dlib or sface) that made the
+	// distance and whose threshold it was decided against; optional, absent
+	// when no gallery was loaded.
+	Version4 = 4
 	// CurrentVersion is what booths send.
-	CurrentVersion = Version3
+	CurrentVersion = Version4
 )
 
 // Final results of an encounter (v2 "final").
@@ -53,7 +57,7 @@ const (
 // holds a name or a template; Photo is present only in partner mode when
 // configured, and is the probe photo sealed to the back end's key
 // (SealPhoto). Fields after Photo exist from Version2 on, the exemption
-// and rule set from Version3 on.
+// and rule set from Version3 on, the engine from Version4 on.
 type Result struct {
 	Version     int       `json:"version,omitempty"` // 0 or 1: version 1
 	EncounterID string    `json:"encounter_id"`
@@ -91,6 +95,11 @@ type Result struct {
 	// RuleSet is the rule set the category was decided under. Version3.
 	ExemptionReason string `json:"exemption_reason,omitempty"`
 	RuleSet         string `json:"rule_set,omitempty"`
+
+	// Engine is the face engine that made Distance and whose threshold
+	// Threshold is (dlib or sface: their distances are on different
+	// scales). Version4; absent without a gallery.
+	Engine string `json:"engine,omitempty"`
 }
 
 // Quality is the capture quality summary: never the image.
@@ -131,7 +140,7 @@ func FromEncounter(e record.Encounter) Result {
 		Flight: e.Flight, Time: e.DoneAt, Outcome: e.Outcome, TravelerID: e.TravelerID, Category: e.Category,
 		Distance: e.Distance, StartedAt: e.StartedAt, CapturedAt: e.CapturedAt, DecidedAt: e.DecidedAt,
 		Final: finalOf(e.Outcome, e.Result), Threshold: e.Threshold, ThresholdCalibrated: e.ThresholdCalibrated,
-		ExemptionReason: e.ExemptionReason, RuleSet: e.RuleSet}
+		ExemptionReason: e.ExemptionReason, RuleSet: e.RuleSet, Engine: e.Engine}
 	if e.Category != "exempt" {
 		r.ExemptionReason = ""
 	}

@@ -204,15 +204,15 @@ func (s *Store) Put(ctx context.Context, res *Result, body []byte, now time.Time
 		officer_id, flight, result_date, done_at, started_at, captured_at, decided_at, manual_check_at,
 		decision_ms, outcome, result, final, referral, traveler_id, category, distance, quality, threshold,
 		threshold_calibrated, gallery_id, gallery_version, audit_seq, audit_hash, received_at, body,
-		exemption_reason, rule_set)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		exemption_reason, rule_set, engine)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (encounter_id) DO NOTHING`),
 		res.EncounterID, version, res.Station, res.Officer, res.Flight, s.dateArg(res.Time),
 		s.TimeArg(res.Time), s.TimeArg(started), s.nullTime(res.CapturedAt), s.nullTime(res.DecidedAt),
 		s.nullTime(manualAt), res.DecisionMS, res.Outcome, res.BoothResult(), res.Final, referral,
 		res.TravelerID, res.Category, res.Distance, quality, res.Threshold, res.ThresholdCalibrated,
 		res.GalleryID, res.GalleryVersion, auditSeq, res.AuditHash, s.TimeArg(now), body,
-		res.ExemptionReason, res.RuleSet)
+		res.ExemptionReason, res.RuleSet, res.Engine)
 	if err != nil {
 		return false, fmt.Errorf("%w: store result: %v", ErrStore, err)
 	}

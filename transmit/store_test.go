@@ -158,13 +158,13 @@ func TestStoreSuite(t *testing.T) {
 		t.Run("malformed or unknown version refused", func(t *testing.T) {
 			before, _ := st.Count(ctx)
 			r := recentResult("booth-1", 50)
-			v4 := strings.Replace(string(mustJSON(t, r)), `"version":2`, `"version":4`, 1)
+			v5 := strings.Replace(string(mustJSON(t, r)), `"version":2`, `"version":5`, 1)
 			cases := []struct {
 				name, body string
 				want       int
 			}{
-				{"unknown version", v4, http.StatusUnprocessableEntity},
-				{"version not a number", strings.Replace(v4, `"version":4`, `"version":"two"`, 1), http.StatusUnprocessableEntity},
+				{"unknown version", v5, http.StatusUnprocessableEntity},
+				{"version not a number", strings.Replace(v5, `"version":5`, `"version":"two"`, 1), http.StatusUnprocessableEntity},
 				{"truncated", string(mustJSON(t, r))[:40], http.StatusBadRequest},
 				{"not an object", `["a"]`, http.StatusBadRequest},
 				{"two objects", string(mustJSON(t, r)) + `{}`, http.StatusBadRequest},

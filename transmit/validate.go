@@ -43,6 +43,9 @@ var (
 	categories  = set("", "us-citizen", "exempt", "in-scope", "lpr", "unknown")
 	finals      = set(FinalCleared, FinalReferred, FinalOptedOut, FinalManualVerified, FinalInterrupted)
 	manualOuts  = set("verified", "referred", "pending")
+	// engines are the face engines whose distances a result may carry
+	// (verify's engine names; the back end does not link the engines).
+	engines = set("dlib", "sface")
 )
 
 func set(v ...string) map[string]bool {
@@ -62,6 +65,7 @@ var (
 	keysV2 = union(keysV1, set("started_at", "captured_at", "decided_at", "decision_ms", "final",
 		"quality", "manual_check", "threshold", "threshold_calibrated", "gallery_id", "gallery_version"))
 	keysV3      = union(keysV2, set("exemption_reason", "rule_set"))
+	keysV4      = union(keysV3, set("engine"))
 	keysQuality = set("captured", "auto", "score", "failed")
 	keysManual  = set("at", "outcome", "reason")
 )
@@ -114,8 +118,10 @@ func Decode(body []byte) (Result, error) {
 		keys = keysV2
 	case Version3:
 		keys = keysV3
+	case Version4:
+		keys = keysV4
 	default:
-		return Result{}, fmt.Errorf("%w: %d (this receiver accepts 1, 2 and 3)", ErrUnknownVersion, version)
+		return Result{}, fmt.Errorf("%w: %d (this receiver accepts 1 to 4)", ErrUnknownVersion, version)
 	}
 	if err := checkKeys(body, keys, map[string]map[string]bool{"quality": keysQuality, "manual_check": keysManual}); err != nil {
 		return Result{}, err
@@ -199,7 +205,7 @@ func (r *Result) Validate() error {
 	if _, err := CanonicalID(r.EncounterID); err != nil {
 		bad("encounter_id %q is not a UUID", clip(r.EncounterID))
 	}
-	if r.Version != 0 && r.Version != Version1 && r.Version != Version2 && r.Version != Version3 {
+	if r.Version < 0 || r.Version > Version4 {
 		return fmt.Errorf("%w: %d", ErrUnknownVersion, r.Version)
 	}
 	checkID := func(name, v string, required bool) {
@@ -242,6 +248,12 @@ func (r *Result) Validate() error {
 	}
 	checkID("exemption_reason", r.ExemptionReason, false)
 	checkID("rule_set", r.RuleSet, false)
+	switch {
+	case r.Version < Version4 && r.Engine != "":
+		bad("engine needs version 4")
+	case r.Engine != "" && !engines[r.Engine]:
+		bad("engine %q: want dlib or sface", clip(r.Engine))
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %s", ErrBadResult, strings.Join(errs, "; "))
 	}
