@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/officer"
 	"veriport/record"
@@ -27,7 +28,7 @@ func TestDemoAccountCannotBeEnabled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, err := openStoreAt(ctx, cfg)
+	op, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestDemoAccountCannotBeEnabled(t *testing.T) {
 		t.Fatalf("demo officer enabled in the operational store: disabled %v, %v", o.Disabled, err)
 	}
 	// A supervisor at the workstation: the same store, the same refusal.
-	ostore, err := officerStore(cfg, op)
+	ostore, err := app.OfficerStore(cfg, op)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/verify"
@@ -25,20 +25,12 @@ import (
 
 func init() { galleryCommands = append(galleryCommands, galleryDemo) }
 
-// The demo flight: a fictitious carrier code, 420 travelers as in NIST's
-// paperless-travel evaluation.
+// The demo flight: a fictitious carrier code (its 420 travelers:
+// app.DemoTravelers).
 const (
 	demoFlight      = "ZZ420"
-	demoTravelers   = 420
 	demoPortraitTag = "public-domain test portrait (face_recognition test images)"
 )
-
-// demoPortraitSet is which cached portrait gives which demo traveler.
-var demoPortraitSet = []struct{ subject, file, source, name string }{
-	{"DEMO-OBAMA", "obama.jpg", "passport", "Barack Obama"},
-	{"DEMO-OBAMA", "obama2.jpg", "prior-entry", "Barack Obama"},
-	{"DEMO-BIDEN", "biden.jpg", "passport", "Joe Biden"},
-}
 
 // demoFiles are the files `gallery demo` keeps in the demo gallery folder.
 type demoFiles struct {
@@ -165,20 +157,6 @@ func demoEngines(dir string) ([]verify.FaceEngine, error) {
 	return engines, nil
 }
 
-// syntheticSFace is a synthetic sface template: a unit vector from rng.
-func syntheticSFace(rng *rand.Rand) verify.Template {
-	var t verify.Template
-	var norm float64
-	for k := range t {
-		v := rng.NormFloat64()
-		t[k], norm = float32(v), norm+v*v
-	}
-	for k := range t {
-		t[k] /= float32(math.Sqrt(norm))
-	}
-	return t
-}
-
 func buildDemoBundle(env *Env, cfg config.Config, df demoFiles, priv ed25519.PrivateKey, now time.Time) ([]byte, *gallery.Bundle, error) {
 	engines, err := demoEngines(cfg.Paths.ModelsDir)
 	if err != nil {
@@ -192,28 +170,28 @@ func buildDemoBundle(env *Env, cfg config.Config, df demoFiles, priv ed25519.Pri
 	var enrolled []gallery.Enrolled
 	standings := map[string]gallery.Standing{}
 	for _, engine := range engines {
-		for _, p := range demoPortraitSet {
-			img, err := verify.LoadImage(filepath.Join(cfg.Paths.Portraits(), p.file))
+		for _, p := range app.DemoPortraits {
+			img, err := verify.LoadImage(filepath.Join(cfg.Paths.Portraits(), p.File))
 			if err != nil {
 				return nil, nil, fmt.Errorf("demo portrait (run make setup): %w", err)
 			}
 			face, err := engine.SingleAt(context.Background(), img, verify.Live)
 			if err != nil {
-				return nil, nil, fmt.Errorf("demo portrait %s (%s): %w", p.file, engine.Name(), err)
+				return nil, nil, fmt.Errorf("demo portrait %s (%s): %w", p.File, engine.Name(), err)
 			}
-			enrolled = append(enrolled, gallery.Enrolled{Subject: p.subject, Template: face.Template,
-				Engine: engine.Name(), Source: p.source, Image: p.file})
-			standings[p.subject] = gallery.Standing{Category: gallery.CategoryUSCitizen,
-				Display: []gallery.Field{{Key: "name", Value: p.name}, {Key: "note", Value: demoPortraitTag}}}
+			enrolled = append(enrolled, gallery.Enrolled{Subject: p.Subject, Template: face.Template,
+				Engine: engine.Name(), Source: p.Source, Image: p.File})
+			standings[p.Subject] = gallery.Standing{Category: gallery.CategoryUSCitizen,
+				Display: []gallery.Field{{Key: "name", Value: p.Name}, {Key: "note", Value: demoPortraitTag}}}
 		}
 	}
 	rng := rand.New(rand.NewPCG(420, 7))
-	for _, e := range gallery.SyntheticEntries(demoTravelers-len(standings), 420) {
+	for _, e := range gallery.SyntheticEntries(app.DemoTravelers-len(standings), 420) {
 		for _, t := range e.Templates {
 			enrolled = append(enrolled, gallery.Enrolled{Subject: e.Traveler, Template: t.Template,
 				Engine: verify.EngineDlib, Source: t.Source.String()})
 			if len(engines) > 1 {
-				enrolled = append(enrolled, gallery.Enrolled{Subject: e.Traveler, Template: syntheticSFace(rng),
+				enrolled = append(enrolled, gallery.Enrolled{Subject: e.Traveler, Template: app.SyntheticSFace(rng),
 					Engine: verify.EngineSFace, Source: t.Source.String()})
 			}
 		}

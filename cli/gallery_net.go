@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/record"
@@ -176,7 +177,7 @@ func purgeGalleries(ctx context.Context, env *Env, cfg config.Config, cache *gal
 		return err
 	}
 	defer store.Close()
-	if err := checkMasterKey(ctx, cfg, store); err != nil {
+	if err := app.CheckMasterKey(ctx, cfg, store); err != nil {
 		return err
 	}
 	done, err := cache.Purge(ctx, time.Now(), cfg.Gallery.Grace, retention.PurgeLogger{Store: store})

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,10 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"veriport/config"
 	"veriport/officer"
 	"veriport/record"
-	"veriport/retention"
 )
 
 func init() {
@@ -81,13 +78,6 @@ func officerAddCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// loginPolicy is the login policy from the workflow settings.
-func loginPolicy(w config.Workflow) officer.Policy {
-	p := officer.DefaultPolicy
-	p.MaxFailures, p.LockFor = w.LockFailures, w.LockFor
-	return p
-}
-
 // readPIN reads the PIN: from a terminal without echo, asked twice; or one
 // line from in with --pin-stdin (or when in is not a terminal).
 func readPIN(in io.Reader, prompt io.Writer, fromStdin bool) (string, error) {
@@ -119,19 +109,4 @@ func readPIN(in io.Reader, prompt io.Writer, fromStdin bool) (string, error) {
 		return "", errors.New("no PIN on standard input")
 	}
 	return line, nil
-}
-
-// officerStore is the officers table with TOTP secrets sealed under a key
-// derived from the workstation's master key (the vault's).
-func officerStore(cfg config.Config, store *record.Store) (*officer.SQLStore, error) {
-	key, _, err := retention.OpenMasterKey(context.Background(), store.DB, cfg.Retention.KeyFile(cfg.Paths))
-	if err != nil {
-		return nil, err
-	}
-	defer clear(key)
-	sealer, err := officer.NewSecretSealer(key)
-	if err != nil {
-		return nil, err
-	}
-	return &officer.SQLStore{DB: store.DB, Secrets: sealer}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/app"
 	"veriport/officer"
 	"veriport/record"
 )
@@ -56,11 +57,11 @@ func withOfficers(ctx context.Context, env *Env, fn func(*officer.Authenticator,
 		return err
 	}
 	defer store.Close()
-	ostore, err := officerStore(cfg, store)
+	ostore, err := app.OfficerStore(cfg, store)
 	if err != nil {
 		return err
 	}
-	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow), officer.WithLogger(env.Log))
+	auth, err := officer.NewAuthenticator(ostore, app.LoginPolicy(cfg.Workflow), officer.WithLogger(env.Log))
 	if err != nil {
 		return err
 	}

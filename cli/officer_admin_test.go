@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/officer"
 	"veriport/record"
@@ -121,7 +122,7 @@ func TestOfficerCLI(t *testing.T) {
 		if o.PINHash == oldHash || o.TOTPSecret == oldSecret || strings.Contains(o.TOTPSecret, secret[1]) {
 			t.Error("PIN hash or TOTP secret not replaced, or secret stored in clear")
 		}
-		ostore, err := officerStore(cfg, st)
+		ostore, err := app.OfficerStore(cfg, st)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/record"
 	"veriport/retention"
@@ -25,7 +26,7 @@ func openRetention(ctx context.Context, env *Env) (*record.Store, *retention.Kee
 
 // openRetentionAt is openRetention on cfg's data folder.
 func openRetentionAt(ctx context.Context, env *Env, cfg config.Config) (*record.Store, *retention.Keeper, config.Config, error) {
-	store, err := openStoreAt(ctx, cfg)
+	store, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, cfg, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/app"
 	"veriport/booth"
 	"veriport/camera"
 	"veriport/config"
@@ -28,10 +29,6 @@ func init() {
 		}
 	})
 }
-
-// workstationRecognizers is the workstation's go-face pool size (see
-// runGUI's loadModels).
-const workstationRecognizers = 1
 
 // runGUI builds the components from the settings and opens the window.
 // The camera is chosen first: when the demo video stands in for a camera
@@ -81,7 +78,7 @@ func runGUI(ctx context.Context, env *Env) error {
 	verify.LimitMallocArenas(2)
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go watchMemory(watchCtx, env.Log, time.Minute, env.HeapProfileDir)
+	go app.WatchMemory(watchCtx, env.Log, time.Minute, env.HeapProfileDir)
 	var engine *verify.Engine
 	var landmarker *verify.Landmarker
 	slot := &engineSlot{models: cfg.Paths.ModelsDir, log: env.Log}
@@ -106,11 +103,7 @@ func runGUI(ctx context.Context, env *Env) error {
 		quality = assessor
 	}
 	loadModels := func() (string, error) {
-		// Captures are decided by the engine's live describer (crops around
-		// the tracked face); the pool only serves the whole-frame fallback
-		// and the demo gallery, so one recognizer is enough and keeps the
-		// workstation within its memory budget.
-		e, err := verify.OpenWith(cfg.Paths.ModelsDir, verify.Options{Recognizers: workstationRecognizers})
+		e, err := app.OpenEngine(cfg)
 		if err != nil {
 			return "", err
 		}
@@ -208,7 +201,7 @@ func openProfile(ctx context.Context, env *Env, cfg config.Config, demo bool) (c
 		cfg = demoProfile(cfg)
 		env.Log.Warn("demo profile: demo data kept in its own folder", "data", cfg.Paths.DataDir)
 	}
-	store, err := openStoreAt(ctx, cfg)
+	store, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return cfg, store, err
 	}

@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/record"
-	"veriport/retention"
 )
 
 // openStore loads the settings and opens the record store in the data
@@ -16,33 +16,6 @@ func (e *Env) openStore(ctx context.Context) (config.Config, *record.Store, erro
 	if err != nil {
 		return config.Config{}, nil, err
 	}
-	store, err := openStoreAt(ctx, cfg)
+	store, err := app.OpenStore(ctx, cfg)
 	return cfg, store, err
-}
-
-// openStoreAt opens the record store of cfg's data folder (creating it when
-// new) and checks its master key.
-func openStoreAt(ctx context.Context, cfg config.Config) (*record.Store, error) {
-	if err := cfg.Paths.EnsureDataDir(); err != nil {
-		return nil, err
-	}
-	store, err := record.Open(ctx, cfg.Paths.Database)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkMasterKey(ctx, cfg, store); err != nil {
-		store.Close()
-		return nil, err
-	}
-	return store, nil
-}
-
-// checkMasterKey refuses a store whose master key is missing while it holds
-// data sealed under it (retention.OpenMasterKey), or whose key file is
-// exposed or malformed: every command on the store stops with a message
-// naming the file, rather than working on with a key that opens nothing.
-func checkMasterKey(ctx context.Context, cfg config.Config, store *record.Store) error {
-	key, _, err := retention.OpenMasterKey(ctx, store.DB, cfg.Retention.KeyFile(cfg.Paths))
-	clear(key)
-	return err
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/officer"
 	"veriport/record"
@@ -106,7 +107,7 @@ func TestDemoProfileNeverTouchesOperationalStore(t *testing.T) {
 		t.Fatalf("demo officer in the operational store: %v", err)
 	}
 	// The operational store never accepts the demo officer.
-	ostore, err := officerStore(cfg, op)
+	ostore, err := app.OfficerStore(cfg, op)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func TestAuditVerifyHeadCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := openStoreAt(ctx, cfg)
+	st, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 
-	"veriport/config"
 	"veriport/verify"
 )
 
@@ -62,25 +61,6 @@ func verifyIndex(es []verify.Enrolled) *verify.Index {
 		ix.Add(es[i].Subject, &es[i].Template)
 	}
 	return ix
-}
-
-// calibrationOptions are the settings' per-gallery calibration options.
-func calibrationOptions(c config.Config) verify.CalibrationOptions {
-	return verify.CalibrationOptions{Target: c.Verify.FPIRTarget, WarnDrop: c.Verify.WarnDrop}
-}
-
-// verifyPolicy is the decision policy of the settings for dlib templates.
-func verifyPolicy(c config.Config) verify.Policy { return policyFor(c, verify.EngineDlib) }
-
-// policyFor is the decision policy of the settings for the engine's
-// templates: its own threshold, and the margin (set in dlib's scale)
-// scaled by the ratio of the engines' reference thresholds.
-func policyFor(c config.Config, engine verify.EngineName) verify.Policy {
-	if engine == verify.EngineSFace {
-		k := verify.EngineSFace.DefaultThreshold() / verify.EngineDlib.DefaultThreshold()
-		return verify.Policy{Threshold: c.Verify.SFaceThreshold, Margin: c.Verify.Margin * k}
-	}
-	return verify.Policy{Threshold: c.Verify.Threshold, Margin: c.Verify.Margin}
 }
 
 // templatesEngine is the one engine of a template file's templates.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/app"
 	"veriport/verify"
 )
 
@@ -45,7 +46,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				p := policyFor(cfg, engine)
+				p := app.PolicyFor(cfg, engine)
 				if cmd.Flags().Changed("threshold") {
 					p.Threshold = threshold
 				}
@@ -55,7 +56,7 @@ func init() {
 				if !(p.Threshold > 0) || !(p.Margin >= 0) {
 					return fmt.Errorf("threshold %v must be > 0 and margin %v >= 0", p.Threshold, p.Margin)
 				}
-				o := verify.EvalOptions{Calibrate: calibrate, Calibration: calibrationOptions(cfg)}
+				o := verify.EvalOptions{Calibrate: calibrate, Calibration: app.CalibrationOptions(cfg)}
 				if cmd.Flags().Changed("fpir-target") {
 					if !(target > 0 && target < 1) {
 						return fmt.Errorf("--fpir-target %v must be in (0, 1)", target)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/app"
 	"veriport/verify"
 )
 
@@ -64,8 +65,8 @@ func init() {
 				}
 				defer engine.Close()
 				ix := verifyIndex(es)
-				p := policyFor(cfg, name)
-				o := calibrationOptions(cfg)
+				p := app.PolicyFor(cfg, name)
+				o := app.CalibrationOptions(cfg)
 				o.DuplicateBelow = name.DuplicateBelow()
 				cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, o)
 				cal.Engine = name

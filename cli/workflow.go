@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"veriport/app"
 	"veriport/booth"
 	"veriport/config"
 	"veriport/encounter"
@@ -36,12 +37,12 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 	if zone != nil {
 		policy.SetPortZone(zone) // the age boundary day is the port's
 	}
-	ostore, err := officerStore(cfg, store)
+	ostore, err := app.OfficerStore(cfg, store)
 	if err != nil {
 		return nil, err
 	}
 	ostore.DemoProfile = demo
-	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow),
+	auth, err := officer.NewAuthenticator(ostore, app.LoginPolicy(cfg.Workflow),
 		officer.WithLogger(env.Log))
 	if err != nil {
 		return nil, err

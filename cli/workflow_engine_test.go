@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/verify"
@@ -72,7 +73,7 @@ func TestBoothPicksEngineOfGallery(t *testing.T) {
 	if _, err := slot.pick(dlibOnly, "sface"); !errors.Is(err, gallery.ErrNoEngine) {
 		t.Errorf("sface asked of a dlib-only gallery: %v, want ErrNoEngine", err)
 	}
-	if p := policyFor(cfg, verify.EngineSFace); p.Threshold != cfg.Verify.SFaceThreshold || p.Margin <= cfg.Verify.Margin {
+	if p := app.PolicyFor(cfg, verify.EngineSFace); p.Threshold != cfg.Verify.SFaceThreshold || p.Margin <= cfg.Verify.Margin {
 		t.Errorf("sface policy %+v: want sface_threshold and the margin scaled up", p)
 	}
 

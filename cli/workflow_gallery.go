@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"veriport/app"
 	"veriport/booth"
 	"veriport/config"
 	"veriport/gallery"
@@ -139,7 +140,7 @@ func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Con
 		if err != nil {
 			return nil, fmt.Errorf("gallery %s: %w", st.Flight.ID(), err)
 		}
-		d := booth.NewCalibratedGalleryDecider(eng, b, policyFor(cfg, eng.Name()), calibrationOptions(cfg))
+		d := booth.NewCalibratedGalleryDecider(eng, b, app.PolicyFor(cfg, eng.Name()), app.CalibrationOptions(cfg))
 		d.CheckPose(cfg.Quality)
 		env.Log.Info("gallery decided with", "flight", st.Flight.ID(), "engine", eng.Name())
 		key := st.Flight.Key()

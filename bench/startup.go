@@ -1,20 +1,19 @@
-package cli
+package bench
 
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"veriport/app"
 	"veriport/booth"
 	"veriport/config"
 	"veriport/gallery"
@@ -28,8 +27,6 @@ import (
 // memory once the face models are loaded and the live view runs, plus what
 // a 42,000-template flight gallery adds when loaded into a decider (the
 // workstation loads galleries only after an officer picks a flight).
-func init() { registerBench("startup", benchStartup) }
-
 func benchStartup(ctx context.Context, env *Env, out map[string]any) error {
 	cfg, err := env.Config()
 	if err != nil {
@@ -82,7 +79,7 @@ func benchStartup(ctx context.Context, env *Env, out map[string]any) error {
 func settledRSS() (float64, error) {
 	runtime.GC()
 	debug.FreeOSMemory()
-	return residentMB(os.Getpid())
+	return app.ResidentMB(os.Getpid())
 }
 
 // sfaceRSS is the resident memory the sface engine adds once it has made a
@@ -170,23 +167,8 @@ func startWorkstation(ctx context.Context, self, display, video string, rss bool
 		return 0, 0, err
 	}
 	time.Sleep(3 * time.Second) // the live pipeline settles with landmarks
-	mb, err := residentMB(cmd.Process.Pid)
+	mb, err := app.ResidentMB(cmd.Process.Pid)
 	return ms(first), mb, err
-}
-
-// residentMB reads VmRSS of a process, in MB.
-func residentMB(pid int) (float64, error) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0, err
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, err := strconv.ParseFloat(f[1], 64)
-			return kb / 1024, err
-		}
-	}
-	return 0, errors.New("no VmRSS")
 }
 
 // galleryRSS is what loading an n-template gallery into a decider adds to

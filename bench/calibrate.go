@@ -1,15 +1,14 @@
-package cli
+package bench
 
 import (
 	"context"
 	"fmt"
 	"sort"
 
+	"veriport/app"
 	"veriport/gallery"
 	"veriport/verify"
 )
-
-func init() { registerBench("gallery-calibrate", benchCalibrate) }
 
 // benchCalibrate measures what calibrating a gallery adds to loading it
 // (booth.NewCalibratedGalleryDecider): gallery_calibrate_ms_420 on a
@@ -41,7 +40,7 @@ func benchCalibrate(ctx context.Context, env *Env, out map[string]any) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			last = verify.CalibrateGallery(ix, b.Templates(verify.EngineDlib), verifyPolicy(cfg), calibrationOptions(cfg))
+			last = verify.CalibrateGallery(ix, b.Templates(verify.EngineDlib), app.PolicyFor(cfg, verify.EngineDlib), app.CalibrationOptions(cfg))
 			ms = append(ms, last.Ms)
 		}
 		sort.Float64s(ms)

@@ -1,13 +1,16 @@
-package cli
+package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,7 +29,7 @@ type memorySample struct {
 }
 
 func sampleMemory() memorySample {
-	rss, _ := residentMB(os.Getpid()) // 0 where /proc is missing
+	rss, _ := ResidentMB(os.Getpid()) // 0 where /proc is missing
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return memorySample{
@@ -40,11 +43,11 @@ func sampleMemory() memorySample {
 	}
 }
 
-// watchMemory logs the process's memory every interval until ctx ends.
+// WatchMemory logs the process's memory every interval until ctx ends.
 // With profileDir set it also writes a Go heap profile there at each
 // sample (heap-<seconds since start>.pb.gz, `go tool pprof` reads it): the
 // soak run (scripts/soak.sh) compares the profiles at 10 and 60 minutes.
-func watchMemory(ctx context.Context, log *slog.Logger, interval time.Duration, profileDir string) {
+func WatchMemory(ctx context.Context, log *slog.Logger, interval time.Duration, profileDir string) {
 	if profileDir != "" {
 		if err := os.MkdirAll(profileDir, 0o700); err != nil {
 			log.Warn("heap profiles disabled", "dir", profileDir, "err", err)
@@ -94,3 +97,18 @@ func writeHeapProfile(name string) error {
 }
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
+
+// ResidentMB is the resident memory (VmRSS) of process pid, in MB.
+func ResidentMB(pid int) (float64, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, err := strconv.ParseFloat(f[1], 64)
+			return kb / 1024, err
+		}
+	}
+	return 0, errors.New("no VmRSS")
+}

@@ -1,4 +1,4 @@
-package ui
+package bench
 
 import (
 	"context"
@@ -12,10 +12,11 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"veriport/quality"
+	"veriport/ui"
 )
 
-// DisplayFigures are what MeasureDisplay measured.
-type DisplayFigures struct {
+// displayFigures are what measureDisplay measured.
+type displayFigures struct {
 	FPS      float64 // frames shown per second
 	Shown    int     // frames shown
 	Analysed int     // frames the assessor judged (overlay updates)
@@ -24,30 +25,29 @@ type DisplayFigures struct {
 	CPUCores float64
 }
 
-// MeasureDisplay runs the real main window headless, on Fyne's test driver,
+// measureDisplay runs the real main window headless, on Fyne's test driver,
 // with d's source and assessor for dur, and reports how many frames per
 // second the live view showed: source read, copy to the display buffer,
 // hand-off to analysis, overlay and checklist updates, all on the same path
 // as the workstation (only the GPU paint is absent).
-func MeasureDisplay(ctx context.Context, d Deps, dur time.Duration) (DisplayFigures, error) {
-	var fig DisplayFigures
-	err := headless(ctx, d, func(ctx context.Context, m *mainWindow, analysed *atomic.Int64) {
-		var start, end int
-		uiDoAndWait(func() { start = m.total })
+func measureDisplay(ctx context.Context, d ui.Deps, dur time.Duration) (displayFigures, error) {
+	var fig displayFigures
+	err := headless(ctx, d, func(ctx context.Context, m *ui.LiveWindow, analysed *atomic.Int64) {
+		start := m.Shown()
 		a0, c0, t0 := analysed.Load(), cpuTime(), time.Now()
 		select {
 		case <-ctx.Done():
 		case <-time.After(dur):
 		}
-		uiDoAndWait(func() { end = m.total })
+		end := m.Shown()
 		el := time.Since(t0)
-		fig = DisplayFigures{FPS: float64(end-start) / el.Seconds(), Shown: end - start,
+		fig = displayFigures{FPS: float64(end-start) / el.Seconds(), Shown: end - start,
 			Analysed: int(analysed.Load() - a0), CPUCores: (cpuTime() - c0).Seconds() / el.Seconds()}
 	})
 	return fig, err
 }
 
-// MeasureCaptures runs the live view headless as MeasureDisplay does and,
+// measureCaptures runs the live view headless as measureDisplay does and,
 // while it runs, hands each capture over the way the booth's capture path
 // does: the booth takes the capture (prepare, not timed: in the booth the
 // capturer has its copy before the event), then from the capture event the
@@ -56,12 +56,12 @@ func MeasureDisplay(ctx context.Context, d Deps, dur time.Duration) (DisplayFigu
 // on the UI thread and resumes the view; decide may go on (storage) after
 // show. It returns, for each capture, the time from the capture event to
 // the answer applied on the UI thread. Captures are spaced by gap.
-func MeasureCaptures(ctx context.Context, d Deps, captures []*quality.Capture, gap time.Duration,
+func measureCaptures(ctx context.Context, d ui.Deps, captures []*quality.Capture, gap time.Duration,
 	prepare func(context.Context, *quality.Capture) error,
 	decide func(ctx context.Context, c *quality.Capture, show func(error)) error) ([]time.Duration, error) {
 	var took []time.Duration
 	var failed error
-	err := headless(ctx, d, func(ctx context.Context, m *mainWindow, _ *atomic.Int64) {
+	err := headless(ctx, d, func(ctx context.Context, m *ui.LiveWindow, _ *atomic.Int64) {
 		for _, c := range captures {
 			if ctx.Err() != nil {
 				return
@@ -73,11 +73,11 @@ func MeasureCaptures(ctx context.Context, d Deps, captures []*quality.Capture, g
 			shown := make(chan error, 1)
 			done := make(chan error, 1)
 			start := time.Now()
-			m.holdLive(maxDecisionHold)
+			m.HoldForDecision()
 			go func() {
 				var once sync.Once
 				show := func(err error) {
-					once.Do(func() { uiDo(func() { m.resumeLive(); shown <- err }) })
+					once.Do(func() { fyne.Do(func() { m.Resume(); shown <- err }) })
 				}
 				err := decide(ctx, c, show)
 				show(err) // refused before an answer: the view resumes all the same
@@ -103,7 +103,7 @@ func MeasureCaptures(ctx context.Context, d Deps, captures []*quality.Capture, g
 
 // headless runs the main window on Fyne's test driver with d, waits for the
 // first live frame, calls measure, then stops the window.
-func headless(ctx context.Context, d Deps, measure func(context.Context, *mainWindow, *atomic.Int64)) error {
+func headless(ctx context.Context, d ui.Deps, measure func(context.Context, *ui.LiveWindow, *atomic.Int64)) error {
 	a := test.NewApp()
 	defer a.Quit()
 	w := a.NewWindow("Veriport")
@@ -111,21 +111,18 @@ func headless(ctx context.Context, d Deps, measure func(context.Context, *mainWi
 	if d.Assessor != nil {
 		d.Assessor = countingAssessor{d.Assessor, &analysed}
 	}
-	m := newMainWindow(w, d)
-	w.SetContent(m.build())
+	m := ui.NewLiveWindow(w, d)
 	w.Resize(fyne.NewSize(1280, 800))
 	ctx, cancel := context.WithCancel(ctx)
-	m.start(ctx)
+	m.Start(ctx)
 	// Let the first frame arrive, then measure.
-	var first int
 	deadline := time.Now().Add(10 * time.Second)
-	for first == 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+	for first := 0; first == 0 && time.Now().Before(deadline) && ctx.Err() == nil; first = m.Shown() {
 		time.Sleep(20 * time.Millisecond)
-		uiDoAndWait(func() { first = m.total })
 	}
 	measure(ctx, m, &analysed)
 	cancel()
-	m.wait()
+	m.Wait()
 	if err := context.Cause(ctx); err != nil && err != context.Canceled {
 		return err
 	}
@@ -141,8 +138,9 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// countingAssessor counts the frames the live view's assessor judged.
 type countingAssessor struct {
-	Assessor
+	ui.Assessor
 	n *atomic.Int64
 }
 

@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"veriport/app"
 	"veriport/booth"
 	"veriport/camera"
 	"veriport/config"
@@ -29,6 +30,15 @@ import (
 	"veriport/verify"
 )
 
+// Sizes of the live benchmark.
+const (
+	liveCPUSeconds = 30
+	liveCaptures   = 120
+	// fullFrameCaptures are decided on the whole frame for comparison.
+	fullFrameCaptures = 60
+	captureGap        = 150 * time.Millisecond
+)
+
 // Live pipeline figures, measured in one process with the models loaded:
 // live_cpu_cores is the process CPU time over wall time during 30 s of live
 // view on the demo video at its own rate (tracking, scans, landmarks; no
@@ -39,23 +49,12 @@ import (
 // decider, while the live view runs; the view holds during each decision
 // as the booth's does, and each encounter is then stored in a record store
 // and vault of the bench's own.
-func init() { registerBench("live", benchLive) }
-
-const (
-	liveCPUSeconds = 30
-	liveCaptures   = 120
-	// fullFrameCaptures are decided on the whole frame for comparison.
-	fullFrameCaptures = 60
-	captureGap        = 150 * time.Millisecond
-)
-
 func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	cfg, err := env.Config()
 	if err != nil {
 		return err
 	}
-	// The engine as the workstation opens it.
-	engine, err := verify.OpenWith(cfg.Paths.ModelsDir, verify.Options{Recognizers: workstationRecognizers})
+	engine, err := app.OpenEngine(cfg) // the engine as the workstation opens it
 	if err != nil {
 		return err
 	}
@@ -158,24 +157,24 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	defer live.Close()
 	deps := ui.Deps{Source: live, Demo: true, Database: "bench", Assessor: assessor, Quality: cfg.Quality, Log: env.Log}
 	type result struct {
-		fig               ui.DisplayFigures
+		fig               displayFigures
 		took, full, sface []time.Duration
 		err               error
 	}
 	done := make(chan result, 1)
 	go func() { // Fyne's calls must come from a goroutine other than main's.
-		fig, err := ui.MeasureDisplay(ctx, deps, liveCPUSeconds*time.Second)
+		fig, err := measureDisplay(ctx, deps, liveCPUSeconds*time.Second)
 		if err != nil {
 			done <- result{err: err}
 			return
 		}
-		took, err := ui.MeasureCaptures(ctx, deps, events, captureGap, prepare, decide)
+		took, err := measureCaptures(ctx, deps, events, captureGap, prepare, decide)
 		if err != nil {
 			done <- result{err: err}
 			return
 		}
 		fullFrame = true
-		full, err := ui.MeasureCaptures(ctx, deps, events[:fullFrameCaptures], captureGap, prepare, decide)
+		full, err := measureCaptures(ctx, deps, events[:fullFrameCaptures], captureGap, prepare, decide)
 		if err != nil {
 			done <- result{err: err}
 			return
@@ -183,7 +182,7 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 		fullFrame = false
 		flight, current = "BENCH-SFACE", sfDecider
 		st.SetGallery(flight, current)
-		sface, err := ui.MeasureCaptures(ctx, deps, events, captureGap, prepare, decide)
+		sface, err := measureCaptures(ctx, deps, events, captureGap, prepare, decide)
 		done <- result{fig: fig, took: took, full: full, sface: sface, err: err}
 	}()
 	res := <-done
@@ -256,7 +255,7 @@ func benchRecorder(ctx context.Context, log *slog.Logger) (*booth.StoreRecorder,
 	if err != nil {
 		return fail(err)
 	}
-	store, err := openStoreAt(ctx, cfg)
+	store, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return fail(err)
 	}
@@ -273,12 +272,12 @@ func benchRecorder(ctx context.Context, log *slog.Logger) (*booth.StoreRecorder,
 
 // enrolDemoOfficer creates the demo officer in a throw-away store.
 func enrolDemoOfficer(ctx context.Context, cfg config.Config, store *record.Store, log *slog.Logger) error {
-	ostore, err := officerStore(cfg, store)
+	ostore, err := app.OfficerStore(cfg, store)
 	if err != nil {
 		return err
 	}
 	ostore.DemoProfile = true
-	auth, err := officer.NewAuthenticator(ostore, loginPolicy(cfg.Workflow), officer.WithLogger(log))
+	auth, err := officer.NewAuthenticator(ostore, app.LoginPolicy(cfg.Workflow), officer.WithLogger(log))
 	if err == nil {
 		_, err = auth.EnsureDemoOfficer(ctx)
 	}
@@ -331,33 +330,33 @@ func demoCaptures(ctx context.Context, cfg config.Config, finder quality.Landmar
 func benchDecider(cfg config.Config, engine verify.FaceEngine, faces booth.FaceFinder) (*booth.GalleryDecider, error) {
 	b := &gallery.Bundle{}
 	at := map[string]int{}
-	for _, p := range demoPortraitSet {
-		img, err := verify.LoadImage(filepath.Join(cfg.Paths.Portraits(), p.file))
+	for _, p := range app.DemoPortraits {
+		img, err := verify.LoadImage(filepath.Join(cfg.Paths.Portraits(), p.File))
 		if err != nil {
 			return nil, fmt.Errorf("%w (run make setup)", err)
 		}
 		f, err := engine.SingleAt(context.Background(), img, verify.Live)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p.file, err)
+			return nil, fmt.Errorf("%s: %w", p.File, err)
 		}
-		if _, ok := at[p.subject]; !ok {
-			at[p.subject] = len(b.Entries)
-			b.Entries = append(b.Entries, gallery.Entry{Traveler: p.subject, Category: gallery.CategoryUSCitizen})
+		if _, ok := at[p.Subject]; !ok {
+			at[p.Subject] = len(b.Entries)
+			b.Entries = append(b.Entries, gallery.Entry{Traveler: p.Subject, Category: gallery.CategoryUSCitizen})
 		}
-		e := &b.Entries[at[p.subject]]
+		e := &b.Entries[at[p.Subject]]
 		e.Templates = append(e.Templates, gallery.Template{Engine: engine.Name(), Template: f.Template})
 	}
 	syn := verify.NewSynth(420)
 	rng := rand.New(rand.NewPCG(420, 7))
-	for i := len(b.Entries); i < demoTravelers; i++ {
+	for i := len(b.Entries); i < app.DemoTravelers; i++ {
 		t := syn.Subject()
 		if engine.Name() == verify.EngineSFace {
-			t = syntheticSFace(rng)
+			t = app.SyntheticSFace(rng)
 		}
 		b.Entries = append(b.Entries, gallery.Entry{Traveler: fmt.Sprintf("SYN-%04d", i), Category: gallery.CategoryInScope,
 			Templates: []gallery.Template{{Engine: engine.Name(), Template: t}}})
 	}
-	d := booth.NewGalleryDecider(faces, b, policyFor(cfg, engine.Name()))
+	d := booth.NewGalleryDecider(faces, b, app.PolicyFor(cfg, engine.Name()))
 	d.CheckPose(cfg.Quality)
 	return d, nil
 }

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func TestWatchMemoryLogsAndWritesHeapProfiles(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { watchMemory(ctx, log, 20*time.Millisecond, dir); close(done) }()
+	go func() { WatchMemory(ctx, log, 20*time.Millisecond, dir); close(done) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		files, _ := filepath.Glob(filepath.Join(dir, "heap-*.pb.gz"))

@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/verify"
 )
@@ -23,11 +24,6 @@ type searchRow struct {
 	MsP50     float64 `json:"ms_p50"`
 	ScanMsP50 float64 `json:"scan_ms_p50"`
 	Ratio     float64 `json:"ratio"`
-}
-
-func init() {
-	registerBench("verify-template", benchTemplate)
-	registerBench("verify-search", benchSearch)
 }
 
 // benchTemplate measures image -> template on the portraits letterboxed to
@@ -64,7 +60,7 @@ func benchTemplate(ctx context.Context, env *Env, out map[string]any) error {
 		}
 		ix.Add(n, &f.Template)
 	}
-	policy := verifyPolicy(cfg)
+	policy := app.PolicyFor(cfg, verify.EngineDlib)
 	// The tracked box of each frame, as a capture carries it.
 	boxes := map[string]image.Rectangle{}
 	for _, n := range names {

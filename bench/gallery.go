@@ -1,4 +1,4 @@
-package cli
+package bench
 
 import (
 	"context"
@@ -11,8 +11,6 @@ import (
 	"veriport/gallery"
 	"veriport/verify"
 )
-
-func init() { registerBench("gallery", benchGallery) }
 
 // benchGallery measures gallery_load_ms_42k: verify (signature, expiry) +
 // decode + load into the index of a signed 42,000-traveler bundle, one
@@ -46,7 +44,7 @@ func benchGallery(ctx context.Context, env *Env, out map[string]any) error {
 		if err != nil {
 			return err
 		}
-		idx := newGalleryIndex(travelers)
+		idx := verify.NewIndex(travelers)
 		if n := gallery.Load(got, verify.EngineDlib, idx); n != travelers {
 			return fmt.Errorf("loaded %d templates, want %d", n, travelers)
 		}
