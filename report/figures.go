@@ -36,6 +36,7 @@ func Figures(r *Report) []Figure {
 		{Section: "Outcomes", Label: "No biometric decision", Value: fmt.Sprint(o.NoDecision)},
 		{Section: "Outcomes", Label: "Manual verified", Value: fmt.Sprint(o.ManualVerified)},
 		{Section: "Outcomes", Label: "Referred", Value: fmt.Sprint(o.Referred)},
+		{Section: "Outcomes", Label: "Interrupted (workstation stopped before Next)", Value: fmt.Sprint(o.Interrupted), Alert: o.Interrupted > 0},
 		{Section: "Outcomes", Label: "Match rate", Value: pct(r.MatchRate)},
 		{Section: "Outcomes", Label: "Manual-check share", Value: fmt.Sprintf("%s (%d)", pct(r.ManualCheckShare), r.ManualChecks)},
 		{Section: "Capture", Label: "Capture success rate", Value: fmt.Sprintf("%s (%d of %d)", pct(r.Capture.SuccessRate), r.Capture.Captured, r.Capture.Attempts)},

@@ -51,6 +51,9 @@ type Outcomes struct {
 	Cleared        int `json:"cleared"`     // match, no manual check
 	ManualVerified int `json:"manual_verified"`
 	Referred       int `json:"referred"`
+	// Interrupted: the workstation stopped after the decision and before
+	// Next; the next start-up closed the encounter keeping its outcome.
+	Interrupted int `json:"interrupted"`
 }
 
 // ReasonCount is one capture-failure reason and the encounters it failed.
@@ -275,15 +278,15 @@ func totals(ctx context.Context, src source, r *Report, _ Options) error {
 		`+count("outcome = 'ambiguous'")+`, `+count("outcome = 'opt-out'")+`,
 		`+count("outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')")+`,
 		`+count("result = 'cleared'")+`, `+count("result = 'verified'")+`,
-		`+count("result = 'referred'")+`, `+count("manual_check_at IS NOT NULL")+`,
-		`+count("outcome <> 'opt-out'")+`,
+		`+count("result = 'referred'")+`, `+count("result = 'interrupted'")+`,
+		`+count("manual_check_at IS NOT NULL")+`, `+count("outcome <> 'opt-out'")+`,
 		`+count("outcome <> 'opt-out' AND captured_at IS NOT NULL")+`,
 		`+count("outcome IN ('no-match', 'ambiguous') AND result = 'verified'")+`,
 		`+count("outcome = 'ambiguous' AND result = 'verified'")+`,
 		`+count("outcome = 'match' AND result = 'referred'")+`
 		FROM {encounters} WHERE `+where), args...).Scan(&r.Processed,
 		&o.Match, &o.NoMatch, &o.Ambiguous, &o.OptOut, &o.NoDecision, &o.Cleared, &o.ManualVerified,
-		&o.Referred, &r.ManualChecks, &attempts, &captured, &fnm, &fnmAmb, &pfm)
+		&o.Referred, &o.Interrupted, &r.ManualChecks, &attempts, &captured, &fnm, &fnmAmb, &pfm)
 	if err != nil {
 		return fmt.Errorf("count encounters: %w", err)
 	}
