@@ -1,16 +1,9 @@
 package booth
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
-
-// ErrGalleryExpired means the flight's gallery may no longer decide: it is
-// past its expiry or its retention deadline, or its cached copy was purged.
-// The booth drops it; the officer loads a current gallery or uses the
-// manual check.
-var ErrGalleryExpired = errors.New("the flight's gallery has expired or was purged: load the flight again, or use the manual check")
 
 // Expiring is a Decider whose gallery stops being usable: Deadline is when
 // it expires by the clock alone (zero: never), cheap enough to check on
@@ -39,11 +32,11 @@ func (g *GalleryDecider) Deadline() time.Time { return g.until }
 // Usable implements Expiring.
 func (g *GalleryDecider) Usable(now time.Time) error {
 	if !g.until.IsZero() && !now.Before(g.until) {
-		return fmt.Errorf("%w (deadline %s)", ErrGalleryExpired, g.until.UTC().Format("2006-01-02 15:04Z"))
+		return E("gallery", GalleryExpired, fmt.Errorf("deadline %s", g.until.UTC().Format("2006-01-02 15:04Z")))
 	}
 	if g.present != nil {
 		if err := g.present(); err != nil {
-			return fmt.Errorf("%w: %w", ErrGalleryExpired, err)
+			return E("gallery", GalleryExpired, err)
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package booth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -84,10 +83,6 @@ func FairnessNotice(c verify.GalleryCalibration) string {
 		c.Configured, c.Threshold)
 }
 
-// ErrPose means the head pose measured on the captured photo itself, with
-// the landmarks found for the decision, is outside the capture limits.
-var ErrPose = errors.New("head not facing the camera on the captured photo: capture again")
-
 // CheckPose makes DecideNear re-check the head pose of a tracked capture
 // against q's limits, on the landmarks the decision found on the captured
 // frame at its own resolution (the live checks judge landmarks up to a few
@@ -108,7 +103,7 @@ func (g *GalleryDecider) poseError(f verify.Face) error {
 		return nil
 	}
 	if math.Abs(p.Yaw) > g.pose.MaxYaw || math.Abs(p.Pitch) > g.pose.MaxPitch || math.Abs(p.Roll) > g.pose.MaxRoll {
-		return fmt.Errorf("%w (yaw %+.1f°, pitch %+.1f°, roll %+.1f°)", ErrPose, p.Yaw, p.Pitch, p.Roll)
+		return E("decide", Pose, fmt.Errorf("yaw %+.1f°, pitch %+.1f°, roll %+.1f°", p.Yaw, p.Pitch, p.Roll))
 	}
 	return nil
 }

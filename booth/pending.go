@@ -15,10 +15,6 @@ import (
 // space: about a shift of photos.
 const DefaultReserve = 64 << 20
 
-// ErrReserveFull means the disk is full and the memory kept for waiting
-// records is used up: this record is not kept.
-var ErrReserveFull = errors.New("disk full and no reserve left to keep the record until space returns")
-
 // Queue is a Recorder that loses nothing to a full disk. What the recorder
 // under it cannot write for lack of space (retention.IsNoSpace) is kept in
 // memory, in order, within a reserve of bytes set aside for exactly this,
@@ -140,7 +136,7 @@ func (q *Queue) do(ctx context.Context, op pendingOp) error {
 		}
 	}
 	if q.held+len(op.photo) > q.reserve {
-		return fmt.Errorf("%w (%d waiting)", ErrReserveFull, len(q.waiting))
+		return E("record", ReserveFull, fmt.Errorf("%d waiting", len(q.waiting)))
 	}
 	op.photo = bytes.Clone(op.photo) // the caller wipes its copy
 	q.held += len(op.photo)

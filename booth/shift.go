@@ -57,16 +57,6 @@ func (f DeciderFunc) Decide(ctx context.Context, img image.Image) (Decision, err
 	return f(ctx, img)
 }
 
-// Errors of the shift.
-var (
-	ErrNoDecider   = errors.New("no gallery loaded: capture cannot be decided, use the manual check")
-	ErrUnfinished  = errors.New("this traveler is not finished: complete the manual check first")
-	ErrNoCapture   = errors.New("capture not possible now")
-	ErrNotRecorded = errors.New("encounter not recorded")
-	// ErrNoOverrideReason: a failed document check is overridden only with a reason.
-	ErrNoOverrideReason = errors.New("give the reason for verifying despite the failed document check")
-)
-
 // Config is what a shift needs besides the officer.
 type Config struct {
 	Station  string
@@ -144,7 +134,7 @@ func (s *Shift) End(ctx context.Context, reason string) error {
 	case s.decision != nil && !s.recorded && st == encounter.StateDecided:
 		s.recordDecision(ctx)
 		if !s.recorded {
-			err = fmt.Errorf("logout: the decided encounter %s: %w", s.id, ErrNotRecorded)
+			err = E("logout", NotRecorded, fmt.Errorf("the decided encounter %s", s.id))
 		}
 	case st == encounter.StateCapturing && s.decision == nil:
 		detail, _ := json.Marshal(map[string]string{"result": "not decided", "ended": reason})
@@ -271,7 +261,7 @@ func (s *Shift) DecideTracked(ctx context.Context, img image.Image, box image.Re
 		}
 	} else if st != encounter.StateCapturing {
 		s.mu.Unlock()
-		return Decision{}, fmt.Errorf("%w (%s)", ErrNoCapture, st)
+		return Decision{}, E("capture", NotNow, fmt.Errorf("encounter %s", st))
 	}
 	dec, id := s.decider, s.id
 	captured := s.cfg.Now()
@@ -442,7 +432,7 @@ func (s *Shift) finish(ctx context.Context) error {
 	}
 	s.reset()
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrNotRecorded, err)
+		return E("", NotRecorded, err)
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func (s *Shift) CancelManualCheck(ctx context.Context, returning string) error {
 func (s *Shift) CompleteManualCheckWith(ctx context.Context, r encounter.ManualResult, o *Override) error {
 	if o != nil && r.Verified {
 		if o.Reason == "" {
-			return fmt.Errorf("manual check: %w", ErrNoOverrideReason)
+			return E("manual check", NoOverrideReason, nil)
 		}
 		s.mu.Lock()
 		id := s.id

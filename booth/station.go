@@ -42,14 +42,6 @@ func (p Phase) MayCapture() bool { return p == PhaseReady || p == PhaseOptOutRef
 // opt-out (accepted or refused), a manual check or a referral.
 func (p Phase) AutoCapture() bool { return p == PhaseReady }
 
-// Errors of the station.
-var (
-	// ErrPhase means the action is not possible in the booth's phase.
-	ErrPhase = errors.New("not possible now")
-	// ErrNoShift means no officer is logged in.
-	ErrNoShift = errors.New("no officer logged in")
-)
-
 // State is a value copy of the station for the screen: the UI renders it
 // and never keeps its own copy of the workflow.
 type State struct {
@@ -355,7 +347,7 @@ func (st *Station) refusalLocked() error {
 	case st.decider == nil:
 		return ErrNoDecider
 	}
-	return fmt.Errorf("capture: %w (%s)", ErrPhase, st.phase)
+	return E("capture", NotNow, fmt.Errorf("phase %s", st.phase))
 }
 
 // capturedLocked logs the capture with the phase it was taken in and
@@ -397,7 +389,7 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 	st.mu.Lock()
 	if st.traveler != trav || st.shift != sh || st.phase != PhaseDeciding {
 		st.mu.Unlock()
-		return Decision{}, fmt.Errorf("decide: %w (the traveler changed)", ErrPhase)
+		return Decision{}, E("decide", NotNow, errors.New("the traveler changed"))
 	}
 	if errors.Is(err, ErrGalleryExpired) {
 		st.dropGalleryLocked(err.Error(), true)
@@ -428,14 +420,14 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 // require checks the phase and the shift. Caller holds mu.
 func (st *Station) require(action string, from ...Phase) error {
 	if st.shift == nil {
-		return fmt.Errorf("%s: %w", action, ErrNoShift)
+		return E(action, NoShift, nil)
 	}
 	for _, p := range from {
 		if st.phase == p {
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: %w (%s)", action, ErrPhase, st.phase)
+	return E(action, NotNow, fmt.Errorf("phase %s", st.phase))
 }
 
 // OpenOptOut opens the opt-out form: capture stops until it is decided or
@@ -513,7 +505,7 @@ func (st *Station) Back(ctx context.Context) error {
 			return err
 		}
 	default:
-		return fmt.Errorf("back: %w (%s)", ErrPhase, st.phase)
+		return E("back", NotNow, fmt.Errorf("phase %s", st.phase))
 	}
 	to := st.back
 	if to == "" {

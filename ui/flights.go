@@ -89,7 +89,7 @@ func (p *flightPicker) build() fyne.CanvasObject {
 	p.date.SetText(p.initial)
 	p.date.Validator = func(s string) error {
 		if !gallery.ValidDate(s) {
-			return errors.New("date as YYYY-MM-DD")
+			return formError("date as YYYY-MM-DD")
 		}
 		return nil
 	}
@@ -235,9 +235,11 @@ func (p *flightPicker) applyFlights(rows []gallery.Status, err error) {
 	p.showStatus()
 	switch {
 	case err != nil && len(rows) > 0:
-		p.showMessage("Gallery service unreachable; showing galleries in the cache. ("+err.Error()+")", true)
+		logFailure(nil, "gallery service unreachable", err)
+		p.showMessage("Gallery service unreachable; showing galleries in the cache.", true)
 	case err != nil:
-		p.showMessage("Gallery service unreachable and nothing cached for this date. ("+err.Error()+")", true)
+		logFailure(nil, "gallery service unreachable", err)
+		p.showMessage("Gallery service unreachable and nothing cached for this date.", true)
 	case len(rows) == 0 && !p.serviceConfigured():
 		p.showMessage(noServiceHelp+" Nothing is cached for this date.", true)
 	case len(rows) == 0:
@@ -339,7 +341,8 @@ func (p *flightPicker) applyFetch(idx int, was, st gallery.Status, err error) {
 	case err != nil && st.Record != nil && st.Record.Good:
 		p.showMessage("The new gallery was refused; the last good one stays in use.", true)
 	case err != nil:
-		p.showMessage("Download failed: "+err.Error(), true)
+		logFailure(nil, "gallery download failed", err)
+		p.showMessage("Download failed: "+galleryReason(err), true)
 	default:
 		p.showMessage("Gallery downloaded and verified.", false)
 	}

@@ -172,7 +172,8 @@ func loginMessage(err error) string {
 	case errors.Is(err, officer.ErrBadCredentials):
 		return "Officer id, PIN or code not accepted. Check them and try again."
 	}
-	return "Login failed: " + err.Error()
+	logFailure(nil, "login failed", err)
+	return loginFailure
 }
 
 // maxWidthLayout centres its objects at most w wide (the space's width when

@@ -234,6 +234,9 @@ func (m *mainWindow) modelsLoaded(msg string, err error) {
 	}
 	m.modStatus.Importance = widget.DangerImportance
 	if !errors.Is(err, verify.ErrModels) {
+		// The one error text left on screen: the models' status line names
+		// what stopped them loading (TestOtherModelErrorsNotMistakenForMissing).
+		logFailure(m.deps.Log, "face models not loaded", err)
 		m.modStatus.SetText("Models: not loaded — " + err.Error())
 		return
 	}

@@ -209,7 +209,7 @@ func (m *manualCheckScreen) showPolicy(d *encounter.Decision) {
 func (m *manualCheckScreen) onRules() {
 	m.touch()
 	if _, err := m.policyFromForm(); err != nil {
-		m.showError(err.Error())
+		m.showError(formText(err))
 		return
 	}
 	m.errMsg.Hide()
@@ -258,7 +258,7 @@ func (m *manualCheckScreen) onVerified() {
 	}
 	d, err := m.policyFromForm()
 	if err != nil && err != errNoNationality {
-		m.showError(err.Error())
+		m.showError(formText(err))
 		return
 	}
 	m.complete(encounter.ManualResult{Verified: true, Attested: true, Policy: d}, o)
@@ -281,7 +281,7 @@ func (m *manualCheckScreen) onRefer() {
 	}
 	d, err := m.policyFromForm()
 	if err != nil && err != errNoNationality {
-		m.showError(err.Error())
+		m.showError(formText(err))
 		return
 	}
 	m.complete(encounter.ManualResult{Referral: encounter.ReferralCodes[i].Code, Policy: d}, nil)

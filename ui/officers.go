@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -178,7 +177,8 @@ func (s *officerScreen) refresh() {
 		rows, err := s.admin.List(context.Background())
 		uiDo(func() {
 			if err != nil {
-				s.show("Cannot read the officers: "+err.Error(), true)
+				logFailure(nil, "officers not read", err)
+				s.show("Cannot read the officers. "+tryAgain, true)
 				return
 			}
 			s.rows = rows
@@ -251,6 +251,7 @@ func (s *officerScreen) do(done string, change func(ctx context.Context, id stri
 		err := change(context.Background(), r.ID)
 		uiDo(func() {
 			if err != nil {
+				logFailure(nil, "officer change refused", err)
 				s.show(adminMessage(err), true)
 				return
 			}
@@ -327,6 +328,7 @@ func (s *officerScreen) onConfirmTOTP() {
 		uri, err := s.admin.ResetTOTP(context.Background(), s.actor, r.ID)
 		uiDo(func() {
 			if err != nil {
+				logFailure(nil, "officer change refused", err)
 				s.show(adminMessage(err), true)
 				return
 			}
@@ -354,21 +356,6 @@ func (s *officerScreen) show(msg string, warn bool) {
 	}
 	s.message.Show()
 	s.message.Refresh()
-}
-
-// adminMessage is the sentence for a refused administrative change.
-func adminMessage(err error) string {
-	switch {
-	case errors.Is(err, officer.ErrSelf):
-		return "You cannot disable your own account."
-	case errors.Is(err, officer.ErrUnknownOfficer):
-		return "No such officer: " + err.Error()
-	case errors.Is(err, officer.ErrWeakPIN):
-		return "The PIN must be 6 to 32 digits."
-	case errors.Is(err, officer.ErrNotSupervisor):
-		return "Those are not a supervisor's credentials."
-	}
-	return "Not done: " + err.Error()
 }
 
 // openOfficerWindow shows the officer screen in its own window, so the booth

@@ -65,7 +65,7 @@ func (o *optOutScreen) onDecide() {
 	o.touch()
 	t, err := o.form.traveler()
 	if err != nil {
-		o.showError(err.Error())
+		o.showError(formText(err))
 		return
 	}
 	if t.Nationality == "" {

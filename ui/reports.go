@@ -112,7 +112,7 @@ func (s *ReportScreen) build() {
 		e.SetPlaceHolder("2006-01-02T15:04:05Z")
 		e.Validator = func(v string) error {
 			if _, err := time.Parse(time.RFC3339, v); err != nil {
-				return errors.New("time as 2006-01-02T15:04:05Z")
+				return formError("time as 2006-01-02T15:04:05Z")
 			}
 			return nil
 		}
@@ -201,14 +201,14 @@ func (s *ReportScreen) onPreset(p string) {
 func (s *ReportScreen) filter() (report.Filter, error) {
 	from, err := time.Parse(time.RFC3339, s.from.Text)
 	if err != nil {
-		return report.Filter{}, fmt.Errorf("From: %q is not a time like 2006-01-02T15:04:05Z", s.from.Text)
+		return report.Filter{}, formError(fmt.Sprintf("From: %q is not a time like 2006-01-02T15:04:05Z.", s.from.Text))
 	}
 	to, err := time.Parse(time.RFC3339, s.to.Text)
 	if err != nil {
-		return report.Filter{}, fmt.Errorf("To: %q is not a time like 2006-01-02T15:04:05Z", s.to.Text)
+		return report.Filter{}, formError(fmt.Sprintf("To: %q is not a time like 2006-01-02T15:04:05Z.", s.to.Text))
 	}
 	if !from.Before(to) {
-		return report.Filter{}, errors.New("From must be before To")
+		return report.Filter{}, formError("From must be before To.")
 	}
 	return report.Filter{From: from, To: to, Station: s.station.Text, Officer: s.officerF.Text, Flight: s.fligt.Text}, nil
 }
@@ -227,7 +227,7 @@ func (s *ReportScreen) options() report.Options {
 func (s *ReportScreen) Refresh() {
 	f, err := s.filter()
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.status.SetText(reportText("Report failed", err))
 		return
 	}
 	s.setBusy(true, "Computing the report…")
@@ -253,7 +253,8 @@ func (s *ReportScreen) Refresh() {
 			defer s.settled()
 			s.setBusy(false, "")
 			if err != nil {
-				s.status.SetText("Report failed: " + err.Error())
+				logFailure(nil, "report failed", err)
+				s.status.SetText(reportText("Report failed", err))
 				return
 			}
 			s.show(r, imgs)

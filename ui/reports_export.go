@@ -34,7 +34,7 @@ func exportName(f report.Filter, format string) string {
 func (s *ReportScreen) export(format string) {
 	f, err := s.filter()
 	if err != nil {
-		s.status.SetText(err.Error())
+		s.status.SetText(reportText("Export failed", err))
 		return
 	}
 	s.setBusy(true, "Exporting "+strings.ToUpper(format)+"…")
@@ -51,7 +51,8 @@ func (s *ReportScreen) export(format string) {
 		uiDo(func() {
 			s.setBusy(false, "")
 			if err != nil {
-				s.status.SetText("Export failed: " + err.Error())
+				logFailure(nil, "report export failed", err)
+				s.status.SetText(reportText("Export failed", err))
 				s.settled()
 				return
 			}
@@ -69,7 +70,8 @@ func (s *ReportScreen) save(name string, data []byte) {
 	done := func(err error) {
 		defer s.settled()
 		if err != nil {
-			s.status.SetText("Export not saved: " + err.Error())
+			logFailure(nil, "report export not saved", err)
+			s.status.SetText("Export not saved: the file could not be written. Choose another folder, or tell a supervisor.")
 			return
 		}
 		s.status.SetText(fmt.Sprintf("Saved %s (%d bytes)", name, len(data)))

@@ -201,7 +201,7 @@ func (f *travelerForm) documentProblems() []string {
 	case errors.As(f.mrzErr, &fe):
 		out = append(out, fe.Error())
 	case f.mrzErr != nil:
-		out = append(out, f.mrzErr.Error())
+		out = append(out, mrzUnread(f.mrzErr))
 	}
 	if f.zone != nil && f.zone.Expired(f.now()) {
 		out = append(out, "expired on "+f.zone.ExpiryDate.Format(time.DateOnly))
@@ -253,7 +253,7 @@ func (f *travelerForm) showMarks(err error) {
 	case errors.As(err, &fe):
 		fes = encounter.MRZErrors{fe}
 	case err != nil:
-		msgs = append(msgs, err.Error())
+		msgs = append(msgs, mrzUnread(err))
 	}
 	used := [2]bool{}
 	for _, e := range fes {
@@ -308,7 +308,7 @@ func (f *travelerForm) traveler() (encounter.Traveler, error) {
 	if s := strings.TrimSpace(f.birth.Text); s != "" {
 		b, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return t, fmt.Errorf("date of birth %q: write it as YYYY-MM-DD", s)
+			return t, formError(fmt.Sprintf("Date of birth %q: write it as YYYY-MM-DD.", s))
 		}
 		t.BirthDate = b
 	}
@@ -321,7 +321,7 @@ func (f *travelerForm) traveler() (encounter.Traveler, error) {
 }
 
 // errNoNationality means the rules cannot be applied yet.
-var errNoNationality = errors.New("enter the nationality (three letters) or read the MRZ to apply the exemption rules")
+const errNoNationality = formError("Enter the nationality (three letters) or read the MRZ to apply the exemption rules.")
 
 // copyFrom carries the facts and zone typed on another form over.
 func (f *travelerForm) copyFrom(o *travelerForm) {

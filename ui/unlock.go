@@ -124,6 +124,7 @@ func (u *supervisorUnlock) applied(target, id string, err error) {
 	u.pin.SetText("")
 	u.code.SetText("")
 	if err != nil {
+		logFailure(nil, "unlock refused", err)
 		msg := adminMessage(err)
 		var le *officer.LoginError
 		if errors.As(err, &le) {

@@ -359,7 +359,8 @@ func (ws *workstation) onLogin(s *officer.Session) {
 	sh, err := booth.NewShift(context.Background(), s.OfficerID, booth.Config{Station: ws.wf.Station,
 		Policy: ws.wf.Policy, Recorder: ws.wf.Recorder, Now: ws.wf.Now})
 	if err != nil {
-		ws.login.showError("Cannot start the shift: " + err.Error())
+		logFailure(ws.wf.Log, "shift not started", err)
+		ws.login.showError("Cannot start the shift: the audit log could not be written. " + tryAgain)
 		return
 	}
 	ws.session = s

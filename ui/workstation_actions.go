@@ -151,7 +151,8 @@ func (ws *workstation) onOptOut() {
 func (ws *workstation) onOptOutDecide(t encounter.Traveler) {
 	d, err := ws.station.DecideOptOut(context.Background(), t)
 	if err != nil {
-		ws.optOut.showError(err.Error())
+		logFailure(ws.wf.Log, "opt-out not decided", err)
+		ws.optOut.showError(optOutText(err))
 		return
 	}
 	if d.MayOptOut {
@@ -178,7 +179,7 @@ func (ws *workstation) onBackKey() {
 	if err := ws.station.Back(ws.ctx); err != nil {
 		ws.wf.Log.Error("back to the booth", "err", err)
 		if ws.screen == screenManual {
-			ws.manual.showError("Not cancelled: " + err.Error())
+			ws.manual.showError("Not cancelled: the cancellation could not be written to the audit log. " + tryAgain)
 			return
 		}
 	}
@@ -218,7 +219,8 @@ func (ws *workstation) onUseFlight(st gallery.Status) {
 // applyGallery makes the loaded gallery the one captures are decided against. UI thread.
 func (ws *workstation) applyGallery(st gallery.Status, d booth.Decider, err error) {
 	if err != nil {
-		ws.flights.showMessage("Gallery not loaded: "+err.Error(), true)
+		logFailure(ws.wf.Log, "gallery not loaded", err)
+		ws.flights.showMessage("Gallery not loaded: "+galleryReason(err), true)
 		return
 	}
 	ws.wf.Log.Info("gallery in use", "flight", st.Flight.ID(), "date", st.Flight.Date)
@@ -393,7 +395,8 @@ func (ws *workstation) onReportsKey() {
 	if err != nil {
 		_ = ws.station.Back(ws.ctx)
 		ws.refreshBooth()
-		ws.booth.showMessage("Shift report: "+err.Error()+".", true)
+		logFailure(ws.wf.Log, "shift report not opened", err)
+		ws.booth.showMessage(reportText("Shift report", err), true)
 		return
 	}
 	ws.reportWin = w
