@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -31,10 +29,8 @@ func auditSafetySettings(ctx context.Context, st *record.Store, cfg config.Confi
 	slices.Sort(keys)
 	var changed []string
 	for _, k := range keys {
-		var detail string
-		err := tx.QueryRowContext(ctx, `SELECT detail FROM audit_log WHERE kind = ? AND subject = ?
-			ORDER BY seq DESC LIMIT 1`, record.AuditSettingChange, k).Scan(&detail)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		detail, err := record.LastAuditDetail(ctx, tx, record.AuditSettingChange, k)
+		if err != nil {
 			return nil, fmt.Errorf("audit safety settings: %w", err)
 		}
 		var last struct {

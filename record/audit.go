@@ -323,3 +323,18 @@ func VerifyAuditJSONL(r io.Reader, heads ...AuditHead) (AuditReport, error) {
 	}
 	return c.report(), nil
 }
+
+// LastAuditDetail is the detail of the latest audit entry of kind about
+// subject, "" when there is none.
+func LastAuditDetail(ctx context.Context, q DBTX, kind, subject string) (string, error) {
+	var detail string
+	err := q.QueryRowContext(ctx, `SELECT detail FROM audit_log WHERE kind = ? AND subject = ?
+		ORDER BY seq DESC LIMIT 1`, kind, subject).Scan(&detail)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("last audit entry %s %s: %w", kind, subject, err)
+	}
+	return detail, nil
+}

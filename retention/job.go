@@ -111,14 +111,8 @@ func (k *Keeper) Status(ctx context.Context) (Status, error) {
 	if s.Overdue, err = OverdueCount(ctx, k.store.DB, now); err != nil {
 		return s, err
 	}
-	var next *string
-	err = k.store.DB.QueryRowContext(ctx, `SELECT COUNT(*), MIN(purge_deadline) FROM encounters
-		WHERE photo_state IN ('stored', 'purging')`).Scan(&s.Stored, &next)
-	if err != nil {
+	if s.Stored, s.NextDeadline, err = record.VaultSummary(ctx, k.store.DB); err != nil {
 		return s, fmt.Errorf("retention status: %w", err)
-	}
-	if next != nil {
-		s.NextDeadline, _ = time.Parse(time.RFC3339Nano, *next)
 	}
 	k.mu.Lock()
 	s.Lost = k.lost

@@ -208,11 +208,10 @@ func (k *Keeper) RecordEncounter(ctx context.Context, e *record.Encounter, photo
 		if werr = k.vault.write(e.VaultBucket, e.ID, keyID, key, photo); werr != nil {
 			e.PhotoState, e.PurgeDeadline, e.VaultBucket = record.PhotoFailed, time.Time{}, ""
 			// Nothing of the photo is kept, the copy queued for the back end included.
-			if _, err := tx.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purge_deadline = NULL,
-				vault_bucket = NULL WHERE id = ?`, record.PhotoFailed, e.ID); err != nil {
+			if err := record.MarkPhotoFailed(ctx, tx, e.ID); err != nil {
 				return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ?`, e.ID); err != nil {
+			if err := record.DropQueuedPhotos(ctx, tx, e.ID); err != nil {
 				return fmt.Errorf("record encounter %s: %w", e.ID, noSpace(err))
 			}
 		}
@@ -277,11 +276,8 @@ func (k *Keeper) FinishEncounter(ctx context.Context, e *record.Encounter, also 
 			k.settleAfter(ctx, *mv)
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE encounters SET done_at = ?, result = ?, referral = ?, verified_at = ?,
-		manual_check_at = ?, category = ?, purge_deadline = ?, vault_bucket = ?, rules_version = ?,
-		exemption_reason = ?, rule_set = ? WHERE id = ?`,
-		nullable(cur.DoneAt), cur.Result, cur.Referral, nullable(cur.VerifiedAt), nullable(cur.ManualCheckAt),
-		cur.Category, nullable(deadline), nullableString(bucket), rules, cur.ExemptionReason, cur.RuleSet, e.ID)
+	cur.PurgeDeadline, cur.VaultBucket, cur.RulesVersion = deadline, bucket, rules
+	err = record.FinishEncounter(ctx, tx, &cur)
 	if err == nil && (!cur.ManualCheckAt.IsZero() || cur.Result == "verified" || cur.Result == "referred") {
 		detail, _ := json.Marshal(withExemption(map[string]any{"outcome": cur.Outcome, "result": cur.Result,
 			"category": cur.Category, "flight": cur.Flight}, &cur))
@@ -298,7 +294,6 @@ func (k *Keeper) FinishEncounter(ctx context.Context, e *record.Encounter, also 
 	if err != nil {
 		return fmt.Errorf("finish encounter %s: %w", e.ID, noSpace(err))
 	}
-	cur.PurgeDeadline, cur.VaultBucket, cur.RulesVersion = deadline, bucket, rules
 	*e = cur
 	return nil
 }
@@ -338,21 +333,21 @@ func (k *Keeper) Photo(ctx context.Context, id, actor, purpose string) ([]byte, 
 // (after a manual check, say) and brings its purge deadline forward when the
 // rules now give an earlier one. A deadline never moves later.
 func (k *Keeper) MarkVerified(ctx context.Context, id string, at time.Time) error {
-	return k.update(ctx, id, "verified_at", record.FormatTime(at), func(e *record.Encounter) { e.VerifiedAt = at })
+	return k.update(ctx, id, record.FieldVerifiedAt, at, func(e *record.Encounter) { e.VerifiedAt = at })
 }
 
 // Reclassify sets the encounter's traveler category (once a manual check
 // has read the document, say) and brings the purge deadline forward when the
 // new category's rule is shorter. A deadline never moves later.
 func (k *Keeper) Reclassify(ctx context.Context, id, category string) error {
-	return k.update(ctx, id, "category", category, func(e *record.Encounter) { e.Category = category })
+	return k.update(ctx, id, record.FieldCategory, category, func(e *record.Encounter) { e.Category = category })
 }
 
 // MarkAcknowledged records the back end's acknowledgment of the encounter's
 // result. In partner mode the photo becomes due at once, and the purge job
 // is woken to delete it.
 func (k *Keeper) MarkAcknowledged(ctx context.Context, id string, at time.Time) error {
-	if err := k.update(ctx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
+	if err := k.update(ctx, id, record.FieldAcknowledgedAt, at, func(e *record.Encounter) { e.AcknowledgedAt = at }); err != nil {
 		return err
 	}
 	k.Kick()
@@ -370,7 +365,7 @@ func (k *Keeper) EndTransmittal(ctx context.Context, id string, at time.Time) er
 	}
 	// purge_deadline twice: SQLite keeps the rightmost, the deadline updateTx
 	// computes from the one set here (the earlier of the two).
-	err := k.update(ctx, id, "purge_deadline", record.FormatTime(at), func(e *record.Encounter) {
+	err := k.update(ctx, id, record.FieldPurgeDeadline, at, func(e *record.Encounter) {
 		if e.PhotoState == record.PhotoStored && at.Before(e.PurgeDeadline) {
 			e.PurgeDeadline = at.UTC()
 		}
@@ -392,7 +387,7 @@ func (k *Keeper) EndTransmittal(ctx context.Context, id string, at time.Time) er
 // moves is re-encrypted into its new bucket now; its old file is removed by
 // the purge run this wakes (or by the start-up reconciliation after a crash).
 func (k *Keeper) Acknowledge(ctx context.Context, tx *sql.Tx, id string, at time.Time) error {
-	mv, err := k.updateTx(ctx, tx, id, "acknowledged_at", record.FormatTime(at), func(e *record.Encounter) { e.AcknowledgedAt = at })
+	mv, err := k.updateTx(ctx, tx, id, record.FieldAcknowledgedAt, at, func(e *record.Encounter) { e.AcknowledgedAt = at })
 	if errors.Is(err, record.ErrNotFound) {
 		// No encounter to acknowledge: never block the outbox on it.
 		k.opts.Log.Warn("retention: acknowledgment for an encounter not on the record", "encounter", id)
@@ -410,16 +405,16 @@ func (k *Keeper) Acknowledge(ctx context.Context, tx *sql.Tx, id string, at time
 	return nil
 }
 
-// update sets one column (a constant chosen by the caller) to value, applies
+// update sets one column (a record.RetentionField) to value, applies
 // the same change to the encounter in memory with set, and recomputes the
 // purge deadline, keeping the earlier of the old and new.
-func (k *Keeper) update(ctx context.Context, id, column string, value any, set func(*record.Encounter)) error {
+func (k *Keeper) update(ctx context.Context, id string, field record.RetentionField, value any, set func(*record.Encounter)) error {
 	tx, err := k.store.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("update encounter %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	mv, err := k.updateTx(ctx, tx, id, column, value, set)
+	mv, err := k.updateTx(ctx, tx, id, field, value, set)
 	if err != nil {
 		if mv != nil { // rolled back: the record still names the old file
 			k.settle(*mv, mv.to)
@@ -439,7 +434,7 @@ func (k *Keeper) update(ctx context.Context, id, column string, value any, set f
 // updateTx is update inside tx. When the new deadline falls in another
 // bucket the photo is re-encrypted there (see rebucket) and the move is
 // returned: the caller removes the file the commit did not keep.
-func (k *Keeper) updateTx(ctx context.Context, tx *sql.Tx, id, column string, value any,
+func (k *Keeper) updateTx(ctx context.Context, tx *sql.Tx, id string, field record.RetentionField, value any,
 	set func(*record.Encounter)) (*move, error) {
 	e, err := record.GetEncounter(ctx, tx, id)
 	if err != nil {
@@ -470,10 +465,8 @@ func (k *Keeper) updateTx(ctx context.Context, tx *sql.Tx, id, column string, va
 			}
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE encounters SET `+column+` = ?, purge_deadline = ?, vault_bucket = ? WHERE id = ?`,
-		value, nullable(deadline), nullableString(bucket), id)
-	if err != nil {
-		return mv, fmt.Errorf("update encounter %s: %w", id, err)
+	if err := record.SetRetentionField(ctx, tx, id, field, value, deadline, bucket); err != nil {
+		return mv, err
 	}
 	return mv, nil
 }
@@ -549,20 +542,6 @@ func (k *Keeper) settleMoves(ctx context.Context) {
 	for _, mv := range moves {
 		k.settleAfter(ctx, mv)
 	}
-}
-
-func nullableString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullable(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return record.FormatTime(t)
 }
 
 // Kick asks a running purge job (Run) to purge now rather than at its next tick.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"veriport/record"
@@ -214,28 +213,16 @@ func (k *Keeper) purgePhotos(ctx context.Context, now time.Time, rep PurgeReport
 }
 
 func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, afterID string) ([]dueRow, error) {
-	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, category, captured_at, verified_at, purge_deadline,
-		photo_state, COALESCE(vault_bucket, ''), acknowledged_at IS NOT NULL,
-		EXISTS (SELECT 1 FROM outbox o WHERE o.encounter_id = encounters.id AND o.dead_at IS NOT NULL) FROM encounters
-		WHERE photo_state IN ('stored', 'purging') AND purge_deadline <= ?
-		  AND (purge_deadline, id) > (?, ?)
-		ORDER BY purge_deadline, id LIMIT ?`,
-		record.FormatTime(now), record.FormatTime(afterDeadline), afterID, k.opts.BatchSize)
+	due, err := record.DuePhotos(ctx, k.store.DB, now, afterDeadline, afterID, k.opts.BatchSize)
 	if err != nil {
-		return nil, fmt.Errorf("select due photos: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []dueRow
-	for rows.Next() {
-		var r dueRow
-		var c, v, d sql.NullString
-		var acked, dead bool
-		if err := rows.Scan(&r.item.EncounterID, &r.item.Category, &c, &v, &d, &r.state, &r.bucket, &acked, &dead); err != nil {
-			return nil, fmt.Errorf("select due photos: %w", err)
-		}
-		r.item.CapturedAt, _ = time.Parse(time.RFC3339Nano, c.String)
-		r.item.VerifiedAt, _ = time.Parse(time.RFC3339Nano, v.String)
-		r.item.Deadline, _ = time.Parse(time.RFC3339Nano, d.String)
+	for _, p := range due {
+		r := dueRow{state: p.State, bucket: p.Bucket}
+		r.item.EncounterID, r.item.Category = p.ID, p.Category
+		r.item.CapturedAt, r.item.VerifiedAt, r.item.Deadline = p.CapturedAt, p.VerifiedAt, p.Deadline
+		acked, dead := p.Acknowledged, p.DeadLettered
 		r.item.Overdue = now.Sub(r.item.Deadline) > OverdueGrace
 		switch {
 		case acked && k.opts.Mode == ModePartner:
@@ -245,7 +232,7 @@ func (k *Keeper) selectDue(ctx context.Context, now, afterDeadline time.Time, af
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // purgeBatch: mark "purging" (commit), remove the files, then log and mark
@@ -307,8 +294,8 @@ func (k *Keeper) recordBatch(ctx context.Context, now time.Time, rows []dueRow, 
 	var (
 		logRows []record.PurgeEntry
 		audits  []record.AuditEvent
-		byTime  = map[time.Time][]any{} // unlinked at -> encounter ids
-		ids     []any
+		byTime  = map[time.Time][]string{} // unlinked at -> encounter ids
+		ids     []string
 	)
 	for _, r := range rows {
 		rep.Items = append(rep.Items, r.item)
@@ -341,21 +328,13 @@ func (k *Keeper) recordBatch(ctx context.Context, now time.Time, rows []dueRow, 
 		return err
 	}
 	for at, group := range byTime {
-		for _, part := range chunks(group, sqlVarChunk) {
-			q := `UPDATE encounters SET photo_state = 'purged', purged_at = ? WHERE id IN (?` +
-				strings.Repeat(",?", len(part)-1) + `)`
-			if _, err := tx.ExecContext(ctx, q, append([]any{record.FormatTime(at)}, part...)...); err != nil {
-				return fmt.Errorf("purge: mark %d photos purged: %w", len(part), err)
-			}
+		if err := record.MarkPhotosPurged(ctx, tx, at, group); err != nil {
+			return fmt.Errorf("purge: %w", err)
 		}
 	}
 	// The sealed copy queued for the back end obeys the same deadline.
-	for _, part := range chunks(ids, sqlVarChunk) {
-		q := `UPDATE outbox SET photo = NULL WHERE photo IS NOT NULL AND encounter_id IN (?` +
-			strings.Repeat(",?", len(part)-1) + `)`
-		if _, err := tx.ExecContext(ctx, q, part...); err != nil {
-			return fmt.Errorf("purge: drop queued photos of %d encounters: %w", len(part), err)
-		}
+	if err := record.DropQueuedPhotos(ctx, tx, ids...); err != nil {
+		return fmt.Errorf("purge: %w", err)
 	}
 	if _, err := record.AppendAudits(ctx, tx, audits); err != nil {
 		return err
@@ -366,39 +345,15 @@ func (k *Keeper) recordBatch(ctx context.Context, now time.Time, rows []dueRow, 
 	return nil
 }
 
-// sqlVarChunk bounds the ids bound into one IN (...) list, far below
-// SQLite's limit on bound parameters.
-const sqlVarChunk = 500
-
-// chunks splits s into parts of at most n.
-func chunks(s []any, n int) [][]any {
-	var out [][]any
-	for len(s) > n {
-		out = append(out, s[:n])
-		s = s[n:]
-	}
-	if len(s) > 0 {
-		out = append(out, s)
-	}
-	return out
-}
-
 func (k *Keeper) markPurging(ctx context.Context, rows []dueRow) error {
-	ids := make([]any, 0, len(rows))
+	ids := make([]string, 0, len(rows))
 	for _, r := range rows {
 		if r.state == record.PhotoStored {
 			ids = append(ids, r.item.EncounterID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	// "+photo_state" keeps SQLite on the primary key rather than scanning
-	// every stored photo through the photo_state index.
-	q := `UPDATE encounters SET photo_state = 'purging' WHERE +photo_state = 'stored' AND id IN (?` +
-		strings.Repeat(",?", len(ids)-1) + `)`
-	if _, err := k.store.DB.ExecContext(ctx, q, ids...); err != nil {
-		return fmt.Errorf("purge: mark purging: %w", err)
+	if err := record.MarkPhotosPurging(ctx, k.store.DB, ids); err != nil {
+		return fmt.Errorf("purge: %w", err)
 	}
 	return nil
 }
@@ -411,21 +366,10 @@ func (k *Keeper) finish(ctx context.Context, now time.Time, rep *PurgeReport) er
 		return fmt.Errorf("purge: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT bucket FROM vault_keys k WHERE NOT EXISTS (
-		SELECT 1 FROM encounters e WHERE e.vault_bucket = k.bucket AND e.photo_state IN ('stored', 'purging'))`)
+	empty, err := record.BucketsWithoutPhotos(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("purge: find empty buckets: %w", err)
+		return fmt.Errorf("purge: %w", err)
 	}
-	var empty []string
-	for rows.Next() {
-		var b string
-		if err := rows.Scan(&b); err != nil {
-			rows.Close()
-			return fmt.Errorf("purge: find empty buckets: %w", err)
-		}
-		empty = append(empty, b)
-	}
-	rows.Close()
 	for _, b := range empty {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM vault_keys WHERE bucket = ?`, b); err != nil {
 			return fmt.Errorf("purge: destroy key of bucket %s: %w", b, err)
@@ -464,13 +408,7 @@ func (k *Keeper) finish(ctx context.Context, now time.Time, rep *PurgeReport) er
 // OverdueCount is how many photos are still in the vault more than
 // OverdueGrace past their deadline at now: the overdue alarm's figure.
 func OverdueCount(ctx context.Context, q record.DBTX, now time.Time) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM encounters WHERE photo_state IN ('stored', 'purging')
-		AND purge_deadline < ?`, record.FormatTime(now.Add(-OverdueGrace))).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count overdue photos: %w", err)
-	}
-	return n, nil
+	return record.CountOverdue(ctx, q, now.Add(-OverdueGrace))
 }
 
 // noteUnlinked remembers that the photo's file went at t, until its record

@@ -122,23 +122,15 @@ type vaultRow struct {
 // storedFiles maps the vault path (bucket/id.vpv) of every photo the
 // record says is in the vault (stored, or being purged) to its row.
 func (k *Keeper) storedFiles(ctx context.Context, now time.Time) (map[string]vaultRow, error) {
-	rows, err := k.store.DB.QueryContext(ctx, `SELECT id, COALESCE(vault_bucket, ''), photo_state = 'purging',
-		COALESCE(purge_deadline <= ?, 0)
-		FROM encounters WHERE photo_state IN ('stored', 'purging')`, record.FormatTime(now))
+	photos, err := record.StoredPhotos(ctx, k.store.DB, now)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile vault: %w", err)
 	}
-	defer rows.Close()
 	named := map[string]vaultRow{}
-	for rows.Next() {
-		var r vaultRow
-		var bucket string
-		if err := rows.Scan(&r.id, &bucket, &r.purging, &r.due); err != nil {
-			return nil, fmt.Errorf("reconcile vault: %w", err)
-		}
-		named[filepath.Join(bucket, r.id+fileSuffix)] = r
+	for _, p := range photos {
+		named[filepath.Join(p.Bucket, p.ID+fileSuffix)] = vaultRow{id: p.ID, purging: p.Purging, due: p.Due}
 	}
-	return named, rows.Err()
+	return named, nil
 }
 
 // markLost turns a stored photo whose file is missing into "lost", with its
@@ -154,13 +146,12 @@ func (k *Keeper) markLost(ctx context.Context, id string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("reconcile vault: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE encounters SET photo_state = ?, purged_at = ? WHERE id = ? AND photo_state = ?`,
-		record.PhotoLost, record.FormatTime(now), id, record.PhotoStored); err != nil {
-		return fmt.Errorf("reconcile vault: mark %s lost: %w", id, err)
+	if err := record.MarkPhotoLost(ctx, tx, id, now); err != nil {
+		return fmt.Errorf("reconcile vault: %w", err)
 	}
 	// The sealed copy queued for the back end goes with the photo.
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET photo = NULL WHERE encounter_id = ? AND photo IS NOT NULL`, id); err != nil {
-		return fmt.Errorf("reconcile vault: drop the queued photo of %s: %w", id, err)
+	if err := record.DropQueuedPhotos(ctx, tx, id); err != nil {
+		return fmt.Errorf("reconcile vault: %w", err)
 	}
 	if err := record.InsertPurge(ctx, tx, record.PurgeEntry{Kind: record.PurgeKindPhoto, SubjectID: id,
 		Category: e.Category, CapturedAt: e.CapturedAt, VerifiedAt: e.VerifiedAt, Deadline: e.PurgeDeadline,

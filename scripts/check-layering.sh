@@ -32,5 +32,17 @@ done
 if go list -deps ./ui | grep -q '^fyne.io/fyne/v2/test$'; then
   echo "[layering] FAIL: ui depends on fyne.io/fyne/v2/test" >&2; fail=1
 fi
-[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver"
+# The record store's SQL on encounters, the outbox, the audit log and the
+# purge log is record/'s alone: other packages call its typed functions.
+# report/ may read them (its figures come from the record store or the back
+# end's results through one Source); nobody else writes or reads them.
+tables='(encounters|outbox|audit_log|purge_log)'
+go_files() { git ls-files --cached --others --exclude-standard '*.go' | grep -v '_test\.go$'; }
+if w=$(go_files | grep -v '^record/' | xargs grep -nE "(UPDATE|INSERT( OR [A-Z]+)? INTO|REPLACE INTO|DELETE FROM)[[:space:]]+$tables\b"); then
+  echo "[layering] FAIL: SQL writing the record store outside record/:" >&2; echo "$w" >&2; fail=1
+fi
+if r=$(go_files | grep -vE '^(record|report)/' | xargs grep -nE "(FROM|JOIN)[[:space:]]+$tables\b"); then
+  echo "[layering] FAIL: SQL reading the record store outside record/ and report/:" >&2; echo "$r" >&2; fail=1
+fi
+[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver; only record/ writes SQL on the record store"
 exit $fail
