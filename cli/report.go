@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"veriport/app"
+	"veriport/config"
+	"veriport/officer"
+	"veriport/record"
 	"veriport/report"
 	"veriport/transmit"
 )
@@ -21,6 +26,33 @@ type reportArgs struct {
 	station, officer, flight string
 	format, out              string
 	backendDB                string // terminal-wide report from the back end's store
+	demo                     bool   // the demo profile's records (<data>/demo)
+}
+
+// openStore opens the store the report reads: the demo profile's with
+// --demo or demo = true in the settings, else the data folder's. demo says
+// the records are a demo profile's (so is a store whose demo officer is
+// enabled, e.g. --data-dir <data>/demo): the report is then marked DEMO.
+func (a reportArgs) openStore(ctx context.Context, env *Env) (config.Config, *record.Store, bool, error) {
+	cfg, err := env.Config()
+	if err != nil {
+		return cfg, nil, false, err
+	}
+	demo := a.demo || cfg.Demo
+	if demo {
+		cfg = cfg.DemoProfile()
+	}
+	store, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return cfg, nil, false, err
+	}
+	if !demo {
+		if demo, err = officer.IsDemoStore(ctx, store.DB); err != nil {
+			store.Close()
+			return cfg, nil, false, err
+		}
+	}
+	return cfg, store, demo, nil
 }
 
 // filter parses the range: default the last 8 hours up to now.
@@ -112,6 +144,7 @@ func init() {
 					return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
 				}
 				var buf bytes.Buffer
+				var demo bool
 				if a.backendDB != "" {
 					st, err := transmit.OpenReadOnly(cmd.Context(), a.backendDB) // reads only, migrates nothing
 					if err != nil {
@@ -122,12 +155,14 @@ func init() {
 						return err
 					}
 				} else {
-					cfg, store, err := env.openStore(cmd.Context())
+					cfg, store, d, err := a.openStore(cmd.Context(), env)
+					demo = d
 					if err != nil {
 						return err
 					}
 					defer store.Close()
-					if err := report.Write(cmd.Context(), store.DB, f, report.Options{BacklogWarn: cfg.Transmit.BacklogWarn}, format, &buf); err != nil {
+					o := report.Options{BacklogWarn: cfg.Transmit.BacklogWarn, Demo: demo}
+					if err := report.Write(cmd.Context(), store.DB, f, o, format, &buf); err != nil {
 						return err
 					}
 				}
@@ -139,7 +174,7 @@ func init() {
 					return err
 				}
 				fmt.Fprintf(env.Stderr, "report: %s written to %s (%s)\n", format, a.out,
-					report.Scope(&report.Report{Filter: f, Terminal: a.backendDB != ""}))
+					report.Scope(&report.Report{Filter: f, Terminal: a.backendDB != "", Demo: demo}))
 				return nil
 			},
 		}
@@ -151,6 +186,7 @@ func init() {
 		fl.StringVar(&a.flight, "flight", "", "only this flight")
 		fl.StringVar(&a.format, "format", "", "pdf, csv or json (default: from the --out extension, else json)")
 		fl.StringVar(&a.out, "out", "", "file to write (default: stdout; required for pdf)")
+		fl.BoolVar(&a.demo, "demo", false, "the demo profile's records (default when the settings say demo = true); marked DEMO")
 		fl.StringVar(&a.backendDB, "backend-db", "", "terminal-wide report across every booth from the back end's result store\n(postgres://… or a SQLite file; see backend.results_db)")
 		return cmd
 	})

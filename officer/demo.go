@@ -84,3 +84,18 @@ func RetireDemoOfficer(ctx context.Context, st *record.Store) (bool, error) {
 	}
 	return true, nil
 }
+
+// IsDemoStore reports whether st is a demo profile's store: one where the
+// demo officer is enabled. An operational store never has it enabled
+// (RetireDemoOfficer at every start, ErrDemoOfficer on enable), so its
+// reports are never marked DEMO by mistake.
+func IsDemoStore(ctx context.Context, db record.DBTX) (bool, error) {
+	o, err := record.GetOfficer(ctx, db, DemoOfficerID)
+	if errors.Is(err, record.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("demo store check: %w", err)
+	}
+	return !o.Disabled, nil
+}
