@@ -2,11 +2,16 @@ package record
 
 import (
 	"bufio"
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
+	"testing/fstest"
+
+	"github.com/pressly/goose/v3"
 )
 
 // ReadLanded reads a list of landed migration files: one file name a line,
@@ -71,4 +76,23 @@ func CheckAppendOnly(all fs.FS, landed []string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// UpTo migrates db with only the named files of all: a database at an
+// earlier schema, as the upgrade tests stand one up.
+func UpTo(ctx context.Context, dialect goose.Dialect, db *sql.DB, all fs.FS, files []string) error {
+	sub := fstest.MapFS{}
+	for _, n := range files {
+		b, err := fs.ReadFile(all, n)
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", n, err)
+		}
+		sub[n] = &fstest.MapFile{Data: b}
+	}
+	p, err := goose.NewProvider(dialect, db, sub)
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"testing/fstest"
 
 	"github.com/pressly/goose/v3"
 )
@@ -25,24 +24,13 @@ func TestStoreFromLastReleaseUpgrades(t *testing.T) {
 		t.Error(err)
 	}
 
-	old := fstest.MapFS{}
-	for _, n := range done {
-		b, err := fs.ReadFile(all, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[n] = &fstest.MapFile{Data: b}
-	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "veriport.db")
 	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, old)
-	if err == nil {
-		_, err = p.Up(ctx)
-	}
+	err = UpTo(ctx, goose.DialectSQLite3, db, all, done)
 	db.Close()
 	if err != nil {
 		t.Fatalf("store at the landed schema: %v", err)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"testing/fstest"
 
 	"github.com/pressly/goose/v3"
 
@@ -29,24 +28,13 @@ func TestResultStoreFromLastReleaseUpgrades(t *testing.T) {
 		}
 	}
 	all, _ := fs.Sub(storeMigrations, "migrations/sqlite")
-	old := fstest.MapFS{}
-	for _, n := range done {
-		b, err := fs.ReadFile(all, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[n] = &fstest.MapFile{Data: b}
-	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "results.db")
 	db, err := sql.Open("sqlite3", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, old)
-	if err == nil {
-		_, err = p.Up(ctx)
-	}
+	err = record.UpTo(ctx, goose.DialectSQLite3, db, all, done)
 	db.Close()
 	if err != nil {
 		t.Fatalf("result store at the landed schema: %v", err)
