@@ -28,16 +28,8 @@ func TestDemoAccountCannotBeEnabled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := record.InsertOfficer(ctx, op.DB, record.Officer{ID: officer.DemoOfficerID, Name: "Demo Officer",
-		Role: record.RoleOfficer, PINHash: "x", TOTPSecret: officer.DemoTOTPSecret}); err != nil {
-		t.Fatal(err)
-	}
-	op.Close()
-	_, op, err = openProfile(ctx, env, cfg, false) // disables it, as at start
+	withDemoOfficer(t, cfg).Close()
+	_, op, err := openProfile(ctx, env, cfg, false) // disables it, as at start
 	if err != nil {
 		t.Fatal(err)
 	}

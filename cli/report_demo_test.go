@@ -20,22 +20,13 @@ import (
 // passes for a real shift. The operational store's report is not marked.
 func TestReportCommandMarksDemoProfile(t *testing.T) {
 	t.Setenv(retention.MasterKeyEnv, "")
-	ctx := context.Background()
 	dir := t.TempDir()
 	cfg, err := config.Load(config.Overrides{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	demo := cfg.DemoProfile()
-	st, err := app.OpenStore(ctx, demo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := record.InsertOfficer(ctx, st.DB, record.Officer{ID: officer.DemoOfficerID, Name: "Demo Officer",
-		Role: record.RoleOfficer, PINHash: "x", TOTPSecret: officer.DemoTOTPSecret}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	withDemoOfficer(t, demo).Close()
 	for _, args := range [][]string{
 		{"--data-dir", dir, "report", "--demo", "--format", "csv"},
 		{"--data-dir", demo.Paths.DataDir, "report", "--format", "csv"},
@@ -54,4 +45,21 @@ func TestReportCommandMarksDemoProfile(t *testing.T) {
 	if code != 0 || strings.Contains(out, "DEMO") {
 		t.Errorf("operational report: exit %d, %.60q (%s); want no DEMO mark", code, out, errs)
 	}
+}
+
+// withDemoOfficer opens cfg's store with the demo officer inserted, enabled,
+// as an earlier version or the demo profile leaves it. The caller closes it.
+func withDemoOfficer(t *testing.T, cfg config.Config) *record.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := record.InsertOfficer(ctx, st.DB, record.Officer{ID: officer.DemoOfficerID, Name: "Demo Officer",
+		Role: record.RoleOfficer, PINHash: "x", TOTPSecret: officer.DemoTOTPSecret}); err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	return st
 }
