@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
@@ -42,6 +44,15 @@ type Store struct {
 	// Where is the store for log lines: the SQLite path, or the PostgreSQL
 	// DSN without its password.
 	Where string
+
+	// The group commit (commit.go): Put hands results to the committers
+	// through queue.
+	mu      sync.Mutex
+	queue   chan *putReq
+	closing chan struct{}
+	closed  bool
+	workers sync.WaitGroup
+	commits atomic.Int64 // batches committed (tests read it)
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database.
@@ -124,8 +135,12 @@ func redactDSN(dsn string) string {
 // Postgres reports whether the store is PostgreSQL.
 func (s *Store) Postgres() bool { return s.pg }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+// Close lets the results being committed finish, then closes the
+// database; a Put after Close fails with ErrStore.
+func (s *Store) Close() error {
+	s.stopCommitters()
+	return s.DB.Close()
+}
 
 // Rebind turns a query written with ? placeholders into the store's
 // dialect ($1, $2… for PostgreSQL).
@@ -170,72 +185,6 @@ func (s *Store) nullTime(t time.Time) any {
 		return nil
 	}
 	return s.TimeArg(t)
-}
-
-// Put stores res (body is the message as received) unless its encounter id
-// is already stored; duplicate says it was. A stored result is only
-// acknowledged again when res says the same (SameContent); otherwise Put
-// returns ErrConflict and keeps the stored one. res.EncounterID must be
-// canonical (Decode makes it so).
-func (s *Store) Put(ctx context.Context, res *Result, body []byte, now time.Time) (duplicate bool, err error) {
-	version := res.Version
-	if version == 0 {
-		version = Version1
-	}
-	started := res.StartedAt
-	if started.IsZero() { // version 1: only the end is known
-		started = res.Time
-	}
-	quality := ""
-	if res.Quality != nil {
-		b, _ := json.Marshal(res.Quality)
-		quality = string(b)
-	}
-	var manualAt time.Time
-	referral := ""
-	if m := res.ManualCheck; m != nil {
-		manualAt, referral = m.At, m.Reason
-	}
-	var auditSeq any
-	if res.AuditSeq > 0 {
-		auditSeq = res.AuditSeq
-	}
-	out, err := s.DB.ExecContext(ctx, s.Rebind(`INSERT INTO results (encounter_id, version, station,
-		officer_id, flight, result_date, done_at, started_at, captured_at, decided_at, manual_check_at,
-		decision_ms, outcome, result, final, referral, traveler_id, category, distance, quality, threshold,
-		threshold_calibrated, gallery_id, gallery_version, audit_seq, audit_hash, received_at, body,
-		exemption_reason, rule_set, engine)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (encounter_id) DO NOTHING`),
-		res.EncounterID, version, res.Station, res.Officer, res.Flight, s.dateArg(res.Time),
-		s.TimeArg(res.Time), s.TimeArg(started), s.nullTime(res.CapturedAt), s.nullTime(res.DecidedAt),
-		s.nullTime(manualAt), res.DecisionMS, res.Outcome, res.BoothResult(), res.Final, referral,
-		res.TravelerID, res.Category, res.Distance, quality, res.Threshold, res.ThresholdCalibrated,
-		res.GalleryID, res.GalleryVersion, auditSeq, res.AuditHash, s.TimeArg(now), body,
-		res.ExemptionReason, res.RuleSet, res.Engine)
-	if err != nil {
-		return false, fmt.Errorf("%w: store result: %v", ErrStore, err)
-	}
-	n, err := out.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("%w: store result: %v", ErrStore, err)
-	}
-	if n > 0 {
-		return false, nil
-	}
-	var stored []byte
-	err = s.DB.QueryRowContext(ctx, s.Rebind(`SELECT body FROM results WHERE encounter_id = ?`), res.EncounterID).Scan(&stored)
-	if err != nil {
-		return true, fmt.Errorf("%w: read stored result: %v", ErrStore, err)
-	}
-	var prev Result
-	if err := json.Unmarshal(stored, &prev); err != nil {
-		return true, fmt.Errorf("%w: encounter %s: the stored result is unreadable: %v", ErrConflict, res.EncounterID, err)
-	}
-	if !SameContent(prev, *res) {
-		return true, fmt.Errorf("%w: encounter %s", ErrConflict, res.EncounterID)
-	}
-	return true, nil
 }
 
 // SameContent reports whether a and b are the same result: every field
