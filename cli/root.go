@@ -27,6 +27,9 @@ type Env struct {
 	// HeapProfileDir: the workstation writes a Go heap profile there every
 	// minute (--heap-profile-dir, hidden: for the soak run).
 	HeapProfileDir string
+	// TravelerDisplay overrides [workflow] traveler_display when >= 0
+	// (--traveler-display).
+	TravelerDisplay int
 }
 
 // Config loads the settings with the global flags applied.
@@ -74,6 +77,8 @@ func NewRoot(env *Env) *cobra.Command {
 	pf.StringVar(&env.Overrides.Camera, "camera", "", "camera device index or video file (default: device 0, else the demo video)")
 	pf.StringVar(&env.HeapProfileDir, "heap-profile-dir", "", "write a Go heap profile to this folder every minute (soak runs)")
 	_ = pf.MarkHidden("heap-profile-dir")
+	root.Flags().IntVar(&env.TravelerDisplay, "traveler-display", -1,
+		"monitor (1 the first) of the traveler's full-screen window; 0: one screen (default: [workflow] traveler_display)")
 	for _, b := range builders {
 		root.AddCommand(b(env))
 	}

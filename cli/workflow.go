@@ -73,7 +73,10 @@ func buildWorkflow(ctx context.Context, env *Env, cfg config.Config, store *reco
 		HighContrast: cfg.Workflow.HighContrast, Log: env.Log,
 		Recorder: queue,
 		Reports:  &ui.ReportDeps{DB: store.DB, Options: report.Options{BacklogWarn: cfg.Transmit.BacklogWarn, Demo: demo}},
-		Officers: officer.NewAdmin(auth, ostore, queue.Audit)}
+		Officers: officer.NewAdmin(auth, ostore, queue.Audit), TravelerDisplay: cfg.Workflow.TravelerDisplay}
+	if env.TravelerDisplay >= 0 {
+		wf.TravelerDisplay = env.TravelerDisplay
+	}
 	if cfg.Backend.ResultsDB != "" {
 		// A booth reaches the back end only through its HTTPS endpoint: it
 		// never holds credentials to the central results database.

@@ -25,6 +25,11 @@ type Workflow struct {
 	// day an age exemption is judged on is the port's, whatever zone the
 	// workstation's clock runs in. Empty: the workstation's own zone.
 	PortTimezone string `toml:"port_timezone"`
+	// TravelerDisplay is the monitor (1 the first) of the traveler's
+	// full-screen window: guidance, outcome and the notice of the right to
+	// decline, in the traveler's language. 0 (the default): one screen; the
+	// officer shows the traveler's screen over the booth window (Alt+W).
+	TravelerDisplay int `toml:"traveler_display"`
 }
 
 // PortZone is the port's time zone, or nil when none is set.
@@ -55,6 +60,8 @@ func (w Workflow) validate() error {
 		return fmt.Errorf("workflow.lock_for %v is outside [1m, 24h]", w.LockFor)
 	case w.IdleLogout < time.Minute || w.IdleLogout > 8*time.Hour:
 		return fmt.Errorf("workflow.idle_logout %v is outside [1m, 8h]", w.IdleLogout)
+	case w.TravelerDisplay < 0 || w.TravelerDisplay > 8:
+		return fmt.Errorf("workflow.traveler_display %d is outside [0, 8] (0: one screen)", w.TravelerDisplay)
 	}
 	_, err := w.PortZone()
 	return err

@@ -100,6 +100,15 @@ func (r Rules) ids() []string {
 	return out
 }
 
+// RuleSetOn is the rule set the policy applies on a day: the chosen one,
+// or the one in force that day.
+func (p *Policy) RuleSetOn(day time.Time) (RuleSet, bool) {
+	if p.choice == InForce {
+		return p.rules.InForceOn(day)
+	}
+	return p.rules.ByID(p.choice)
+}
+
 // Decide applies the chosen rule set to the traveler on the encounter's day.
 func (p *Policy) Decide(t Traveler, encounter time.Time) (Decision, error) {
 	rs, ok := p.rules.ByID(p.choice)

@@ -107,7 +107,7 @@ Version: $VERSION
 Architecture: amd64
 Maintainer: $maint
 Installed-Size: $size
-Depends: $deps, opencv-data, libopenblas0-pthread
+Depends: $deps, opencv-data, libopenblas0-pthread, fonts-noto-core, fonts-noto-cjk
 Section: misc
 Priority: optional
 Homepage: https://veriport.invalid

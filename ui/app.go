@@ -80,6 +80,9 @@ func Run(ctx context.Context, d Deps) error {
 			w.Resize(size)
 			w.CenterOnScreen()
 		}
+		if ws != nil && ws.trav != nil {
+			ws.trav.showWindow(ws.wf.TravelerDisplay)
+		}
 	})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -237,6 +237,9 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 			if checks {
 				m.checks.set(rep)
 			}
+			if m.onReport != nil {
+				m.onReport(rep, st)
+			}
 			if !paused { // paused: the workflow says why on the panel
 				m.overlay.setCaptured(st.state == quality.CaptureDone)
 				m.panel.set(st)

@@ -76,6 +76,11 @@ type mainWindow struct {
 	// the decision is shown, so that nothing is redrawn meanwhile.
 	holdCaptures bool
 	heldCapture  atomic.Pointer[quality.Capture]
+	// onFrame, when set, gets each frame shown (the camera goroutine's
+	// buffer, read only, during the call); onReport each analysed frame's
+	// report and capture state, on the UI thread: the traveler's screen.
+	onFrame  func(*image.RGBA)
+	onReport func(quality.QualityReport, captureStatus)
 }
 
 func newMainWindow(w fyne.Window, d Deps) *mainWindow {
@@ -387,6 +392,9 @@ func (m *mainWindow) present(pump *camera.Pump, f camera.Frame) {
 	m.bufs[back] = copyInto(m.bufs[back], f.Image)
 	pump.Release(f)
 	m.offerFrame(m.bufs[back])
+	if m.onFrame != nil {
+		m.onFrame(m.bufs[back])
+	}
 	uiDoAndWait(func() { m.show(back) })
 }
 

@@ -19,6 +19,7 @@ import (
 	"veriport/gallery"
 	"veriport/officer"
 	"veriport/quality"
+	"veriport/traveler"
 )
 
 // What the booth is away on (booth.State.Away).
@@ -59,6 +60,12 @@ type Workflow struct {
 	// Officers, when set, gives supervisors the officer screen (Alt+A) and
 	// the supervisor unlock on the login screen (Alt+U).
 	Officers *officer.Admin
+	// TravelerDisplay is the monitor (1 the first) of the traveler's own
+	// full-screen window; 0: one screen, the officer shows the traveler's
+	// screen over the officer's window (Alt+W).
+	TravelerDisplay int
+	// Languages are the traveler screen's languages; nil: traveler.Default().
+	Languages traveler.Catalogue
 }
 
 type screenID int
@@ -114,6 +121,8 @@ type workstation struct {
 	// delivers it back through autoCaptured; otherwise Workflow.Grab.
 	trigger func() error
 	admin   adminUI // officer administration (ui/admin.go)
+	// trav is the traveler's screen (ui/traveler_window.go).
+	trav *travelerSide
 	// logoutWarned is the traveler (State.Traveler) whose unfinished
 	// encounter the officer was warned about at Log out; 0 when none.
 	logoutWarned int
@@ -194,6 +203,7 @@ func (ws *workstation) build() fyne.CanvasObject {
 		ws.body = container.New(boothLayout{}, ws.live, panel)
 		content = ws.body
 	}
+	content = ws.buildTraveler(content)
 	c := ws.win.Canvas()
 	for s, f := range map[fyne.Shortcut]func(){
 		keyCapture: ws.onCapture, keyOptOut: ws.onOptOut, keyManualCheck: ws.onManualCheck,
@@ -492,6 +502,9 @@ func (ws *workstation) render(s booth.State) {
 		}
 	}
 	ws.show(screen)
+	if ws.trav != nil {
+		ws.trav.render(s)
+	}
 	if ws.mw != nil && !s.Armed {
 		ws.mw.panel.set(captureStatus{state: quality.CaptureSearching, paused: pausedText(s)})
 	}
