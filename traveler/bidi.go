@@ -97,10 +97,10 @@ var mirrored = map[rune]rune{'(': ')', ')': '(', '[': ']', ']': '[', '{': '}', '
 // runs out left to right: the pieces, drawn one after the other from the
 // left, show the line as it reads. In a left-to-right paragraph the line
 // is one piece. In a right-to-left one (Arabic), each piece is a stretch
-// of right-to-left letters (with the spaces between them), a stretch of
-// left-to-right letters or digits, or one neutral character from the edge
-// of a stretch (mirrored where it is a bracket); each piece keeps its
-// reading order, which a text shaper draws correctly by itself.
+// of right-to-left letters (a word), a stretch of left-to-right letters
+// or digits, or one neutral character (mirrored where it is a bracket);
+// each piece keeps its reading order, which a text shaper draws correctly
+// by itself.
 func VisualPieces(line string, rtl bool) []string {
 	if !rtl || line == "" {
 		return []string{line}
@@ -134,7 +134,9 @@ func VisualPieces(line string, rtl bool) []string {
 		}
 	}
 	// Pieces in reading order: runs of one level; a right-to-left run is
-	// split so that each neutral at its edges stands alone.
+	// split into its words, each neutral between them (space, stop,
+	// colon) standing alone: a shaper given "word: word" may order the
+	// two words left to right around the colon.
 	type piece struct {
 		text  string
 		level int
@@ -150,21 +152,19 @@ func VisualPieces(line string, rtl bool) []string {
 			i = j
 			continue
 		}
-		for i < j && cls[i] != bidiR { // leading neutrals
-			pieces = append(pieces, piece{string(mirror(runes[i])), 1})
-			i++
+		for i < j {
+			if cls[i] != bidiR {
+				pieces = append(pieces, piece{string(mirror(runes[i])), 1})
+				i++
+				continue
+			}
+			k := i
+			for k < j && cls[k] == bidiR {
+				k++
+			}
+			pieces = append(pieces, piece{string(runes[i:k]), 1})
+			i = k
 		}
-		end := j
-		for end > i && cls[end-1] != bidiR {
-			end--
-		}
-		if end > i {
-			pieces = append(pieces, piece{string(runes[i:end]), 1})
-		}
-		for k := end; k < j; k++ { // trailing neutrals
-			pieces = append(pieces, piece{string(mirror(runes[k])), 1})
-		}
-		i = j
 	}
 	// The whole line is right to left: its pieces read from the right.
 	out := make([]string, len(pieces))

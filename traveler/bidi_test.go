@@ -25,12 +25,15 @@ func TestBreakUnits(t *testing.T) {
 func TestArabicLineVisualOrder(t *testing.T) {
 	line := "تُحذف الصور خلال 12 ساعة."
 	got := VisualPieces(line, true)
-	want := []string{".", "ساعة", " ", "12", " ", "تُحذف الصور خلال"}
+	want := []string{".", "ساعة", " ", "12", " ", "خلال", " ", "الصور", " ", "تُحذف"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("pieces %q, want %q", got, want)
 	}
-	if got := VisualPieces("اللغة: اضغط L", true); !slices.Equal(got, []string{"L", " ", "اللغة: اضغط"}) {
+	if got := VisualPieces("اللغة: اضغط L", true); !slices.Equal(got, []string{"L", " ", "اضغط", " ", ":", "اللغة"}) {
 		t.Errorf("mixed line: %q", got)
+	}
+	if got := VisualPieces("1. تقدّم", true); !slices.Equal(got, []string{"تقدّم", " ", ".", "1"}) {
+		t.Errorf("numbered line: %q", got)
 	}
 	if got := VisualPieces("(12)", true); !slices.Equal(got, []string{"(", "12", ")"}) {
 		t.Errorf("brackets mirrored: %q", got)

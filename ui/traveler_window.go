@@ -100,25 +100,41 @@ func (ts *travelerSide) setLanguage(l *traveler.Language) {
 	ts.ws.wf.Log.Info("traveler language", "lang", ts.screen.lang.Code)
 }
 
+// pickerList is the officer's list of languages: the traveler's screen
+// follows the selection at once; Enter or Esc closes it.
+type pickerList struct {
+	widget.List
+	done func()
+}
+
+// TypedKey closes the picker on Enter or Esc, and moves in the list
+// otherwise.
+func (p *pickerList) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+		p.done()
+	default:
+		p.List.TypedKey(ev)
+	}
+}
+
 // showPicker opens the officer's list of languages (Alt+G) over the
-// officer's window; choosing one closes it.
+// officer's window: arrows and Space choose, the traveler's screen
+// follows; Enter, Esc or Close shuts it.
 func (ts *travelerSide) showPicker() {
-	if ts.picker != nil {
-		ts.picker.Hide()
-	}
+	ts.closePicker()
 	langs := ts.screen.langs
-	list := widget.NewList(func() int { return len(langs) },
-		func() fyne.CanvasObject {
-			return widget.NewLabel("Português (Portuguese) — translation not reviewed")
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(languageChoice(langs[i])) })
-	title := widget.NewLabelWithStyle("Traveler's language", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	closeB := widget.NewButton(keyLabel("Close", keyBack), func() { ts.closePicker() })
-	pop := widget.NewModalPopUp(container.NewBorder(title, closeB, nil, nil, list), ts.ws.win.Canvas())
-	list.OnSelected = func(i widget.ListItemID) {
-		ts.setLanguage(langs[i])
-		ts.closePicker()
+	list := &pickerList{done: ts.closePicker}
+	list.Length = func() int { return len(langs) }
+	list.CreateItem = func() fyne.CanvasObject {
+		return widget.NewLabel("Português (Portuguese) — translation not reviewed")
 	}
+	list.UpdateItem = func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(languageChoice(langs[i])) }
+	list.ExtendBaseWidget(list)
+	title := widget.NewLabelWithStyle("Traveler's language (Enter closes)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	closeB := widget.NewButton("Close (Enter)", ts.closePicker)
+	pop := widget.NewModalPopUp(container.NewBorder(title, closeB, nil, nil, list), ts.ws.win.Canvas())
+	list.OnSelected = func(i widget.ListItemID) { ts.setLanguage(langs[i]) }
 	ts.picker = pop
 	pop.Resize(fyne.NewSize(520, 560))
 	pop.Show()
@@ -129,6 +145,7 @@ func (ts *travelerSide) closePicker() {
 	if ts.picker != nil {
 		ts.picker.Hide()
 		ts.picker = nil
+		ts.ws.win.Canvas().Unfocus() // the hidden list keeps no keys
 	}
 }
 
