@@ -4,10 +4,11 @@
 # the officer's 1280x800 on the left, the traveler's 1920x1080 on the
 # right), the workstation started with --traveler-display 2 on the demo
 # data, and screenshots of the idle screen, a MATCH, a NO MATCH and an
-# opt-out in English, Arabic and Chinese. NO MATCH needs a face the
-# gallery lacks: the walk builds its own demo gallery in a private cache
-# where the second demo traveler's portrait is the first one's, so the
-# demo video's second face matches nobody.
+# opt-out in English, Arabic and Chinese. A NO MATCH needs a face the
+# gallery lacks: with WALK_NO_MATCH=1 the walk builds its own demo gallery
+# in a private cache where the second demo traveler's portrait is the
+# first one's, so the demo video's second face matches nobody (and the
+# first, enrolled twice, is AMBIGUOUS); it then shows NO MATCH only.
 # Usage: scripts/walk-traveler.sh [OUT_DIR]   (WALK_DISPLAY=:N WALK_HOST=:M)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +27,8 @@ priv="$out/cache"; mkdir -p "$priv/demo" "$priv/portraits"
 ln -s "$cache/models" "$priv/models"
 ln -s "$cache"/demo/demo*.avi "$priv/demo/"
 cp "$cache"/portraits/* "$priv/portraits/"
-cp "$cache/portraits/obama2.jpg" "$priv/portraits/biden.jpg"
+no_match=${WALK_NO_MATCH:-0}
+[ "$no_match" = 1 ] && cp "$cache/portraits/obama2.jpg" "$priv/portraits/biden.jpg"
 export VERIPORT_CACHE="$priv"
 demo="$priv/demo/gallery"
 "$bin" gallery demo --force >"$out/gallery.log" 2>&1 || { say "gallery demo failed: $out/gallery.log"; exit 1; }
@@ -88,25 +90,24 @@ print(l1); print(l2)
 PY
 }
 
-shot idle-logged-out-en
+[ "$no_match" = 1 ] || shot idle-logged-out-en
 typ demo; key Tab; typ 123456; key Tab; typ "$(totp "$demo_secret")"; key Return; sleep 2
 # Logged in, no flight yet: the camera takes nobody, the screen stays idle.
-lang 1; shot idle-ar
-lang 11; shot idle-zh
-lang 0 # back to English (the picker starts at the top)
+if [ "$no_match" != 1 ]; then lang 1; shot idle-ar; lang 11; shot idle-zh; lang 0; fi
 key alt+f; key ctrl+a; typ "$fdate"; key Return; sleep 2
 key space; sleep 0.5; key space; sleep 5; key space; sleep 3
 say "flight ZZ420 $fdate in use"
 
-# MATCH and NO MATCH in each language: the demo video's faces take turns.
+# MATCH (or NO MATCH) in each language: the demo video's faces take turns.
+outcome=match; [ "$no_match" = 1 ] && outcome=no_match
 for spec in "en 0" "ar 1" "zh 11"; do
   code=${spec% *} idx=${spec#* }
-  want="match no_match"
-  for _ in $(seq 8); do
+  want=$outcome
+  for _ in $(seq 5); do
     [ -z "$want" ] && break
     [ "$idx" != 0 ] && lang "$idx"
     before=$(decisions)
-    sleep 1; shot "guidance-$code"
+    sleep 1; [ "$want" = match ] && shot "guidance-$code"
     for _ in $(seq 60); do [ "$(decisions)" -gt "$before" ] && break; sleep 0.5; done
     if [ "$(decisions)" -le "$before" ]; then key alt+c; for _ in $(seq 20); do [ "$(decisions)" -gt "$before" ] && break; sleep 0.5; done; fi
     o=$(last_outcome)
@@ -124,7 +125,7 @@ done
 # Opt-out accepted, in each language: a U.S. citizen, and travelers over
 # 79 (exempt) from Saudi Arabia and China: the passport's nationality
 # sets the language.
-for spec in "en USA SMITH JOHN 500310" "ar SAU ALHARBI FAHAD 400310" "zh CHN WANG FANG 400310"; do
+[ "$no_match" = 1 ] || for spec in "en USA SMITH JOHN 500310" "ar SAU ALHARBI FAHAD 400310" "zh CHN WANG FANG 400310"; do
   read -r code nat sur giv birth <<<"$spec"
   for _ in 1 2 3; do
     c=$(grep -c 'why="opt-out form"' "$out/app.log" || true)

@@ -121,7 +121,7 @@ func TestLiveGuidanceAndAutoCaptureOnce(t *testing.T) {
 		if !h.mw.panel.thumb.Visible() || !strings.Contains(h.mw.panel.captured.Text, "automatically") {
 			t.Errorf("capture not shown: thumbnail %v, text %q", h.mw.panel.thumb.Visible(), h.mw.panel.captured.Text)
 		}
-		if got := h.mw.overlay.message.Text; got != "Captured — thank you" {
+		if got := h.mw.overlay.message.Text; got != overlayPhotoTaken {
 			t.Errorf("message after capture %q", got)
 		}
 	})

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"math"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -46,11 +48,34 @@ func (c *checklist) set(r quality.QualityReport) {
 		}
 		mark := map[quality.Verdict]string{quality.VerdictPass: "✓", quality.VerdictWarn: "!",
 			quality.VerdictFail: "✗", quality.VerdictUnknown: "·"}[m.Verdict]
-		text := fmt.Sprintf("%s %-18s %8s", mark, m.Label, m.Text())
+		text := fmt.Sprintf("%s %-18s %8s", mark, m.Label, checkValue(m))
 		imp := verdictImportance(m.Verdict)
 		if l.Text != text || l.Importance != imp {
 			l.Text, l.Importance = text, imp
 			l.Refresh()
 		}
 	}
+}
+
+// checkValue is a measure as an officer reads it: the value with a unit
+// an officer knows (pixels, degrees, per cent, a count in the singular
+// or the plural), or else the verdict in a word ("pass", "fail"), never
+// a bare ratio ("Head in frame 0.12") or a grey level.
+func checkValue(m quality.Measure) string {
+	if math.IsNaN(m.Value) {
+		return "—"
+	}
+	switch m.Unit {
+	case "px", "deg", "%":
+		return m.Text()
+	case "faces", "eyes":
+		n := int(math.Round(m.Value))
+		unit := strings.TrimSuffix(m.Unit, "s")
+		if n != 1 {
+			unit = m.Unit
+		}
+		return fmt.Sprintf("%d %s", n, unit)
+	}
+	return map[quality.Verdict]string{quality.VerdictPass: "pass", quality.VerdictWarn: "check",
+		quality.VerdictFail: "fail", quality.VerdictUnknown: "—"}[m.Verdict]
 }

@@ -85,11 +85,15 @@ func (o *overlay) set(r quality.QualityReport) {
 	o.band.Refresh()
 }
 
+// overlayPhotoTaken is the officer's word for a capture: the traveler's
+// thanks are on the traveler's screen, in their language.
+const overlayPhotoTaken = "Photo taken"
+
 // text is the one message to show, in priority order.
 func (o *overlay) text() string {
 	switch {
 	case o.captured:
-		return "Captured — thank you"
+		return overlayPhotoTaken
 	case o.report.Guidance() != "":
 		return o.report.Guidance()
 	default:
