@@ -9,6 +9,8 @@
 # in a private cache where the second demo traveler's portrait is the
 # first one's, so the demo video's second face matches nobody (and the
 # first, enrolled twice, is AMBIGUOUS); it then shows NO MATCH only.
+# WALK_LANGS_ONLY=1 shows the idle screen in each of the 12 languages and
+# stops there.
 # Usage: scripts/walk-traveler.sh [OUT_DIR]   (WALK_DISPLAY=:N WALK_HOST=:M)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,6 +95,12 @@ PY
 [ "$no_match" = 1 ] || shot idle-logged-out-en
 typ demo; key Tab; typ 123456; key Tab; typ "$(totp "$demo_secret")"; key Return; sleep 2
 # Logged in, no flight yet: the camera takes nobody, the screen stays idle.
+if [ "${WALK_LANGS_ONLY:-0}" = 1 ]; then # the idle screen in every language, then stop
+  i=0
+  for code in en ar de es fr hi ja ko pt ru vi zh; do lang $i; shot "idle-$code"; i=$((i + 1)); done
+  kill -TERM $apid; wait $apid || true
+  say "screenshots in $out"; exit 0
+fi
 if [ "$no_match" != 1 ]; then lang 1; shot idle-ar; lang 11; shot idle-zh; lang 0; fi
 key alt+f; key ctrl+a; typ "$fdate"; key Return; sleep 2
 key space; sleep 0.5; key space; sleep 5; key space; sleep 3

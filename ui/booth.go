@@ -294,7 +294,7 @@ func (b *boothScreen) showMessage(msg string, warn bool) {
 
 // showShift updates the count, flight, gallery and officer labels.
 func (b *boothScreen) showShift(s booth.State, galleryLine string) {
-	count := fmt.Sprintf("Travelers this shift: %d", s.Processed)
+	count := fmt.Sprintf("Travelers this shift: %d", shiftCount(s))
 	if s.Pending > 0 {
 		count += fmt.Sprintf(" — pending %d (disk full: written when space returns; tell a supervisor)", s.Pending)
 	}
@@ -325,4 +325,21 @@ func categoryText(c encounter.Category) string {
 		return "in-scope traveler"
 	}
 	return "category unknown"
+}
+
+// shiftCount is the travelers of the shift as the officer counts them:
+// those finished, and the one whose decision is on screen (a MATCH, NO
+// MATCH or AMBIGUOUS, an accepted opt-out, the manual check after a
+// decision), so the count moves with the decision, not at Next. A
+// concluded manual check is already among the finished.
+func shiftCount(s booth.State) int {
+	switch s.Phase {
+	case booth.PhaseDecided, booth.PhaseOptedOut:
+		return s.Processed + 1
+	case booth.PhaseManual:
+		if s.Decision != nil {
+			return s.Processed + 1
+		}
+	}
+	return s.Processed
 }
