@@ -76,7 +76,7 @@ lang() { # lang INDEX: the officer's picker (Alt+G), the INDEX-th language
   key space; key Return
 }
 decisions() { grep -c 'decision shown' "$out/app.log" || true; }
-last_outcome() { grep 'decision shown' "$out/app.log" | tail -1 | grep -oE 'outcome=[a-z_]+' | cut -d= -f2 || true; }
+last_outcome() { grep 'decision shown' "$out/app.log" | tail -1 | grep -oE 'outcome=[a-z_-]+' | cut -d= -f2 || true; }
 mrz() { # mrz NAT SURNAME GIVEN BIRTH(YYMMDD): a TD3 zone with correct check digits
   python3 - "$@" <<'PY'
 import sys
@@ -107,7 +107,7 @@ key space; sleep 0.5; key space; sleep 5; key space; sleep 3
 say "flight ZZ420 $fdate in use"
 
 # MATCH (or NO MATCH) in each language: the demo video's faces take turns.
-outcome=match; [ "$no_match" = 1 ] && outcome=no_match
+outcome=match; [ "$no_match" = 1 ] && outcome=no-match
 for spec in "en 0" "ar 1" "zh 11"; do
   code=${spec% *} idx=${spec#* }
   want=$outcome
