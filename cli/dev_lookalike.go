@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -16,9 +17,9 @@ import (
 // optionally mixed with a well-separated one, and the subject -> group CSV
 // for `eval --groups`.
 func devLookAlikes(env *Env) *cobra.Command {
-	var out string
+	var out, engineName string
 	var travelers, wide, nonmated, centres int
-	var spread float64
+	var spread, engineNoise float64
 	var seed uint64
 	cmd := &cobra.Command{
 		Use:   "lookalikes --out DIR",
@@ -27,11 +28,18 @@ func devLookAlikes(env *Env) *cobra.Command {
 			"centres) and --wide well-separated ones (WD-nnnn), one enrolment capture each. probes.jsonl has\n" +
 			"one new capture of every gallery traveler (mated) and --nonmated captures of travelers not in the\n" +
 			"gallery (LX-nnnn and WX-nnnn, in the same proportions). groups.csv maps every subject to\n" +
-			"look-alike or wide. The same seed gives the same files.",
+			"look-alike or wide. The same seed gives the same files.\n\n" +
+			"--engine sface writes the same travelers and captures as unit vectors tagged sface, for eval\n" +
+			"--compare; --engine-noise adds to every template noise of its own, drawn for that engine only, so\n" +
+			"two engines' files share each capture's noise (pose, light) and differ by their own.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" || travelers < 0 || wide < 0 || travelers+wide == 0 || nonmated < 0 || centres <= 0 || !(spread > 0) {
 				return &ExitError{Code: 2, Err: fmt.Errorf("--out, a positive --travelers or --wide, --centres and --spread are required")}
+			}
+			engine, err := verify.ParseEngine(engineName)
+			if err != nil || !(engineNoise >= 0) {
+				return &ExitError{Code: 2, Err: fmt.Errorf("--engine dlib or sface and a --engine-noise >= 0 are required (%v)", err)}
 			}
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return err
@@ -51,11 +59,19 @@ func devLookAlikes(env *Env) *cobra.Command {
 					probes = append(probes, verify.Enrolled{Subject: subject, Template: capture(&id)})
 				}
 			}
-			add("LA", "look-alike", travelers, la.Traveler, la.Capture, true)
-			add("WD", "wide", wide, ws.Subject, ws.Sample, true)
+			own := engineCapture(engine, engineNoise, seed)
+			laCapture := func(id *verify.Template) verify.Template { return own(la.Capture(id)) }
+			wsCapture := func(id *verify.Template) verify.Template { return own(ws.Sample(id)) }
+			add("LA", "look-alike", travelers, la.Traveler, laCapture, true)
+			add("WD", "wide", wide, ws.Subject, wsCapture, true)
 			nl := nonmated * travelers / (travelers + wide)
-			add("LX", "look-alike", nl, la.Traveler, la.Capture, false)
-			add("WX", "wide", nonmated-nl, ws.Subject, ws.Sample, false)
+			add("LX", "look-alike", nl, la.Traveler, laCapture, false)
+			add("WX", "wide", nonmated-nl, ws.Subject, wsCapture, false)
+			for _, es := range [][]verify.Enrolled{gallery, probes} {
+				for i := range es {
+					es[i].Engine = engine
+				}
+			}
 			for name, es := range map[string][]verify.Enrolled{"gallery.jsonl": gallery, "probes.jsonl": probes} {
 				if err := writeTemplateFile(filepath.Join(out, name), es); err != nil {
 					return err
@@ -77,7 +93,38 @@ func devLookAlikes(env *Env) *cobra.Command {
 	fl.IntVar(&centres, "centres", verify.DefaultLookAlikeCentres, "look-alike centres")
 	fl.Float64Var(&spread, "spread", verify.DefaultLookAlikeSpread, "per-dimension spread of travelers around a centre")
 	fl.Uint64Var(&seed, "seed", 1, "random seed (same seed, same files)")
+	fl.StringVar(&engineName, "engine", "dlib", "engine the templates are tagged with: dlib, or sface (unit vectors)")
+	fl.Float64Var(&engineNoise, "engine-noise", 0, "per-dimension noise of the engine's own added to every template")
 	return cmd
+}
+
+// engineCapture turns a capture into the engine's template: plus noise of
+// the engine's own (drawn from a generator of its own, so that the
+// travelers and captures drawn before stay those of the seed), and for
+// sface scaled to unit length.
+func engineCapture(engine verify.EngineName, noise float64, seed uint64) func(verify.Template) verify.Template {
+	salt := uint64(0x0d11b)
+	if engine == verify.EngineSFace {
+		salt = 0x5face
+	}
+	own := verify.NewSynth(seed ^ salt)
+	return func(t verify.Template) verify.Template {
+		if noise > 0 {
+			t = own.Near(&t, noise)
+		}
+		if engine == verify.EngineSFace {
+			var n float64
+			for _, x := range t {
+				n += float64(x) * float64(x)
+			}
+			if n = math.Sqrt(n); n > 0 {
+				for i := range t {
+					t[i] = float32(float64(t[i]) / n)
+				}
+			}
+		}
+		return t
+	}
 }
 
 func writeGroupsFile(path string, gallery, probes []verify.Enrolled, groups map[string]string) error {

@@ -16,11 +16,12 @@ import (
 
 func init() {
 	register(func(env *Env) *cobra.Command {
-		var galleryPath, probesPath, groupsPath string
+		var galleryPaths, probesPaths []string
+		var groupsPath string
 		var threshold, margin, target float64
-		var asJSON, calibrate bool
+		var asJSON, calibrate, compare bool
 		cmd := &cobra.Command{
-			Use:   "eval --gallery G.jsonl --probes P.jsonl [--threshold T] [--groups GROUPS.csv]",
+			Use:   "eval --gallery G.jsonl --probes P.jsonl [--threshold T] [--groups GROUPS.csv] [--compare]",
 			Short: "Search probe templates against a gallery and report NIST-style accuracy and latency",
 			Long: "A probe whose subject is in the gallery is mated, else non-mated. The threshold is first\n" +
 				"calibrated on the gallery itself, as the workstation does when it loads a flight (never above\n" +
@@ -31,30 +32,26 @@ func init() {
 				"the threshold, AMBIGUOUS included); FNIR at FPIR 0.001, 0.003, 0.01 and 0.1 and the threshold\n" +
 				"reaching each (nearest-subject distance only), and search latency percentiles. --groups takes\n" +
 				"a subject,group CSV and adds the figures per group of the probes' subjects and the ratio of\n" +
-				"the worst to the best group for each rate.",
+				"the worst to the best group for each rate.\n\n" +
+				"--compare takes --gallery and --probes twice, one pair per engine (dlib and sface templates of\n" +
+				"the same travelers and probes, e.g. from enroll --engine), and reports the engines side by side:\n" +
+				"each at its own calibrated threshold, d' and the genuine and impostor distances, and the\n" +
+				"score-level fusion of the two (z-normalised sum of distances) on the probes both files hold.",
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				cfg, err := env.Config()
 				if err != nil {
 					return err
 				}
-				gallery, probes, err := readGalleryAndProbes(galleryPath, probesPath)
-				if err != nil {
-					return err
-				}
-				engine, err := templatesEngine(gallery, galleryPath)
-				if err != nil {
-					return err
-				}
-				p := app.PolicyFor(cfg, engine)
-				if cmd.Flags().Changed("threshold") {
-					p.Threshold = threshold
-				}
-				if cmd.Flags().Changed("margin") {
-					p.Margin = margin
-				}
-				if !(p.Threshold > 0) || !(p.Margin >= 0) {
-					return fmt.Errorf("threshold %v must be > 0 and margin %v >= 0", p.Threshold, p.Margin)
+				if compare {
+					if len(galleryPaths) != 2 || len(probesPaths) != 2 {
+						return &ExitError{Code: 2, Err: fmt.Errorf("--compare takes --gallery and --probes twice, one pair per engine")}
+					}
+					if cmd.Flags().Changed("threshold") || cmd.Flags().Changed("margin") {
+						return &ExitError{Code: 2, Err: fmt.Errorf("--compare uses each engine's own threshold and margin: drop --threshold and --margin")}
+					}
+				} else if len(galleryPaths) > 1 || len(probesPaths) > 1 {
+					return &ExitError{Code: 2, Err: fmt.Errorf("one --gallery and one --probes (two of each only with --compare)")}
 				}
 				o := verify.EvalOptions{Calibrate: calibrate, Calibration: app.CalibrationOptions(cfg)}
 				if cmd.Flags().Changed("fpir-target") {
@@ -68,6 +65,27 @@ func init() {
 						return err
 					}
 				}
+				if compare {
+					return runCompare(env, cfg, galleryPaths, probesPaths, o, asJSON)
+				}
+				gallery, probes, err := readGalleryAndProbes(firstOf(galleryPaths), firstOf(probesPaths))
+				if err != nil {
+					return err
+				}
+				engine, err := templatesEngine(gallery, firstOf(galleryPaths))
+				if err != nil {
+					return err
+				}
+				p := app.PolicyFor(cfg, engine)
+				if cmd.Flags().Changed("threshold") {
+					p.Threshold = threshold
+				}
+				if cmd.Flags().Changed("margin") {
+					p.Margin = margin
+				}
+				if !(p.Threshold > 0) || !(p.Margin >= 0) {
+					return fmt.Errorf("threshold %v must be > 0 and margin %v >= 0", p.Threshold, p.Margin)
+				}
 				rep, err := verify.EvaluateWith(gallery, probes, p, o)
 				if err != nil {
 					return err
@@ -79,8 +97,9 @@ func init() {
 				return nil
 			},
 		}
-		cmd.Flags().StringVar(&galleryPath, "gallery", "", "gallery template file (JSONL)")
-		cmd.Flags().StringVar(&probesPath, "probes", "", "probe template file (JSONL)")
+		cmd.Flags().StringArrayVar(&galleryPaths, "gallery", nil, "gallery template file (JSONL); twice with --compare")
+		cmd.Flags().StringArrayVar(&probesPaths, "probes", nil, "probe template file (JSONL); twice with --compare")
+		cmd.Flags().BoolVar(&compare, "compare", false, "compare two engines' templates of the same set side by side, with their fusion")
 		cmd.Flags().Float64Var(&threshold, "threshold", 0, "decision threshold (default: the settings' verify.threshold)")
 		cmd.Flags().Float64Var(&margin, "margin", 0, "decision margin (default: the settings' verify.margin)")
 		cmd.Flags().BoolVar(&calibrate, "calibrate", true, "calibrate the threshold on the gallery first (never above the configured one)")
@@ -198,4 +217,12 @@ func readGalleryAndProbes(galleryPath, probesPath string) (gallery, probes []ver
 		return nil, nil, err
 	}
 	return gallery, probes, nil
+}
+
+// firstOf is the first of a repeated flag's values, "" when none was given.
+func firstOf(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
 }
