@@ -24,9 +24,13 @@ die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 # 1. System packages, from one list.
 if [ "$skip_apt" = 0 ]; then
   mapfile -t pkgs < <(grep -v '^\s*#' "$here/apt-packages.txt" | awk 'NF{print $1}')
+  # One dpkg-query for the whole list; apt runs (update, then one install
+  # transaction of every missing package) only when something is missing.
+  mapfile -t installed < <(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null \
+    | awk '$NF == "installed" && $(NF-1) == "ok" {print $1}')
   missing=()
   for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    [[ " ${installed[*]} " == *" $p "* ]] || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     command -v apt-get >/dev/null || die "apt-get not found; install by hand: ${missing[*]}"
