@@ -98,16 +98,19 @@ func CanonicalID(id string) (string, error) {
 // ErrUnknownVersion whatever else the message holds. The encounter id comes
 // back canonical. Decode does not check values; call Validate.
 func Decode(body []byte) (Result, error) {
-	var head struct {
-		Version *json.RawMessage `json:"version"`
-	}
-	if err := json.Unmarshal(body, &head); err != nil {
+	if !json.Valid(body) {
+		var v any
+		err := json.Unmarshal(body, &v)
 		return Result{}, fmt.Errorf("%w: not a JSON object: %v", ErrBadResult, err)
 	}
+	ms, isObject := members(body)
+	if !isObject {
+		return Result{}, fmt.Errorf("%w: not a JSON object", ErrBadResult)
+	}
 	version := Version1
-	if head.Version != nil {
-		if err := json.Unmarshal(*head.Version, &version); err != nil {
-			return Result{}, fmt.Errorf("%w: version %s is not a whole number", ErrUnknownVersion, clip(string(*head.Version)))
+	if raw := versionOf(ms); raw != nil {
+		if err := json.Unmarshal(raw, &version); err != nil {
+			return Result{}, fmt.Errorf("%w: version %s is not a whole number", ErrUnknownVersion, clip(string(raw)))
 		}
 	}
 	var keys map[string]bool
@@ -123,7 +126,7 @@ func Decode(body []byte) (Result, error) {
 	default:
 		return Result{}, fmt.Errorf("%w: %d (this receiver accepts 1 to 4)", ErrUnknownVersion, version)
 	}
-	if err := checkKeys(body, keys, map[string]map[string]bool{"quality": keysQuality, "manual_check": keysManual}); err != nil {
+	if err := checkKeys(ms, "", keys, map[string]map[string]bool{"quality": keysQuality, "manual_check": keysManual}); err != nil {
 		return Result{}, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -141,60 +144,6 @@ func Decode(body []byte) (Result, error) {
 	}
 	r.EncounterID = id
 	return r, nil
-}
-
-// checkKeys walks the top-level object of body: each key must be in keys,
-// spelled exactly (encoding/json would match "Station" to "station"), and
-// appear once; objects under the keys of nested are checked the same way.
-func checkKeys(body []byte, keys map[string]bool, nested map[string]map[string]bool) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return fmt.Errorf("%w: not a JSON object", ErrBadResult)
-	}
-	return walkObject(dec, "", keys, nested)
-}
-
-func walkObject(dec *json.Decoder, path string, keys map[string]bool, nested map[string]map[string]bool) error {
-	seen := map[string]bool{}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrBadResult, err)
-		}
-		k, _ := t.(string)
-		if !keys[k] {
-			return fmt.Errorf("%w: unknown field %q", ErrBadResult, clip(path+k))
-		}
-		if seen[strings.ToLower(k)] {
-			return fmt.Errorf("%w: field %q given twice", ErrBadResult, path+k)
-		}
-		seen[strings.ToLower(k)] = true
-		sub, isNested := nested[k]
-		if isNested {
-			t, err := dec.Token()
-			if err != nil {
-				return fmt.Errorf("%w: %v", ErrBadResult, err)
-			}
-			if t == json.Delim('{') {
-				if err := walkObject(dec, k+".", sub, nil); err != nil {
-					return err
-				}
-				continue
-			}
-			if t != nil {
-				return fmt.Errorf("%w: %s must be an object", ErrBadResult, k)
-			}
-			continue
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return fmt.Errorf("%w: %v", ErrBadResult, err)
-		}
-	}
-	if _, err := dec.Token(); err != nil { // closing brace
-		return fmt.Errorf("%w: %v", ErrBadResult, err)
-	}
-	return nil
 }
 
 // Validate reports what is missing or wrong in r against the message
