@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"veriport/config"
 	"veriport/record"
@@ -24,6 +25,9 @@ type Env struct {
 	Config func() (config.Config, error)
 	Stderr io.Writer // progress lines, never figures
 	Log    *slog.Logger
+	// ScaleDuration is how long backend-scale's booths send
+	// (DefaultScaleDuration when zero).
+	ScaleDuration time.Duration
 }
 
 // Func measures one capability and adds its figures to out under the
@@ -40,6 +44,8 @@ type Measurement struct {
 var all = []Measurement{
 	{"backend", benchBackend},
 	{"backend-report", benchBackendReport},
+	{"backend-report-10m", benchBackendReport10M},
+	{"backend-scale", benchBackendScale},
 	{"capture", benchCapture},
 	{"gallery", benchGallery},
 	{"gallery-calibrate", benchCalibrate},

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +17,7 @@ func init() {
 	register(func(env *Env) *cobra.Command {
 		var asJSON bool
 		var only []string
+		var scale time.Duration
 		cmd := &cobra.Command{
 			Use:   "bench",
 			Short: "Run the performance measurements and print their figures",
@@ -25,7 +27,8 @@ func init() {
 				if err != nil {
 					return &ExitError{Code: 2, Err: err}
 				}
-				out, err := bench.Run(cmd.Context(), &bench.Env{Config: env.Config, Stderr: env.Stderr, Log: env.Log}, sel)
+				out, err := bench.Run(cmd.Context(), &bench.Env{Config: env.Config, Stderr: env.Stderr, Log: env.Log,
+					ScaleDuration: scale}, sel)
 				if err != nil {
 					return err
 				}
@@ -45,6 +48,8 @@ func init() {
 		}
 		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 		cmd.Flags().StringSliceVar(&only, "only", nil, "run only these measurements (comma-separated; an unknown name lists the known ones)")
+		cmd.Flags().DurationVar(&scale, "scale-duration", bench.DefaultScaleDuration,
+			"how long the 200 booths of backend-scale send (10m for the full scale run)")
 		return cmd
 	})
 }

@@ -38,15 +38,21 @@ import (
 // Options shape one run.
 type Options struct {
 	Booths   int    // simulated booths
-	PerBooth int    // results each booth sends
+	PerBooth int    // results each booth sends (with Duration: each refill of its outbox)
 	DSN      string // the back end's result store (postgres://… or a SQLite path)
 	Dir      string // where the booths' stores go
 	// Restart, when set, is called once when half the results are stored
 	// (the database server restarts under load).
 	Restart func() error
 	Log     *slog.Logger
-	// Timeout bounds the whole run (default 10 minutes).
+	// Timeout bounds the whole run (default 10 minutes, after Duration).
 	Timeout time.Duration
+	// Duration, when set, runs the booths for that long instead of for
+	// PerBooth results each: a booth's outbox is topped up with PerBooth
+	// new results whenever fewer than PerBooth/2 are waiting, until
+	// Duration has passed; then the run waits for every outbox to drain.
+	// Restart then happens at half the Duration.
+	Duration time.Duration
 }
 
 // Figures are what one run measured.
@@ -151,6 +157,7 @@ type booth struct {
 	store   *record.Store
 	ids     []string
 	sender  *transmit.Sender
+	settled atomic.Int64 // messages acknowledged or dead-lettered
 }
 
 // Run performs one load run.
@@ -159,7 +166,7 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Minute
+		o.Timeout = 10*time.Minute + o.Duration
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
@@ -198,8 +205,7 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 	// or dead-lettered), from the senders' own callbacks: polling 50
 	// outboxes every few milliseconds would take CPU from the back end
 	// being measured.
-	var settled atomic.Int64
-	count := func(context.Context, string, time.Time) error { settled.Add(1); return nil }
+	var settled, enqueued atomic.Int64
 	booths := make([]*booth, o.Booths)
 	base := time.Now().UTC().Add(-time.Hour)
 	for i := range booths {
@@ -211,6 +217,8 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 		if err := b.enqueue(ctx, o.PerBooth, base); err != nil {
 			return Figures{}, err
 		}
+		enqueued.Add(int64(o.PerBooth))
+		count := func(context.Context, string, time.Time) error { settled.Add(1); b.settled.Add(1); return nil }
 		cert, err := p.leaf(b.station, x509.ExtKeyUsageClientAuth)
 		if err != nil {
 			return Figures{}, err
@@ -222,7 +230,6 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 			MaxBackoff: 500 * time.Millisecond, Idle: 20 * time.Millisecond, Log: o.Log, OnAck: count, OnDead: count}
 		booths[i] = b
 	}
-	total := o.Booths * o.PerBooth
 	runCtx, stopSenders := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -230,18 +237,49 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 		wg.Add(1)
 		go func() { defer wg.Done(); b.sender.Run(runCtx) }()
 	}
-	fig := Figures{Results: total}
+	var feeding sync.WaitGroup
+	feedErr := make(chan error, len(booths))
+	if o.Duration > 0 {
+		end := start.Add(o.Duration)
+		for _, b := range booths {
+			feeding.Add(1)
+			go func() {
+				defer feeding.Done()
+				if err := b.feed(ctx, o.PerBooth, base, end, &enqueued); err != nil {
+					feedErr <- err
+				}
+			}()
+		}
+	}
+	fed := make(chan struct{})
+	go func() { feeding.Wait(); close(fed) }()
+	fig := Figures{}
 	var runErr error
 	for {
+		feedingDone := false
+		select {
+		case <-fed:
+			feedingDone = true
+		default:
+		}
+		total := int(enqueued.Load())
 		n := total - int(settled.Load())
-		if n <= 0 {
+		if len(feedErr) > 0 {
+			runErr = <-feedErr
+			break
+		}
+		if n <= 0 && feedingDone {
 			// The booths' own outboxes have the last word.
 			if n, runErr = pending(ctx, booths); runErr == nil && n != 0 {
 				runErr = fmt.Errorf("%w: the senders settled every message but %d are pending", ErrLost, n)
 			}
 			break
 		}
-		if o.Restart != nil && !fig.Restarted && n <= total/2 {
+		halfway := n <= total/2
+		if o.Duration > 0 {
+			halfway = time.Since(start) >= o.Duration/2
+		}
+		if o.Restart != nil && !fig.Restarted && halfway {
 			fig.Restarted = true
 			o.Log.Info("load test: restarting the database", "pending", n)
 			if err := o.Restart(); err != nil {
@@ -258,9 +296,12 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 	fig.Elapsed = time.Since(start)
 	stopSenders()
 	wg.Wait()
+	<-fed
 	if runErr != nil {
 		return fig, runErr
 	}
+	total := int(enqueued.Load())
+	fig.Results = total
 	fig.ResultsPerS = float64(total) / fig.Elapsed.Seconds()
 	fig.Refused = refused.Load()
 	var all []float64
@@ -272,6 +313,26 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 	return fig, check(ctx, recv.Store(), booths, total)
 }
 
+// feed tops the booth's outbox up with n results whenever fewer than n/2
+// are waiting, until end.
+func (b *booth) feed(ctx context.Context, n int, base, end time.Time, enqueued *atomic.Int64) error {
+	for time.Now().Before(end) {
+		if len(b.ids)-int(b.settled.Load()) < n/2 {
+			if err := b.enqueue(ctx, n, base); err != nil {
+				return fmt.Errorf("load test: %s: enqueue: %w", b.station, err)
+			}
+			enqueued.Add(int64(n))
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
 func (b *booth) enqueue(ctx context.Context, n int, base time.Time) error {
 	tx, err := b.store.DB.BeginTx(ctx, nil)
 	if err != nil {
@@ -279,7 +340,8 @@ func (b *booth) enqueue(ctx context.Context, n int, base time.Time) error {
 	}
 	defer tx.Rollback()
 	d, th, ms := 0.31, 0.6, int64(2100)
-	for i := 0; i < n; i++ {
+	first := len(b.ids)
+	for i := first; i < first+n; i++ {
 		end := base.Add(time.Duration(i) * time.Millisecond)
 		r := transmit.Result{Version: transmit.Version2, EncounterID: uuid.NewString(), Station: b.station,
 			Officer: "o.load", Flight: "VP101", Time: end, Outcome: "match", TravelerID: fmt.Sprintf("T%06d", i),

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"veriport/pgtest"
 )
@@ -62,4 +63,22 @@ func BenchmarkBackendLoad(b *testing.B) {
 		b.ReportMetric(fig.ResultsPerS, "results/s")
 		b.ReportMetric(fig.AckP95MS, "ack_ms_p95")
 	}
+}
+
+// TestLoadBoothsForADuration: with Duration set, the booths keep sending
+// new results until it has passed (their outboxes refilled as they
+// drain), then every result is stored once, in each booth's order.
+func TestLoadBoothsForADuration(t *testing.T) {
+	fig, err := Run(context.Background(), Options{Booths: 8, PerBooth: 20, DSN: pgtest.Database(t),
+		Dir: t.TempDir(), Duration: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fig.Elapsed < 3*time.Second {
+		t.Fatalf("the run ended after %v, before its 3 s", fig.Elapsed)
+	}
+	if fig.Results <= 8*20 {
+		t.Fatalf("%d results in 3 s: the outboxes were not refilled (one fill is %d)", fig.Results, 8*20)
+	}
+	t.Logf("%d results in %v: %.0f results/s, ack p95 %.1f ms", fig.Results, fig.Elapsed, fig.ResultsPerS, fig.AckP95MS)
 }
