@@ -24,7 +24,7 @@ type bigText struct {
 	size  float32
 	bold  bool
 	color color.Color
-	align fyne.TextAlign // for left-to-right text; right-to-left is always trailing
+	align fyne.TextAlign // centred, or leading: the left in left-to-right text, the right in right-to-left
 }
 
 func newBigText(size float32, bold bool, c color.Color, align fyne.TextAlign) *bigText {
@@ -99,10 +99,10 @@ func (r *bigTextRenderer) Layout(size fyne.Size) {
 		}
 		x := float32(0)
 		switch {
-		case r.t.rtl || r.t.align == fyne.TextAlignTrailing:
-			x = size.Width - total
 		case r.t.align == fyne.TextAlignCenter:
 			x = (size.Width - total) / 2
+		case r.t.rtl || r.t.align == fyne.TextAlignTrailing:
+			x = size.Width - total
 		}
 		for _, c := range texts {
 			c.Move(fyne.NewPos(x, y))
