@@ -94,23 +94,34 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 		}
 		fmt.Fprintf(env.Stdout, "demo gallery: certificates in %s\n", filepath.Dir(dc.CA))
 	}
+	cache, err := gallery.OpenCache(cfg.DemoProfile().Paths.GalleryCache()) // the demo profile's own cache
+	if err != nil {
+		return err
+	}
 	data, b, err := currentDemoBundle(df, keys, now, sfaceAvailable(cfg.Paths.ModelsDir))
-	if err != nil || force {
+	built := err != nil || force
+	if !built {
+		fmt.Fprintf(env.Stdout, "demo gallery: present (%s %s, expires %s)\n", b.Flight.ID(), b.Flight.Date,
+			b.ExpiresAt.Format(time.RFC3339))
+		_, err = cache.Put(data, b, now)
+		// The demo profile's cache holds one issued later (by a demo
+		// gallery of another assets cache): make a newer one of ours.
+		built = errors.Is(err, gallery.ErrRollback)
+		if built {
+			fmt.Fprintln(env.Stdout, "demo gallery: the demo profile's cache holds a later one; making a new one")
+		} else if err != nil {
+			return err
+		}
+	}
+	if built {
 		if data, b, err = buildDemoBundle(env, cfg, df, priv, now); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "demo gallery: built %s %s, %d travelers (test portraits plus synthetic), issuer key %s\n",
 			b.Flight.ID(), b.Flight.Date, len(b.Entries), b.KeyID)
-	} else {
-		fmt.Fprintf(env.Stdout, "demo gallery: present (%s %s, expires %s)\n", b.Flight.ID(), b.Flight.Date,
-			b.ExpiresAt.Format(time.RFC3339))
-	}
-	cache, err := gallery.OpenCache(cfg.DemoProfile().Paths.GalleryCache()) // the demo profile's own cache
-	if err != nil {
-		return err
-	}
-	if _, err := cache.Put(data, b, now); err != nil {
-		return err
+		if _, err := cache.Put(data, b, now); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(env.Stdout, "demo gallery: stored in the encrypted cache %s\n", cache.Dir())
 	return nil
