@@ -211,6 +211,10 @@ func (t *travelerScreen) setState(s booth.State) {
 		t.live = travelerLive{}
 		t.lastFace = time.Time{}
 		t.liveImg.Image = nil
+		t.state = s
+		t.view = travelerViewOf(s, t.live)
+		t.render() // the language changed even where the view did not (idle to idle)
+		return
 	}
 	t.state = s
 	t.update()

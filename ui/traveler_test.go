@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -286,6 +287,18 @@ func TestTravelerClearsOnNextAndLogout(t *testing.T) {
 	f.ws.logout("test", "")
 	if ts.screen.view.mode != travelerIdle || ts.screen.outText.Visible() || !ts.screen.notice.Visible() {
 		t.Fatalf("after logout: mode %d", ts.screen.view.mode)
+	}
+	// Idle before and after: the logout still brings the booth's language
+	// back, on screen and not only in the state.
+	f.clock.add(31 * time.Second) // a fresh code: a code is good once
+	f.login(testPIN, f.code(), true)
+	ts.setLanguage(traveler.Default().ByCode("zh"))
+	if ts.screen.idleTitle.text != "照片身份核验" {
+		t.Fatalf("idle in Chinese: %q", ts.screen.idleTitle.text)
+	}
+	f.ws.logout("test", "")
+	if en := traveler.Default().English(); ts.screen.idleTitle.text != en.Text(traveler.KeyIdleTitle) || ts.screen.lang.Code != "en" {
+		t.Fatalf("after an idle logout the screen still reads %q", ts.screen.idleTitle.text)
 	}
 }
 
