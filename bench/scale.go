@@ -16,7 +16,7 @@ import (
 // and a terminal report over ten million results.
 const (
 	scaleBooths          = 200
-	scaleRefill          = 200 // results put in a booth's outbox at a time
+	scaleRefill          = 20 // results put in a booth's outbox at a time: the drain after the run is short
 	DefaultScaleDuration = time.Minute
 	scaleReportResults   = 10000000
 	fillChunk            = 1000000

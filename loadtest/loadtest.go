@@ -327,7 +327,7 @@ func (b *booth) feed(ctx context.Context, n int, base, end time.Time, enqueued *
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(10 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	return nil
