@@ -3,6 +3,8 @@ package booth
 import (
 	"errors"
 	"fmt"
+
+	"veriport/verify"
 )
 
 // Kind is what went wrong in a booth error, one of a small set: the screen
@@ -22,6 +24,8 @@ const (
 	NoOverrideReason             // a failed document check overridden without a reason
 	NotRecorded                  // decided, but not written to the record
 	ReserveFull                  // disk full and no reserve left for the record
+	NoFace                       // no face on the captured photo
+	ManyFaces                    // more than one face on the captured photo
 )
 
 var kindText = [...]string{
@@ -35,6 +39,8 @@ var kindText = [...]string{
 	NoOverrideReason: "override of a failed document check without a reason",
 	NotRecorded:      "encounter not recorded",
 	ReserveFull:      "disk full and no reserve left to keep the record until space returns",
+	NoFace:           "no face on the photo",
+	ManyFaces:        "more than one face on the photo",
 }
 
 // String is the kind as the log reads it.
@@ -134,4 +140,20 @@ var (
 	// ErrReserveFull: the disk is full and the memory kept for waiting
 	// records is used up: this record is not kept.
 	ErrReserveFull error = &Error{Kind: ReserveFull}
+	// ErrNoFace: the decision found no face on the captured photo.
+	ErrNoFace error = &Error{Kind: NoFace}
+	// ErrManyFaces: the decision found more than one face on the photo.
+	ErrManyFaces error = &Error{Kind: ManyFaces}
 )
+
+// faceKind is the kind of a decision's error about the faces on the
+// photo (verify.ErrNoFace, verify.ErrManyFaces), Other for any other.
+func faceKind(err error) Kind {
+	switch {
+	case errors.Is(err, verify.ErrNoFace):
+		return NoFace
+	case errors.Is(err, verify.ErrManyFaces):
+		return ManyFaces
+	}
+	return Other
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"veriport/encounter"
+	"veriport/verify"
 )
 
 // A booth error matches the sentinel of its own kind, and no other, however
@@ -14,7 +15,8 @@ import (
 func TestErrorKindsMatchTheirSentinels(t *testing.T) {
 	sentinels := map[Kind]error{NotNow: ErrPhase, NoShift: ErrNoShift, NoGallery: ErrNoDecider,
 		GalleryExpired: ErrGalleryExpired, Pose: ErrPose, Unfinished: ErrUnfinished,
-		NoOverrideReason: ErrNoOverrideReason, NotRecorded: ErrNotRecorded, ReserveFull: ErrReserveFull}
+		NoOverrideReason: ErrNoOverrideReason, NotRecorded: ErrNotRecorded, ReserveFull: ErrReserveFull,
+		NoFace: ErrNoFace, ManyFaces: ErrManyFaces}
 	for kind, sentinel := range sentinels {
 		err := fmt.Errorf("outer: %w", E("op", kind, errors.New("detail")))
 		if got := KindOf(err); got != kind {
@@ -32,6 +34,14 @@ func TestErrorKindsMatchTheirSentinels(t *testing.T) {
 	// A booth error of no kind takes the kind of what it wraps.
 	if got := KindOf(E("record", Other, E("", NotRecorded, nil))); got != NotRecorded {
 		t.Errorf("KindOf through an Other = %v", got)
+	}
+	// A decision's face errors from verify get their kind, and stay
+	// verify's errors too.
+	for verr, kind := range map[error]Kind{verify.ErrNoFace: NoFace, verify.ErrManyFaces: ManyFaces} {
+		err := E("capture", faceKind(fmt.Errorf("decide: %w", verr)), fmt.Errorf("decide: %w", verr))
+		if KindOf(err) != kind || !errors.Is(err, verr) {
+			t.Errorf("%v: kind %v, is verify's %v", err, KindOf(err), errors.Is(err, verr))
+		}
 	}
 	if got := KindOf(errors.New("plain")); got != Other {
 		t.Errorf("KindOf(plain error) = %v", got)

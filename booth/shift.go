@@ -292,7 +292,7 @@ func (s *Shift) DecideTracked(ctx context.Context, img image.Image, box image.Re
 	}
 	if err != nil {
 		clear(photo)
-		return Decision{}, fmt.Errorf("capture: %w", err)
+		return Decision{}, E("capture", faceKind(err), err)
 	}
 	if err := s.enc.Decide(s.cfg.Now(), d.Outcome, d.Subject); err != nil {
 		clear(photo)

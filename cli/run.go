@@ -30,6 +30,8 @@ func init() {
 	})
 }
 
+var _ ui.Assessor = (*assess.Assessor)(nil)
+
 // runGUI builds the components from the settings and opens the window.
 // The camera is chosen first: when the demo video stands in for a camera
 // (or demo = true) the workstation runs the demo profile (openProfile).

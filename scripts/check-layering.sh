@@ -32,6 +32,12 @@ done
 if go list -deps ./ui | grep -q '^fyne.io/fyne/v2/test$'; then
   echo "[layering] FAIL: ui depends on fyne.io/fyne/v2/test" >&2; fail=1
 fi
+# The window renders what the booth publishes: ui imports neither face
+# matching (verify), nor frame assessment (quality/assess), nor the stores
+# (record, transmit); cli wires them in.
+if u=$(go list -f '{{join .Imports "\n"}}' ./ui | grep -E '^veriport/(verify|quality/assess|record|transmit)$'); then
+  echo "[layering] FAIL: ui imports $(echo $u)" >&2; fail=1
+fi
 # The record store's SQL on encounters, the outbox, the audit log and the
 # purge log is record/'s alone: other packages call its typed functions.
 # report/ may read them (its figures come from the record store or the back
@@ -44,5 +50,5 @@ fi
 if r=$(go_files | grep -vE '^(record|report)/' | xargs grep -nE "(FROM|JOIN)[[:space:]]+$tables\b"); then
   echo "[layering] FAIL: SQL reading the record store outside record/ and report/:" >&2; echo "$r" >&2; fail=1
 fi
-[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver; only record/ writes SQL on the record store"
+[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver; ui imports no verify, assess, record or transmit; only record/ writes SQL on the record store"
 exit $fail

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -22,7 +21,6 @@ import (
 	"veriport/camera"
 	"veriport/config"
 	"veriport/quality"
-	"veriport/verify"
 	"veriport/version"
 )
 
@@ -238,7 +236,7 @@ func (m *mainWindow) modelsLoaded(msg string, err error) {
 		return
 	}
 	m.modStatus.Importance = widget.DangerImportance
-	if !errors.Is(err, verify.ErrModels) {
+	if !modelsMissing(err) {
 		// The one error text left on screen: the models' status line names
 		// what stopped them loading (TestOtherModelErrorsNotMistakenForMissing).
 		logFailure(m.deps.Log, "face models not loaded", err)

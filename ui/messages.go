@@ -10,7 +10,6 @@ import (
 	"veriport/gallery"
 	"veriport/officer"
 	"veriport/report"
-	"veriport/verify"
 )
 
 // Every sentence an officer reads about an error is made here, from the
@@ -85,9 +84,9 @@ func notDecided(err error) string {
 	switch {
 	case errors.Is(err, booth.ErrNoDecider), errors.Is(err, booth.ErrGalleryExpired), errors.Is(err, booth.ErrPose):
 		return boothText(err)
-	case errors.Is(err, verify.ErrNoFace):
+	case errors.Is(err, booth.ErrNoFace):
 		return "No face found in the photo. Ask the traveler to face the camera and capture again [Alt+C], or use the manual check [Alt+M]."
-	case errors.Is(err, verify.ErrManyFaces):
+	case errors.Is(err, booth.ErrManyFaces):
 		return "More than one face in the photo. Ask the others to step back and capture again [Alt+C], or use the manual check [Alt+M]."
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "The check took too long. Capture again [Alt+C] or use the manual check [Alt+M]."
@@ -156,12 +155,20 @@ func galleryReason(err error) string {
 		return "the service has no gallery for this flight and date."
 	case errors.Is(err, gallery.ErrNoEngine):
 		return "the gallery has no templates for this workstation's face engine. Use the manual check and tell a supervisor."
-	case errors.Is(err, verify.ErrModels):
+	case modelsMissing(err):
 		return "the face models are not loaded. Tell a supervisor."
 	case errors.Is(err, gallery.ErrStalled), errors.Is(err, context.DeadlineExceeded):
 		return "the gallery service stopped answering. Try again."
 	}
 	return tryAgain
+}
+
+// modelsMissing reports whether err says the face models are missing or
+// unreadable (verify.ErrModels, recognised by its behaviour: ui does not
+// import verify).
+func modelsMissing(err error) bool {
+	var m interface{ ModelsMissing() bool }
+	return errors.As(err, &m) && m.ModelsMissing()
 }
 
 // loginFailure is the sentence for a login that failed for no reason of

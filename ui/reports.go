@@ -15,9 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"veriport/officer"
-	"veriport/record"
 	"veriport/report"
-	"veriport/transmit"
 )
 
 // ErrReportsRefused means a session that is not a supervisor's asked for
@@ -31,10 +29,10 @@ func ReportsAllowed(role string) bool { return role == string(officer.RoleSuperv
 
 // ReportDeps is what the supervisor report screen reads.
 type ReportDeps struct {
-	DB record.DBTX // the record store (*record.Store).DB
+	DB report.Local // the record store (*record.Store).DB
 	// Backend, when set (backend.results_db), adds the "All booths" source:
 	// the terminal-wide report from the back end's result store.
-	Backend *transmit.Store
+	Backend *report.Backend
 	Options report.Options // BacklogWarn from the config; Now zero means the clock
 	Now     func() time.Time
 	// Save hands an export to the supervisor: nil means a file-save dialog.

@@ -22,13 +22,23 @@ import (
 
 // Sentinel errors; the UI and CLI classify them with errors.Is.
 var (
-	ErrNoFace      = errors.New("no face found")
-	ErrManyFaces   = errors.New("more than one face found")
-	ErrNotImage    = errors.New("not a readable image")
-	ErrModels      = errors.New("face models missing or unreadable")
-	ErrClosed      = errors.New("face engine closed")
-	ErrBadTemplate = errors.New("template has the wrong length")
+	ErrNoFace            = errors.New("no face found")
+	ErrManyFaces         = errors.New("more than one face found")
+	ErrNotImage          = errors.New("not a readable image")
+	ErrModels      error = &modelsError{"face models missing or unreadable"}
+	ErrClosed            = errors.New("face engine closed")
+	ErrBadTemplate       = errors.New("template has the wrong length")
 )
+
+// modelsError is ErrModels: it says so by its behaviour too
+// (ModelsMissing), so that the window recognises it without importing
+// verify.
+type modelsError struct{ s string }
+
+func (e *modelsError) Error() string { return e.s }
+
+// ModelsMissing reports that the face models are missing or unreadable.
+func (*modelsError) ModelsMissing() bool { return true }
 
 // ModelFiles are the dlib models go-face loads from the models folder.
 var ModelFiles = []string{

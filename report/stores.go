@@ -1,0 +1,14 @@
+package report
+
+import (
+	"veriport/record"
+	"veriport/transmit"
+)
+
+// Local is a booth's record store as a report reads it: the *sql.DB of a
+// record.Store, or a transaction on it.
+type Local = record.DBTX
+
+// Backend is the back end's result store a terminal-wide report reads
+// (ComputeTerminal, WriteTerminal).
+type Backend = transmit.Store
