@@ -55,16 +55,18 @@ func galleryServe(env *Env) *cobra.Command {
 			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 				return fmt.Errorf("--dir %s is not a folder", dir)
 			}
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return err
-			}
+			// The store first: a service that cannot store results does
+			// not listen at all.
 			resultsDB = orDefault(orDefault(resultsDB, cfg.Backend.ResultsDB), filepath.Join(cfg.Paths.DataDir, "backend", "results.db"))
 			recv, err := transmit.OpenReceiver(cmd.Context(), resultsDB, env.Log)
 			if err != nil {
 				return err
 			}
 			defer recv.Close()
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
 			env.Log.Info("gallery service listening", "url", "https://"+ln.Addr().String(), "dir", dir,
 				"results_db", recv.Store().Where)
 			return (&gallery.Server{Dir: dir, Log: env.Log, Results: recv}).Serve(cmd.Context(), ln, tlsCfg)

@@ -105,7 +105,7 @@ func TestGalleryCommands(t *testing.T) {
 	served := make(chan int, 1)
 	go func() {
 		var o, e bytes.Buffer
-		served <- Execute(ctx, []string{"gallery", "serve", "--dir", p("bundles"), "--addr", addr,
+		served <- Execute(ctx, []string{"--data-dir", data, "gallery", "serve", "--dir", p("bundles"), "--addr", addr,
 			"--tls-cert", p("certs/server.pem"), "--tls-key", p("certs/server.key"), "--client-ca", p("certs/ca.pem")}, &o, &e)
 	}()
 	defer func() { cancel(); <-served }()
