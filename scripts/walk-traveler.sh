@@ -108,10 +108,13 @@ say "flight ZZ420 $fdate in use"
 
 # MATCH (or NO MATCH) in each language: the demo video's faces take turns.
 outcome=match; [ "$no_match" = 1 ] && outcome=no-match
+# WALK_LANGS: the languages walked (codes of en ar zh; default all three);
+# WALK_TRIES: how many travelers each may take to show its outcome.
 for spec in "en 0" "ar 1" "zh 11"; do
   code=${spec% *} idx=${spec#* }
+  [[ " ${WALK_LANGS:-en ar zh} " == *" $code "* ]] || continue
   want=$outcome
-  for _ in $(seq 5); do
+  for _ in $(seq "${WALK_TRIES:-5}"); do
     [ -z "$want" ] && break
     [ "$idx" != 0 ] && lang "$idx"
     before=$(decisions)
