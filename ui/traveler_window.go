@@ -228,7 +228,7 @@ func (ts *travelerSide) showWindow(n int) {
 		err = fmt.Errorf("monitor %d asked for, %d present", n, len(heads))
 	}
 	if err != nil {
-		log.Warn("traveler screen on the primary monitor", "why", err.Error())
+		log.Warn("traveler screen on the primary monitor", "why", err)
 		ts.win.SetFullScreen(true)
 		return
 	}
@@ -244,7 +244,7 @@ func (ts *travelerSide) showWindow(n int) {
 			return
 		}
 		if err := x11Place(x.WindowHandle, r); err != nil {
-			log.Warn("traveler screen not placed", "err", err.Error())
+			log.Warn("traveler screen not placed", "err", err)
 			return
 		}
 		log.Info("traveler screen placed", "monitor", n, "at", fmt.Sprintf("%d,%d %dx%d", r.Min.X, r.Min.Y, r.Dx(), r.Dy()))
