@@ -102,6 +102,7 @@ func Run(ctx context.Context, d Deps) error {
 			defer func() { _ = recover() }()
 			a.Quit()
 		})
+		quitWatchdog(ran, quitGrace, exitHung(d.Log))
 	}()
 	mw.start(ctx)
 	if ws != nil {
