@@ -30,15 +30,7 @@ q() { sqlite3 -header -column "$@"; }
 say "run 1: start, log in, pick the demo flight, wait for the decision"
 "$bin" --data-dir "$data" >"$out/app1.log" 2>&1 &
 apid=$!
-for _ in $(seq 150); do grep -q 'live view started' "$out/app1.log" && break; sleep 0.2; done
-sleep 3
-code=$(totp "$demo_secret")
-xdotool type --delay 40 demo; xdotool key Tab; xdotool type --delay 40 123456; xdotool key Tab
-xdotool type --delay 40 "$code"; xdotool key Return
-sleep 2
-date=$(python3 -c 'import datetime;print((datetime.date.today()+datetime.timedelta(days=1)).isoformat())')
-xdotool key alt+f; sleep 1; xdotool key ctrl+a; xdotool type --delay 40 "$date"; xdotool key Return; sleep 2
-xdotool key space; sleep 0.5; xdotool key space; sleep 5; xdotool key space; sleep 3
+demo_login_and_fly "$out/app1.log" "$data"
 for _ in $(seq 240); do grep -q 'decision shown' "$out/app1.log" && break; sleep 0.25; done
 grep -m1 'decision shown' "$out/app1.log" || { say "no decision"; exit 1; }
 for _ in $(seq 200); do

@@ -56,3 +56,27 @@ o = h[-1] & 15
 print("%06d" % ((struct.unpack(">I", h[o:o+4])[0] & 0x7fffffff) % 1000000))
 PY
 }
+
+# demo_login_and_fly LOG DATADIR: once the workstation writing LOG shows
+# live frames, log the demo officer in (xdotool, TOTP computed) and pick,
+# download and use demo flight ZZ420 on the date its bundle says (the
+# demo gallery is rebuilt for the next day when it runs out).
+demo_login_and_fly() {
+  for _ in $(seq 150); do grep -q 'live view started' "$1" && break; sleep 0.2; done
+  sleep 3
+  local code date
+  code=$(totp "$demo_secret")
+  xdotool type --delay 40 demo; xdotool key Tab; xdotool type --delay 40 123456; xdotool key Tab
+  xdotool type --delay 40 "$code"; xdotool key Return
+  sleep 2
+  date=$(demo_flight_date "$2" ZZ420)
+  [ -n "$date" ] || { echo "[demo] no valid demo gallery with ZZ420 in $demo/bundles: run veriport gallery demo" >&2; return 1; }
+  xdotool key alt+f; sleep 1; xdotool key ctrl+a; xdotool type --delay 40 "$date"; xdotool key Return; sleep 2
+  local try
+  for try in 1 2 3; do # a loaded machine lists or downloads late: choose again
+    xdotool key space; sleep 0.5; xdotool key space; sleep 5; xdotool key space; sleep 3 # select, download, use
+    for _ in $(seq 40); do grep -q 'gallery in use' "$1" && return 0; sleep 0.5; done
+  done
+  echo "[demo] the demo flight was not put in use (see $1)" >&2
+  return 1
+}

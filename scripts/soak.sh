@@ -27,15 +27,7 @@ spid=$serve_pid
 "$bin" --data-dir "$data" --heap-profile-dir "$out/heap" >"$out/app.log" 2>&1 &
 apid=$!
 trap 'kill $spid $apid 2>/dev/null || true' EXIT
-for _ in $(seq 150); do grep -q 'live view started' "$out/app.log" && break; sleep 0.2; done
-sleep 3
-code=$(totp "$demo_secret")
-xdotool type --delay 40 demo; xdotool key Tab; xdotool type --delay 40 123456; xdotool key Tab
-xdotool type --delay 40 "$code"; xdotool key Return
-sleep 2
-date=$(python3 -c 'import datetime;print((datetime.date.today()+datetime.timedelta(days=1)).isoformat())')
-xdotool key alt+f; sleep 1; xdotool key ctrl+a; xdotool type --delay 40 "$date"; xdotool key Return; sleep 2
-xdotool key space; sleep 0.5; xdotool key space; sleep 5; xdotool key space; sleep 3  # select, download, use
+demo_login_and_fly "$out/app.log" "$data"
 say "workstation pid $apid, sampling every 10 s for $minutes min"
 printf 'seconds\trss_mb\tthreads\tfds\tdecisions\n' | tee "$out/samples.tsv"
 start=$(date +%s)
