@@ -96,23 +96,7 @@ func fillTerminal(ctx context.Context, st *transmit.Store, n int, from time.Time
 	if !st.Postgres() {
 		return fmt.Errorf("the terminal report benchmark needs PostgreSQL")
 	}
-	_, err := st.DB.ExecContext(ctx, `INSERT INTO results (encounter_id, version, station, officer_id, flight,
-		result_date, done_at, started_at, captured_at, decided_at, manual_check_at, decision_ms, outcome, result,
-		final, referral, category, quality, received_at, body)
-	SELECT md5(g::text)::uuid, 2, 'booth-' || lpad((g % 50)::text, 2, '0'), 'o.' || (g % 200),
-		'VP' || (100 + g % 30), (t + interval '1 minute')::date, t + interval '1 minute', t,
-		CASE WHEN o <> 'none' AND o <> 'opt-out' THEN t + interval '2 seconds' END,
-		CASE WHEN o <> 'none' AND o <> 'opt-out' THEN t + interval '3 seconds' END,
-		CASE WHEN o <> 'match' THEN t + interval '4 seconds' END,
-		CASE WHEN o <> 'none' AND o <> 'opt-out' THEN 1500 + (g * 7919) % 3000 END,
-		o, CASE WHEN o = 'match' THEN 'cleared' WHEN g % 4 = 0 THEN 'referred' ELSE 'verified' END,
-		'', '', 'in-scope',
-		CASE WHEN o = 'none' THEN '{"captured":false,"failed":["sharpness"]}' ELSE '{"captured":true,"score":0.9}' END,
-		now(), '\x7b7d'::bytea
-	FROM (SELECT g, $1::timestamptz + g * interval '2 seconds' AS t,
-		CASE WHEN g % 100 < 90 THEN 'match' WHEN g % 100 < 95 THEN 'no-match' WHEN g % 100 < 97 THEN 'ambiguous'
-			WHEN g % 100 < 99 THEN 'opt-out' ELSE 'none' END AS o
-		FROM generate_series(0::bigint, $2::bigint - 1) AS g) s`, from, n)
+	_, err := st.DB.ExecContext(ctx, fillSQL, from, 0, n)
 	if err != nil {
 		return fmt.Errorf("fill results: %w", err)
 	}
