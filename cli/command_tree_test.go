@@ -77,20 +77,19 @@ func TestCommandTreeUnchanged(t *testing.T) {
 	if got == string(want) {
 		return
 	}
-	have := map[string]bool{}
-	for _, l := range strings.Split(got, "\n") {
-		have[l] = true
-	}
-	wanted := map[string]bool{}
+	count := map[string]int{}
 	for _, l := range strings.Split(string(want), "\n") {
-		wanted[l] = true
-		if !have[l] {
-			t.Errorf("missing or changed: %s", l)
-		}
+		count[l]++
 	}
 	for _, l := range strings.Split(got, "\n") {
-		if !wanted[l] {
-			t.Errorf("new or changed: %s", l)
+		count[l]--
+	}
+	for l, n := range count {
+		switch {
+		case n > 0:
+			t.Errorf("missing or changed (%d): %s", n, l)
+		case n < 0:
+			t.Errorf("new, changed or repeated (%d): %s", -n, l)
 		}
 	}
 	if !t.Failed() {

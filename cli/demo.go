@@ -13,60 +13,62 @@ import (
 	"veriport/verify"
 )
 
-func init() {
-	register(func(env *Env) *cobra.Command {
-		demo := &cobra.Command{Use: "demo", Short: "Make the demo assets used when no camera is present"}
-		var portraits, out string
-		var seconds float64
-		video := &cobra.Command{
-			Use:   "video",
-			Short: "Render the demo video from the test portraits",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := env.Config()
-				if err != nil {
-					return err
-				}
-				if portraits == "" {
-					portraits = cfg.Paths.Portraits()
-				}
-				if out == "" {
-					out = cfg.Paths.DemoVideo()
-				}
-				files, err := demoPortraits(portraits)
-				if err != nil {
-					return err
-				}
-				faces, err := demoFaces(cfg.Paths.ModelsDir, files)
-				if err != nil {
-					return err
-				}
-				spec := camera.DemoSpec{Portraits: files, Faces: faces, Out: out, Width: 1280, Height: 720, FPS: 25, Seconds: seconds}
-				if err := camera.WriteDemoVideo(spec); err != nil {
-					return err
-				}
-				fmt.Fprintf(env.Stdout, "wrote %s (%d portraits, %.0f s each)\n", out, len(files), seconds)
-				return nil
-			},
-		}
-		video.Flags().StringVar(&portraits, "portraits", "", "folder of portrait images (default: the cache's portraits)")
-		video.Flags().StringVar(&out, "out", "", "output .avi file (default: the cache's demo video)")
-		video.Flags().Float64Var(&seconds, "seconds", 10, "seconds per portrait")
-		demo.AddCommand(video, &cobra.Command{
-			Use:   "path",
-			Short: "Print where the demo video is expected (its name carries its version)",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := env.Config()
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(env.Stdout, cfg.Paths.DemoVideo())
-				return nil
-			},
-		})
-		return demo
-	})
+// demoVideoCmd is `veriport demo video`.
+func demoVideoCmd(env *Env) *cobra.Command {
+	var portraits, out string
+	var seconds float64
+	video := &cobra.Command{
+		Use:   "video",
+		Short: "Render the demo video from the test portraits",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := env.Config()
+			if err != nil {
+				return err
+			}
+			if portraits == "" {
+				portraits = cfg.Paths.Portraits()
+			}
+			if out == "" {
+				out = cfg.Paths.DemoVideo()
+			}
+			files, err := demoPortraits(portraits)
+			if err != nil {
+				return err
+			}
+			faces, err := demoFaces(cfg.Paths.ModelsDir, files)
+			if err != nil {
+				return err
+			}
+			spec := camera.DemoSpec{Portraits: files, Faces: faces, Out: out, Width: 1280, Height: 720, FPS: 25, Seconds: seconds}
+			if err := camera.WriteDemoVideo(spec); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "wrote %s (%d portraits, %.0f s each)\n", out, len(files), seconds)
+			return nil
+		},
+	}
+	video.Flags().StringVar(&portraits, "portraits", "", "folder of portrait images (default: the cache's portraits)")
+	video.Flags().StringVar(&out, "out", "", "output .avi file (default: the cache's demo video)")
+	video.Flags().Float64Var(&seconds, "seconds", 10, "seconds per portrait")
+	return video
+}
+
+// demoPathCmd is `veriport demo path`.
+func demoPathCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "path",
+		Short: "Print where the demo video is expected (its name carries its version)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := env.Config()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(env.Stdout, cfg.Paths.DemoVideo())
+			return nil
+		},
+	}
 }
 
 // demoPortraits lists the whole-face portraits in dir, sorted.

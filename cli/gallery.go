@@ -15,20 +15,6 @@ import (
 	"veriport/verify"
 )
 
-// galleryCommands are added to `veriport gallery` by the files that define them.
-var galleryCommands []func(*Env) *cobra.Command
-
-func init() {
-	register(func(env *Env) *cobra.Command {
-		g := &cobra.Command{Use: "gallery", Short: "Flight galleries: keys, signed bundles, the reference service, download"}
-		g.AddCommand(galleryKeygen(env), galleryBuild(env), galleryVerify(env))
-		for _, c := range galleryCommands {
-			g.AddCommand(c(env))
-		}
-		return g
-	})
-}
-
 // Exit codes of `veriport gallery verify` and `fetch`, one per refusal reason.
 var refusalCodes = []struct {
 	err  error

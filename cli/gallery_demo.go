@@ -23,8 +23,6 @@ import (
 	"veriport/verify"
 )
 
-func init() { galleryCommands = append(galleryCommands, galleryDemo) }
-
 // The demo flight: a fictitious carrier code (its 420 travelers:
 // app.DemoTravelers).
 const (

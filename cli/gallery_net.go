@@ -20,10 +20,6 @@ import (
 	"veriport/transmit"
 )
 
-func init() {
-	galleryCommands = append(galleryCommands, galleryServe, galleryFetch, galleryCerts, galleryList)
-}
-
 // demoCerts are the dev certificates `gallery demo` / `gallery certs` make.
 func demoCerts(cfg config.Config) gallery.DevCerts {
 	return gallery.DevCertFiles(cfg.Paths.DemoCertsDir())

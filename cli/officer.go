@@ -15,15 +15,6 @@ import (
 	"veriport/record"
 )
 
-func init() {
-	register(func(env *Env) *cobra.Command {
-		cmd := &cobra.Command{Use: "officer", Short: "Manage the officers who log in at this station"}
-		cmd.AddCommand(officerAddCmd(env))
-		cmd.AddCommand(officerAdminCmds(env)...)
-		return cmd
-	})
-}
-
 // officerAddCmd enrols an officer: PIN hashed with argon2id, a new TOTP
 // secret whose provisioning URI is printed once.
 func officerAddCmd(env *Env) *cobra.Command {

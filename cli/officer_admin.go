@@ -19,34 +19,39 @@ import (
 // station's command line.
 const cliActor = "cli"
 
-// officerAdminCmds are list, unlock, disable, enable, reset-pin and
-// reset-totp: each change goes on the audit chain.
-func officerAdminCmds(env *Env) []*cobra.Command {
-	simple := func(use, short, done string, do func(*officer.Admin, context.Context, string) error) *cobra.Command {
-		return &cobra.Command{
-			Use: use + " ID", Short: short, Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				return withAdmin(cmd.Context(), env, func(a *officer.Admin) error {
-					if err := do(a, cmd.Context(), args[0]); err != nil {
-						return adminExit(err)
-					}
-					fmt.Fprintf(env.Stdout, "Officer %s %s.\n", args[0], done)
-					return nil
-				})
-			},
-		}
+// officerSimpleCmd is an officer change that takes only the officer's id
+// (unlock, disable, enable); done names it in the line printed after.
+func officerSimpleCmd(env *Env, use, short, done string, do func(*officer.Admin, context.Context, string) error) *cobra.Command {
+	return &cobra.Command{
+		Use: use + " ID", Short: short, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withAdmin(cmd.Context(), env, func(a *officer.Admin) error {
+				if err := do(a, cmd.Context(), args[0]); err != nil {
+					return adminExit(err)
+				}
+				fmt.Fprintf(env.Stdout, "Officer %s %s.\n", args[0], done)
+				return nil
+			})
+		},
 	}
-	return []*cobra.Command{
-		officerListCmd(env),
-		simple("unlock", "Lift an officer's lock after repeated failed logins", "unlocked",
-			func(a *officer.Admin, ctx context.Context, id string) error { return a.Unlock(ctx, cliActor, id) }),
-		simple("disable", "Stop an officer from logging in (the account and its history stay)", "disabled",
-			func(a *officer.Admin, ctx context.Context, id string) error { return a.Disable(ctx, cliActor, id) }),
-		simple("enable", "Let a disabled officer log in again", "enabled",
-			func(a *officer.Admin, ctx context.Context, id string) error { return a.Enable(ctx, cliActor, id) }),
-		officerResetPINCmd(env),
-		officerResetTOTPCmd(env),
-	}
+}
+
+// officerUnlockCmd is `veriport officer unlock ID` (on the audit chain).
+func officerUnlockCmd(env *Env) *cobra.Command {
+	return officerSimpleCmd(env, "unlock", "Lift an officer's lock after repeated failed logins", "unlocked",
+		func(a *officer.Admin, ctx context.Context, id string) error { return a.Unlock(ctx, cliActor, id) })
+}
+
+// officerDisableCmd is `veriport officer disable ID` (on the audit chain).
+func officerDisableCmd(env *Env) *cobra.Command {
+	return officerSimpleCmd(env, "disable", "Stop an officer from logging in (the account and its history stay)", "disabled",
+		func(a *officer.Admin, ctx context.Context, id string) error { return a.Disable(ctx, cliActor, id) })
+}
+
+// officerEnableCmd is `veriport officer enable ID` (on the audit chain).
+func officerEnableCmd(env *Env) *cobra.Command {
+	return officerSimpleCmd(env, "enable", "Let a disabled officer log in again", "enabled",
+		func(a *officer.Admin, ctx context.Context, id string) error { return a.Enable(ctx, cliActor, id) })
 }
 
 // withOfficers opens the record store and runs fn with the officers kept

@@ -120,74 +120,73 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-func init() {
-	register(func(env *Env) *cobra.Command {
-		var a reportArgs
-		cmd := &cobra.Command{
-			Use:   "report",
-			Short: "Write a supervisor shift report (PDF, CSV of encounters, or JSON)",
-			Long: "Report figures for a time range (default: the last 8 hours), optionally for one\n" +
-				"station, officer or flight. PDF: figures and charts; CSV: one row per encounter\n" +
-				"(no photo, template or name); JSON: every figure.",
-			Example: "  veriport report --from 2026-03-01T06:00:00Z --to 2026-03-01T14:00:00Z --format pdf --out shift.pdf",
-			Args:    cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				format, err := a.formatOf()
+// reportCmd is `veriport report`: a supervisor shift report.
+func reportCmd(env *Env) *cobra.Command {
+	var a reportArgs
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Write a supervisor shift report (PDF, CSV of encounters, or JSON)",
+		Long: "Report figures for a time range (default: the last 8 hours), optionally for one\n" +
+			"station, officer or flight. PDF: figures and charts; CSV: one row per encounter\n" +
+			"(no photo, template or name); JSON: every figure.",
+		Example: "  veriport report --from 2026-03-01T06:00:00Z --to 2026-03-01T14:00:00Z --format pdf --out shift.pdf",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := a.formatOf()
+			if err != nil {
+				return &ExitError{Code: 2, Err: err}
+			}
+			f, err := a.filter(time.Now())
+			if err != nil {
+				return &ExitError{Code: 2, Err: err}
+			}
+			if format == report.FormatPDF && (a.out == "" || a.out == "-") {
+				return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
+			}
+			var buf bytes.Buffer
+			var demo bool
+			if a.backendDB != "" {
+				st, err := transmit.OpenReadOnly(cmd.Context(), a.backendDB) // reads only, migrates nothing
 				if err != nil {
-					return &ExitError{Code: 2, Err: err}
-				}
-				f, err := a.filter(time.Now())
-				if err != nil {
-					return &ExitError{Code: 2, Err: err}
-				}
-				if format == report.FormatPDF && (a.out == "" || a.out == "-") {
-					return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
-				}
-				var buf bytes.Buffer
-				var demo bool
-				if a.backendDB != "" {
-					st, err := transmit.OpenReadOnly(cmd.Context(), a.backendDB) // reads only, migrates nothing
-					if err != nil {
-						return err
-					}
-					defer st.Close()
-					if err := report.WriteTerminal(cmd.Context(), st, f, report.Options{}, format, &buf); err != nil {
-						return err
-					}
-				} else {
-					cfg, store, d, err := a.openStore(cmd.Context(), env)
-					demo = d
-					if err != nil {
-						return err
-					}
-					defer store.Close()
-					o := report.Options{BacklogWarn: cfg.Transmit.BacklogWarn, Demo: demo}
-					if err := report.Write(cmd.Context(), store.DB, f, o, format, &buf); err != nil {
-						return err
-					}
-				}
-				if a.out == "" || a.out == "-" {
-					_, err := env.Stdout.Write(buf.Bytes())
 					return err
 				}
-				if err := writeFileAtomic(a.out, buf.Bytes()); err != nil {
+				defer st.Close()
+				if err := report.WriteTerminal(cmd.Context(), st, f, report.Options{}, format, &buf); err != nil {
 					return err
 				}
-				fmt.Fprintf(env.Stderr, "report: %s written to %s (%s)\n", format, a.out,
-					report.Scope(&report.Report{Filter: f, Terminal: a.backendDB != "", Demo: demo}))
-				return nil
-			},
-		}
-		fl := cmd.Flags()
-		fl.StringVar(&a.from, "from", "", "start of the range, RFC 3339 (default: 8 hours before --to)")
-		fl.StringVar(&a.to, "to", "", "end of the range, RFC 3339 (default: now)")
-		fl.StringVar(&a.station, "station", "", "only this station")
-		fl.StringVar(&a.officer, "officer", "", "only this officer id")
-		fl.StringVar(&a.flight, "flight", "", "only this flight")
-		fl.StringVar(&a.format, "format", "", "pdf, csv or json (default: from the --out extension, else json)")
-		fl.StringVar(&a.out, "out", "", "file to write (default: stdout; required for pdf)")
-		fl.BoolVar(&a.demo, "demo", false, "the demo profile's records (default when the settings say demo = true); marked DEMO")
-		fl.StringVar(&a.backendDB, "backend-db", "", "terminal-wide report across every booth from the back end's result store\n(postgres://… or a SQLite file; see backend.results_db)")
-		return cmd
-	})
+			} else {
+				cfg, store, d, err := a.openStore(cmd.Context(), env)
+				demo = d
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				o := report.Options{BacklogWarn: cfg.Transmit.BacklogWarn, Demo: demo}
+				if err := report.Write(cmd.Context(), store.DB, f, o, format, &buf); err != nil {
+					return err
+				}
+			}
+			if a.out == "" || a.out == "-" {
+				_, err := env.Stdout.Write(buf.Bytes())
+				return err
+			}
+			if err := writeFileAtomic(a.out, buf.Bytes()); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "report: %s written to %s (%s)\n", format, a.out,
+				report.Scope(&report.Report{Filter: f, Terminal: a.backendDB != "", Demo: demo}))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&a.from, "from", "", "start of the range, RFC 3339 (default: 8 hours before --to)")
+	fl.StringVar(&a.to, "to", "", "end of the range, RFC 3339 (default: now)")
+	fl.StringVar(&a.station, "station", "", "only this station")
+	fl.StringVar(&a.officer, "officer", "", "only this officer id")
+	fl.StringVar(&a.flight, "flight", "", "only this flight")
+	fl.StringVar(&a.format, "format", "", "pdf, csv or json (default: from the --out extension, else json)")
+	fl.StringVar(&a.out, "out", "", "file to write (default: stdout; required for pdf)")
+	fl.BoolVar(&a.demo, "demo", false, "the demo profile's records (default when the settings say demo = true); marked DEMO")
+	fl.StringVar(&a.backendDB, "backend-db", "", "terminal-wide report across every booth from the back end's result store\n(postgres://… or a SQLite file; see backend.results_db)")
+	return cmd
 }

@@ -41,18 +41,6 @@ func openRetentionAt(ctx context.Context, env *Env, cfg config.Config) (*record.
 	return store, k, cfg, nil
 }
 
-func init() {
-	register(purgeCmd)
-	register(func(env *Env) *cobra.Command {
-		audit := &cobra.Command{
-			Use:   "audit",
-			Short: "Check or export the hash-chained audit log",
-		}
-		audit.AddCommand(auditVerifyCmd(env), auditExportCmd(env))
-		return audit
-	})
-}
-
 func auditVerifyCmd(env *Env) *cobra.Command {
 	var asJSON bool
 	var file string

@@ -1,6 +1,6 @@
 // Package cli is Veriport's command line: the global flags, the GUI command
-// and one file per subcommand group. Commands register themselves with
-// register in an init function.
+// and one file per subcommand group. The whole command tree is one explicit
+// table, commands in root.go; no command adds itself.
 package cli
 
 import (
@@ -42,11 +42,6 @@ func (e *Env) PrintJSON(v any) error {
 	return enc.Encode(v)
 }
 
-var builders []func(*Env) *cobra.Command
-
-// register adds a subcommand; called from init functions.
-func register(b func(*Env) *cobra.Command) { builders = append(builders, b) }
-
 // ExitError carries a process exit code with its message.
 type ExitError struct {
 	Code int
@@ -79,10 +74,63 @@ func NewRoot(env *Env) *cobra.Command {
 	_ = pf.MarkHidden("heap-profile-dir")
 	root.Flags().IntVar(&env.TravelerDisplay, "traveler-display", -1,
 		"monitor (1 the first) of the traveler's full-screen window; 0: one screen (default: [workflow] traveler_display)")
-	for _, b := range builders {
-		root.AddCommand(b(env))
-	}
+	root.AddCommand(commands(env)...)
 	return root
+}
+
+// commands is the whole command tree below `veriport`, in one table: every
+// command and subcommand by name, each made by a function of the file that
+// holds its code. Groups (gallery, officer, ...) list their subcommands.
+func commands(env *Env) []*cobra.Command {
+	return []*cobra.Command{
+		runCmd(env),
+		setupModelsCmd(env),
+		group(&cobra.Command{Use: "demo", Short: "Make the demo assets used when no camera is present"},
+			demoVideoCmd(env),
+			demoPathCmd(env)),
+		group(&cobra.Command{Use: "gallery", Short: "Flight galleries: keys, signed bundles, the reference service, download"},
+			galleryKeygen(env),
+			galleryBuild(env),
+			galleryVerify(env),
+			galleryDemo(env),
+			galleryServe(env),
+			galleryFetch(env),
+			galleryCerts(env),
+			galleryList(env)),
+		group(&cobra.Command{Use: "officer", Short: "Manage the officers who log in at this station"},
+			officerAddCmd(env),
+			officerListCmd(env),
+			officerUnlockCmd(env),
+			officerDisableCmd(env),
+			officerEnableCmd(env),
+			officerResetPINCmd(env),
+			officerResetTOTPCmd(env)),
+		group(outboxCmd(env),
+			outboxRequeue(env)),
+		purgeCmd(env),
+		group(&cobra.Command{Use: "audit", Short: "Check or export the hash-chained audit log"},
+			auditVerifyCmd(env),
+			auditExportCmd(env)),
+		reportCmd(env),
+		group(&cobra.Command{Use: "results", Short: "Read results back from the back end (tests and demos)"},
+			resultsListCmd(env),
+			resultsKeygen(env)),
+		enrollCmd(env),
+		identifyCmd(env),
+		evalCmd(env),
+		calibrateCmd(env),
+		benchCmd(env),
+		group(&cobra.Command{Use: "dev", Short: "Developer tools (synthetic data)", Hidden: true, Args: cobra.NoArgs},
+			devSeedCmd(env),
+			devLookAlikes(env),
+			devMan()),
+	}
+}
+
+// group is parent with its subcommands added.
+func group(parent *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	parent.AddCommand(subs...)
+	return parent
 }
 
 // Execute runs the command line and returns the process exit code.

@@ -19,15 +19,15 @@ import (
 	"veriport/verify"
 )
 
-func init() {
-	register(func(env *Env) *cobra.Command {
-		return &cobra.Command{
-			Use:   "run",
-			Short: "Open the workstation window (the default without a subcommand)",
-			Args:  cobra.NoArgs,
-			RunE:  func(cmd *cobra.Command, _ []string) error { return runGUI(cmd.Context(), env) },
-		}
-	})
+// runCmd is `veriport run`, the workstation window (also what the root
+// command does without a subcommand).
+func runCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "run",
+		Short: "Open the workstation window (the default without a subcommand)",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runGUI(cmd.Context(), env) },
+	}
 }
 
 var _ ui.Assessor = (*assess.Assessor)(nil)

@@ -36,46 +36,45 @@ type enrollReport struct {
 // enrollFile is one candidate image and the subject it belongs to.
 type enrollFile struct{ path, rel, subject string }
 
-func init() {
-	register(func(env *Env) *cobra.Command {
-		var dir, out, engine string
-		var asJSON bool
-		cmd := &cobra.Command{
-			Use:   "enroll --images DIR --out G.jsonl [--engine dlib|sface]",
-			Short: "Make a template file from photos (subject = sub-folder name, else file-name stem)",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				name, err := verify.ParseEngine(engine)
-				if err != nil {
+// enrollCmd is `veriport enroll`: a template file from photos.
+func enrollCmd(env *Env) *cobra.Command {
+	var dir, out, engine string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "enroll --images DIR --out G.jsonl [--engine dlib|sface]",
+		Short: "Make a template file from photos (subject = sub-folder name, else file-name stem)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			name, err := verify.ParseEngine(engine)
+			if err != nil {
+				return err
+			}
+			rep, err := runEnroll(cmd.Context(), env, dir, out, name)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if err := env.PrintJSON(rep); err != nil {
 					return err
 				}
-				rep, err := runEnroll(cmd.Context(), env, dir, out, name)
-				if err != nil {
-					return err
+			} else {
+				fmt.Fprintf(env.Stdout, "enrolled %d of %d images (%d subjects) into %s\n",
+					rep.Enrolled, rep.Images, rep.Subjects, rep.Out)
+				for _, s := range rep.Skipped {
+					fmt.Fprintf(env.Stdout, "skipped %s: %s\n", s.Image, s.Reason)
 				}
-				if asJSON {
-					if err := env.PrintJSON(rep); err != nil {
-						return err
-					}
-				} else {
-					fmt.Fprintf(env.Stdout, "enrolled %d of %d images (%d subjects) into %s\n",
-						rep.Enrolled, rep.Images, rep.Subjects, rep.Out)
-					for _, s := range rep.Skipped {
-						fmt.Fprintf(env.Stdout, "skipped %s: %s\n", s.Image, s.Reason)
-					}
-				}
-				if rep.Enrolled == 0 {
-					return &ExitError{Code: 1, Err: fmt.Errorf("no image in %s gave a template; %s not written", dir, out)}
-				}
-				return nil
-			},
-		}
-		cmd.Flags().StringVar(&dir, "images", "", "folder of photos: loose files, or one sub-folder per subject")
-		cmd.Flags().StringVar(&out, "out", "", "template file to write (JSONL)")
-		cmd.Flags().StringVar(&engine, "engine", string(verify.EngineDlib), "face engine making the templates: dlib or sface")
-		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
-		return cmd
-	})
+			}
+			if rep.Enrolled == 0 {
+				return &ExitError{Code: 1, Err: fmt.Errorf("no image in %s gave a template; %s not written", dir, out)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "images", "", "folder of photos: loose files, or one sub-folder per subject")
+	cmd.Flags().StringVar(&out, "out", "", "template file to write (JSONL)")
+	cmd.Flags().StringVar(&engine, "engine", string(verify.EngineDlib), "face engine making the templates: dlib or sface")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
 }
 
 // runEnroll computes a template per image on every recognizer of the pool

@@ -34,62 +34,62 @@ type identifyReport struct {
 	Faces               int     `json:"-"`
 }
 
-func init() {
-	register(func(env *Env) *cobra.Command {
-		var galleryPath, imagePath string
-		var asJSON bool
-		cmd := &cobra.Command{
-			Use:   "identify --gallery G.jsonl --image IMG",
-			Short: "Search one photo against a template file and decide: match, no-match or ambiguous",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				cfg, err := env.Config()
-				if err != nil {
-					return err
-				}
-				es, err := verifyReadTemplates(galleryPath, "gallery")
-				if err != nil {
-					return err
-				}
-				img, err := verifyLoadImage(imagePath)
-				if err != nil {
-					return err
-				}
-				name, err := templatesEngine(es, galleryPath)
-				if err != nil {
-					return err
-				}
-				engine, err := verify.OpenEngine(name, cfg.Paths.ModelsDir)
-				if err != nil {
-					return err
-				}
-				defer engine.Close()
-				ix := verifyIndex(es)
-				p := app.PolicyFor(cfg, name)
-				o := app.CalibrationOptions(cfg)
-				o.DuplicateBelow = name.DuplicateBelow()
-				cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, o)
-				cal.Engine = name
-				logCalibration(env, "gallery file", cal)
-				p.Threshold, p.Linked = cal.Threshold, cal.LinkedTravelers()
-				rep, err := identify(cmd.Context(), engine, ix, p, img)
-				if err != nil {
-					return err
-				}
-				rep.Threshold, rep.ThresholdCalibrated = cal.Threshold, cal.Calibrated
-				if asJSON {
-					return env.PrintJSON(rep)
-				}
-				fmt.Fprintf(env.Stdout, "%s %s (distance %s, margin %s) in %.0f ms\n", rep.Decision, rep.Subject,
-					fmtOpt(rep.Distance), fmtOpt(rep.Margin), rep.Ms)
-				return nil
-			},
-		}
-		cmd.Flags().StringVar(&galleryPath, "gallery", "", "template file to search (JSONL)")
-		cmd.Flags().StringVar(&imagePath, "image", "", "photo of the traveler (JPEG or PNG)")
-		cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
-		return cmd
-	})
+// identifyCmd is `veriport identify`: one photo searched against a
+// template file.
+func identifyCmd(env *Env) *cobra.Command {
+	var galleryPath, imagePath string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "identify --gallery G.jsonl --image IMG",
+		Short: "Search one photo against a template file and decide: match, no-match or ambiguous",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := env.Config()
+			if err != nil {
+				return err
+			}
+			es, err := verifyReadTemplates(galleryPath, "gallery")
+			if err != nil {
+				return err
+			}
+			img, err := verifyLoadImage(imagePath)
+			if err != nil {
+				return err
+			}
+			name, err := templatesEngine(es, galleryPath)
+			if err != nil {
+				return err
+			}
+			engine, err := verify.OpenEngine(name, cfg.Paths.ModelsDir)
+			if err != nil {
+				return err
+			}
+			defer engine.Close()
+			ix := verifyIndex(es)
+			p := app.PolicyFor(cfg, name)
+			o := app.CalibrationOptions(cfg)
+			o.DuplicateBelow = name.DuplicateBelow()
+			cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, o)
+			cal.Engine = name
+			logCalibration(env, "gallery file", cal)
+			p.Threshold, p.Linked = cal.Threshold, cal.LinkedTravelers()
+			rep, err := identify(cmd.Context(), engine, ix, p, img)
+			if err != nil {
+				return err
+			}
+			rep.Threshold, rep.ThresholdCalibrated = cal.Threshold, cal.Calibrated
+			if asJSON {
+				return env.PrintJSON(rep)
+			}
+			fmt.Fprintf(env.Stdout, "%s %s (distance %s, margin %s) in %.0f ms\n", rep.Decision, rep.Subject,
+				fmtOpt(rep.Distance), fmtOpt(rep.Margin), rep.Ms)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&galleryPath, "gallery", "", "template file to search (JSONL)")
+	cmd.Flags().StringVar(&imagePath, "image", "", "photo of the traveler (JPEG or PNG)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
 }
 
 // identify is template + search + decision on one image, timed.
