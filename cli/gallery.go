@@ -80,9 +80,16 @@ func galleryKeygen(env *Env) *cobra.Command {
 	return cmd
 }
 
+// galleryBuildArgs are the flags of `veriport gallery build`.
+type galleryBuildArgs struct {
+	flight, date, departure, origin, dest, categories, keyFile, out string
+	templates                                                       []string
+}
+
+// galleryBuild is `veriport gallery build`: a signed flight gallery from
+// template files.
 func galleryBuild(env *Env) *cobra.Command {
-	var flight, date, departure, origin, dest, categories, keyFile, out string
-	var templates []string
+	var a galleryBuildArgs
 	cmd := &cobra.Command{
 		Use:   "build --flight CARRIER+NUMBER --date YYYY-MM-DD --departure RFC3339 --origin IATA --destination IATA --templates G.jsonl [--templates G-sface.jsonl] [--categories C.csv] --key NAME.key --out FILE",
 		Short: "Build and sign a flight gallery from a template file",
@@ -93,90 +100,109 @@ func galleryBuild(env *Env) *cobra.Command {
 			"--templates file per face engine (dlib, sface) to make a gallery booths can decide with either;\n" +
 			"each traveler should then have templates of every engine.",
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := env.Config()
-			if err != nil {
-				return err
-			}
-			carrier, number, err := gallery.ParseFlight(flight)
-			if err != nil {
-				return err
-			}
-			dep, err := time.Parse(time.RFC3339, departure)
-			if err != nil {
-				return fmt.Errorf("--departure: %w", err)
-			}
-			priv, err := gallery.ReadPrivateKey(keyFile)
-			if err != nil {
-				return err
-			}
-			var enrolled []verify.Enrolled
-			for _, path := range templates {
-				es, err := verifyReadTemplates(path, "templates")
-				if err != nil {
-					return err
-				}
-				enrolled = append(enrolled, es...)
-			}
-			var standings map[string]gallery.Standing
-			if categories == "" {
-				fmt.Fprintln(env.Stderr, "warning: no --categories file: every traveler's category is unknown,"+
-					" so photos get the shortest retention rule and no exemption is shown")
-			}
-			if categories != "" {
-				cf, err := os.Open(categories)
-				if err != nil {
-					return err
-				}
-				defer cf.Close()
-				if standings, err = gallery.ReadStandings(cf); err != nil {
-					return fmt.Errorf("%s: %w", categories, err)
-				}
-			}
-			now := time.Now().UTC().Truncate(time.Second)
-			h := gallery.Header{
-				Flight: gallery.Flight{Carrier: carrier, Number: number, Date: date, Origin: origin,
-					Destination: dest, Departure: dep.UTC()},
-				IssuedAt: now, ExpiresAt: dep.UTC().Add(cfg.Gallery.Grace),
-			}
-			if !h.ExpiresAt.After(now) {
-				return fmt.Errorf("departure %s plus grace %s is already past: the bundle would be expired", departure, cfg.Gallery.Grace)
-			}
-			b, err := gallery.Build(h, enrolled, standings)
-			if err != nil {
-				return err
-			}
-			data, err := gallery.Sign(b, priv)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(out, data, 0o644); err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stdout, "wrote %s: %s %s %s-%s, %d travelers, %d templates, engines %s, key %s, expires %s\n",
-				out, b.Flight.ID(), b.Flight.Date, origin, dest, len(b.Entries), len(enrolled), engineNames(b.Engines()), b.KeyID,
-				b.ExpiresAt.Format(time.RFC3339))
-			if len(templates) > 1 && len(b.Engines()) < len(templates) {
-				fmt.Fprintln(env.Stderr, "warning: not every traveler has templates of every engine; booths decide"+
-					" this flight with "+engineNames(b.Engines()))
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.run(env) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&flight, "flight", "", "flight designator, carrier and number, e.g. UA123")
-	f.StringVar(&date, "date", "", "scheduled departure date, YYYY-MM-DD")
-	f.StringVar(&departure, "departure", "", "scheduled departure time, RFC 3339")
-	f.StringVar(&origin, "origin", "", "origin airport, IATA code")
-	f.StringVar(&dest, "destination", "", "destination airport, IATA code")
-	f.StringArrayVar(&templates, "templates", nil, "template file (JSONL), one per face engine; repeat for several")
-	f.StringVar(&categories, "categories", "", "categories CSV (subject,category[,reason][,display columns...])")
-	f.StringVar(&keyFile, "key", "", "issuer private key (NAME.key)")
-	f.StringVar(&out, "out", "", "bundle file to write")
+	f.StringVar(&a.flight, "flight", "", "flight designator, carrier and number, e.g. UA123")
+	f.StringVar(&a.date, "date", "", "scheduled departure date, YYYY-MM-DD")
+	f.StringVar(&a.departure, "departure", "", "scheduled departure time, RFC 3339")
+	f.StringVar(&a.origin, "origin", "", "origin airport, IATA code")
+	f.StringVar(&a.dest, "destination", "", "destination airport, IATA code")
+	f.StringArrayVar(&a.templates, "templates", nil, "template file (JSONL), one per face engine; repeat for several")
+	f.StringVar(&a.categories, "categories", "", "categories CSV (subject,category[,reason][,display columns...])")
+	f.StringVar(&a.keyFile, "key", "", "issuer private key (NAME.key)")
+	f.StringVar(&a.out, "out", "", "bundle file to write")
 	for _, n := range []string{"flight", "date", "departure", "origin", "destination", "templates", "key", "out"} {
 		cmd.MarkFlagRequired(n)
 	}
 	return cmd
+}
+
+// flightHeader is the bundle's flight, from --flight, --date, --departure,
+// --origin and --destination.
+func (a *galleryBuildArgs) flightHeader() (gallery.Header, error) {
+	carrier, number, err := gallery.ParseFlight(a.flight)
+	if err != nil {
+		return gallery.Header{}, err
+	}
+	dep, err := time.Parse(time.RFC3339, a.departure)
+	if err != nil {
+		return gallery.Header{}, fmt.Errorf("--departure: %w", err)
+	}
+	return gallery.Header{Flight: gallery.Flight{Carrier: carrier, Number: number, Date: a.date, Origin: a.origin,
+		Destination: a.dest, Departure: dep.UTC()}}, nil
+}
+
+// inputs reads the template files and the categories CSV (none: a
+// warning, and every traveler's category unknown).
+func (a *galleryBuildArgs) inputs(env *Env) ([]verify.Enrolled, map[string]gallery.Standing, error) {
+	var enrolled []verify.Enrolled
+	for _, path := range a.templates {
+		es, err := verifyReadTemplates(path, "templates")
+		if err != nil {
+			return nil, nil, err
+		}
+		enrolled = append(enrolled, es...)
+	}
+	if a.categories == "" {
+		fmt.Fprintln(env.Stderr, "warning: no --categories file: every traveler's category is unknown,"+
+			" so photos get the shortest retention rule and no exemption is shown")
+		return enrolled, nil, nil
+	}
+	cf, err := os.Open(a.categories)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer cf.Close()
+	standings, err := gallery.ReadStandings(cf)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", a.categories, err)
+	}
+	return enrolled, standings, nil
+}
+
+// run builds, signs and writes the bundle and prints its summary.
+func (a *galleryBuildArgs) run(env *Env) error {
+	cfg, err := env.Config()
+	if err != nil {
+		return err
+	}
+	h, err := a.flightHeader()
+	if err != nil {
+		return err
+	}
+	priv, err := gallery.ReadPrivateKey(a.keyFile)
+	if err != nil {
+		return err
+	}
+	enrolled, standings, err := a.inputs(env)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	h.IssuedAt, h.ExpiresAt = now, h.Flight.Departure.Add(cfg.Gallery.Grace)
+	if !h.ExpiresAt.After(now) {
+		return fmt.Errorf("departure %s plus grace %s is already past: the bundle would be expired", a.departure, cfg.Gallery.Grace)
+	}
+	b, err := gallery.Build(h, enrolled, standings)
+	if err != nil {
+		return err
+	}
+	data, err := gallery.Sign(b, priv)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(a.out, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s: %s %s %s-%s, %d travelers, %d templates, engines %s, key %s, expires %s\n",
+		a.out, b.Flight.ID(), b.Flight.Date, a.origin, a.dest, len(b.Entries), len(enrolled), engineNames(b.Engines()), b.KeyID,
+		b.ExpiresAt.Format(time.RFC3339))
+	if len(a.templates) > 1 && len(b.Engines()) < len(a.templates) {
+		fmt.Fprintln(env.Stderr, "warning: not every traveler has templates of every engine; booths decide"+
+			" this flight with "+engineNames(b.Engines()))
+	}
+	return nil
 }
 
 // bundleSummary is what verify and fetch print about a good bundle.
