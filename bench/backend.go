@@ -6,10 +6,10 @@ import (
 	"os"
 	"time"
 
+	"veriport/backend"
 	"veriport/loadtest"
 	"veriport/pgtest"
 	"veriport/report"
-	"veriport/transmit"
 )
 
 // Sizes of the back-end benchmarks.
@@ -61,7 +61,7 @@ func benchBackendReport(ctx context.Context, env *Env, out map[string]any) error
 	if err != nil {
 		return err
 	}
-	st, err := transmit.OpenStore(ctx, dsn)
+	st, err := backend.OpenStore(ctx, dsn)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func benchBackendReport(ctx context.Context, env *Env, out map[string]any) error
 // fillTerminal writes n synthetic results (50 stations, 200 officers, one
 // every 2 s; about 90 % cleared matches) straight into a PostgreSQL result
 // store with one INSERT … SELECT: no name, template or photo.
-func fillTerminal(ctx context.Context, st *transmit.Store, n int, from time.Time) error {
+func fillTerminal(ctx context.Context, st *backend.Store, n int, from time.Time) error {
 	if !st.Postgres() {
 		return fmt.Errorf("the terminal report benchmark needs PostgreSQL")
 	}

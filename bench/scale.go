@@ -6,10 +6,10 @@ import (
 	"os"
 	"time"
 
+	"veriport/backend"
 	"veriport/loadtest"
 	"veriport/pgtest"
 	"veriport/report"
-	"veriport/transmit"
 )
 
 // Sizes of the scale benchmarks: a whole airport's booths on one back end,
@@ -85,7 +85,7 @@ func terminalReportOver(ctx context.Context, env *Env, n int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	st, err := transmit.OpenStore(ctx, dsn)
+	st, err := backend.OpenStore(ctx, dsn)
 	if err != nil {
 		return 0, err
 	}
@@ -119,7 +119,7 @@ func terminalReportOver(ctx context.Context, env *Env, n int) (int64, error) {
 // (INSERT … SELECT: nothing crosses the socket, unlike a COPY fed by the
 // client), and the fill's commits do not wait for the disk. The report then
 // reads the same table and indexes the migrations made.
-func fillTerminalBulk(ctx context.Context, st *transmit.Store, n int, from time.Time) error {
+func fillTerminalBulk(ctx context.Context, st *backend.Store, n int, from time.Time) error {
 	if !st.Postgres() {
 		return fmt.Errorf("the terminal report benchmark needs PostgreSQL")
 	}

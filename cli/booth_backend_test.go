@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"veriport/backend"
 	"veriport/config"
 	"veriport/retention"
-	"veriport/transmit"
 )
 
 // TestBoothRefusesResultsDB: a booth reaches the back end only through its
@@ -46,12 +46,12 @@ func TestBoothRefusesResultsDB(t *testing.T) {
 	}
 
 	// The terminal report reads the back end's store without writing to it.
-	rw, err := transmit.OpenStore(ctx, central)
+	rw, err := backend.OpenStore(ctx, central)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rw.Close()
-	ro, err := transmit.OpenReadOnly(ctx, central)
+	ro, err := backend.OpenReadOnly(ctx, central)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,15 +70,15 @@ func TestBoothRefusesResultsDB(t *testing.T) {
 		"postgres://report@/results?host=/var/run/postgresql":                  true,
 		"postgresql://report:secret@db.agency.example/results?sslmode=disable": false,
 	} {
-		err := transmit.CheckDSN(dsn)
-		if ok != (err == nil) || (err != nil && !errors.Is(err, transmit.ErrInsecureDSN)) {
+		err := backend.CheckDSN(dsn)
+		if ok != (err == nil) || (err != nil && !errors.Is(err, backend.ErrInsecureDSN)) {
 			t.Errorf("CheckDSN(%s): %v", dsn, err)
 		}
 		if err != nil && strings.Contains(err.Error(), "secret") {
 			t.Errorf("CheckDSN's message shows the password: %v", err)
 		}
 	}
-	if _, err := transmit.OpenStore(ctx, "postgres://report@db.agency.example/results"); !errors.Is(err, transmit.ErrInsecureDSN) {
+	if _, err := backend.OpenStore(ctx, "postgres://report@db.agency.example/results"); !errors.Is(err, backend.ErrInsecureDSN) {
 		t.Errorf("OpenStore of a DSN without TLS verification to another host: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/backend"
 	"veriport/camera"
 	"veriport/config"
 	"veriport/gallery"
@@ -25,7 +26,7 @@ import (
 // certificates), so a client would be built from them.
 func operationalConfig(t *testing.T, dir string) config.Config {
 	t.Helper()
-	certs, err := gallery.WriteDevCerts(filepath.Join(dir, "ops-certs"), 24*time.Hour)
+	certs, err := backend.WriteDevCerts(filepath.Join(dir, "ops-certs"), 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestDemoProfileHasNoOperationalBackend(t *testing.T) {
 
 	// A demo service on this machine is used with the demo certificates
 	// of this station only; one elsewhere is refused.
-	if _, err := gallery.WriteDevCerts(cfg.Paths.DemoCertsDir(), 24*time.Hour); err != nil {
+	if _, err := backend.WriteDevCerts(cfg.Paths.DemoCertsDir(), 24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Gallery.DemoService = "https://127.0.0.1:8443"

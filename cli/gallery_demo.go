@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/app"
+	"veriport/backend"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/verify"
@@ -86,8 +87,8 @@ func makeDemoGallery(env *Env, cfg config.Config, force bool, now time.Time) err
 	}
 	dc := demoCerts(cfg)
 	if force || certExpiresWithin(dc.ServerCert, now, 48*time.Hour) || certExpiresWithin(dc.ClientCert, now, 48*time.Hour) ||
-		certExpiresWithin(dc.SupervisorCert, now, 48*time.Hour) || certSubject(dc.ClientCert) != gallery.DevStations[0] {
-		if _, err := gallery.WriteDevCerts(filepath.Dir(dc.CA), 30*24*time.Hour); err != nil {
+		certExpiresWithin(dc.SupervisorCert, now, 48*time.Hour) || certSubject(dc.ClientCert) != backend.DevStations[0] {
+		if _, err := backend.WriteDevCerts(filepath.Dir(dc.CA), 30*24*time.Hour); err != nil {
 			return fmt.Errorf("demo certificates: %w", err)
 		}
 		fmt.Fprintf(env.Stdout, "demo gallery: certificates in %s\n", filepath.Dir(dc.CA))

@@ -13,16 +13,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/app"
+	"veriport/backend"
+	"veriport/backend/galleryservice"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/record"
 	"veriport/retention"
-	"veriport/transmit"
 )
 
 // demoCerts are the dev certificates `gallery demo` / `gallery certs` make.
-func demoCerts(cfg config.Config) gallery.DevCerts {
-	return gallery.DevCertFiles(cfg.Paths.DemoCertsDir())
+func demoCerts(cfg config.Config) backend.DevCerts {
+	return backend.DevCertFiles(cfg.Paths.DemoCertsDir())
 }
 
 func galleryServe(env *Env) *cobra.Command {
@@ -44,7 +45,7 @@ func galleryServe(env *Env) *cobra.Command {
 				dir = filepath.Join(cfg.Paths.DemoGallery(), "bundles")
 			}
 			cert, key, clientCA = orDefault(cert, dc.ServerCert), orDefault(key, dc.ServerKey), orDefault(clientCA, dc.CA)
-			tlsCfg, err := gallery.ServerTLS(cert, key, clientCA)
+			tlsCfg, err := backend.ServerTLS(cert, key, clientCA)
 			if err != nil {
 				return err
 			}
@@ -54,7 +55,7 @@ func galleryServe(env *Env) *cobra.Command {
 			// The store first: a service that cannot store results does
 			// not listen at all.
 			resultsDB = orDefault(orDefault(resultsDB, cfg.Backend.ResultsDB), filepath.Join(cfg.Paths.DataDir, "backend", "results.db"))
-			recv, err := transmit.OpenReceiver(cmd.Context(), resultsDB, env.Log)
+			recv, err := backend.OpenReceiver(cmd.Context(), resultsDB, env.Log)
 			if err != nil {
 				return err
 			}
@@ -65,7 +66,7 @@ func galleryServe(env *Env) *cobra.Command {
 			}
 			env.Log.Info("gallery service listening", "url", "https://"+ln.Addr().String(), "dir", dir,
 				"results_db", recv.Store().Where)
-			return (&gallery.Server{Dir: dir, Log: env.Log, Results: recv}).Serve(cmd.Context(), ln, tlsCfg)
+			return (&galleryservice.Server{Dir: dir, Log: env.Log, Results: recv}).Serve(cmd.Context(), ln, tlsCfg)
 		},
 	}
 	f := cmd.Flags()
@@ -198,7 +199,7 @@ func galleryCerts(env *Env) *cobra.Command {
 				return err
 			}
 			out = orDefault(out, filepath.Join(cfg.Paths.DemoGallery(), "certs"))
-			dc, err := gallery.WriteDevCerts(out, time.Duration(days)*24*time.Hour)
+			dc, err := backend.WriteDevCerts(out, time.Duration(days)*24*time.Hour)
 			if err != nil {
 				return err
 			}

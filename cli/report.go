@@ -13,11 +13,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"veriport/app"
+	"veriport/backend"
 	"veriport/config"
 	"veriport/officer"
 	"veriport/record"
 	"veriport/report"
-	"veriport/transmit"
 )
 
 // reportArgs are the flags of `veriport report`.
@@ -146,7 +146,7 @@ func reportCmd(env *Env) *cobra.Command {
 			var buf bytes.Buffer
 			var demo bool
 			if a.backendDB != "" {
-				st, err := transmit.OpenReadOnly(cmd.Context(), a.backendDB) // reads only, migrates nothing
+				st, err := backend.OpenReadOnly(cmd.Context(), a.backendDB) // reads only, migrates nothing
 				if err != nil {
 					return err
 				}

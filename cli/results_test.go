@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"veriport/gallery"
+	"veriport/backend"
 	"veriport/transmit"
 )
 
@@ -16,11 +16,11 @@ import (
 // hold strings with control characters: the text listing prints them
 // escaped, so a stored newline cannot forge a line.
 func TestResultsListEscapesControlChars(t *testing.T) {
-	certs, err := gallery.WriteDevCerts(t.TempDir(), time.Hour)
+	certs, err := backend.WriteDevCerts(t.TempDir(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tlsCfg, err := gallery.ServerTLS(certs.ServerCert, certs.ServerKey, certs.CA)
+	tlsCfg, err := backend.ServerTLS(certs.ServerCert, certs.ServerKey, certs.CA)
 	if err != nil {
 		t.Fatal(err)
 	}

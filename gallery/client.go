@@ -3,12 +3,14 @@ package gallery
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -363,4 +365,17 @@ func (c *Client) Fetch(ctx context.Context, cache *Cache, date, flight string, p
 		return Record{}, err
 	}
 	return rec, nil
+}
+
+// loadPool reads the CA certificates of caFile into a pool.
+func loadPool(caFile string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("CA certificate: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("CA certificate %s holds no PEM certificate", caFile)
+	}
+	return pool, nil
 }

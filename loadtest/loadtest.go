@@ -30,7 +30,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"veriport/gallery"
+	"veriport/backend"
+	"veriport/backend/galleryservice"
 	"veriport/record"
 	"veriport/transmit"
 )
@@ -178,7 +179,7 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 	if err != nil {
 		return Figures{}, err
 	}
-	recv, err := transmit.OpenReceiver(ctx, o.DSN, o.Log)
+	recv, err := backend.OpenReceiver(ctx, o.DSN, o.Log)
 	if err != nil {
 		return Figures{}, err
 	}
@@ -194,8 +195,8 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 	srvCtx, stopSrv := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
 	go func() {
-		srvDone <- (&gallery.Server{Dir: bundles, Log: o.Log, Results: recv}).Serve(srvCtx, ln,
-			gallery.ServerTLSFor(srvCert, p.pool))
+		srvDone <- (&galleryservice.Server{Dir: bundles, Log: o.Log, Results: recv}).Serve(srvCtx, ln,
+			backend.ServerTLSFor(srvCert, p.pool))
 	}()
 	defer func() { stopSrv(); <-srvDone }()
 	url := "https://" + ln.Addr().String()
@@ -369,7 +370,7 @@ func pending(ctx context.Context, booths []*booth) (int, error) {
 }
 
 // check verifies the back end holds every result once, in each booth's order.
-func check(ctx context.Context, st *transmit.Store, booths []*booth, total int) error {
+func check(ctx context.Context, st *backend.Store, booths []*booth, total int) error {
 	n, err := st.Count(ctx)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/backend"
 	"veriport/pgtest"
 	"veriport/record"
 	"veriport/transmit"
@@ -61,7 +62,7 @@ func TestEnginesOnTheBackEnd(t *testing.T) {
 			if kind == "postgres" {
 				dsn = pgtest.Database(t)
 			}
-			st, err := transmit.OpenStore(ctx, dsn)
+			st, err := backend.OpenStore(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}

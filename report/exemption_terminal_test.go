@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/backend"
 	"veriport/pgtest"
 	"veriport/record"
 	"veriport/transmit"
@@ -56,7 +57,7 @@ func TestExemptionsOnTheBackEnd(t *testing.T) {
 			if kind == "postgres" {
 				dsn = pgtest.Database(t)
 			}
-			st, err := transmit.OpenStore(ctx, dsn)
+			st, err := backend.OpenStore(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"veriport/backend"
 	"veriport/record"
-	"veriport/transmit"
 )
 
 // source is where a report's encounter figures come from: a booth's
@@ -29,7 +29,7 @@ func boothSource(q record.DBTX) source {
 	return source{q: q, table: "encounters", rebind: func(s string) string { return s }}
 }
 
-func backendSource(st *transmit.Store) source {
+func backendSource(st *backend.Store) source {
 	return source{q: st.DB, table: "results", pg: st.Postgres(), rebind: st.Rebind}
 }
 
@@ -208,7 +208,7 @@ func sortBreakdown(out []Breakdown) {
 // encounter figures as Compute computes from a booth's store, with
 // per-station and per-officer breakdowns. Purges, the audit chain and the
 // outbox are each booth's own and are left out (Terminal is set).
-func ComputeTerminal(ctx context.Context, st *transmit.Store, f Filter, o Options) (*Report, error) {
+func ComputeTerminal(ctx context.Context, st *backend.Store, f Filter, o Options) (*Report, error) {
 	r, err := start(f, o)
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func ComputeTerminal(ctx context.Context, st *transmit.Store, f Filter, o Option
 
 // WriteTerminal exports the terminal-wide report of f from the back end's
 // store st in format to w, as Write does for a booth's store.
-func WriteTerminal(ctx context.Context, st *transmit.Store, f Filter, o Options, format string, w io.Writer) error {
+func WriteTerminal(ctx context.Context, st *backend.Store, f Filter, o Options, format string, w io.Writer) error {
 	return writeAs(format, w, o,
 		func() error { _, err := WriteTerminalCSV(ctx, st, f, w); return err },
 		func() (*Report, error) { return ComputeTerminal(ctx, st, f, o) })
@@ -249,7 +249,7 @@ func WriteTerminal(ctx context.Context, st *transmit.Store, f Filter, o Options,
 // first, in the booth export's columns (the photo and purge columns stay
 // empty: the back end holds neither; acknowledged_at is when it received
 // the result).
-func WriteTerminalCSV(ctx context.Context, st *transmit.Store, f Filter, w io.Writer) (int, error) {
+func WriteTerminalCSV(ctx context.Context, st *backend.Store, f Filter, w io.Writer) (int, error) {
 	if !f.From.Before(f.To) {
 		return 0, ErrRange
 	}

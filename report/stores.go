@@ -1,8 +1,8 @@
 package report
 
 import (
+	"veriport/backend"
 	"veriport/record"
-	"veriport/transmit"
 )
 
 // Local is a booth's record store as a report reads it: the *sql.DB of a
@@ -11,4 +11,4 @@ type Local = record.DBTX
 
 // Backend is the back end's result store a terminal-wide report reads
 // (ComputeTerminal, WriteTerminal).
-type Backend = transmit.Store
+type Backend = backend.Store

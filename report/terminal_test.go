@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/backend"
 	"veriport/pgtest"
 	"veriport/record"
 	"veriport/transmit"
@@ -18,7 +19,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // sendAll puts every encounter of booth into the back end store as the
 // booth's sender would deliver it (the v2 message of each encounter).
-func sendAll(t testing.TB, booth *record.Store, st *transmit.Store) []record.Encounter {
+func sendAll(t testing.TB, booth *record.Store, st *backend.Store) []record.Encounter {
 	t.Helper()
 	ctx := context.Background()
 	all, err := record.ListEncounters(ctx, booth.DB, record.EncounterFilter{})
@@ -92,7 +93,7 @@ func TestTerminalReportEqualsBoothReports(t *testing.T) {
 			if kind == "postgres" {
 				dsn = pgtest.Database(t)
 			}
-			st, err := transmit.OpenStore(ctx, dsn)
+			st, err := backend.OpenStore(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -38,6 +38,18 @@ fi
 if u=$(go list -f '{{join .Imports "\n"}}' ./ui | grep -E '^veriport/(verify|quality/assess|record|transmit)$'); then
   echo "[layering] FAIL: ui imports $(echo $u)" >&2; fail=1
 fi
+# The reference back end is the other side of the wire: no booth-side
+# package imports it (its tests may, to run against it); cli, bench and
+# loadtest wire it in. Its results half (backend) links no OpenCV or
+# go-face, so the terminal report (report/) can read its store.
+booth_side='booth|ui|gallery|transmit|record|retention|verify|camera|quality'
+for pkg in $(go list -f '{{.ImportPath}}{{range .Imports}} {{.}}{{end}}' ./... |
+    grep -E "^veriport/($booth_side)(/[^ ]*)? " | grep -E ' veriport/backend(/[^ ]*)?( |$)' | cut -d' ' -f1); do
+  echo "[layering] FAIL: $pkg imports the reference back end (veriport/backend...)" >&2; fail=1
+done
+if go list -deps ./backend | grep -qE '^gocv.io/|Kagami/go-face|^veriport/verify$'; then
+  echo "[layering] FAIL: backend depends on gocv, go-face or verify (report/ reads its store)" >&2; fail=1
+fi
 # The record store's SQL on encounters, the outbox, the audit log and the
 # purge log is record/'s alone: other packages call its typed functions.
 # report/ may read them (its figures come from the record store or the back
@@ -50,5 +62,5 @@ fi
 if r=$(go_files | grep -vE '^(record|report)/' | xargs grep -nE "(FROM|JOIN)[[:space:]]+$tables\b"); then
   echo "[layering] FAIL: SQL reading the record store outside record/ and report/:" >&2; echo "$r" >&2; fail=1
 fi
-[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver; ui imports no verify, assess, record or transmit; only record/ writes SQL on the record store"
+[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver; ui imports no verify, assess, record or transmit; no booth-side package imports backend; only record/ writes SQL on the record store"
 exit $fail

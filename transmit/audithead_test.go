@@ -1,4 +1,4 @@
-package transmit
+package transmit_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"veriport/record"
+	"veriport/transmit"
 )
 
 // TestResultsCarryAuditHead: every result sent carries the booth's audit
@@ -28,7 +29,7 @@ func TestResultsCarryAuditHead(t *testing.T) {
 	if err != nil || head.Seq != 3 {
 		t.Fatalf("head %v %v", head, err)
 	}
-	srv := r.pki.serve(t, r.recv)
+	srv := r.pki.Serve(t, r.recv)
 	r.runUntil(r.sender(srv.URL), 10e9)
 	got, err := r.recv.List(ctx, "2026-11-25")
 	if err != nil || len(got) != 2 {
@@ -41,7 +42,7 @@ func TestResultsCarryAuditHead(t *testing.T) {
 	}
 	old := `{"encounter_id":"0b6b1a1e-2f6c-4a53-9a53-1d2c3b4a5f60","station":"booth-1","officer":"o","flight":"VP1",` +
 		`"time":"2026-11-25T10:00:00Z","outcome":"match"}`
-	var res Result
+	var res transmit.Result
 	if err := json.Unmarshal([]byte(old), &res); err != nil || res.Validate() != nil || res.AuditSeq != 0 {
 		t.Fatalf("message without an audit head: %+v %v", res, err)
 	}
@@ -52,11 +53,11 @@ func TestResultsCarryAuditHead(t *testing.T) {
 // is left as it was.
 func TestPhotoKeyPairNeverOverwritten(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "backend-photo")
-	if _, err := WritePhotoKeyPair(name); err != nil {
+	if _, err := transmit.WritePhotoKeyPair(name); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(name + ".key")
-	if _, err := WritePhotoKeyPair(name); err == nil || !strings.Contains(err.Error(), name+".key") {
+	if _, err := transmit.WritePhotoKeyPair(name); err == nil || !strings.Contains(err.Error(), name+".key") {
 		t.Fatalf("second key pair over the first: %v", err)
 	}
 	if after, _ := os.ReadFile(name + ".key"); !bytes.Equal(before, after) {

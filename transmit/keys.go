@@ -110,7 +110,7 @@ func checkKeys(ms []member, path string, keys map[string]bool, nested map[string
 	seen := make(map[string]bool, len(ms))
 	for _, m := range ms {
 		if !keys[m.key] {
-			return fmt.Errorf("%w: unknown field %q", ErrBadResult, clip(path+m.key))
+			return fmt.Errorf("%w: unknown field %q", ErrBadResult, Clip(path+m.key))
 		}
 		low := strings.ToLower(m.key)
 		if seen[low] {

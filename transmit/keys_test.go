@@ -81,7 +81,7 @@ func decodeTokenWalk(body []byte) (Result, error) {
 	version := Version1
 	if head.Version != nil {
 		if err := json.Unmarshal(*head.Version, &version); err != nil {
-			return Result{}, fmt.Errorf("%w: version %s is not a whole number", ErrUnknownVersion, clip(string(*head.Version)))
+			return Result{}, fmt.Errorf("%w: version %s is not a whole number", ErrUnknownVersion, Clip(string(*head.Version)))
 		}
 	}
 	var keys map[string]bool
@@ -137,7 +137,7 @@ func walkObjectTokens(dec *json.Decoder, path string, keys map[string]bool, nest
 		}
 		k, _ := t.(string)
 		if !keys[k] {
-			return fmt.Errorf("%w: unknown field %q", ErrBadResult, clip(path+k))
+			return fmt.Errorf("%w: unknown field %q", ErrBadResult, Clip(path+k))
 		}
 		if seen[strings.ToLower(k)] {
 			return fmt.Errorf("%w: field %q given twice", ErrBadResult, path+k)

@@ -1,9 +1,11 @@
-package transmit
+package transmit_test
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"veriport/gallery"
 	"veriport/record"
+	"veriport/transmit"
 )
 
 // The child half of TestBoothKilledWithPendingResults: a booth that sends
@@ -30,17 +32,36 @@ func init() {
 	if err != nil {
 		os.Exit(3)
 	}
-	cfg, err := gallery.ClientTLS(filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key"), filepath.Join(dir, "ca.pem"))
+	cfg, err := boothTLS(dir)
 	if err != nil {
 		os.Exit(4)
 	}
-	s := &Sender{Store: store, BaseURL: os.Getenv("CHILD_URL"), Client: HTTPClient(cfg, 30*time.Second),
+	s := &transmit.Sender{Store: store, BaseURL: os.Getenv("CHILD_URL"), Client: transmit.HTTPClient(cfg, 30*time.Second),
 		MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, Idle: 5 * time.Millisecond}
 	s.Run(ctx) // until SIGKILL
 	os.Exit(5)
 }
 
-func writePEM(t *testing.T, path, kind string, der []byte) {
+// boothTLS is the booth's mutual-TLS configuration from the files in dir
+// (what gallery.ClientTLS builds; this package's tests stay free of the
+// gallery package and its face-matching dependencies).
+func boothTLS(dir string) (*tls.Config, error) {
+	cert, err := tls.LoadX509KeyPair(filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key"))
+	if err != nil {
+		return nil, err
+	}
+	ca, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(ca) {
+		return nil, fmt.Errorf("no certificate in %s", filepath.Join(dir, "ca.pem"))
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}, RootCAs: pool}, nil
+}
+
+func writeTestPEM(t *testing.T, path, kind string, der []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
@@ -51,13 +72,13 @@ func TestBoothKilledWithPendingResults(t *testing.T) {
 	r := newRig(t)
 	dir := filepath.Dir(r.store.Path)
 	// Material the child needs on disk.
-	writePEM(t, filepath.Join(dir, "client.pem"), "CERTIFICATE", r.pki.client.Certificate[0])
-	key, err := x509.MarshalPKCS8PrivateKey(r.pki.client.PrivateKey)
+	writeTestPEM(t, filepath.Join(dir, "client.pem"), "CERTIFICATE", r.pki.Client.Certificate[0])
+	key, err := x509.MarshalPKCS8PrivateKey(r.pki.Client.PrivateKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	writePEM(t, filepath.Join(dir, "client.key"), "PRIVATE KEY", key)
-	writePEM(t, filepath.Join(dir, "ca.pem"), "CERTIFICATE", r.pki.caDER)
+	writeTestPEM(t, filepath.Join(dir, "client.key"), "PRIVATE KEY", key)
+	writeTestPEM(t, filepath.Join(dir, "ca.pem"), "CERTIFICATE", r.pki.CADER)
 
 	const total = 12
 	r.enqueue(total)
@@ -72,7 +93,7 @@ func TestBoothKilledWithPendingResults(t *testing.T) {
 			<-hang
 		}
 	}
-	srv := r.pki.serve(t, r.recv)
+	srv := r.pki.Serve(t, r.recv)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "VERIPORT_TRANSMIT_CHILD=1", "CHILD_DIR="+dir, "CHILD_URL="+srv.URL)

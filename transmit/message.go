@@ -1,7 +1,7 @@
 // Package transmit is store-and-forward delivery of encounter results to the
-// back end: the result message, the background sender that drains the
-// outbox over mutual TLS in order, and the reference receiver with its
-// result store (SQLite or PostgreSQL).
+// back end: the result message and its schema, and the background sender
+// that drains the outbox over mutual TLS in order. The reference receiver
+// and its result store are in package backend.
 package transmit
 
 import (
@@ -201,4 +201,12 @@ type Ack struct {
 	EncounterID string    `json:"ack"`
 	Duplicate   bool      `json:"duplicate"`
 	ReceivedAt  time.Time `json:"received_at"`
+}
+
+// Stored is a result as the back end holds it and lists it (GET
+// ResultsPath?date=): the message and its place in arrival order.
+type Stored struct {
+	Result
+	Seq        int64     `json:"seq"`
+	ReceivedAt time.Time `json:"received_at"`
 }

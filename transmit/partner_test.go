@@ -1,4 +1,4 @@
-package transmit
+package transmit_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"veriport/record"
 	"veriport/retention"
+	"veriport/transmit"
 )
 
 // In a partner deployment the probe photo is purged as soon as the back end
@@ -32,13 +33,13 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	enc := &record.Encounter{ID: res.EncounterID, Station: res.Station, Flight: res.Flight, Category: "in-scope",
 		Outcome: "match", TravelerID: res.TravelerID, StartedAt: now, CapturedAt: now, DecidedAt: now, VerifiedAt: now}
 	photo := bytes.Repeat([]byte("synthetic-photo "), 64)
-	err = keeper.RecordEncounter(ctx, enc, photo, func(ctx context.Context, tx *sql.Tx) error { return Enqueue(ctx, tx, res) })
+	err = keeper.RecordEncounter(ctx, enc, photo, func(ctx context.Context, tx *sql.Tx) error { return transmit.Enqueue(ctx, tx, res) })
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	var online atomic.Bool
-	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+	srv := r.pki.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
 		if !online.Load() {
 			http.Error(w, "offline", http.StatusServiceUnavailable)
 			return
@@ -47,8 +48,8 @@ func TestPartnerPhotoPurgedRightAfterAcknowledgment(t *testing.T) {
 	}))
 	s := r.sender(srv.URL)
 	s.Acknowledge = keeper.Acknowledge // with the delivery, in one transaction
-	s.init()
-	s.step(ctx) // refused: not acknowledged
+	s.Init()
+	s.Step(ctx) // refused: not acknowledged
 	if _, err := keeper.Purge(ctx, false); err != nil {
 		t.Fatal(err)
 	}
@@ -99,20 +100,20 @@ func TestAckAndPartnerPurgeAtomic(t *testing.T) {
 		enc := &record.Encounter{ID: res.EncounterID, Station: res.Station, Flight: res.Flight, Category: "in-scope",
 			Outcome: "no-match", Result: "referred", StartedAt: now, CapturedAt: now, DecidedAt: now}
 		err := keeper.RecordEncounter(ctx, enc, bytes.Repeat([]byte("synthetic-photo "), 64),
-			func(ctx context.Context, tx *sql.Tx) error { return Enqueue(ctx, tx, res) })
+			func(ctx context.Context, tx *sql.Tx) error { return transmit.Enqueue(ctx, tx, res) })
 		if err != nil {
 			t.Fatal(err)
 		}
 		encs = append(encs, enc)
 	}
-	srv := r.pki.serve(t, r.recv)
+	srv := r.pki.Serve(t, r.recv)
 
 	// The workstation dies right after the first delivery commits.
 	s := r.sender(srv.URL)
 	s.Acknowledge = keeper.Acknowledge
 	s.OnAck = func(context.Context, string, time.Time) error { return errors.New("killed") }
-	s.init()
-	if _, err := s.step(ctx); err != nil {
+	s.Init()
+	if _, err := s.Step(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := r.store.OutboxStats(ctx); st.Delivered != 1 {
@@ -136,8 +137,8 @@ func TestAckAndPartnerPurgeAtomic(t *testing.T) {
 		}
 		return keeper.Acknowledge(ctx, tx, id, at)
 	}
-	s.init()
-	if _, err := s.step(ctx); err == nil {
+	s.Init()
+	if _, err := s.Step(ctx); err == nil {
 		t.Fatal("a failed acknowledgment was not reported")
 	}
 	if st, _ := r.store.OutboxStats(ctx); st.Pending != 1 {
@@ -167,17 +168,17 @@ func TestPartnerPhotoPurgedOnDeadLetter(t *testing.T) {
 	enc := &record.Encounter{ID: res.EncounterID, Station: res.Station, Flight: res.Flight, Category: "in-scope",
 		Outcome: "match", TravelerID: res.TravelerID, StartedAt: now, CapturedAt: now, DecidedAt: now}
 	photo := bytes.Repeat([]byte("synthetic-photo "), 64)
-	if err := keeper.RecordEncounter(ctx, enc, photo, func(ctx context.Context, tx *sql.Tx) error { return Enqueue(ctx, tx, res) }); err != nil {
+	if err := keeper.RecordEncounter(ctx, enc, photo, func(ctx context.Context, tx *sql.Tx) error { return transmit.Enqueue(ctx, tx, res) }); err != nil {
 		t.Fatal(err)
 	}
-	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := r.pki.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "unprocessable", http.StatusUnprocessableEntity) // refused for good
 	}))
 	s := r.sender(srv.URL)
 	s.Acknowledge = keeper.Acknowledge
 	s.OnDead = keeper.EndTransmittal
-	s.init()
-	if _, err := s.step(ctx); err != nil {
+	s.Init()
+	if _, err := s.Step(ctx); err != nil {
 		t.Fatal(err)
 	}
 	st, err := r.store.OutboxStats(ctx)

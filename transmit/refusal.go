@@ -38,12 +38,12 @@ const RefusalHeader = "Veriport-Refusal"
 // end's (its Date header) beyond which a 422 is taken for a clock error.
 const MaxClockSkew = time.Minute
 
-// classify sorts a 4xx answer (other than 408 and 429, which are resent
+// Classify sorts a 4xx answer (other than 408 and 429, which are resent
 // as any other temporary failure). The back end's RefusalHeader decides
 // when present; a 422 while the clocks differ by MaxClockSkew or more is
 // the clock's; otherwise only 400, 413 and 422 are the message's, and
 // anything else (401, 403, 404, 405, 415...) is configuration.
-func classify(status int, h http.Header, skew time.Duration) Cause {
+func Classify(status int, h http.Header, skew time.Duration) Cause {
 	switch c := Cause(h.Get(RefusalHeader)); c {
 	case CauseMessage, CauseClock, CauseConfig:
 		return c

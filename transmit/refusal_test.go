@@ -1,4 +1,4 @@
-package transmit
+package transmit_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"veriport/transmit"
 )
 
 // enqueueAt writes n results dated at (the booth's clock).
@@ -18,10 +20,10 @@ func (r *rig) enqueueAt(n int, at time.Time) {
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
 		d := 0.31
-		res := Result{EncounterID: uuid.NewString(), Station: "booth-1", Officer: "o-17", Flight: "VP123",
+		res := transmit.Result{EncounterID: uuid.NewString(), Station: "booth-1", Officer: "o-17", Flight: "VP123",
 			Time: at.Add(time.Duration(i) * time.Second), Outcome: "match",
 			TravelerID: fmt.Sprintf("T%04d", i), Category: "in-scope", Distance: &d}
-		if err := Enqueue(ctx, r.store.DB, res); err != nil {
+		if err := transmit.Enqueue(ctx, r.store.DB, res); err != nil {
 			r.t.Fatal(err)
 		}
 		r.ids = append(r.ids, res.EncounterID)
@@ -29,7 +31,7 @@ func (r *rig) enqueueAt(n int, at time.Time) {
 }
 
 // runFor runs s for d.
-func runFor(s *Sender, d time.Duration) {
+func runFor(s *transmit.Sender, d time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	s.Run(ctx)
@@ -46,7 +48,7 @@ func TestClockSkewNotDeadLettered(t *testing.T) {
 	ctx := context.Background()
 	t.Run("clock", func(t *testing.T) {
 		r := newRig(t)
-		r.recv.Window = DefaultWindow
+		r.recv.Window = transmit.DefaultWindow
 		ahead := 15 * time.Minute
 		r.enqueueAt(5, time.Now().Add(ahead))
 		var fixed atomic.Bool
@@ -56,7 +58,7 @@ func TestClockSkewNotDeadLettered(t *testing.T) {
 			}
 			return time.Now()
 		}
-		srv := r.pki.serve(t, r.recv)
+		srv := r.pki.Serve(t, r.recv)
 		s := r.sender(srv.URL)
 		s.Now = func() time.Time { return time.Now().Add(ahead) } // the booth's clock
 		runFor(s, 400*time.Millisecond)
@@ -67,7 +69,7 @@ func TestClockSkewNotDeadLettered(t *testing.T) {
 		if st.Dead != 0 || st.Pending != 5 {
 			t.Fatalf("booth clock %v ahead: %d dead-lettered, %d pending; want 0 and 5", ahead, st.Dead, st.Pending)
 		}
-		if st.Blocked != CauseClock.String() || !strings.Contains(st.LastError, "clock") ||
+		if st.Blocked != transmit.CauseClock.String() || !strings.Contains(st.LastError, "clock") ||
 			!strings.Contains(st.LastError, "ahead") {
 			t.Errorf("alarm does not name the clock: blocked %q, last error %q", st.Blocked, st.LastError)
 		}
@@ -91,7 +93,7 @@ func TestClockSkewNotDeadLettered(t *testing.T) {
 			r := newRig(t)
 			r.enqueue(4)
 			var healed atomic.Bool
-			srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+			srv := r.pki.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
 				if !healed.Load() {
 					http.Error(w, tc.text, tc.status)
 					return
@@ -107,7 +109,7 @@ func TestClockSkewNotDeadLettered(t *testing.T) {
 			if st.Dead != 0 || st.Pending != 4 {
 				t.Fatalf("%d: %d dead-lettered, %d pending; want 0 and 4", tc.status, st.Dead, st.Pending)
 			}
-			if st.Blocked != CauseConfig.String() || !strings.Contains(st.LastError, fmt.Sprint(tc.status)) {
+			if st.Blocked != transmit.CauseConfig.String() || !strings.Contains(st.LastError, fmt.Sprint(tc.status)) {
 				t.Errorf("%d: alarm %q, last error %q", tc.status, st.Blocked, st.LastError)
 			}
 			healed.Store(true)
@@ -118,8 +120,8 @@ func TestClockSkewNotDeadLettered(t *testing.T) {
 	t.Run("schema error still dead-lettered", func(t *testing.T) {
 		r := newRig(t)
 		r.enqueue(2)
-		srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
-			w.Header().Set(RefusalHeader, CauseMessage.String())
+		srv := r.pki.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+			w.Header().Set(transmit.RefusalHeader, transmit.CauseMessage.String())
 			http.Error(w, "malformed result message: outcome", http.StatusUnprocessableEntity)
 		}))
 		r.runUntil(r.sender(srv.URL), 5*time.Second)

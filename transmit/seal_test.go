@@ -1,4 +1,4 @@
-package transmit
+package transmit_test
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"veriport/transmit"
 )
 
 // A partner deployment configured to send the photo: the back end receives
@@ -15,18 +17,18 @@ func TestSealedPhotoDeliveredThenDroppedFromOutbox(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
 	keyName := filepath.Join(t.TempDir(), "backend-photo")
-	pub, err := WritePhotoKeyPair(keyName)
+	pub, err := transmit.WritePhotoKeyPair(keyName)
 	if err != nil {
 		t.Fatal(err)
 	}
 	photo := bytes.Repeat([]byte("synthetic probe photo "), 40)
-	sealed, err := SealPhoto(photo, pub)
+	sealed, err := transmit.SealPhoto(photo, pub)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res := testResult(0)
 	res.Photo = sealed
-	if err := Enqueue(ctx, r.store.DB, res); err != nil {
+	if err := transmit.Enqueue(ctx, r.store.DB, res); err != nil {
 		t.Fatal(err)
 	}
 	r.ids = append(r.ids, res.EncounterID)
@@ -37,17 +39,17 @@ func TestSealedPhotoDeliveredThenDroppedFromOutbox(t *testing.T) {
 		t.Fatal("the outbox holds the photo in the clear")
 	}
 
-	srv := r.pki.serve(t, r.recv)
+	srv := r.pki.Serve(t, r.recv)
 	r.runUntil(r.sender(srv.URL), 5*time.Second)
 	got, err := r.recv.List(ctx, "2026-11-25")
 	if err != nil || len(got) != 1 {
 		t.Fatalf("back end holds %d results, %v", len(got), err)
 	}
-	priv, err := LoadPhotoKey(keyName + ".key")
+	priv, err := transmit.LoadPhotoKey(keyName + ".key")
 	if err != nil {
 		t.Fatal(err)
 	}
-	opened, err := OpenPhoto(got[0].Photo, pub, priv)
+	opened, err := transmit.OpenPhoto(got[0].Photo, pub, priv)
 	if err != nil || !bytes.Equal(opened, photo) {
 		t.Fatalf("back end could not open the photo: %v", err)
 	}
@@ -56,15 +58,15 @@ func TestSealedPhotoDeliveredThenDroppedFromOutbox(t *testing.T) {
 	if left != 0 {
 		t.Errorf("%d sealed photos left in the outbox after acknowledgment", left)
 	}
-	other, err := WritePhotoKeyPair(keyName + "-other")
+	other, err := transmit.WritePhotoKeyPair(keyName + "-other")
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherPriv, err := LoadPhotoKey(keyName + "-other.key")
+	otherPriv, err := transmit.LoadPhotoKey(keyName + "-other.key")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenPhoto(got[0].Photo, other, otherPriv); err == nil {
+	if _, err := transmit.OpenPhoto(got[0].Photo, other, otherPriv); err == nil {
 		t.Error("a sealed photo opened with another key")
 	}
 }

@@ -251,7 +251,7 @@ func (s *Sender) post(ctx context.Context, payload []byte) (Ack, error) {
 		err := fmt.Errorf("back end answered %s: %s", resp.Status, strings.TrimSpace(string(body)))
 		if Refused(resp.StatusCode) {
 			skew := clockSkew(resp.Header, s.Now())
-			return Ack{}, &refusal{status: resp.StatusCode, cause: classify(resp.StatusCode, resp.Header, skew),
+			return Ack{}, &refusal{status: resp.StatusCode, cause: Classify(resp.StatusCode, resp.Header, skew),
 				skew: skew, answer: err}
 		}
 		return Ack{}, err

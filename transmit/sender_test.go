@@ -1,4 +1,4 @@
-package transmit
+package transmit_test
 
 import (
 	"bytes"
@@ -15,14 +15,17 @@ import (
 
 	"github.com/google/uuid"
 
+	"veriport/backend"
+	"veriport/backend/testpki"
 	"veriport/record"
+	"veriport/transmit"
 )
 
 type rig struct {
 	t     *testing.T
-	pki   *testPKI
+	pki   *testpki.PKI
 	store *record.Store
-	recv  *Receiver
+	recv  *backend.Receiver
 	ids   []string
 }
 
@@ -35,20 +38,20 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	recv, err := OpenReceiver(ctx, filepath.Join(dir, "backend.db"), nil)
+	recv, err := backend.OpenReceiver(ctx, filepath.Join(dir, "backend.db"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { recv.Close() })
 	// These tests are about delivery; some results are dated 2026-11-25,
 	// others now. The time window is TestResultFieldValidation's subject.
-	recv.Window = Window{Past: 100 * 365 * 24 * time.Hour, Future: time.Hour}
-	return &rig{t: t, pki: newPKI(t), store: store, recv: recv}
+	recv.Window = transmit.Window{Past: 100 * 365 * 24 * time.Hour, Future: time.Hour}
+	return &rig{t: t, pki: testpki.New(t), store: store, recv: recv}
 }
 
-func testResult(i int) Result {
+func testResult(i int) transmit.Result {
 	d := 0.31
-	return Result{EncounterID: uuid.NewString(), Station: "booth-1", Officer: "o-17", Flight: "VP123",
+	return transmit.Result{EncounterID: uuid.NewString(), Station: "booth-1", Officer: "o-17", Flight: "VP123",
 		Time: time.Date(2026, 11, 25, 10, 0, i, 0, time.UTC), Outcome: "match",
 		TravelerID: fmt.Sprintf("T%04d", i), Category: "in-scope", Distance: &d}
 }
@@ -63,7 +66,7 @@ func (r *rig) enqueue(n int) {
 		if err != nil {
 			r.t.Fatal(err)
 		}
-		if err := Enqueue(ctx, tx, res); err != nil {
+		if err := transmit.Enqueue(ctx, tx, res); err != nil {
 			r.t.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -73,13 +76,13 @@ func (r *rig) enqueue(n int) {
 	}
 }
 
-func (r *rig) sender(url string) *Sender {
-	return &Sender{Store: r.store, BaseURL: url, Client: r.pki.httpClient(),
+func (r *rig) sender(url string) *transmit.Sender {
+	return &transmit.Sender{Store: r.store, BaseURL: url, Client: r.pki.HTTPClient(),
 		MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, Idle: 10 * time.Millisecond}
 }
 
 // runUntil runs s until the outbox is empty or the deadline passes.
-func (r *rig) runUntil(s *Sender, within time.Duration) {
+func (r *rig) runUntil(s *transmit.Sender, within time.Duration) {
 	r.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -122,7 +125,7 @@ func TestOfflineThenBackDeliversAllInOrderOnce(t *testing.T) {
 	var offline atomic.Bool
 	offline.Store(true)
 	var refused atomic.Int32
-	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+	srv := r.pki.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
 		if offline.Load() {
 			refused.Add(1)
 			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
@@ -155,7 +158,7 @@ func TestReceiverKilledMidRequestStoresOnce(t *testing.T) {
 			panic(http.ErrAbortHandler)
 		}
 	}
-	srv := r.pki.serve(t, r.recv)
+	srv := r.pki.Serve(t, r.recv)
 	srv.Config.ErrorLog = nil
 	r.enqueue(3)
 	r.runUntil(r.sender(srv.URL), 10*time.Second)
@@ -167,12 +170,12 @@ func TestReceiverKilledMidRequestStoresOnce(t *testing.T) {
 
 func TestUntrustedBackEndRefused(t *testing.T) {
 	r := newRig(t)
-	other := newPKI(t) // a back end whose certificate our CA did not sign
-	srv := other.serve(t, r.recv)
+	other := testpki.New(t) // a back end whose certificate our CA did not sign
+	srv := other.Serve(t, r.recv)
 	r.enqueue(1)
 	s := r.sender(srv.URL)
-	s.init()
-	if _, err := s.step(context.Background()); err == nil || !strings.Contains(err.Error(), "certificate") {
+	s.Init()
+	if _, err := s.Step(context.Background()); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("step against an untrusted back end = %v, want a certificate error", err)
 	}
 	st, _ := r.store.OutboxStats(context.Background())
@@ -186,14 +189,14 @@ func TestUntrustedBackEndRefused(t *testing.T) {
 
 func TestClientWithoutCertificateRefused(t *testing.T) {
 	r := newRig(t)
-	srv := r.pki.serve(t, r.recv)
+	srv := r.pki.Serve(t, r.recv)
 	r.enqueue(1)
 	s := r.sender(srv.URL)
 	s.Client = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
-		TLSClientConfig: r.pki.httpClient().Transport.(*http.Transport).TLSClientConfig.Clone()}}
+		TLSClientConfig: r.pki.HTTPClient().Transport.(*http.Transport).TLSClientConfig.Clone()}}
 	s.Client.Transport.(*http.Transport).TLSClientConfig.Certificates = nil
-	s.init()
-	if _, err := s.step(context.Background()); err == nil {
+	s.Init()
+	if _, err := s.Step(context.Background()); err == nil {
 		t.Fatal("a booth without a client certificate was accepted")
 	}
 	if n, _ := r.recv.Count(context.Background()); n != 0 {
@@ -207,7 +210,7 @@ func TestOnAckRunsOnlyAfterAcknowledgment(t *testing.T) {
 	var acked []string
 	var fail atomic.Bool
 	fail.Store(true)
-	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+	srv := r.pki.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
 		if fail.Load() {
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
@@ -222,9 +225,9 @@ func TestOnAckRunsOnlyAfterAcknowledgment(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}
-	s.init()
+	s.Init()
 	for i := 0; i < 3; i++ {
-		s.step(context.Background())
+		s.Step(context.Background())
 	}
 	mu.Lock()
 	if len(acked) != 0 {
@@ -248,7 +251,7 @@ func TestOnAckRunsOnlyAfterAcknowledgment(t *testing.T) {
 func TestDrainThousandsOfResults(t *testing.T) {
 	const n = 2000
 	r := newRig(t)
-	srv := r.pki.serve(t, r.recv)
+	srv := r.pki.Serve(t, r.recv)
 	r.enqueue(n)
 	start := time.Now()
 	r.runUntil(r.sender(srv.URL), 180*time.Second)
@@ -262,7 +265,7 @@ func TestEnqueueIsIdempotentAndValidates(t *testing.T) {
 	ctx := context.Background()
 	res := testResult(0)
 	for i := 0; i < 2; i++ {
-		if err := Enqueue(ctx, r.store.DB, res); err != nil {
+		if err := transmit.Enqueue(ctx, r.store.DB, res); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -272,7 +275,7 @@ func TestEnqueueIsIdempotentAndValidates(t *testing.T) {
 	}
 	bad := res
 	bad.EncounterID = "not-a-uuid"
-	if err := Enqueue(ctx, r.store.DB, bad); err == nil {
+	if err := transmit.Enqueue(ctx, r.store.DB, bad); err == nil {
 		t.Error("a result without a valid encounter id was enqueued")
 	}
 }
@@ -285,7 +288,7 @@ func TestOutboxDeadLetterOn4xx(t *testing.T) {
 	r := newRig(t)
 	r.enqueue(5)
 	var throttled atomic.Bool
-	srv := r.pki.serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
+	srv := r.pki.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, q *http.Request) {
 		body, _ := io.ReadAll(q.Body)
 		q.Body = io.NopCloser(bytes.NewReader(body))
 		switch {

@@ -87,7 +87,7 @@ func union(a, b map[string]bool) map[string]bool {
 func CanonicalID(id string) (string, error) {
 	u, err := uuid.Parse(strings.TrimSpace(id))
 	if err != nil || strings.TrimSpace(id) != id {
-		return "", fmt.Errorf("%w: encounter_id %q is not a UUID", ErrBadResult, clip(id))
+		return "", fmt.Errorf("%w: encounter_id %q is not a UUID", ErrBadResult, Clip(id))
 	}
 	return u.String(), nil
 }
@@ -110,7 +110,7 @@ func Decode(body []byte) (Result, error) {
 	version := Version1
 	if raw := versionOf(ms); raw != nil {
 		if err := json.Unmarshal(raw, &version); err != nil {
-			return Result{}, fmt.Errorf("%w: version %s is not a whole number", ErrUnknownVersion, clip(string(raw)))
+			return Result{}, fmt.Errorf("%w: version %s is not a whole number", ErrUnknownVersion, Clip(string(raw)))
 		}
 	}
 	var keys map[string]bool
@@ -152,7 +152,7 @@ func (r *Result) Validate() error {
 	var errs []string
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
 	if _, err := CanonicalID(r.EncounterID); err != nil {
-		bad("encounter_id %q is not a UUID", clip(r.EncounterID))
+		bad("encounter_id %q is not a UUID", Clip(r.EncounterID))
 	}
 	if r.Version < 0 || r.Version > Version4 {
 		return fmt.Errorf("%w: %d", ErrUnknownVersion, r.Version)
@@ -162,23 +162,23 @@ func (r *Result) Validate() error {
 		case v == "" && required:
 			bad("%s missing", name)
 		case v != "" && (len(v) > maxIDLen || !idPattern.MatchString(v)):
-			bad("%s %q: want up to %d letters, digits or . _ @ : -", name, clip(v), maxIDLen)
+			bad("%s %q: want up to %d letters, digits or . _ @ : -", name, Clip(v), maxIDLen)
 		}
 	}
 	checkID("station", r.Station, true)
 	checkID("officer", r.Officer, false)
 	checkID("traveler_id", r.TravelerID, false)
 	if r.Flight != "" && (len(r.Flight) > maxFlightLen || !flightPat.MatchString(r.Flight)) {
-		bad("flight %q: want a designator such as UA123", clip(r.Flight))
+		bad("flight %q: want a designator such as UA123", Clip(r.Flight))
 	}
 	if r.Time.IsZero() {
 		bad("time missing")
 	}
 	if !outcomes[r.Outcome] {
-		bad("outcome %q: want match, no-match, ambiguous, opt-out or none", clip(r.Outcome))
+		bad("outcome %q: want match, no-match, ambiguous, opt-out or none", Clip(r.Outcome))
 	}
 	if !categories[r.Category] {
-		bad("category %q: want us-citizen, exempt, in-scope, lpr or unknown", clip(r.Category))
+		bad("category %q: want us-citizen, exempt, in-scope, lpr or unknown", Clip(r.Category))
 	}
 	checkUnit := func(name string, v *float64, hi float64) {
 		if v != nil && (math.IsNaN(*v) || *v < 0 || *v > hi) {
@@ -193,7 +193,7 @@ func (r *Result) Validate() error {
 	case r.Version < Version3 && (r.ExemptionReason != "" || r.RuleSet != ""):
 		bad("exemption_reason and rule_set need version 3")
 	case r.ExemptionReason != "" && r.Category != "exempt":
-		bad("exemption_reason %q given for category %q: only an exempt traveler has one", clip(r.ExemptionReason), clip(r.Category))
+		bad("exemption_reason %q given for category %q: only an exempt traveler has one", Clip(r.ExemptionReason), Clip(r.Category))
 	}
 	checkID("exemption_reason", r.ExemptionReason, false)
 	checkID("rule_set", r.RuleSet, false)
@@ -201,7 +201,7 @@ func (r *Result) Validate() error {
 	case r.Version < Version4 && r.Engine != "":
 		bad("engine needs version 4")
 	case r.Engine != "" && !engines[r.Engine]:
-		bad("engine %q: want dlib or sface", clip(r.Engine))
+		bad("engine %q: want dlib or sface", Clip(r.Engine))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %s", ErrBadResult, strings.Join(errs, "; "))
@@ -220,7 +220,7 @@ func (r *Result) validateV2(bad func(string, ...any), checkID func(string, strin
 		bad("decision_ms %d out of [0, %d]", *r.DecisionMS, maxDecisionMS)
 	}
 	if !finals[r.Final] {
-		bad("final %q: want cleared, referred, opted-out, manual-verified or interrupted", clip(r.Final))
+		bad("final %q: want cleared, referred, opted-out, manual-verified or interrupted", Clip(r.Final))
 	}
 	if q := r.Quality; q != nil {
 		checkUnit("quality.score", &q.Score, 1)
@@ -236,7 +236,7 @@ func (r *Result) validateV2(bad func(string, ...any), checkID func(string, strin
 			bad("manual_check.at missing")
 		}
 		if !manualOuts[m.Outcome] {
-			bad("manual_check.outcome %q: want verified, referred or pending", clip(m.Outcome))
+			bad("manual_check.outcome %q: want verified, referred or pending", Clip(m.Outcome))
 		}
 		checkID("manual_check.reason", m.Reason, false)
 	}
@@ -276,11 +276,16 @@ func (r *Result) ValidateAt(now time.Time, w Window) error {
 	return nil
 }
 
-// clip bounds a value quoted in an error message.
-func clip(s string) string {
+// Clip bounds a value quoted in an error message or a log line.
+func Clip(s string) string {
 	const n = 48
 	if len(s) > n {
 		return s[:n] + "…"
 	}
 	return s
 }
+
+// ValidID reports whether s is a well-formed id (station, officer,
+// traveler, gallery, reason code): up to 64 letters, digits or . _ @ : -,
+// starting with a letter or digit.
+func ValidID(s string) bool { return s != "" && len(s) <= maxIDLen && idPattern.MatchString(s) }

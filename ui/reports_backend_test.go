@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
+	"veriport/backend"
 	"veriport/officer"
 	"veriport/record"
 	"veriport/transmit"
@@ -24,7 +25,7 @@ func TestReportScreenAllBoothsSource(t *testing.T) {
 	ctx := context.Background()
 	a := test.NewTempApp(t)
 	booth := reportStore(t, 30) // this booth: 30 encounters of booth-1
-	st, err := transmit.OpenStore(ctx, filepath.Join(t.TempDir(), "results.db"))
+	st, err := backend.OpenStore(ctx, filepath.Join(t.TempDir(), "results.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

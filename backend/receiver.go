@@ -1,4 +1,4 @@
-package transmit
+package backend
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"veriport/transmit"
 )
 
 // maxResultBytes bounds one result message (a partner photo included).
@@ -47,8 +49,8 @@ func PeerIdentity(cs *tls.ConnectionState) (Identity, error) {
 		}
 	}
 	cn := sub.CommonName
-	if cn == "" || len(cn) > maxIDLen || !idPattern.MatchString(cn) {
-		return Identity{}, fmt.Errorf("%w: common name %q is not a station id", ErrIdentity, clip(cn))
+	if !transmit.ValidID(cn) {
+		return Identity{}, fmt.Errorf("%w: common name %q is not a station id", ErrIdentity, transmit.Clip(cn))
 	}
 	return Identity{Role: RoleBooth, Station: cn}, nil
 }
@@ -70,7 +72,7 @@ type Receiver struct {
 	log   *slog.Logger
 	// Window is the span of accepted result times around Now
 	// (DefaultWindow when zero).
-	Window Window
+	Window transmit.Window
 	// Now is the receiver's clock (time.Now when nil).
 	Now func() time.Time
 	// BeforeAck, if set, runs after a result is stored and before the answer
@@ -130,9 +132,9 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // refusalStatus maps a decode or validation error to its status code.
 func refusalStatus(err error) int {
 	switch {
-	case errors.Is(err, ErrUnknownVersion):
+	case errors.Is(err, transmit.ErrUnknownVersion):
 		return http.StatusUnprocessableEntity
-	case errors.Is(err, ErrBadResult):
+	case errors.Is(err, transmit.ErrBadResult):
 		return http.StatusBadRequest
 	}
 	return http.StatusBadRequest
@@ -150,7 +152,7 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 	if r.ContentLength > maxResultBytes {
 		// Before the first read: Go's server sends "100 Continue" only
 		// when the handler reads the body.
-		w.Header().Set(RefusalHeader, CauseMessage.String())
+		w.Header().Set(transmit.RefusalHeader, transmit.CauseMessage.String())
 		http.Error(w, fmt.Sprintf("result message larger than %d bytes", maxResultBytes), http.StatusRequestEntityTooLarge)
 		return
 	}
@@ -164,34 +166,34 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 		http.Error(w, "read body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	res, err := Decode(body)
+	res, err := transmit.Decode(body)
 	if err != nil {
-		cause := CauseMessage
-		if errors.Is(err, ErrUnknownVersion) {
-			cause = CauseConfig // the booth speaks a version this back end does not know yet
+		cause := transmit.CauseMessage
+		if errors.Is(err, transmit.ErrUnknownVersion) {
+			cause = transmit.CauseConfig // the booth speaks a version this back end does not know yet
 		}
-		w.Header().Set(RefusalHeader, cause.String())
+		w.Header().Set(transmit.RefusalHeader, cause.String())
 		http.Error(w, err.Error(), refusalStatus(err))
 		return
 	}
 	win := rc.Window
-	if win == (Window{}) {
-		win = DefaultWindow
+	if win == (transmit.Window{}) {
+		win = transmit.DefaultWindow
 	}
 	now := rc.now().UTC()
 	if err := res.ValidateAt(now, win); err != nil {
-		cause := CauseMessage
-		if errors.Is(err, ErrOutsideWindow) {
-			cause = CauseClock
+		cause := transmit.CauseMessage
+		if errors.Is(err, transmit.ErrOutsideWindow) {
+			cause = transmit.CauseClock
 		}
-		w.Header().Set(RefusalHeader, cause.String())
+		w.Header().Set(transmit.RefusalHeader, cause.String())
 		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
 		return
 	}
 	if res.Station != id.Station {
-		w.Header().Set(RefusalHeader, CauseConfig.String())
+		w.Header().Set(transmit.RefusalHeader, transmit.CauseConfig.String())
 		rc.log.Warn("result refused: station is not the certificate's", "cert_station", id.Station,
-			"station", clip(res.Station))
+			"station", transmit.Clip(res.Station))
 		http.Error(w, fmt.Sprintf("station %q is not the station of this client certificate", res.Station), http.StatusForbidden)
 		return
 	}
@@ -199,7 +201,7 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 	if errors.Is(err, ErrConflict) {
 		rc.log.Warn("result refused: a different result is stored under its encounter id",
 			"station", id.Station, "encounter", res.EncounterID)
-		w.Header().Set(RefusalHeader, CauseMessage.String()) // resending it cannot help: dead-letter it
+		w.Header().Set(transmit.RefusalHeader, transmit.CauseMessage.String()) // resending it cannot help: dead-letter it
 		http.Error(w, err.Error(), http.StatusConflict)
 		return
 	}
@@ -212,7 +214,7 @@ func (rc *Receiver) receive(w http.ResponseWriter, r *http.Request, id Identity)
 		rc.BeforeAck(w, r)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(Ack{EncounterID: res.EncounterID, Duplicate: dup, ReceivedAt: now})
+	_ = json.NewEncoder(w).Encode(transmit.Ack{EncounterID: res.EncounterID, Duplicate: dup, ReceivedAt: now})
 }
 
 // readBody reads at most maxResultBytes (a *http.MaxBytesError beyond).
@@ -246,7 +248,7 @@ func (rc *Receiver) list(w http.ResponseWriter, r *http.Request, id Identity) {
 
 // List returns the results of a date (UTC, of the encounter), in arrival
 // order, of every station.
-func (rc *Receiver) List(ctx context.Context, date string) ([]Stored, error) {
+func (rc *Receiver) List(ctx context.Context, date string) ([]transmit.Stored, error) {
 	return rc.store.List(ctx, date, "")
 }
 

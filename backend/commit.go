@@ -1,4 +1,4 @@
-package transmit
+package backend
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"veriport/transmit"
 )
 
 // Group commit: results received at the same time are stored by one
@@ -35,7 +37,7 @@ var resultPlaceholders = "(?" + strings.Repeat(", ?", strings.Count(resultColumn
 // putReq is one result waiting for its batch's commit.
 type putReq struct {
 	ctx  context.Context
-	res  *Result
+	res  *transmit.Result
 	body []byte
 	now  time.Time
 	done chan putAns
@@ -96,7 +98,7 @@ func (s *Store) stopCommitters() {
 // returns ErrConflict and keeps the stored one. res.EncounterID must be
 // canonical (Decode makes it so). Put returns once the transaction holding
 // the result has committed (see the group commit above).
-func (s *Store) Put(ctx context.Context, res *Result, body []byte, now time.Time) (duplicate bool, err error) {
+func (s *Store) Put(ctx context.Context, res *transmit.Result, body []byte, now time.Time) (duplicate bool, err error) {
 	s.startCommitters()
 	rq := &putReq{ctx: ctx, res: res, body: body, now: now, done: make(chan putAns, 1)}
 	select {
@@ -272,11 +274,11 @@ func storedBodies(ctx context.Context, s *Store, tx *sql.Tx, ids []any) (map[str
 
 // compareStored is nil when res says what the stored message says, else
 // ErrConflict.
-func compareStored(res *Result, stored []byte) error {
+func compareStored(res *transmit.Result, stored []byte) error {
 	if stored == nil {
 		return fmt.Errorf("%w: encounter %s: neither stored nor inserted", ErrStore, res.EncounterID)
 	}
-	var prev Result
+	var prev transmit.Result
 	if err := json.Unmarshal(stored, &prev); err != nil {
 		return fmt.Errorf("%w: encounter %s: the stored result is unreadable: %v", ErrConflict, res.EncounterID, err)
 	}
@@ -288,17 +290,17 @@ func compareStored(res *Result, stored []byte) error {
 
 // canonicalOr is id in canonical form, or id as it is.
 func canonicalOr(id string) string {
-	if c, err := CanonicalID(id); err == nil {
+	if c, err := transmit.CanonicalID(id); err == nil {
 		return c
 	}
 	return id
 }
 
 // rowArgs are res's values for resultColumns.
-func (s *Store) rowArgs(res *Result, body []byte, now time.Time) []any {
+func (s *Store) rowArgs(res *transmit.Result, body []byte, now time.Time) []any {
 	version := res.Version
 	if version == 0 {
-		version = Version1
+		version = transmit.Version1
 	}
 	started := res.StartedAt
 	if started.IsZero() { // version 1: only the end is known

@@ -1,4 +1,4 @@
-package transmit
+package backend
 
 import (
 	"bufio"
@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"veriport/backend/testpki"
+	"veriport/transmit"
 )
 
 // TestExpectContinueTooLarge: a booth (or anyone holding a certificate)
@@ -24,17 +27,17 @@ func TestExpectContinueTooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	pki := newPKI(t)
-	srv := pki.serve(t, NewReceiver(st, nil))
-	conn, err := tls.Dial("tcp", srv.Listener.Addr().String(), &tls.Config{RootCAs: pki.pool,
-		Certificates: []tls.Certificate{pki.client}, MinVersion: tls.VersionTLS12})
+	pki := testpki.New(t)
+	srv := pki.Serve(t, NewReceiver(st, nil))
+	conn, err := tls.Dial("tcp", srv.Listener.Addr().String(), &tls.Config{RootCAs: pki.Pool,
+		Certificates: []tls.Certificate{pki.Client}, MinVersion: tls.VersionTLS12})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	const gib = 1 << 30
-	req := "POST " + ResultsPath + " HTTP/1.1\r\nHost: backend\r\nContent-Type: application/json\r\n" +
+	req := "POST " + transmit.ResultsPath + " HTTP/1.1\r\nHost: backend\r\nContent-Type: application/json\r\n" +
 		"Content-Length: 1073741824\r\nExpect: 100-continue\r\n\r\n"
 	if _, err := conn.Write([]byte(req)); err != nil {
 		t.Fatal(err)
@@ -57,9 +60,9 @@ func TestExpectContinueTooLarge(t *testing.T) {
 // with 409 and the stored one is left as it was.
 func TestReplayWithDifferentContentConflicts(t *testing.T) {
 	eachStore(t, func(t *testing.T, st *Store) {
-		pki := newPKI(t)
-		srv := pki.serve(t, NewReceiver(st, nil))
-		booth := pki.httpClient()
+		pki := testpki.New(t)
+		srv := pki.Serve(t, NewReceiver(st, nil))
+		booth := pki.HTTPClient()
 		r := recentResult("booth-1", 0)
 		r.AuditSeq, r.AuditHash = 7, "ab12"
 		if code, ans := post(t, booth, srv.URL, mustJSON(t, r), "application/json"); code != http.StatusOK {
@@ -69,14 +72,14 @@ func TestReplayWithDifferentContentConflicts(t *testing.T) {
 		resend.AuditSeq, resend.AuditHash = 9, "cd34" // the booth's head moved on meanwhile
 		resend.EncounterID = strings.ToUpper(r.EncounterID)
 		code, ans := post(t, booth, srv.URL, mustJSON(t, resend), "application/json")
-		var ack Ack
+		var ack transmit.Ack
 		if code != http.StatusOK || json.Unmarshal([]byte(ans), &ack) != nil || !ack.Duplicate {
 			t.Fatalf("a resend of the same result: %d %s, want 200 duplicate", code, ans)
 		}
 		changed := r
-		changed.Outcome, changed.Final, changed.TravelerID = "no-match", FinalReferred, ""
-		changed.ManualCheck = &ManualCheck{At: r.Time.Add(-time.Second), Outcome: "referred", Reason: "document-mismatch"}
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+ResultsPath, bytes.NewReader(mustJSON(t, changed)))
+		changed.Outcome, changed.Final, changed.TravelerID = "no-match", transmit.FinalReferred, ""
+		changed.ManualCheck = &transmit.ManualCheck{At: r.Time.Add(-time.Second), Outcome: "referred", Reason: "document-mismatch"}
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+transmit.ResultsPath, bytes.NewReader(mustJSON(t, changed)))
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := booth.Do(req)
 		if err != nil {
@@ -89,14 +92,14 @@ func TestReplayWithDifferentContentConflicts(t *testing.T) {
 		}
 		// The message's own fault: the booth dead-letters it rather than
 		// holding the results behind it.
-		if c := classify(resp.StatusCode, resp.Header, 0); c != CauseMessage {
-			t.Fatalf("409 classified as %q by the booth, want %q", c, CauseMessage)
+		if c := transmit.Classify(resp.StatusCode, resp.Header, 0); c != transmit.CauseMessage {
+			t.Fatalf("409 classified as %q by the booth, want %q", c, transmit.CauseMessage)
 		}
 		got, err := st.ListStation(context.Background(), "booth-1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != 1 || got[0].Outcome != "match" || got[0].Final != FinalCleared {
+		if len(got) != 1 || got[0].Outcome != "match" || got[0].Final != transmit.FinalCleared {
 			t.Fatalf("store after the conflicting replay: %+v, want the first result alone", got)
 		}
 	})

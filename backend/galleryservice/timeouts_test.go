@@ -1,4 +1,4 @@
-package gallery
+package galleryservice
 
 import (
 	"bufio"
@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"veriport/backend"
+	"veriport/gallery"
 )
 
 // hardened is a Server on 127.0.0.1 with short limits, and a client TLS
@@ -26,15 +29,15 @@ type hardened struct {
 
 func startHardened(t *testing.T, s *Server) hardened {
 	t.Helper()
-	certs, err := WriteDevCerts(t.TempDir(), time.Hour)
+	certs, err := backend.WriteDevCerts(t.TempDir(), time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := ServerTLS(certs.ServerCert, certs.ServerKey, certs.CA)
+	cfg, err := backend.ServerTLS(certs.ServerCert, certs.ServerKey, certs.CA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := ClientTLS(certs.ClientCert, certs.ClientKey, certs.CA)
+	client, err := gallery.ClientTLS(certs.ClientCert, certs.ClientKey, certs.CA)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,12 @@
-package gallery
+// Package galleryservice is the reference gallery service: it lists a
+// date's flights and serves their signed bundles over mutual TLS, and
+// mounts the results receiver (package backend) beside them. It is the
+// back end of demos, tests and the load test; a booth never links it.
+package galleryservice
 
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,35 +20,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"veriport/gallery"
 )
-
-// Listing is one flight the service offers on a date.
-type Listing struct {
-	Flight      string    `json:"flight"` // designator, e.g. "UA123"
-	Carrier     string    `json:"carrier"`
-	Number      string    `json:"number"`
-	Date        string    `json:"date"`
-	Origin      string    `json:"origin"`
-	Destination string    `json:"destination"`
-	Departure   time.Time `json:"departure"`
-	IssuedAt    time.Time `json:"issued_at"`
-	ExpiresAt   time.Time `json:"expires_at"`
-	KeyID       string    `json:"key_id"`
-	Entries     int       `json:"entries"`
-	Size        int64     `json:"size"`
-	Path        string    `json:"path"` // URL path of the bundle on the service
-}
-
-// FlightList is the body of GET /v1/flights?date=YYYY-MM-DD.
-type FlightList struct {
-	Date    string    `json:"date"`
-	Flights []Listing `json:"flights"`
-}
-
-// BundlePath is the URL path of a flight's bundle on the service.
-func BundlePath(date, flight string) string {
-	return "/v1/flights/" + date + "/" + flight + "/gallery"
-}
 
 // Server is the reference gallery service: it offers the signed bundles
 // found in Dir. It lists a date's flights by what each bundle's header says,
@@ -54,7 +31,7 @@ type Server struct {
 	Dir string
 	Log *slog.Logger
 	// Results, when set, receives encounter results at /results (the
-	// reference back end's other half; see package transmit).
+	// reference back end's other half: backend.Receiver).
 	Results http.Handler
 	// Timeouts once a connection is accepted (defaults when zero): the
 	// whole request including its body, writing the response, and an idle
@@ -74,7 +51,7 @@ const (
 )
 
 type served struct {
-	Listing
+	gallery.Listing
 	file string
 	mod  time.Time
 }
@@ -119,15 +96,15 @@ func (s *Server) scan() (map[string]served, error) {
 		n, _ := io.ReadFull(f, buf)
 		st, serr := f.Stat()
 		f.Close()
-		h, err := ReadHeader(buf[:n])
+		h, err := gallery.ReadHeader(buf[:n])
 		if err != nil || serr != nil {
 			continue
 		}
 		fl := h.Flight
-		l := Listing{Flight: fl.ID(), Carrier: fl.Carrier, Number: fl.Number, Date: fl.Date,
+		l := gallery.Listing{Flight: fl.ID(), Carrier: fl.Carrier, Number: fl.Number, Date: fl.Date,
 			Origin: fl.Origin, Destination: fl.Destination, Departure: fl.Departure,
 			IssuedAt: h.IssuedAt, ExpiresAt: h.ExpiresAt, KeyID: h.KeyID, Entries: h.Entries,
-			Size: st.Size(), Path: BundlePath(fl.Date, fl.ID())}
+			Size: st.Size(), Path: gallery.BundlePath(fl.Date, fl.ID())}
 		if old, ok := out[fl.Key()]; ok && !h.IssuedAt.After(old.IssuedAt) {
 			continue
 		}
@@ -138,7 +115,7 @@ func (s *Server) scan() (map[string]served, error) {
 
 func (s *Server) onList(w http.ResponseWriter, r *http.Request) {
 	date := r.URL.Query().Get("date")
-	if !ValidDate(date) {
+	if !gallery.ValidDate(date) {
 		http.Error(w, "date must be YYYY-MM-DD", http.StatusBadRequest)
 		return
 	}
@@ -148,7 +125,7 @@ func (s *Server) onList(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "gallery folder unreadable", http.StatusInternalServerError)
 		return
 	}
-	list := FlightList{Date: date, Flights: []Listing{}}
+	list := gallery.FlightList{Date: date, Flights: []gallery.Listing{}}
 	for _, sv := range all {
 		if sv.Date == date {
 			list.Flights = append(list.Flights, sv.Listing)
@@ -182,41 +159,6 @@ func (s *Server) onBundle(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", sv.mod, f) // handles Range and If-Range
 }
 
-// ServerTLS is the service's TLS configuration: its certificate, and client
-// certificates required and verified against the client CA.
-func ServerTLS(certFile, keyFile, clientCAFile string) (*tls.Config, error) {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return nil, fmt.Errorf("server certificate: %w", err)
-	}
-	pool, err := loadPool(clientCAFile)
-	if err != nil {
-		return nil, err
-	}
-	return ServerTLSFor(cert, pool), nil
-}
-
-// ServerTLSFor is the service's TLS configuration for a loaded certificate
-// and client CA pool: client certificates required, TLS 1.2 or newer, AEAD
-// cipher suites only.
-func ServerTLSFor(cert tls.Certificate, pool *x509.CertPool) *tls.Config {
-	return &tls.Config{
-		Certificates: []tls.Certificate{cert},
-		ClientAuth:   tls.RequireAndVerifyClientCert,
-		ClientCAs:    pool,
-		MinVersion:   tls.VersionTLS12,
-		CipherSuites: aeadSuites, // TLS 1.2: AEAD only (TLS 1.3 suites are all AEAD)
-	}
-}
-
-// aeadSuites are the TLS 1.2 suites the service offers: forward-secret
-// AES-GCM and ChaCha20-Poly1305; no CBC, no SHA-1.
-var aeadSuites = []uint16{
-	tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-}
-
 // rangeSummary is a bounded, printable account of a Range header for logs.
 func rangeSummary(h string) string {
 	const keep = 40
@@ -238,18 +180,6 @@ func rangeSummary(h string) string {
 		return fmt.Sprintf("%s… (%d bytes, %d ranges)", head, len(h), n)
 	}
 	return head
-}
-
-func loadPool(caFile string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		return nil, fmt.Errorf("CA certificate: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("CA certificate %s holds no PEM certificate", caFile)
-	}
-	return pool, nil
 }
 
 // Serve runs the service on ln with cfg until ctx ends.

@@ -1,4 +1,4 @@
-package transmit
+package backend
 
 import (
 	"bytes"
@@ -15,7 +15,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"veriport/backend/testpki"
 	"veriport/pgtest"
+	"veriport/transmit"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -45,21 +47,21 @@ func eachStore(t *testing.T, fn func(t *testing.T, st *Store)) {
 }
 
 // recentResult is a v2 result of station at a time the receiver accepts.
-func recentResult(station string, i int) Result {
+func recentResult(station string, i int) transmit.Result {
 	end := time.Now().UTC().Add(-time.Hour).Add(time.Duration(i) * time.Second).Truncate(time.Millisecond)
 	d, th, ms := 0.31, 0.6, int64(2100)
-	return Result{Version: Version2, EncounterID: uuid.NewString(), Station: station, Officer: "o-17",
+	return transmit.Result{Version: transmit.Version2, EncounterID: uuid.NewString(), Station: station, Officer: "o-17",
 		Flight: "VP123", Time: end, Outcome: "match", TravelerID: fmt.Sprintf("T%04d", i),
 		Category: "in-scope", Distance: &d, StartedAt: end.Add(-4 * time.Second),
 		CapturedAt: end.Add(-2500 * time.Millisecond), DecidedAt: end.Add(-1900 * time.Millisecond),
-		DecisionMS: &ms, Final: FinalCleared, Quality: &Quality{Captured: true, Auto: true, Score: 0.91},
+		DecisionMS: &ms, Final: transmit.FinalCleared, Quality: &transmit.Quality{Captured: true, Auto: true, Score: 0.91},
 		Threshold: &th, ThresholdCalibrated: true, GalleryID: "2026-11-26_VP123", GalleryVersion: "2026-11-26T08:00:00Z"}
 }
 
 // post sends body to the receiver with client and returns status and answer.
 func post(t *testing.T, c *http.Client, url string, body []byte, ctype string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url+ResultsPath, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, url+transmit.ResultsPath, bytes.NewReader(body))
 	req.Header.Set("Content-Type", ctype)
 	resp, err := c.Do(req)
 	if err != nil {
@@ -82,16 +84,16 @@ func mustJSON(t *testing.T, v any) []byte {
 func TestStoreSuite(t *testing.T) {
 	eachStore(t, func(t *testing.T, st *Store) {
 		ctx := context.Background()
-		pki := newPKI(t)
-		srv := pki.serve(t, NewReceiver(st, nil))
-		booth := pki.httpClient()
+		pki := testpki.New(t)
+		srv := pki.Serve(t, NewReceiver(st, nil))
+		booth := pki.HTTPClient()
 
 		t.Run("idempotent insert", func(t *testing.T) {
 			r := recentResult("booth-1", 0)
 			body := mustJSON(t, r)
 			for i, wantDup := range []bool{false, true, true} {
 				code, ans := post(t, booth, srv.URL, body, "application/json")
-				var ack Ack
+				var ack transmit.Ack
 				if code != http.StatusOK || json.Unmarshal([]byte(ans), &ack) != nil {
 					t.Fatalf("post %d: %d %s", i, code, ans)
 				}
@@ -107,7 +109,7 @@ func TestStoreSuite(t *testing.T) {
 			for i := 1; i <= 6; i++ {
 				r := recentResult("booth-1", i)
 				if i%2 == 1 { // a version 1 message: the fields booths sent before v2
-					r = Result{EncounterID: r.EncounterID, Station: r.Station, Officer: r.Officer, Flight: r.Flight,
+					r = transmit.Result{EncounterID: r.EncounterID, Station: r.Station, Officer: r.Officer, Flight: r.Flight,
 						Time: r.Time, Outcome: "no-match", Category: "lpr"}
 				}
 				if code, ans := post(t, booth, srv.URL, mustJSON(t, r), "application/json; charset=utf-8"); code != http.StatusOK {
@@ -132,14 +134,14 @@ func TestStoreSuite(t *testing.T) {
 					t.Fatalf("seq not increasing: %d after %d", g.Seq, got[i-1].Seq)
 				}
 			}
-			if got[0].Version != 0 || got[1].Version != Version2 || got[1].Quality == nil || got[1].Quality.Score != 0.91 {
+			if got[0].Version != 0 || got[1].Version != transmit.Version2 || got[1].Quality == nil || got[1].Quality.Score != 0.91 {
 				t.Fatalf("versions or v2 fields not kept: %+v / %+v", got[0].Result, got[1].Result)
 			}
 			var final, res string
 			var ms *int64
 			err = st.DB.QueryRowContext(ctx, st.Rebind(`SELECT final, result, decision_ms FROM results WHERE encounter_id = ?`),
 				ids[1]).Scan(&final, &res, &ms)
-			if err != nil || final != FinalCleared || res != "cleared" || ms == nil || *ms != 2100 {
+			if err != nil || final != transmit.FinalCleared || res != "cleared" || ms == nil || *ms != 2100 {
 				t.Fatalf("v2 columns: final %q result %q decision_ms %v err %v", final, res, ms, err)
 			}
 			var threshold *float64
@@ -191,10 +193,10 @@ func TestStationBoundToClientCert(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	pki := newPKI(t)
-	srv := pki.serve(t, NewReceiver(st, nil))
-	b1, b2 := pki.httpClient(), pki.clientWith(pki.clientFor("booth-2", ""))
-	sup := pki.clientWith(pki.clientFor("Shift supervisor", RoleSupervisor))
+	pki := testpki.New(t)
+	srv := pki.Serve(t, NewReceiver(st, nil))
+	b1, b2 := pki.HTTPClient(), pki.ClientWith(pki.ClientFor("booth-2", ""))
+	sup := pki.ClientWith(pki.ClientFor("Shift supervisor", RoleSupervisor))
 
 	// booth-1's certificate files a result as booth-2: refused, not stored.
 	forged := recentResult("booth-2", 1)
@@ -214,13 +216,13 @@ func TestStationBoundToClientCert(t *testing.T) {
 	if code, ans := post(t, b2, srv.URL, mustJSON(t, own2), "application/json"); code != http.StatusOK {
 		t.Fatalf("booth-2 own result: %d %s", code, ans)
 	}
-	list := func(c *http.Client, query string) (int, []Stored) {
-		resp, err := c.Get(srv.URL + ResultsPath + "?date=" + own1.Time.Format(time.DateOnly) + query)
+	list := func(c *http.Client, query string) (int, []transmit.Stored) {
+		resp, err := c.Get(srv.URL + transmit.ResultsPath + "?date=" + own1.Time.Format(time.DateOnly) + query)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		var got []Stored
+		var got []transmit.Stored
 		json.NewDecoder(resp.Body).Decode(&got)
 		return resp.StatusCode, got
 	}
@@ -233,7 +235,7 @@ func TestStationBoundToClientCert(t *testing.T) {
 	if code, got := list(sup, ""); code != http.StatusOK || len(got) != 2 {
 		t.Fatalf("supervisor reads %d %d results, want 2", code, len(got))
 	}
-	aud := pki.clientWith(pki.clientFor("Auditor", RoleAuditor))
+	aud := pki.ClientWith(pki.ClientFor("Auditor", RoleAuditor))
 	if code, got := list(aud, "&station=booth-1"); code != http.StatusOK || len(got) != 1 || got[0].Station != "booth-1" {
 		t.Fatalf("auditor reading booth-1: %d %+v", code, got)
 	}
@@ -241,16 +243,16 @@ func TestStationBoundToClientCert(t *testing.T) {
 
 func TestEncounterIDCanonical(t *testing.T) {
 	eachStore(t, func(t *testing.T, st *Store) {
-		pki := newPKI(t)
-		srv := pki.serve(t, NewReceiver(st, nil))
+		pki := testpki.New(t)
+		srv := pki.Serve(t, NewReceiver(st, nil))
 		r := recentResult("booth-1", 0)
 		id := r.EncounterID
 		forms := []string{id, strings.ToUpper(id), "{" + id + "}", "urn:uuid:" + id, strings.ReplaceAll(id, "-", ""),
 			"{" + strings.ToUpper(id) + "}"}
 		for i, form := range forms {
 			r.EncounterID = form
-			code, ans := post(t, pki.httpClient(), srv.URL, mustJSON(t, r), "application/json")
-			var ack Ack
+			code, ans := post(t, pki.HTTPClient(), srv.URL, mustJSON(t, r), "application/json")
+			var ack transmit.Ack
 			if code != http.StatusOK || json.Unmarshal([]byte(ans), &ack) != nil {
 				t.Fatalf("%q: %d %s", form, code, ans)
 			}
@@ -274,11 +276,11 @@ func TestResultFieldValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	pki := newPKI(t)
-	srv := pki.serve(t, NewReceiver(st, nil))
-	c := pki.httpClient()
+	pki := testpki.New(t)
+	srv := pki.Serve(t, NewReceiver(st, nil))
+	c := pki.HTTPClient()
 	good := recentResult("booth-1", 0)
-	with := func(edit func(r *Result)) string {
+	with := func(edit func(r *transmit.Result)) string {
 		r := good
 		r.EncounterID = uuid.NewString()
 		edit(&r)
@@ -286,7 +288,7 @@ func TestResultFieldValidation(t *testing.T) {
 	}
 	raw := func(edit func(m map[string]any)) string {
 		var m map[string]any
-		json.Unmarshal([]byte(with(func(*Result) {})), &m)
+		json.Unmarshal([]byte(with(func(*transmit.Result) {})), &m)
 		edit(m)
 		return string(mustJSON(t, m))
 	}
@@ -294,29 +296,29 @@ func TestResultFieldValidation(t *testing.T) {
 		name, body, ctype string
 		want              int
 	}{
-		{"bogus outcome", with(func(r *Result) { r.Outcome = "TOTALLY_BOGUS" }), "", 422},
-		{"time in 1970", with(func(r *Result) {
+		{"bogus outcome", with(func(r *transmit.Result) { r.Outcome = "TOTALLY_BOGUS" }), "", 422},
+		{"time in 1970", with(func(r *transmit.Result) {
 			r.Time = time.Unix(0, 0).UTC()
 			r.StartedAt = r.Time.Add(-time.Second)
 		}), "", 422},
-		{"time in 9999", with(func(r *Result) { r.Time = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC) }), "", 422},
-		{"100 kB officer", with(func(r *Result) { r.Officer = strings.Repeat("o", 100<<10) }), "", 422},
-		{"station with newline", with(func(r *Result) { r.Station = "booth-1\n2026-11-26T00:00:00Z forged" }), "", 422},
-		{"bogus final", with(func(r *Result) { r.Final = "waved-through" }), "", 422},
-		{"bogus category", with(func(r *Result) { r.Category = "vip" }), "", 422},
-		{"negative distance", with(func(r *Result) { d := -1.0; r.Distance = &d }), "", 422},
-		{"score above 1", with(func(r *Result) { r.Quality = &Quality{Score: 7} }), "", 422},
-		{"flight not a designator", with(func(r *Result) { r.Flight = "<script>" }), "", 422},
-		{"v2 without started_at", with(func(r *Result) { r.StartedAt = time.Time{} }), "", 422},
+		{"time in 9999", with(func(r *transmit.Result) { r.Time = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC) }), "", 422},
+		{"100 kB officer", with(func(r *transmit.Result) { r.Officer = strings.Repeat("o", 100<<10) }), "", 422},
+		{"station with newline", with(func(r *transmit.Result) { r.Station = "booth-1\n2026-11-26T00:00:00Z forged" }), "", 422},
+		{"bogus final", with(func(r *transmit.Result) { r.Final = "waved-through" }), "", 422},
+		{"bogus category", with(func(r *transmit.Result) { r.Category = "vip" }), "", 422},
+		{"negative distance", with(func(r *transmit.Result) { d := -1.0; r.Distance = &d }), "", 422},
+		{"score above 1", with(func(r *transmit.Result) { r.Quality = &transmit.Quality{Score: 7} }), "", 422},
+		{"flight not a designator", with(func(r *transmit.Result) { r.Flight = "<script>" }), "", 422},
+		{"v2 without started_at", with(func(r *transmit.Result) { r.StartedAt = time.Time{} }), "", 422},
 		{"unknown field", raw(func(m map[string]any) { m["traveler_name"] = "x" }), "", 400},
 		{"unknown nested field", raw(func(m map[string]any) { m["quality"].(map[string]any)["image"] = "x" }), "", 400},
 		{"v2 field in a v1 message", raw(func(m map[string]any) { delete(m, "version") }), "", 400},
-		{"duplicate key", strings.Replace(with(func(*Result) {}), `"station":"booth-1"`, `"station":"booth-1","station":"booth-2"`, 1), "", 400},
-		{"case-variant key", strings.Replace(with(func(*Result) {}), `"station":"booth-1"`, `"station":"booth-1","Station":"booth-2"`, 1), "", 400},
-		{"case-variant key alone", strings.Replace(with(func(*Result) {}), `"station":`, `"STATION":`, 1), "", 400},
-		{"not JSON content type", with(func(*Result) {}), "text/plain", 415},
-		{"no content type", with(func(*Result) {}), "-", 415},
-		{"too large", with(func(r *Result) { r.Photo = bytes.Repeat([]byte{1}, maxResultBytes) }), "", 413},
+		{"duplicate key", strings.Replace(with(func(*transmit.Result) {}), `"station":"booth-1"`, `"station":"booth-1","station":"booth-2"`, 1), "", 400},
+		{"case-variant key", strings.Replace(with(func(*transmit.Result) {}), `"station":"booth-1"`, `"station":"booth-1","Station":"booth-2"`, 1), "", 400},
+		{"case-variant key alone", strings.Replace(with(func(*transmit.Result) {}), `"station":`, `"STATION":`, 1), "", 400},
+		{"not JSON content type", with(func(*transmit.Result) {}), "text/plain", 415},
+		{"no content type", with(func(*transmit.Result) {}), "-", 415},
+		{"too large", with(func(r *transmit.Result) { r.Photo = bytes.Repeat([]byte{1}, maxResultBytes) }), "", 413},
 	}
 	for _, tc := range cases {
 		ct := tc.ctype
@@ -328,16 +330,16 @@ func TestResultFieldValidation(t *testing.T) {
 		}
 		code, ans := post(t, c, srv.URL, []byte(tc.body), ct)
 		if code != tc.want {
-			t.Errorf("%s: status %d (%s), want %d", tc.name, code, clip(ans), tc.want)
+			t.Errorf("%s: status %d (%s), want %d", tc.name, code, transmit.Clip(ans), tc.want)
 		}
 	}
 	if n, _ := st.Count(context.Background()); n != 0 {
 		t.Fatalf("%d invalid results stored", n)
 	}
-	if code, ans := post(t, c, srv.URL, []byte(with(func(*Result) {})), "application/json"); code != http.StatusOK {
+	if code, ans := post(t, c, srv.URL, []byte(with(func(*transmit.Result) {})), "application/json"); code != http.StatusOK {
 		t.Fatalf("the valid message was refused: %d %s", code, ans)
 	}
-	req, _ := http.NewRequest(http.MethodDelete, srv.URL+ResultsPath, nil)
+	req, _ := http.NewRequest(http.MethodDelete, srv.URL+transmit.ResultsPath, nil)
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package transmit
+package backend
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"veriport/record"
+	"veriport/transmit"
 )
 
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
@@ -192,18 +193,18 @@ func (s *Store) nullTime(t time.Time) any {
 // version 0 as 1. The audit head (which the booth refreshes on every send)
 // and the sealed photo (dropped from the booth's outbox once due) are not
 // part of the comparison.
-func SameContent(a, b Result) bool {
+func SameContent(a, b transmit.Result) bool {
 	ka, erra := contentKey(a)
 	kb, errb := contentKey(b)
 	return erra == nil && errb == nil && string(ka) == string(kb)
 }
 
-func contentKey(r Result) ([]byte, error) {
-	if id, err := CanonicalID(r.EncounterID); err == nil {
+func contentKey(r transmit.Result) ([]byte, error) {
+	if id, err := transmit.CanonicalID(r.EncounterID); err == nil {
 		r.EncounterID = id
 	}
 	if r.Version == 0 {
-		r.Version = Version1
+		r.Version = transmit.Version1
 	}
 	r.Photo, r.AuditSeq, r.AuditHash = nil, 0, ""
 	for _, t := range []*time.Time{&r.Time, &r.StartedAt, &r.CapturedAt, &r.DecidedAt} {
@@ -217,16 +218,9 @@ func contentKey(r Result) ([]byte, error) {
 	return json.Marshal(r)
 }
 
-// Stored is a result as the back end holds it.
-type Stored struct {
-	Result
-	Seq        int64     `json:"seq"`
-	ReceivedAt time.Time `json:"received_at"`
-}
-
 // List returns the results of a date (UTC, of the encounter's end), in
 // arrival order; station, when set, keeps only that station's.
-func (s *Store) List(ctx context.Context, date, station string) ([]Stored, error) {
+func (s *Store) List(ctx context.Context, date, station string) ([]transmit.Stored, error) {
 	q := `SELECT seq, body, received_at FROM results WHERE result_date = ?`
 	args := []any{date}
 	if s.pg {
@@ -244,19 +238,19 @@ func (s *Store) List(ctx context.Context, date, station string) ([]Stored, error
 }
 
 // ListStation returns every result of a station, in arrival order.
-func (s *Store) ListStation(ctx context.Context, station string) ([]Stored, error) {
+func (s *Store) ListStation(ctx context.Context, station string) ([]transmit.Stored, error) {
 	return s.list(ctx, `SELECT seq, body, received_at FROM results WHERE station = ? ORDER BY seq`, station)
 }
 
-func (s *Store) list(ctx context.Context, q string, args ...any) ([]Stored, error) {
+func (s *Store) list(ctx context.Context, q string, args ...any) ([]transmit.Stored, error) {
 	rows, err := s.DB.QueryContext(ctx, s.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list results: %w", err)
 	}
 	defer rows.Close()
-	out := []Stored{}
+	out := []transmit.Stored{}
 	for rows.Next() {
-		var st Stored
+		var st transmit.Stored
 		var body []byte
 		var at any
 		if err := rows.Scan(&st.Seq, &body, &at); err != nil {
@@ -265,7 +259,7 @@ func (s *Store) list(ctx context.Context, q string, args ...any) ([]Stored, erro
 		if err := json.Unmarshal(body, &st.Result); err != nil {
 			return nil, fmt.Errorf("stored result %d unreadable: %w", st.Seq, err)
 		}
-		if st.EncounterID, err = CanonicalID(st.EncounterID); err != nil {
+		if st.EncounterID, err = transmit.CanonicalID(st.EncounterID); err != nil {
 			return nil, fmt.Errorf("stored result %d: %w", st.Seq, err)
 		}
 		switch v := at.(type) {
@@ -327,11 +321,11 @@ func (s *Store) importLegacy(ctx context.Context) error {
 	}
 	rows.Close()
 	for _, o := range all {
-		var r Result
+		var r transmit.Result
 		if json.Unmarshal(o.body, &r) != nil {
 			continue
 		}
-		if r.EncounterID, err = CanonicalID(r.EncounterID); err != nil {
+		if r.EncounterID, err = transmit.CanonicalID(r.EncounterID); err != nil {
 			continue
 		}
 		at, _ := time.Parse(time.RFC3339Nano, o.at)

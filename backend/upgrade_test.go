@@ -1,4 +1,4 @@
-package transmit
+package backend
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package gallery
+package galleryservice
 
 import (
 	"context"
@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"veriport/backend"
+	"veriport/gallery"
 	"veriport/verify"
 )
 
@@ -24,7 +26,7 @@ import (
 type service struct {
 	url   string
 	dir   string
-	certs DevCerts
+	certs backend.DevCerts
 	mu    sync.Mutex
 	seen  []string // Range header of each bundle request
 	cut   []int    // drop the connection after this many bytes, one per request
@@ -34,10 +36,10 @@ func startService(t testing.TB) *service {
 	t.Helper()
 	s := &service{dir: t.TempDir()}
 	var err error
-	if s.certs, err = WriteDevCerts(t.TempDir(), time.Hour); err != nil {
+	if s.certs, err = backend.WriteDevCerts(t.TempDir(), time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := ServerTLS(s.certs.ServerCert, s.certs.ServerKey, s.certs.CA)
+	cfg, err := backend.ServerTLS(s.certs.ServerCert, s.certs.ServerKey, s.certs.CA)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,17 +83,17 @@ func (c *cutWriter) Write(p []byte) (int, error) {
 	panic(http.ErrAbortHandler)
 }
 
-func (s *service) client(t *testing.T, keys Keyring, withCert bool) *Client {
+func (s *service) client(t *testing.T, keys gallery.Keyring, withCert bool) *gallery.Client {
 	t.Helper()
 	cert, key := s.certs.ClientCert, s.certs.ClientKey
 	if !withCert {
 		cert, key = "", ""
 	}
-	cfg, err := ClientTLS(cert, key, s.certs.CA)
+	cfg, err := gallery.ClientTLS(cert, key, s.certs.CA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := NewClient(s.url, cfg, keys)
+	c := gallery.NewClient(s.url, cfg, keys)
 	c.Retries, c.Backoff, c.Now = 4, time.Millisecond, func() time.Time { return t0 }
 	return c
 }
@@ -131,11 +133,11 @@ func TestWrongDateNotOffered(t *testing.T) {
 	key := newKey(t)
 	data, _ := testBundle(t, key, 2)
 	s.put(t, "vp420.bundle", data)
-	other := &Bundle{Header: Header{Flight: testFlight(), IssuedAt: t0, ExpiresAt: t0.Add(72 * time.Hour)},
-		Entries: SyntheticEntries(2, 2)}
+	other := &gallery.Bundle{Header: gallery.Header{Flight: testFlight(), IssuedAt: t0, ExpiresAt: t0.Add(72 * time.Hour)},
+		Entries: gallery.SyntheticEntries(2, 2)}
 	other.Flight.Number, other.Flight.Date = "421", "2026-11-26"
 	other.Flight.Departure = other.Flight.Departure.Add(24 * time.Hour)
-	odata, err := Sign(other, key)
+	odata, err := gallery.Sign(other, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +154,7 @@ func TestWrongDateNotOffered(t *testing.T) {
 	if list, err := c.Flights(ctx, "2026-11-24"); err != nil || len(list) != 0 {
 		t.Fatalf("flights of a day without bundles: %+v %v", list, err)
 	}
-	if _, err := c.Download(ctx, "2026-11-25", "VP421", nil); !errors.Is(err, ErrNotOffered) {
+	if _, err := c.Download(ctx, "2026-11-25", "VP421", nil); !errors.Is(err, gallery.ErrNotOffered) {
 		t.Fatalf("VP421 asked for the wrong date: got %v, want ErrNotOffered", err)
 	}
 }
@@ -166,9 +168,9 @@ func TestClientRefusesBundleForOtherDate(t *testing.T) {
 	s.put(t, "vp420.bundle", data)
 	c := s.client(t, ringOf(key), true)
 	c.Base += "/v1/flights/2026-11-25/VP420/gallery#" // every request lands on VP420 of the 25th
-	cache, _ := OpenCache(t.TempDir())
+	cache, _ := gallery.OpenCache(t.TempDir())
 	_, err := c.Fetch(context.Background(), cache, "2026-11-24", "VP420", nil)
-	if !errors.Is(err, ErrWrongFlight) {
+	if !errors.Is(err, gallery.ErrWrongFlight) {
 		t.Fatalf("got %v, want ErrWrongFlight", err)
 	}
 	if recs, _ := cache.Records(); len(recs) != 1 || recs[0].Good || recs[0].Refusal == nil {
@@ -184,7 +186,7 @@ func TestDroppedDownloadResumes(t *testing.T) {
 	s.cut = []int{40_000, 30_000} // two dropped connections
 	c := s.client(t, ringOf(key), true)
 	var last, total int64
-	cache, _ := OpenCache(t.TempDir())
+	cache, _ := gallery.OpenCache(t.TempDir())
 	rec, err := c.Fetch(context.Background(), cache, "2026-11-25", "VP420", func(d, n int64) { last, total = d, n })
 	if err != nil {
 		t.Fatal(err)
@@ -218,8 +220,8 @@ func TestRefusedUpdateKeepsLastGood(t *testing.T) {
 	issuer, rogue := newKey(t), newKey(t)
 	good, _ := testBundle(t, issuer, 4)
 	s.put(t, "vp420.bundle", good)
-	cache, _ := OpenCache(t.TempDir())
-	m := &Manager{Client: s.client(t, ringOf(issuer), true), Cache: cache, Keys: ringOf(issuer),
+	cache, _ := gallery.OpenCache(t.TempDir())
+	m := &gallery.Manager{Client: s.client(t, ringOf(issuer), true), Cache: cache, Keys: ringOf(issuer),
 		Now: func() time.Time { return t0 }}
 	ctx := context.Background()
 	if _, err := m.Fetch(ctx, "2026-11-25", "VP420", nil); err != nil {
@@ -227,15 +229,15 @@ func TestRefusedUpdateKeepsLastGood(t *testing.T) {
 	}
 	// A newer issue signed by a key that is not pinned replaces it on the service.
 	f := testFlight()
-	bad := &Bundle{Header: Header{Flight: f, IssuedAt: t0, ExpiresAt: f.Departure.Add(DefaultGrace)},
-		Entries: SyntheticEntries(4, 9)}
-	bdata, err := Sign(bad, rogue)
+	bad := &gallery.Bundle{Header: gallery.Header{Flight: f, IssuedAt: t0, ExpiresAt: f.Departure.Add(gallery.DefaultGrace)},
+		Entries: gallery.SyntheticEntries(4, 9)}
+	bdata, err := gallery.Sign(bad, rogue)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.put(t, "vp420.bundle", bdata)
 	st, err := m.Fetch(ctx, "2026-11-25", "VP420", nil)
-	if !errors.Is(err, ErrUnknownKey) {
+	if !errors.Is(err, gallery.ErrUnknownKey) {
 		t.Fatalf("rogue bundle: got %v, want ErrUnknownKey", err)
 	}
 	if !st.Usable(t0) || !strings.HasPrefix(st.State(t0), "refused: ") {
@@ -243,7 +245,7 @@ func TestRefusedUpdateKeepsLastGood(t *testing.T) {
 	}
 	idx := &sliceIndex{}
 	b, n, err := m.Load(st.Record.Key, verify.EngineDlib, idx)
-	if err != nil || n == 0 || b.KeyID != KeyID(issuer.Public().(ed25519.PublicKey)) {
+	if err != nil || n == 0 || b.KeyID != gallery.KeyID(issuer.Public().(ed25519.PublicKey)) {
 		t.Fatalf("last good bundle not loadable: %v", err)
 	}
 	list, err := m.Flights(ctx, "2026-11-25")
@@ -259,25 +261,25 @@ func BenchmarkFetchLoad42k(b *testing.B) {
 	s := startService(b)
 	key := newKey(b)
 	f := testFlight()
-	bundle := &Bundle{Header: Header{Flight: f, IssuedAt: t0, ExpiresAt: f.Departure.Add(DefaultGrace)},
-		Entries: SyntheticEntries(42_000, 1)}
+	bundle := &gallery.Bundle{Header: gallery.Header{Flight: f, IssuedAt: t0, ExpiresAt: f.Departure.Add(gallery.DefaultGrace)},
+		Entries: gallery.SyntheticEntries(42_000, 1)}
 	for i := range bundle.Entries {
 		bundle.Entries[i].Templates = bundle.Entries[i].Templates[:1]
 	}
-	data, err := Sign(bundle, key)
+	data, err := gallery.Sign(bundle, key)
 	if err != nil {
 		b.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(s.dir, "big.bundle"), data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := ClientTLS(s.certs.ClientCert, s.certs.ClientKey, s.certs.CA)
+	cfg, err := gallery.ClientTLS(s.certs.ClientCert, s.certs.ClientKey, s.certs.CA)
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := &Manager{Client: NewClient(s.url, cfg, ringOf(key)), Keys: ringOf(key), Now: func() time.Time { return t0 }}
+	m := &gallery.Manager{Client: gallery.NewClient(s.url, cfg, ringOf(key)), Keys: ringOf(key), Now: func() time.Time { return t0 }}
 	m.Client.Now = m.Now
-	if m.Cache, err = OpenCache(b.TempDir()); err != nil {
+	if m.Cache, err = gallery.OpenCache(b.TempDir()); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))

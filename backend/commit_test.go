@@ -1,4 +1,4 @@
-package transmit
+package backend
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"veriport/pgtest"
+	"veriport/transmit"
 )
 
 // TestGroupCommitStoresConcurrentResultsOnce: results put at the same time
@@ -20,7 +21,7 @@ func TestGroupCommitStoresConcurrentResultsOnce(t *testing.T) {
 		const n, replays, conflicts = 120, 20, 10
 		now := time.Now().UTC()
 		type put struct {
-			res Result
+			res transmit.Result
 			dup bool
 			err error
 		}
@@ -35,7 +36,7 @@ func TestGroupCommitStoresConcurrentResultsOnce(t *testing.T) {
 				puts = append(puts, &put{res: again})
 			case i < replays+conflicts:
 				other := r
-				other.Outcome, other.Final, other.TravelerID = "no-match", FinalReferred, ""
+				other.Outcome, other.Final, other.TravelerID = "no-match", transmit.FinalReferred, ""
 				puts = append(puts, &put{res: other})
 			}
 		}
