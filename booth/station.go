@@ -45,12 +45,20 @@ func (p Phase) AutoCapture() bool { return p == PhaseReady }
 // State is a value copy of the station for the screen: the UI renders it
 // and never keeps its own copy of the workflow.
 type State struct {
+	// Seq orders the states the station publishes: a later change has a
+	// larger Seq, so a listener that gets two out of order keeps the later
+	// (0: a state read with State, not published).
+	Seq   uint64
 	Phase Phase
 	Away  string // what is open while away: "flights" or "report"
 	// Armed says the camera may capture now: an officer is logged in, a
 	// gallery is in use and the booth waits for a traveler.
 	Armed    bool
-	Traveler int       // increases with every new traveler (and logout)
+	Traveler int // increases with every new traveler (and logout)
+	// Capture is this traveler's photo being decided or decided (the
+	// frame, its quality report, how and when it was taken), nil until one
+	// is taken. It is never changed once taken.
+	Capture  *quality.Capture
 	Decision *Decision // the biometric decision on screen, if any
 	Policy   *encounter.Decision
 	// Concluded is the manual check's conclusion while it is on screen
@@ -101,8 +109,10 @@ type Station struct {
 	// decided, audited with it.
 	takenIn   Phase
 	takenAuto bool
-	takenHeld bool // the capturer was holding: an officer's capture of a held traveler
+	takenHeld bool             // the capturer was holding: an officer's capture of a held traveler
+	taken     *quality.Capture // this traveler's last capture (State.Capture)
 	next      nextFace
+	seq       uint64 // states published
 }
 
 // NewStation starts a station on the login screen.
@@ -127,7 +137,7 @@ func (st *Station) State() State {
 }
 
 func (st *Station) stateLocked() State {
-	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler,
+	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler, Capture: st.taken,
 		Flight: st.flight, Gallery: st.decider != nil, NextInView: st.phase.watchesFaces() && st.next.inView}
 	if st.concluded != nil {
 		r := *st.concluded
@@ -153,11 +163,18 @@ func (st *Station) Shift() *Shift {
 	return st.shift
 }
 
-// notify sends the state to the UI. Call without mu.
+// notify publishes the state (a copy, numbered) to the listener. Call
+// without mu: the listener may call back into the station.
 func (st *Station) notify() {
-	if st.cfg.Notify != nil {
-		st.cfg.Notify(st.State())
+	if st.cfg.Notify == nil {
+		return
 	}
+	st.mu.Lock()
+	st.seq++
+	s := st.stateLocked()
+	s.Seq = st.seq
+	st.mu.Unlock()
+	st.cfg.Notify(s)
 }
 
 // setPhase moves to p and logs the transition. Caller holds mu.
@@ -177,7 +194,7 @@ func (st *Station) setPhase(p Phase, why string) {
 func (st *Station) newTraveler(p Phase, why string) {
 	st.traveler++
 	st.capt.NextTraveler(st.cfg.Now()) // the last traveler's face must leave first
-	st.back, st.away, st.manualFrom, st.concluded = "", "", time.Time{}, nil
+	st.back, st.away, st.manualFrom, st.concluded, st.taken = "", "", time.Time{}, nil, nil
 	st.next = nextFace{}
 	if p == st.phase { // logged all the same: a new traveler is a transition
 		st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
@@ -355,7 +372,7 @@ func (st *Station) refusalLocked() error {
 func (st *Station) capturedLocked(c *quality.Capture) {
 	st.cfg.Log.Info("frame captured", "phase", st.phase, "auto", c.Auto, "traveler", st.traveler,
 		"score", fmt.Sprintf("%.2f", c.Report.Score))
-	st.takenIn, st.takenAuto, st.takenHeld = st.phase, c.Auto, false
+	st.takenIn, st.takenAuto, st.takenHeld, st.taken = st.phase, c.Auto, false, c
 	st.setPhase(PhaseDeciding, "captured")
 }
 
@@ -407,13 +424,14 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 		st.setPhase(PhaseDecided, string(d.Outcome))
 	}
 	st.mu.Unlock()
+	st.notify()
 	if show != nil {
 		show(d, err)
 	}
 	if err == nil {
 		sh.RecordDecision(ctx)
+		st.notify() // recorded, or held in memory until the disk has room
 	}
-	st.notify()
 	return d, err
 }
 

@@ -29,7 +29,7 @@ func (ws *workstation) adminShortcuts() {
 // onOfficersKey opens the officer screen in its own window, for a
 // supervisor at the booth only.
 func (ws *workstation) onOfficersKey() {
-	if ws.wf.Officers == nil || ws.session == nil || !ws.session.Supervisor() || ws.screen != screenBooth {
+	if ws.wf.Officers == nil || ws.session == nil || !ws.session.Supervisor() || ws.showing() != screenBooth {
 		return
 	}
 	ws.touch()
@@ -51,11 +51,9 @@ func (ws *workstation) onOfficersKey() {
 				ws.wf.Log.Error("back from the officer screen", "err", err)
 			}
 		}
-		ws.refreshBooth()
 	})
 	ws.admin.win, ws.admin.screen = w, s
-	ws.refreshBooth()
-	ws.booth.showMessage("The officer screen is open in its own window: the camera waits until it closes.", false)
+	ws.say("The officer screen is open in its own window: the camera waits until it closes.", false)
 }
 
 // closeOfficers closes the officer screen (at logout: it belongs to the
@@ -70,7 +68,7 @@ func (ws *workstation) closeOfficers() {
 // onUnlockKey opens the supervisor unlock over the login screen, with the
 // id of the officer whose login was refused.
 func (ws *workstation) onUnlockKey() {
-	if ws.wf.Officers == nil || ws.screen != screenLogin {
+	if ws.wf.Officers == nil || ws.showing() != screenLogin {
 		return
 	}
 	u := newSupervisorUnlock(ws.wf.Officers, ws.async, func(officerID, supervisorID string) {

@@ -39,7 +39,7 @@ func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
 	ws.mw = m
 	m.cap.gate = ws.station // the station decides when the camera may capture
 	m.cap.armed = func() bool { return ws.station.State().Armed }
-	m.holdCaptures = true  // deliver holds the view until applyDecision resumes it
+	m.boothRenders = true  // the station's state holds the view and shows the capture
 	m.panel.capture.Hide() // one place per action: the booth panel's buttons
 	m.panel.manual.Hide()
 	ws.trigger = m.captureNow

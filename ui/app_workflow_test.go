@@ -56,7 +56,7 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 		f.typeInto(f.ws.login.code, f.code())
 		f.enter()
 	})
-	waitFor(t, "the booth", func() bool { return f.ws.screen == screenBooth })
+	waitFor(t, "the booth", func() bool { return f.ws.showing() == screenBooth })
 	uiDoAndWait(enter) // Enter on the booth captures through the live capture
 	waitFor(t, "MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
 	uiDoAndWait(func() {
@@ -73,5 +73,5 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 	uiDoAndWait(func() { f.key(keyNext) })
 	waitFor(t, "two records", func() bool { return len(f.rec.Records()) == 2 })
 	uiDoAndWait(func() { test.Tap(mw.panel.manual) })
-	waitFor(t, "the manual check", func() bool { return f.ws.screen == screenManual })
+	waitFor(t, "the manual check", func() bool { return f.ws.showing() == screenManual })
 }

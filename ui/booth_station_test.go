@@ -100,7 +100,7 @@ func (f *liveWF) loginUI() {
 		f.typeInto(f.ws.login.code, code)
 		f.enter()
 	})
-	waitFor(f.t, "the booth", func() bool { return f.ws.screen == screenBooth })
+	waitFor(f.t, "the booth", func() bool { return f.ws.showing() == screenBooth })
 }
 
 // goodFrames shows a steady good face for a while: auto-capture takes it
@@ -131,14 +131,14 @@ func TestNoCaptureDuringOptOut(t *testing.T) {
 	f := newLiveWF(t, matchT7, fyne.NewSize(1280, 800))
 	f.loginUI()
 	f.ui(func() { f.key(keyOptOut) })
-	waitFor(t, "the opt-out form", func() bool { return f.ws.screen == screenOptOut })
+	waitFor(t, "the opt-out form", func() bool { return f.ws.showing() == screenOptOut })
 	f.goodFrames()
 	if n := f.mw.captures.Load(); n != 0 {
 		t.Fatalf("%d photos taken during the opt-out", n)
 	}
 	f.ui(func() {
-		if f.ws.screen != screenOptOut || strings.Contains(f.mw.panel.state.Text, "Captured") {
-			t.Errorf("screen %d, capture panel %q", f.ws.screen, f.mw.panel.state.Text)
+		if f.ws.showing() != screenOptOut || strings.Contains(f.mw.panel.state.Text, "Captured") {
+			t.Errorf("screen %d, capture panel %q", f.ws.showing(), f.mw.panel.state.Text)
 		}
 	})
 	// An in-scope traveler is told the photo may be required: the camera
@@ -161,13 +161,13 @@ func TestNoCaptureDuringManualCheck(t *testing.T) {
 	f := newLiveWF(t, matchT7, fyne.NewSize(1280, 800))
 	f.loginUI()
 	f.ui(func() { f.key(keyManualCheck) })
-	waitFor(t, "the manual check", func() bool { return f.ws.screen == screenManual })
+	waitFor(t, "the manual check", func() bool { return f.ws.showing() == screenManual })
 	f.goodFrames()
 	if n := f.mw.captures.Load(); n != 0 {
 		t.Fatalf("%d photos taken during the manual check", n)
 	}
-	if f.ws.screen != screenManual {
-		t.Fatalf("screen %d", f.ws.screen)
+	if f.ws.showing() != screenManual {
+		t.Fatalf("screen %d", f.ws.showing())
 	}
 }
 
@@ -198,7 +198,7 @@ func TestLogoutClearsTraveler(t *testing.T) {
 	f.goodFrames()
 	waitFor(t, "MATCH", func() bool { return f.ws.booth.bannerTitle.Text == "MATCH" })
 	f.ui(func() { f.key(keyLogout); f.key(keyLogout) }) // the second Log out leaves the MATCH uncleared
-	waitFor(t, "the login", func() bool { return f.ws.screen == screenLogin })
+	waitFor(t, "the login", func() bool { return f.ws.showing() == screenLogin })
 	f.ui(func() {
 		if f.mw.panel.thumb.Visible() || f.mw.panel.captured.Text != "" {
 			t.Errorf("the login screen shows the last traveler: thumb %v %q", f.mw.panel.thumb.Visible(), f.mw.panel.captured.Text)
@@ -216,13 +216,13 @@ func TestManualCheckCancel(t *testing.T) {
 	f.decided("NO MATCH")
 	audits := len(f.rec.Audits())
 	f.key(keyManualCheck)
-	if f.ws.screen != screenManual || f.win.Canvas().Focused() != f.ws.manual.form.mrz1 {
-		t.Fatalf("manual check not open with focus in MRZ line 1: screen %d", f.ws.screen)
+	if f.ws.showing() != screenManual || f.win.Canvas().Focused() != f.ws.manual.form.mrz1 {
+		t.Fatalf("manual check not open with focus in MRZ line 1: screen %d", f.ws.showing())
 	}
 	f.typeKeys("P<FRA")
 	f.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if f.ws.screen != screenBooth || f.ws.booth.bannerTitle.Text != "NO MATCH" {
-		t.Fatalf("Esc: screen %d banner %q", f.ws.screen, f.ws.booth.bannerTitle.Text)
+	if f.ws.showing() != screenBooth || f.ws.booth.bannerTitle.Text != "NO MATCH" {
+		t.Fatalf("Esc: screen %d banner %q", f.ws.showing(), f.ws.booth.bannerTitle.Text)
 	}
 	a := f.rec.Audits()
 	if len(a) != audits+1 || a[len(a)-1].Kind != booth.AuditManualCancelled || finished(f.rec) != 0 {
@@ -234,8 +234,8 @@ func TestManualCheckCancel(t *testing.T) {
 		t.Errorf("the cancelled check's MRZ stays: %q", f.ws.manual.form.mrz1.Text)
 	}
 	f.key(keyBack)
-	if f.ws.screen != screenBooth || len(f.rec.Audits()) != audits+2 {
-		t.Fatalf("Alt+B: screen %d, audits %d", f.ws.screen, len(f.rec.Audits()))
+	if f.ws.showing() != screenBooth || len(f.rec.Audits()) != audits+2 {
+		t.Fatalf("Alt+B: screen %d, audits %d", f.ws.showing(), len(f.rec.Audits()))
 	}
 	f.key(keyNext) // still unfinished: the NO MATCH needs its manual check
 	if finished(f.rec) != 0 {
@@ -275,7 +275,7 @@ func TestVerifiedNeedsOverrideOnFailedMRZ(t *testing.T) {
 	}
 	m.attest.SetChecked(true)
 	f.key(keyVerified)
-	if finished(f.rec) != 0 || f.ws.screen != screenManual {
+	if finished(f.rec) != 0 || f.ws.showing() != screenManual {
 		t.Fatal("Verified accepted on an MRZ that failed its check digit, without an override")
 	}
 	if !m.errMsg.Visible() || !strings.Contains(m.errMsg.Text, "override") {
@@ -324,7 +324,7 @@ func TestReportKeepsWindowSize(t *testing.T) {
 	f := supervisorWF(t, size)
 	f.loginUI()
 	f.ui(func() { f.key(keyReports) })
-	waitFor(t, "the report", func() bool { return f.ws.reportWin != nil || f.ws.screen == screenReports })
+	waitFor(t, "the report", func() bool { return f.ws.reportWin != nil || f.ws.showing() == screenReports })
 	f.ui(func() {
 		if w := f.win.Canvas().Content().MinSize().Width; w > size.Width {
 			t.Errorf("with the report open the booth needs %.0f px on a %.0f px window", w, size.Width)
@@ -334,7 +334,7 @@ func TestReportKeepsWindowSize(t *testing.T) {
 		}
 	})
 	f.ui(func() { f.ws.onBackKey() })
-	waitFor(t, "the booth", func() bool { return f.ws.screen == screenBooth })
+	waitFor(t, "the booth", func() bool { return f.ws.showing() == screenBooth })
 	f.ui(func() {
 		if s := f.win.Canvas().Size(); s != size {
 			t.Errorf("window %v after the report, was %v", s, size)
@@ -364,7 +364,7 @@ func layoutCheck(t *testing.T, f *liveWF, size fyne.Size, what string) {
 		if h := f.mw.live.Size().Height; h < 0.4*size.Height {
 			t.Errorf("%s: live view %.0f px high", what, h)
 		}
-		if v := f.ws.views[f.ws.screen]; v.MinSize().Width > v.Size().Width+0.5 {
+		if v := f.ws.views[f.ws.showing()]; v.MinSize().Width > v.Size().Width+0.5 {
 			t.Errorf("%s: the screen needs %.0f px and gets %.0f: it is cut", what, v.MinSize().Width, v.Size().Width)
 		}
 	})
@@ -389,7 +389,7 @@ func layoutBothThemes(t *testing.T, size fyne.Size) {
 				}
 			})
 			layoutCheck(t, f, size, name+" login")
-			if f.ws.screen == screenLogin {
+			if f.ws.showing() == screenLogin {
 				f.loginUI()
 			}
 			layoutCheck(t, f, size, name+" booth")

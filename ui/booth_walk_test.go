@@ -133,7 +133,7 @@ func TestLiveNoCaptureAfterManualVerified(t *testing.T) {
 		f.enter()
 		f.key(keyDecide)
 	})
-	waitFor(t, "the manual check", func() bool { return f.ws.screen == screenManual })
+	waitFor(t, "the manual check", func() bool { return f.ws.showing() == screenManual })
 	f.ui(func() {
 		f.ws.manual.attest.SetChecked(true)
 		f.key(keyVerified)
@@ -170,7 +170,7 @@ func TestManualCheckFits1024HighContrast(t *testing.T) {
 	f.ui(func() { f.ws.onToggleTheme() })
 	f.loginUI()
 	f.ui(func() { f.key(keyManualCheck) })
-	waitFor(t, "the manual check", func() bool { return f.ws.screen == screenManual })
+	waitFor(t, "the manual check", func() bool { return f.ws.showing() == screenManual })
 	layoutCheck(t, f, size, "manual check")
 	m := f.ws.manual
 	inSight := func(when string, objs map[string]fyne.CanvasObject) {
@@ -265,7 +265,7 @@ func TestLogoutWithOpenEncounterWarns(t *testing.T) {
 	f.key(keyCapture)
 	f.decided("NO MATCH")
 	f.key(keyLogout)
-	if f.ws.screen != screenBooth || f.ws.station.Shift() == nil {
+	if f.ws.showing() != screenBooth || f.ws.station.Shift() == nil {
 		t.Fatal("logged out over an unfinished NO MATCH without a warning")
 	}
 	if msg := f.ws.booth.message.Text; !f.ws.booth.message.Visible() || !strings.Contains(msg, "not finished") ||
@@ -273,7 +273,7 @@ func TestLogoutWithOpenEncounterWarns(t *testing.T) {
 		t.Fatalf("warning %q", msg)
 	}
 	f.key(keyLogout)
-	if f.ws.screen != screenLogin {
+	if f.ws.showing() != screenLogin {
 		t.Fatal("the second Log out did not log out")
 	}
 	if rs := f.rec.Records(); len(rs) != 1 || rs[0].Outcome != "no-match" || rs[0].Result != "" {
@@ -282,7 +282,7 @@ func TestLogoutWithOpenEncounterWarns(t *testing.T) {
 	f.clock.add(30 * time.Second)
 	f.login(testPIN, f.code(), true)
 	f.key(keyLogout)
-	if f.ws.screen != screenLogin {
+	if f.ws.showing() != screenLogin {
 		t.Fatal("Log out with nothing open asked twice")
 	}
 }

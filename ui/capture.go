@@ -41,6 +41,7 @@ type capturePanel struct {
 	offer    *widget.Label
 	thumb    *canvas.Image
 	captured *widget.Label
+	shown    *quality.Capture // the capture the thumbnail shows; nil when none
 	box      *fyne.Container
 }
 
@@ -122,6 +123,7 @@ func (p *capturePanel) set(s captureStatus) {
 
 // showCapture shows the thumbnail and time of a capture.
 func (p *capturePanel) showCapture(c *quality.Capture) {
+	p.shown = c
 	p.thumb.Image = c.Image
 	p.thumb.Show()
 	p.thumb.Refresh()
@@ -330,7 +332,7 @@ func (m *mainWindow) onManual() {
 // clearTraveler removes everything of the previous traveler from the live
 // side: thumbnail, capture line, "captured" marks. UI thread.
 func (m *mainWindow) clearTraveler() {
-	m.panel.thumb.Image = nil
+	m.panel.thumb.Image, m.panel.shown = nil, nil
 	m.panel.thumb.Hide()
 	m.panel.captured.SetText("")
 	m.panel.set(captureStatus{state: quality.CaptureSearching})
@@ -340,12 +342,7 @@ func (m *mainWindow) clearTraveler() {
 // deliver shows the capture and hands it to verification off the UI thread.
 func (m *mainWindow) deliver(c *quality.Capture) {
 	m.captures.Add(1)
-	if m.holdCaptures && m.deps.OnCapture != nil {
-		// The booth decides it: the view holds and the thumbnail waits for
-		// the decision (resumeLive), which has the CPU meanwhile.
-		m.heldCapture.Store(c)
-		m.holdLive(maxDecisionHold)
-	} else {
+	if !m.boothRenders {
 		uiDo(func() { m.panel.showCapture(c) })
 	}
 	if m.deps.OnCapture == nil {

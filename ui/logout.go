@@ -49,7 +49,7 @@ func (ws *workstation) onLogoutKey() {
 		ws.wf.Log.Info("logout with an open encounter: warned", "phase", s.Phase)
 		msg := "This traveler is not finished: " + open + ". Finish first, or press Log out [Alt+L] " +
 			"again to leave it unfinished on the record."
-		switch ws.screen {
+		switch ws.showing() {
 		case screenManual:
 			ws.manual.showError(msg)
 		case screenOptOut:

@@ -69,11 +69,10 @@ type mainWindow struct {
 	// (nothing copied, shown or analysed) until this time (UnixNano, 0 when
 	// live); see holdLive.
 	heldUntil atomic.Int64
-	// holdCaptures: the officer workflow decides each capture; deliver holds
-	// the view and keeps the capture's thumbnail back (heldCapture) until
-	// the decision is shown, so that nothing is redrawn meanwhile.
-	holdCaptures bool
-	heldCapture  atomic.Pointer[quality.Capture]
+	// boothRenders: the officer workflow decides each capture and shows it
+	// from the state its station publishes (the thumbnail with the
+	// decision, the view held meanwhile); deliver only hands it over.
+	boothRenders bool
 	// onFrame, when set, gets each frame shown (the camera goroutine's
 	// buffer, read only, during the call); onReport each analysed frame's
 	// report and capture state, on the UI thread: the traveler's screen.
@@ -404,14 +403,8 @@ func (m *mainWindow) holdLive(max time.Duration) {
 	m.heldUntil.Store(time.Now().Add(max).UnixNano())
 }
 
-// resumeLive ends holdLive and shows the capture deliver kept back. UI
-// thread.
-func (m *mainWindow) resumeLive() {
-	m.heldUntil.Store(0)
-	if c := m.heldCapture.Swap(nil); c != nil {
-		m.panel.showCapture(c)
-	}
-}
+// resumeLive ends holdLive. Any thread.
+func (m *mainWindow) resumeLive() { m.heldUntil.Store(0) }
 
 func (m *mainWindow) holding() bool {
 	until := m.heldUntil.Load()

@@ -198,7 +198,7 @@ func openOfficerScreen(t *testing.T, f *wfFixture, supSecret string) (fyne.Windo
 	f.typeInto(f.ws.login.pin, supervisorPIN)
 	f.typeInto(f.ws.login.code, totp(t, supSecret, f))
 	f.enter()
-	f.wait("the booth", func() bool { return f.ws.screen == screenBooth })
+	f.wait("the booth", func() bool { return f.ws.showing() == screenBooth })
 	f.key(keyOfficers)
 	w := f.ws.admin.win
 	if w == nil {

@@ -22,8 +22,8 @@ func TestOptOutDualNational(t *testing.T) {
 	f.enter()
 	test.Tap(o.form.usCitizen)
 	f.key(keyDecide)
-	if f.ws.screen != screenManual {
-		t.Fatalf("dual national not let to opt out: screen %d, banner %q", f.ws.screen, f.ws.booth.bannerText.Text)
+	if f.ws.showing() != screenManual {
+		t.Fatalf("dual national not let to opt out: screen %d, banner %q", f.ws.showing(), f.ws.booth.bannerText.Text)
 	}
 	m := f.ws.manual
 	if !strings.Contains(m.policy.Text, "U.S. citizen") || !m.form.usCitizen.Checked || m.form.nationality.Text != "FRA" {
@@ -46,9 +46,9 @@ func TestOptOutInScopeOffersAlternative(t *testing.T) {
 	test.Tap(o.form.flags[encounter.FlagBVisitorWithoutVisa])
 	f.key(keyDecide)
 	b := f.ws.booth
-	if f.ws.screen != screenBooth || !strings.Contains(b.bannerText.Text, "may be required") ||
+	if f.ws.showing() != screenBooth || !strings.Contains(b.bannerText.Text, "may be required") ||
 		!strings.Contains(b.bannerText.Text, "[Alt+M]") || b.bannerTitle.Text == "PHOTO REQUIRED" {
-		t.Errorf("screen %d banner %q / %q", f.ws.screen, b.bannerTitle.Text, b.bannerText.Text)
+		t.Errorf("screen %d banner %q / %q", f.ws.showing(), b.bannerTitle.Text, b.bannerText.Text)
 	}
 	if !strings.Contains(flagLabelOf(encounter.FlagBVisitorWithoutVisa), "I-94") ||
 		!strings.Contains(flagLabelOf(encounter.FlagBVisitorWithoutVisa), "I-95") {

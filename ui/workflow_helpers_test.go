@@ -141,7 +141,7 @@ func (f *wfFixture) login(pin, code string, ok bool) {
 	f.typeInto(f.ws.login.code, code)
 	f.enter()
 	if ok {
-		f.wait("the booth screen", func() bool { return f.ws.screen == screenBooth })
+		f.wait("the booth screen", func() bool { return f.ws.showing() == screenBooth })
 		return
 	}
 	f.wait("the login error", func() bool { return !f.ws.login.busy && f.ws.login.errMsg.Visible() })

@@ -62,7 +62,7 @@ func TestLoginWrongPINIsRefused(t *testing.T) {
 	if got := f.ws.login.errMsg.Text; !strings.Contains(got, "not accepted") || strings.Contains(got, "PIN is wrong") {
 		t.Errorf("error %q", got)
 	}
-	if f.ws.screen != screenLogin || f.ws.login.pin.Text != "" {
+	if f.ws.showing() != screenLogin || f.ws.login.pin.Text != "" {
 		t.Error("still logged out, PIN field cleared")
 	}
 }
@@ -118,19 +118,19 @@ func TestLoginIdleLogoutReturnsToLogin(t *testing.T) {
 	f.login(testPIN, f.code(), true)
 	f.clock.add(14 * time.Minute)
 	f.ws.checkIdle(f.clock.now())
-	if f.ws.screen != screenBooth {
+	if f.ws.showing() != screenBooth {
 		t.Fatal("logged out before the idle period")
 	}
 	f.key(keyNext) // input restarts the period
 	f.clock.add(14 * time.Minute)
 	f.ws.checkIdle(f.clock.now())
-	if f.ws.screen != screenBooth {
+	if f.ws.showing() != screenBooth {
 		t.Fatal("input did not restart the idle period")
 	}
 	f.clock.add(61 * time.Second)
 	f.ws.checkIdle(f.clock.now())
-	if f.ws.screen != screenLogin || !strings.Contains(f.ws.login.notice.Text, "without input") {
-		t.Fatalf("screen %d notice %q", f.ws.screen, f.ws.login.notice.Text)
+	if f.ws.showing() != screenLogin || !strings.Contains(f.ws.login.notice.Text, "without input") {
+		t.Fatalf("screen %d notice %q", f.ws.showing(), f.ws.login.notice.Text)
 	}
 	if a := f.rec.Audits(); a[len(a)-1].Kind != booth.AuditLogout || !strings.Contains(a[len(a)-1].Detail, "idle") {
 		t.Errorf("audit %+v", a)
@@ -191,8 +191,8 @@ func TestManualCheckAfterNoMatchVerified(t *testing.T) {
 		t.Fatalf("next without the manual check: %q", b.message.Text)
 	}
 	f.key(keyManualCheck)
-	if f.ws.screen != screenManual || !strings.HasPrefix(f.ws.manual.why.Text, "NO MATCH") {
-		t.Fatalf("screen %d why %q", f.ws.screen, f.ws.manual.why.Text)
+	if f.ws.showing() != screenManual || !strings.HasPrefix(f.ws.manual.why.Text, "NO MATCH") {
+		t.Fatalf("screen %d why %q", f.ws.showing(), f.ws.manual.why.Text)
 	}
 	m := f.ws.manual
 	f.typeInto(m.form.mrz1, mrzFRA1)
@@ -208,8 +208,8 @@ func TestManualCheckAfterNoMatchVerified(t *testing.T) {
 	}
 	m.attest.SetChecked(true)
 	f.key(keyVerified)
-	if f.ws.screen != screenBooth {
-		t.Fatalf("still on screen %d: %q", f.ws.screen, m.errMsg.Text)
+	if f.ws.showing() != screenBooth {
+		t.Fatalf("still on screen %d: %q", f.ws.showing(), m.errMsg.Text)
 	}
 	r := f.rec.Records()[0]
 	if r.Outcome != "no-match" || r.Result != encounter.ResultVerified || r.Category != encounter.CategoryInScope ||
@@ -254,7 +254,7 @@ func TestOptOutUSCitizenGoesToManualCheckWithoutPhoto(t *testing.T) {
 	f := newWF(t, matchT7)
 	f.login(testPIN, f.code(), true)
 	f.key(keyOptOut)
-	if f.ws.screen != screenOptOut {
+	if f.ws.showing() != screenOptOut {
 		t.Fatal("opt-out screen not shown")
 	}
 	o := f.ws.optOut
@@ -266,8 +266,8 @@ func TestOptOutUSCitizenGoesToManualCheckWithoutPhoto(t *testing.T) {
 	f.typeInto(o.form.mrz2, mrzUSA2)
 	f.enter()
 	f.key(keyDecide)
-	if f.ws.screen != screenManual {
-		t.Fatalf("screen %d, error %q", f.ws.screen, o.errMsg.Text)
+	if f.ws.showing() != screenManual {
+		t.Fatalf("screen %d, error %q", f.ws.showing(), o.errMsg.Text)
 	}
 	m := f.ws.manual
 	if !strings.Contains(m.why.Text, "Opt-out accepted") || !strings.Contains(m.policy.Text, "U.S. citizen") ||
@@ -293,17 +293,17 @@ func TestOptOutInScopeAlienIsToldThePhotoIsRequired(t *testing.T) {
 	f.typeInto(o.form.visa, "B-2")
 	f.key(keyDecide)
 	b := f.ws.booth
-	if f.ws.screen != screenBooth || b.bannerTitle.Text != "PHOTO MAY BE REQUIRED" ||
+	if f.ws.showing() != screenBooth || b.bannerTitle.Text != "PHOTO MAY BE REQUIRED" ||
 		b.bannerTitle.Importance != widget.HighImportance || !strings.Contains(b.bannerText.Text, "photo may be required") {
-		t.Fatalf("screen %d banner %q %q", f.ws.screen, b.bannerTitle.Text, b.bannerText.Text)
+		t.Fatalf("screen %d banner %q %q", f.ws.showing(), b.bannerTitle.Text, b.bannerText.Text)
 	}
 	if a := f.rec.Audits(); a[len(a)-1].Kind != booth.AuditOptOut {
 		t.Errorf("refused opt-out not audited: %+v", a)
 	}
 	// the officer can still route to the manual check
 	f.key(keyManualCheck)
-	if f.ws.screen != screenManual || !strings.Contains(f.ws.manual.why.Text, "declined the required photo") {
-		t.Fatalf("manual route: screen %d %q", f.ws.screen, f.ws.manual.why.Text)
+	if f.ws.showing() != screenManual || !strings.Contains(f.ws.manual.why.Text, "declined the required photo") {
+		t.Fatalf("manual route: screen %d %q", f.ws.showing(), f.ws.manual.why.Text)
 	}
 	m := f.ws.manual
 	m.referral.SetSelectedIndex(4) // required photo refused
@@ -364,7 +364,7 @@ func TestKeyboardOnlyFullEncounter(t *testing.T) {
 	test.FocusNext(c)
 	f.typeKeys(f.code())
 	f.enter()
-	f.wait("the booth", func() bool { return f.ws.screen == screenBooth })
+	f.wait("the booth", func() bool { return f.ws.showing() == screenBooth })
 	f.key(keyCapture)
 	f.decided("NO MATCH")
 	f.key(keyManualCheck)
@@ -387,15 +387,15 @@ func TestKeyboardOnlyFullEncounter(t *testing.T) {
 	}
 	f.typeKeys(" ")
 	f.key(keyVerified)
-	if f.ws.screen != screenBooth || len(f.rec.Records()) != 1 || f.rec.Records()[0].Result != encounter.ResultVerified {
-		t.Fatalf("screen %d records %+v (%q)", f.ws.screen, f.rec.Records(), f.ws.manual.errMsg.Text)
+	if f.ws.showing() != screenBooth || len(f.rec.Records()) != 1 || f.rec.Records()[0].Result != encounter.ResultVerified {
+		t.Fatalf("screen %d records %+v (%q)", f.ws.showing(), f.rec.Records(), f.ws.manual.errMsg.Text)
 	}
 	// next traveler: a match cleared with Alt+N; log out with Alt+L
 	f.ws.setGallery("VP123", "", nil)
 	f.key(keyCapture)
 	f.wait("the no-gallery message", func() bool { return strings.Contains(f.ws.booth.message.Text, "No flight gallery loaded") })
 	f.key(keyLogout)
-	if f.ws.screen != screenLogin {
+	if f.ws.showing() != screenLogin {
 		t.Error("Alt+L did not log out")
 	}
 }
@@ -443,7 +443,7 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 		t.Fatalf("flight label %q", f.ws.booth.flight.Text)
 	}
 	f.key(keyFlight)
-	if f.ws.screen != screenFlights {
+	if f.ws.showing() != screenFlights {
 		t.Fatal("Alt+F did not open the flight picker")
 	}
 	c := f.win.Canvas()
@@ -467,8 +467,8 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 		t.Fatal("selecting a flight did not move to Use this gallery")
 	}
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	if f.ws.screen != screenBooth || len(loaded) != 1 || !strings.Contains(f.ws.booth.flight.Text, "ZZ420") {
-		t.Fatalf("screen %d loaded %v label %q", f.ws.screen, loaded, f.ws.booth.flight.Text)
+	if f.ws.showing() != screenBooth || len(loaded) != 1 || !strings.Contains(f.ws.booth.flight.Text, "ZZ420") {
+		t.Fatalf("screen %d loaded %v label %q", f.ws.showing(), loaded, f.ws.booth.flight.Text)
 	}
 	f.key(keyCapture)
 	f.decided("MATCH")
@@ -480,8 +480,8 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 	f.key(keyFlight)
 	c.Focus(f.ws.flights.list)
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if f.ws.screen != screenBooth {
-		t.Errorf("Esc on the flight list left screen %d, want the booth", f.ws.screen)
+	if f.ws.showing() != screenBooth {
+		t.Errorf("Esc on the flight list left screen %d, want the booth", f.ws.showing())
 	}
 }
 
@@ -492,7 +492,7 @@ func TestMatchByAutoCaptureOnlyWhenTheBoothWaits(t *testing.T) {
 		t.Fatalf("capture while logged out: %v", err) // the gate refuses it
 	}
 	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // a stray delivery: dropped
-	if f.ws.screen != screenLogin || len(f.rec.Records()) != 0 {
+	if f.ws.showing() != screenLogin || len(f.rec.Records()) != 0 {
 		t.Fatal("a photo delivered while logged out changed the booth")
 	}
 	f.login(testPIN, f.code(), true)
@@ -538,7 +538,7 @@ func TestLoginSupervisorOpensTheShiftReportOfficerDoesNot(t *testing.T) {
 		t.Error("officer sees the shift report button")
 	}
 	f.key(keyReports)
-	if f.ws.screen != screenBooth {
+	if f.ws.showing() != screenBooth {
 		t.Fatal("officer opened the shift report")
 	}
 	f.key(keyLogout)
@@ -560,7 +560,7 @@ func TestLoginSupervisorOpensTheShiftReportOfficerDoesNot(t *testing.T) {
 		t.Fatalf("no report window: phase %s", f.ws.station.State().Phase)
 	}
 	f.key(keyBack)
-	if f.ws.screen != screenBooth || f.ws.reportWin != nil || f.ws.station.State().Phase != booth.PhaseReady {
+	if f.ws.showing() != screenBooth || f.ws.reportWin != nil || f.ws.station.State().Phase != booth.PhaseReady {
 		t.Errorf("Alt+B did not leave the report: phase %s", f.ws.station.State().Phase)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -92,7 +93,6 @@ type workstation struct {
 	root    *fyne.Container
 	panelBg *canvas.Rectangle // opaque behind the panel: the live side may overflow
 	body    *fyne.Container   // live view and panel in the booth layout
-	screen  screenID
 	views   map[screenID]fyne.CanvasObject
 	login   *loginScreen
 	booth   *boothScreen
@@ -106,10 +106,13 @@ type workstation struct {
 	ctx       context.Context
 
 	// station is the booth's one state machine: phase, shift, capture gate.
-	// The screens render its State; rendered is the last one drawn.
+	// The screens render the State it publishes; rendered is the last one
+	// drawn, and drawn says one was.
 	station  *booth.Station
 	rendered booth.State
-	mw       *mainWindow // the live side, when the workflow runs in the main window
+	drawn    bool
+	lastSeq  atomic.Uint64 // the latest state published (heard)
+	mw       *mainWindow   // the live side, when the workflow runs in the main window
 	idle     *officer.IdleTimer
 	gallery  string // gallery state line for the booth
 	lastMs   int64  // capture to banner of the last decision, milliseconds
@@ -136,17 +139,54 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 		wf.Log = slog.Default()
 	}
 	ws := &workstation{win: w, wf: wf, live: live, ctx: context.Background(), async: func(f func()) { go f() }}
-	// The screens render the station's state after each action on the UI
-	// thread; the background steps (capture, decision) come back through
-	// fyne.Do in autoCaptured and applyDecision. The one change the camera
-	// makes by itself while a result is on screen, the next traveler in
-	// view, is rendered when the station reports it.
-	ws.station = booth.NewStation(booth.StationConfig{Now: wf.Now, Log: wf.Log, Notify: func(s booth.State) {
-		if s.NextInView {
-			uiDo(ws.refreshBooth)
-		}
-	}})
+	ws.station = booth.NewStation(booth.StationConfig{Now: wf.Now, Log: wf.Log, Notify: ws.published})
 	return ws
+}
+
+// published is the station's one listener: it gets a copy of every state
+// the station publishes, from whichever goroutine made the change (an
+// action on the UI thread, the analysis goroutine, a decision), and renders
+// it on the UI thread, in order. The workstation keeps no copy of the
+// workflow of its own: what an action changes shows when the station
+// publishes it. Whatever an action shows after its change (a message) goes
+// through uiDo too (ws.say), so that it follows the rendering.
+func (ws *workstation) published(s booth.State) {
+	if ws.mw != nil && ws.heard(s.Seq) {
+		// The live view holds its frame while a capture is decided (the
+		// decision has the CPU), at once, from this goroutine.
+		if s.Phase == booth.PhaseDeciding {
+			ws.mw.holdLive(maxDecisionHold)
+		} else {
+			ws.mw.resumeLive()
+		}
+	}
+	if s.Phase == booth.PhaseDeciding && s.Capture != nil && s.Capture.Auto {
+		// Nothing is redrawn from the camera's capture until its answer
+		// (the booth goes from waiting to the banner): on a booth without
+		// a GPU a redraw takes CPU from the decision.
+		return
+	}
+	uiDo(func() { ws.render(s) })
+}
+
+// heard reports whether seq is the latest state published so far, and
+// notes it. Any thread.
+func (ws *workstation) heard(seq uint64) bool {
+	for {
+		last := ws.lastSeq.Load()
+		if seq < last {
+			return false
+		}
+		if ws.lastSeq.CompareAndSwap(last, seq) {
+			return true
+		}
+	}
+}
+
+// say shows a message on the booth screen after the state the action
+// just changed is rendered. Any thread.
+func (ws *workstation) say(msg string, warn bool) {
+	uiDo(func() { ws.booth.showMessage(msg, warn) })
 }
 
 // build makes every screen, registers the shortcuts and shows the login.
@@ -158,9 +198,13 @@ func (ws *workstation) build() fyne.CanvasObject {
 	ws.login = newLoginScreen(ws.wf.Auth, ws.wf.DemoHint, ws.onLogin, ws.touch)
 	ws.login.async = func(f func()) { ws.async(f) }
 	ws.login.onRefused = ws.onLoginRefused
-	ws.booth = newBoothScreen(boothActions{capture: ws.onCapture, optOut: ws.onOptOut,
-		manualCheck: ws.onManualCheck, next: ws.onNext, logout: ws.onLogoutKey,
-		toggleTheme: ws.onToggleTheme, flight: ws.onFlightKey, reports: ws.onReportsKey})
+	// The booth screen's actions, from its buttons and their shortcuts.
+	capture, optOut, manual, next := ws.atBooth(ws.onCapture), ws.atBooth(ws.onOptOut),
+		ws.atBooth(ws.onManualCheck), ws.atBooth(ws.onNext)
+	flight, reports := ws.atBooth(ws.onFlightKey), ws.atBooth(ws.onReportsKey)
+	ws.booth = newBoothScreen(boothActions{capture: capture, optOut: optOut,
+		manualCheck: manual, next: next, logout: ws.onLogoutKey,
+		toggleTheme: ws.onToggleTheme, flight: flight, reports: reports})
 	if ws.mw != nil { // the capture state and checks sit under the booth's actions
 		ws.booth.extra = ws.mw.side
 	}
@@ -206,9 +250,9 @@ func (ws *workstation) build() fyne.CanvasObject {
 	content = ws.buildTraveler(content)
 	c := ws.win.Canvas()
 	for s, f := range map[fyne.Shortcut]func(){
-		keyCapture: ws.onCapture, keyOptOut: ws.onOptOut, keyManualCheck: ws.onManualCheck,
-		keyNext: ws.onNext, keyDecide: ws.onDecideKey, keyVerified: ws.onVerifiedKey, keyRefer: ws.onReferKey,
-		keyBack: ws.onBackKey, keyAttest: ws.onAttestKey, keyHighContrast: ws.onToggleTheme, keyFlight: ws.onFlightKey, keyReports: ws.onReportsKey,
+		keyCapture: capture, keyOptOut: optOut, keyManualCheck: manual,
+		keyNext: next, keyDecide: ws.onDecideKey, keyVerified: ws.onVerifiedKey, keyRefer: ws.onReferKey,
+		keyBack: ws.onBackKey, keyAttest: ws.onAttestKey, keyHighContrast: ws.onToggleTheme, keyFlight: flight, keyReports: reports,
 		keyLogout: ws.onLogoutKey,
 	} {
 		c.AddShortcut(s, func(fyne.Shortcut) { f() })
@@ -255,16 +299,53 @@ func (ws *workstation) keyboardFlights() {
 // begin shows the login screen with the cursor in the officer id; call it
 // once the built content is on the window.
 func (ws *workstation) begin() {
-	ws.screen = -1 // not shown yet: show focuses the officer id
-	ws.show(screenLogin)
+	ws.drawn = false // not shown yet: render shows the screen and focuses its first field
+	ws.render(ws.station.State())
+}
+
+// screenFor is the screen that shows the state: the login without an
+// officer, a form while one is open, the flight picker, else the booth
+// (the shift report and the officer screen have their own windows).
+func screenFor(s booth.State) screenID {
+	switch s.Phase {
+	case booth.PhaseLoggedOut:
+		return screenLogin
+	case booth.PhaseOptOut:
+		return screenOptOut
+	case booth.PhaseManual:
+		return screenManual
+	case booth.PhaseAway:
+		if s.Away == awayFlights {
+			return screenFlights
+		}
+	}
+	return screenBooth
+}
+
+// showing is the screen shown now: the one for the state last rendered
+// (-1 before the first). UI thread.
+func (ws *workstation) showing() screenID {
+	if !ws.drawn {
+		return -1
+	}
+	return screenFor(ws.rendered)
+}
+
+// atBooth wraps one of the booth screen's actions: it acts only while the
+// booth screen is shown (an officer logged in, no form open), and counts as
+// officer input for the idle logout.
+func (ws *workstation) atBooth(action func()) func() {
+	return func() {
+		if ws.showing() != screenBooth {
+			return
+		}
+		ws.touch()
+		action()
+	}
 }
 
 // show makes one screen visible and focuses its first field.
 func (ws *workstation) show(id screenID) {
-	if ws.screen == id && ws.views[id] != nil && ws.views[id].Visible() {
-		return
-	}
-	ws.screen = id
 	for k, v := range ws.views {
 		if k == id {
 			v.Show()
@@ -334,10 +415,7 @@ func (ws *workstation) checkGallery(now time.Time) {
 	if !ws.station.CheckGallery(now) {
 		return
 	}
-	uiDo(func() {
-		ws.refreshBooth()
-		ws.booth.showMessage(captureRefusal(booth.ErrGalleryExpired), true)
-	})
+	ws.say(captureRefusal(booth.ErrGalleryExpired), true)
 }
 
 // touch records officer input for the idle logout.
@@ -352,7 +430,7 @@ func (ws *workstation) checkIdle(now time.Time) {
 	if ws.station.Shift() != nil && ws.idle != nil && ws.idle.Expired(now) {
 		ws.logout("idle", "Logged out after "+ws.idleTimeout().String()+" without input. Log in again to continue.")
 	}
-	if ws.screen == screenLogin {
+	if ws.showing() == screenLogin {
 		ws.login.refreshHint()
 	}
 }
@@ -382,7 +460,6 @@ func (ws *workstation) onLogin(s *officer.Session) {
 	ws.idle = officer.NewIdleTimer(ws.idleTimeout(), ws.wf.Now())
 	ws.wf.Log.Info("shift started", "officer", s.OfficerID)
 	ws.station.Login(sh)
-	ws.refreshBooth()
 }
 
 // onLoginRefused puts a refused login on the audit chain: the id typed
@@ -416,7 +493,6 @@ func (ws *workstation) logout(reason, notice string) {
 		ws.reports.Objects = nil // no report stays on screen for the next login
 	}
 	ws.login.reset(notice)
-	ws.refreshBooth()
 }
 
 // setGallery tells the workflow which flight is loaded and how to decide
@@ -424,18 +500,21 @@ func (ws *workstation) logout(reason, notice string) {
 func (ws *workstation) setGallery(flight, state string, d booth.Decider) {
 	ws.gallery = state
 	ws.station.SetGallery(flight, d)
-	ws.refreshBooth()
 }
-
-// refreshBooth renders the station's state. UI thread.
-func (ws *workstation) refreshBooth() { ws.render(ws.station.State()) }
 
 // render shows the screen for the state's phase and fills it. A new
 // traveler (or a logout) clears everything of the previous one first.
-// Rendering the same state twice changes nothing. UI thread.
+// Rendering the same state twice changes nothing, and a state older than
+// the one on screen is not drawn. UI thread.
 func (ws *workstation) render(s booth.State) {
-	prev := ws.rendered
-	ws.rendered = s
+	if ws.root == nil {
+		return // not built yet
+	}
+	prev, first := ws.rendered, !ws.drawn
+	if s.Seq != 0 && s.Seq < prev.Seq {
+		return // published before the one on screen, and came later
+	}
+	ws.rendered, ws.drawn = s, true
 	newTraveler := s.Traveler != prev.Traveler
 	if s.Phase != prev.Phase && !newTraveler {
 		ws.booth.showMessage("", false) // a message answers the last action only
@@ -488,25 +567,17 @@ func (ws *workstation) render(s booth.State) {
 			ws.booth.next.Disable()
 		}
 	}
-	screen := screenBooth
-	switch s.Phase {
-	case booth.PhaseLoggedOut:
-		screen = screenLogin
-	case booth.PhaseOptOut:
-		screen = screenOptOut
-	case booth.PhaseManual:
-		screen = screenManual
-	case booth.PhaseAway:
-		if s.Away == awayFlights {
-			screen = screenFlights
-		}
+	if screen := screenFor(s); first || screen != screenFor(prev) {
+		ws.show(screen)
 	}
-	ws.show(screen)
 	if ws.trav != nil {
 		ws.trav.render(s)
 	}
 	if ws.mw != nil && !s.Armed {
 		ws.mw.panel.set(captureStatus{state: quality.CaptureSearching, paused: pausedText(s)})
+	}
+	if c := s.Capture; ws.mw != nil && c != nil && s.Phase != booth.PhaseDeciding && ws.mw.panel.shown != c {
+		ws.mw.panel.showCapture(c) // with its decision, or why there is none
 	}
 }
 
@@ -556,8 +627,6 @@ func (ws *workstation) onTypedKey(ev *fyne.KeyEvent) {
 			ws.mw.showAbout()
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if ws.screen == screenBooth && ws.station.Shift() != nil {
-			ws.onCapture()
-		}
+		ws.atBooth(ws.onCapture)()
 	}
 }

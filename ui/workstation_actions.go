@@ -29,10 +29,6 @@ func (ws *workstation) captureRefusal(err error) string {
 // capture when there is one, else Workflow.Grab; the station refuses it
 // unless the booth waits for a traveler.
 func (ws *workstation) onCapture() {
-	if ws.station.Shift() == nil || ws.screen != screenBooth {
-		return
-	}
-	ws.touch()
 	if ws.trigger != nil {
 		if err := ws.trigger(); err != nil {
 			ws.booth.showMessage(ws.captureRefusal(err), true)
@@ -59,7 +55,6 @@ func (ws *workstation) onCapture() {
 		ws.booth.showMessage(ws.captureRefusal(err), true)
 		return
 	}
-	ws.refreshBooth()
 	ws.decide(c.Image, c.Report.Box, "", time.Now())
 }
 
@@ -92,7 +87,6 @@ func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, qualit
 
 // decide decides the photo in the background and shows the answer. UI thread.
 func (ws *workstation) decide(img image.Image, box image.Rectangle, quality string, start time.Time) {
-	ws.refreshBooth()
 	ws.async(func() { ws.decideOff(img, box, quality, start) })
 }
 
@@ -110,16 +104,14 @@ func (ws *workstation) decideOff(img image.Image, box image.Rectangle, quality s
 	}
 }
 
-// applyDecision shows the decision banner, or why there is none, and
-// resumes the live view. UI thread.
+// applyDecision follows the decision's state on screen (render shows the
+// banner and the capture, and the live view runs again): it says why there
+// is no decision, or logs the time from the capture to the banner. UI
+// thread.
 func (ws *workstation) applyDecision(d booth.Decision, err error, start time.Time) {
-	if ws.mw != nil {
-		ws.mw.resumeLive()
-	}
 	if errors.Is(err, booth.ErrPhase) || errors.Is(err, booth.ErrNoShift) {
 		return // the traveler left, or the officer logged out, meanwhile
 	}
-	ws.refreshBooth()
 	if err != nil {
 		ws.wf.Log.Warn("capture not decided", "err", err)
 		ws.booth.showMessage(notDecided(err), true)
@@ -131,10 +123,6 @@ func (ws *workstation) applyDecision(d booth.Decision, err error, start time.Tim
 
 // onOptOut opens the opt-out screen: capture stops.
 func (ws *workstation) onOptOut() {
-	if ws.station.Shift() == nil || ws.screen != screenBooth {
-		return
-	}
-	ws.touch()
 	if err := ws.station.OpenOptOut(); err != nil {
 		msg := "Opt-out is recorded before the photo is taken. Finish this traveler first."
 		if s := ws.station.State(); s.Phase != booth.PhaseReady && nextAllowed(s) {
@@ -144,7 +132,6 @@ func (ws *workstation) onOptOut() {
 		return
 	}
 	ws.optOut.reset()
-	ws.refreshBooth()
 }
 
 // onOptOutDecide applies the policy to the opt-out request.
@@ -158,7 +145,6 @@ func (ws *workstation) onOptOutDecide(t encounter.Traveler) {
 	if d.MayOptOut {
 		ws.manual.reset("Opt-out accepted: "+d.Sentence+" No photo is taken.", ws.optOut.form)
 	}
-	ws.refreshBooth()
 }
 
 // onBackKey is Alt+B and Esc: from the opt-out screen, the manual check
@@ -170,34 +156,31 @@ func (ws *workstation) onBackKey() {
 		ws.closeReport() // its OnClosed returns the station
 		return
 	}
-	switch ws.screen {
-	case screenOptOut, screenManual, screenFlights, screenReports:
+	from := ws.showing()
+	switch from {
+	case screenOptOut, screenManual, screenFlights:
 	default:
 		return
 	}
 	ws.touch()
 	if err := ws.station.Back(ws.ctx); err != nil {
 		ws.wf.Log.Error("back to the booth", "err", err)
-		if ws.screen == screenManual {
+		if from == screenManual {
 			ws.manual.showError("Not cancelled: the cancellation could not be written to the audit log. " + tryAgain)
-			return
 		}
 	}
-	ws.refreshBooth()
 }
 
 // onFlightKey is Alt+F: the flight picker; capture stops.
 func (ws *workstation) onFlightKey() {
-	if ws.station.Shift() == nil || ws.screen != screenBooth || ws.flights == nil {
+	if ws.flights == nil {
 		return
 	}
-	ws.touch()
 	if err := ws.station.SetAway(awayFlights); err != nil {
 		ws.booth.showMessage("Choose the flight between travelers: finish this one first.", true)
 		return
 	}
-	ws.flights.open() // the first time: the next date with flights
-	ws.refreshBooth() // the date has the focus: Enter lists its flights
+	ws.flights.open() // the first time: the next date with flights; the date has the focus: Enter lists its flights
 }
 
 // onUseFlight loads the chosen flight's gallery in the background.
@@ -231,25 +214,20 @@ func (ws *workstation) applyGallery(st gallery.Status, d booth.Decider, err erro
 		notice = booth.FairnessNotice(cal)
 	}
 	ws.setGallery(st.Flight.ID(), line, d)
-	if ws.screen == screenFlights {
+	if ws.showing() == screenFlights {
 		if err := ws.station.Back(ws.ctx); err != nil {
 			ws.wf.Log.Error("back from the flights", "err", err)
 		}
-		ws.refreshBooth()
-		ws.booth.showMessage("Flight "+st.Flight.ID()+" loaded.", false)
+		ws.say("Flight "+st.Flight.ID()+" loaded.", false)
 	}
 	if notice != "" {
-		ws.booth.showMessage("Fairness warning: expect many manual checks on "+st.Flight.ID()+".", true)
+		ws.say("Fairness warning: expect many manual checks on "+st.Flight.ID()+".", true)
 		showFairnessNotice(ws.win, st.Flight.ID(), notice)
 	}
 }
 
 // onManualCheck routes to the manual document check; never blocked by the camera.
 func (ws *workstation) onManualCheck() {
-	if ws.station.Shift() == nil || ws.screen != screenBooth {
-		return
-	}
-	ws.touch()
 	s := ws.station.State()
 	if err := ws.station.BeginManual(); err != nil {
 		ws.wf.Log.Warn("manual check refused", "err", err)
@@ -274,7 +252,6 @@ func (ws *workstation) onManualCheck() {
 		from = ws.optOut.form
 	}
 	ws.manual.reset(why, from)
-	ws.refreshBooth()
 }
 
 func (ws *workstation) decideTraveler(t encounter.Traveler) (encounter.Decision, error) {
@@ -294,7 +271,6 @@ func (ws *workstation) onManualComplete(r encounter.ManualResult, o *booth.Overr
 		ws.manual.showError(manualText(err))
 		return
 	}
-	ws.refreshBooth()
 	msg := "Recorded."
 	if o != nil && r.Verified {
 		msg = "Verified with an override of the document check. Recorded."
@@ -303,15 +279,11 @@ func (ws *workstation) onManualComplete(r encounter.ManualResult, o *booth.Overr
 		ws.wf.Log.Error("encounter not recorded", "err", err)
 		msg = "NOT RECORDED: the encounter could not be written. Tell a supervisor."
 	}
-	ws.booth.showMessage(msg, err != nil)
+	ws.say(msg, err != nil)
 }
 
 // onNext finishes a MATCH and readies the booth for the next traveler.
 func (ws *workstation) onNext() {
-	if ws.station.Shift() == nil || ws.screen != screenBooth {
-		return
-	}
-	ws.touch()
 	if s := ws.station.State(); !nextAllowed(s) {
 		// Alt+N obeys what the disabled button says: a traveler who owes a
 		// photo or a manual check is not finished by a key.
@@ -325,16 +297,15 @@ func (ws *workstation) onNext() {
 		ws.booth.showMessage(nextRefusal(err), true)
 		return
 	}
-	ws.refreshBooth()
 	if err != nil {
 		ws.wf.Log.Error("encounter not recorded", "err", err)
-		ws.booth.showMessage("NOT RECORDED: the encounter could not be written. Tell a supervisor.", true)
+		ws.say("NOT RECORDED: the encounter could not be written. Tell a supervisor.", true)
 	}
 }
 
 // onDecideKey is Alt+D: apply the rules on the opt-out or manual screen.
 func (ws *workstation) onDecideKey() {
-	switch ws.screen {
+	switch ws.showing() {
 	case screenOptOut:
 		ws.optOut.onDecide()
 	case screenManual:
@@ -343,21 +314,21 @@ func (ws *workstation) onDecideKey() {
 }
 
 func (ws *workstation) onVerifiedKey() {
-	if ws.screen == screenManual {
+	if ws.showing() == screenManual {
 		ws.manual.onVerified()
 	}
 }
 
 // onAttestKey is Alt+S: tick (or untick) the attestation of the manual check.
 func (ws *workstation) onAttestKey() {
-	if ws.screen == screenManual {
+	if ws.showing() == screenManual {
 		ws.touch()
 		ws.manual.attest.SetChecked(!ws.manual.attest.Checked)
 	}
 }
 
 func (ws *workstation) onReferKey() {
-	if ws.screen == screenManual {
+	if ws.showing() == screenManual {
 		ws.manual.onRefer()
 	}
 }
@@ -380,10 +351,9 @@ func (ws *workstation) onToggleTheme() {
 // onReportsKey is Alt+P: the shift report, for supervisors only, in its
 // own window (the booth keeps its size); capture stops until it closes.
 func (ws *workstation) onReportsKey() {
-	if ws.station.Shift() == nil || ws.screen != screenBooth || ws.reports == nil || ws.reportWin != nil {
+	if ws.reports == nil || ws.reportWin != nil {
 		return
 	}
-	ws.touch()
 	if ws.session == nil || !ReportsAllowed(string(ws.session.Role)) {
 		return
 	}
@@ -394,9 +364,8 @@ func (ws *workstation) onReportsKey() {
 	w, err := OpenReportWindow(ws.ctx, fyne.CurrentApp(), ws.session, *ws.wf.Reports)
 	if err != nil {
 		_ = ws.station.Back(ws.ctx)
-		ws.refreshBooth()
 		logFailure(ws.wf.Log, "shift report not opened", err)
-		ws.booth.showMessage(reportText("Shift report", err), true)
+		ws.say(reportText("Shift report", err), true)
 		return
 	}
 	ws.reportWin = w
@@ -417,11 +386,9 @@ func (ws *workstation) onReportsKey() {
 				ws.wf.Log.Error("back from the report", "err", err)
 			}
 		}
-		ws.refreshBooth()
 		ws.win.RequestFocus()
 	})
-	ws.refreshBooth()
-	ws.booth.showMessage("The shift report is open in its own window. Close it or press Back [Alt+B] to return.", false)
+	ws.say("The shift report is open in its own window. Close it or press Back [Alt+B] to return.", false)
 }
 
 // closeReport closes the report window, if open.
