@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"veriport/app"
 	"veriport/backend"
 	"veriport/config"
 	"veriport/retention"
@@ -40,7 +41,7 @@ func TestBoothRefusesResultsDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = buildWorkflow(ctx, env, cfg, st, k, &engineSlot{}, false, nil)
+	_, err = app.OpenWorkflow(ctx, app.Options{Log: env.Log, Stderr: env.Stderr}, cfg, st, k, app.NewEngines("", env.Log), false, nil)
 	if err == nil || !strings.Contains(err.Error(), "results_db") {
 		t.Fatalf("workstation with backend.results_db: %v, want a refusal naming results_db", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/app"
 	"veriport/backend"
 	"veriport/camera"
 	"veriport/config"
@@ -79,7 +80,7 @@ func TestDemoProfileHasNoOperationalBackend(t *testing.T) {
 	if dcfg.Backend.ResultsDB != "" {
 		t.Errorf("demo profile keeps the back end's result store %q", dcfg.Backend.ResultsDB)
 	}
-	m, err := galleryManager(env, dcfg, true)
+	m, err := app.GalleryManager(app.Options{Log: env.Log, Stderr: env.Stderr}, dcfg, true)
 	if err != nil || m == nil {
 		t.Fatalf("demo flight picker: %v %v", m, err)
 	}
@@ -93,7 +94,7 @@ func TestDemoProfileHasNoOperationalBackend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sender, stop, err := startSender(ctx, env, st, k, dcfg)
+	sender, stop, err := app.StartSender(ctx, env.Log, st, k, dcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestNoAutoDemoWhenServiceConfigured(t *testing.T) {
 	cfg := operationalConfig(t, t.TempDir())
 	writeDemoClip(t, cfg)
 
-	choice, note, err := chooseCamera(env, cfg)
+	choice, note, err := app.ChooseCamera(env.Log, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestNoAutoDemoWhenServiceConfigured(t *testing.T) {
 	// Named explicitly, the demo video is refused on such a workstation.
 	named := cfg
 	named.Camera.Source = cfg.Paths.DemoVideo()
-	if c, _, err := chooseCamera(env, named); err == nil || !strings.Contains(err.Error(), "demo = true") {
+	if c, _, err := app.ChooseCamera(env.Log, named); err == nil || !strings.Contains(err.Error(), "demo = true") {
 		if c.Source != nil {
 			c.Source.Close()
 		}
@@ -188,7 +189,7 @@ func TestNoAutoDemoWhenServiceConfigured(t *testing.T) {
 
 	for name, c := range map[string]config.Config{"no service": config.Config{Paths: cfg.Paths, Camera: cfg.Camera},
 		"demo = true": func() config.Config { d := cfg; d.Demo = true; return d }()} {
-		choice, note, err := chooseCamera(env, c)
+		choice, note, err := app.ChooseCamera(env.Log, c)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

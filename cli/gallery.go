@@ -4,13 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"veriport/config"
+	"veriport/app"
 	"veriport/gallery"
 	"veriport/verify"
 )
@@ -36,28 +35,6 @@ func refusal(err error) error {
 		}
 	}
 	return err
-}
-
-// issuerKeys is the keyring from --pub files, else the configured keys,
-// else, in the demo profile only, the demo issuer key (with a warning) when
-// setup made one. Outside the demo profile no key pinned is an error: a
-// workstation must never trust the demo issuer by default.
-func issuerKeys(env *Env, cfg config.Config, pubs []string, demoProfile bool) (gallery.Keyring, error) {
-	if len(pubs) == 0 {
-		pubs = cfg.Gallery.IssuerKeys
-	}
-	if len(pubs) == 0 && !demoProfile {
-		return nil, errors.New("no issuer key pinned: pass --pub or set gallery.issuer_keys")
-	}
-	if len(pubs) == 0 {
-		demo := filepath.Join(cfg.Paths.DemoGallery(), "issuer.pub")
-		if _, err := os.Stat(demo); err != nil {
-			return nil, errors.New("no issuer key pinned: pass --pub or set gallery.issuer_keys")
-		}
-		fmt.Fprintf(env.Stderr, "warning: no issuer key configured; trusting the DEMO issuer key %s\n", demo)
-		pubs = []string{demo}
-	}
-	return gallery.LoadKeyring(pubs...)
 }
 
 func galleryKeygen(env *Env) *cobra.Command {
@@ -268,7 +245,7 @@ func galleryVerify(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			keys, err := issuerKeys(env, cfg, pubs, cfg.Demo)
+			keys, err := app.IssuerKeys(env.Stderr, cfg, pubs, cfg.Demo)
 			if err != nil {
 				return err
 			}

@@ -104,7 +104,7 @@ func galleryFetch(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			keys, err := issuerKeys(env, cfg, pubs, cfg.Demo)
+			keys, err := app.IssuerKeys(env.Stderr, cfg, pubs, cfg.Demo)
 			if err != nil {
 				return err
 			}

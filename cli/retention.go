@@ -30,10 +30,7 @@ func openRetentionAt(ctx context.Context, env *Env, cfg config.Config) (*record.
 	if err != nil {
 		return nil, nil, cfg, err
 	}
-	k, err := retention.Open(store, cfg, env.Log)
-	if err == nil {
-		err = purgeGalleriesWith(k, store, cfg)
-	}
+	k, err := app.OpenKeeper(store, cfg, env.Log)
 	if err != nil {
 		store.Close()
 		return nil, nil, cfg, err
@@ -145,32 +142,4 @@ func auditExportCmd(env *Env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&out, "out", "", "JSONL file to write")
 	return cmd
-}
-
-// startPurgeJob opens the retention keeper, reconciles its vault with the
-// record (orphan files, lost photos, stray temp files) and runs its purge
-// job in the background, photos and flight galleries: at once (catching up
-// after downtime), then every configured interval. stop ends the job and waits for it, before the store is closed.
-func startPurgeJob(ctx context.Context, env *Env, store *record.Store, cfg config.Config) (*retention.Keeper, func(), error) {
-	k, err := retention.Open(store, cfg, env.Log)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := purgeGalleriesWith(k, store, cfg); err != nil {
-		return nil, nil, err
-	}
-	// Make the vault and the record agree before anything is recorded.
-	if rep, err := k.Reconcile(ctx); err != nil {
-		env.Log.Error("retention: start-up check of the vault failed", "err", err)
-	} else if rep != (retention.ReconcileReport{}) {
-		env.Log.Warn("retention: start-up check of the vault", "orphans", rep.Orphans, "lost", rep.Lost,
-			"temps_removed", rep.TempsRemoved)
-	}
-	jobCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		k.Run(jobCtx, cfg.Retention.PurgeInterval)
-	}()
-	return k, func() { cancel(); <-done }, nil
 }

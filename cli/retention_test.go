@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"veriport/app"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/record"
@@ -147,7 +148,7 @@ func TestWorkstationPurgesExpiredGalleries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	_, stop, err := startPurgeJob(ctx, env, store, cfg)
+	_, stop, err := app.StartPurgeJob(ctx, env.Log, store, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,13 +68,3 @@ func TestManPagesOnePerCommand(t *testing.T) {
 		t.Error("the hidden dev command got a man page")
 	}
 }
-
-// TestCameraNameForAutomaticSource: the automatic choice (no --camera)
-// watches device 0 and says so, not "camera ".
-func TestCameraNameForAutomaticSource(t *testing.T) {
-	for spec, want := range map[string]string{"": "camera 0", "2": "camera 2"} {
-		if got := cameraName(spec); got != want {
-			t.Errorf("cameraName(%q) = %q, want %q", spec, got, want)
-		}
-	}
-}

@@ -86,7 +86,7 @@ func TestDemoProfileNeverTouchesOperationalStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := buildWorkflow(ctx, env, dcfg, st, k, &engineSlot{}, true, nil); err != nil {
+	if _, err := app.OpenWorkflow(ctx, app.Options{Log: env.Log, Stderr: env.Stderr}, dcfg, st, k, app.NewEngines("", env.Log), true, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := record.GetOfficer(ctx, st.DB, officer.DemoOfficerID); err != nil {

@@ -71,7 +71,7 @@ func identifyCmd(env *Env) *cobra.Command {
 			o.DuplicateBelow = name.DuplicateBelow()
 			cal := verify.CalibrateGallery(ix, verify.EnrolledTemplates(es), p, o)
 			cal.Engine = name
-			logCalibration(env, "gallery file", cal)
+			app.LogCalibration(env.Log, "gallery file", cal)
 			p.Threshold, p.Linked = cal.Threshold, cal.LinkedTravelers()
 			rep, err := identify(cmd.Context(), engine, ix, p, img)
 			if err != nil {
@@ -112,31 +112,6 @@ func identify(ctx context.Context, e verify.FaceEngine, ix *verify.Index, p veri
 	}
 	rep.Ms = float64(time.Since(start).Microseconds()) / 1000
 	return rep, nil
-}
-
-// logCalibration logs a gallery's calibration: the threshold, the estimate
-// and what it rests on, duplicates and the fairness warning (counts only,
-// never a traveler id).
-func logCalibration(env *Env, gallery string, c verify.GalleryCalibration) {
-	args := []any{"gallery", gallery, "threshold", c.Threshold, "configured", c.Configured, "calibrated", c.Calibrated,
-		"fpir_target", c.Target, "fpir_estimate", c.EstimatedFPIR, "binomial_error", c.BinomialError,
-		"travelers", c.Travelers, "searches", c.Searches, "comparisons", c.Comparisons,
-		"duplicates", len(c.Duplicates), "ms", c.Ms}
-	if c.Estimate != nil {
-		args = append(args, "estimate", *c.Estimate)
-	}
-	if c.Note != "" {
-		args = append(args, "note", c.Note)
-	}
-	env.Log.Info("gallery threshold", args...)
-	if len(c.Duplicates) > 0 {
-		env.Log.Warn("gallery quality: near-identical travelers", "gallery", gallery, "pairs", len(c.Duplicates),
-			"excluded_from_estimate", c.DuplicatesExcluded)
-	}
-	if c.PoorSeparation {
-		env.Log.Warn("fairness warning: the engine separates this gallery's travelers poorly; expect many manual checks",
-			"gallery", gallery, "threshold", c.Threshold, "configured", c.Configured)
-	}
 }
 
 func fmtOpt(v *float64) string {

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -22,7 +22,7 @@ import (
 func TestSafetySettingChangeAudited(t *testing.T) {
 	t.Setenv(retention.MasterKeyEnv, "")
 	ctx := context.Background()
-	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dir := t.TempDir()
 	start := func(toml string) []record.AuditEntry {
 		t.Helper()
@@ -33,7 +33,7 @@ func TestSafetySettingChangeAudited(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, st, err := openProfile(ctx, env, cfg, false)
+		st, err := OpenProfile(ctx, log, cfg, false)
 		if err != nil {
 			t.Fatal(err)
 		}

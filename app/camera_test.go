@@ -1,10 +1,9 @@
-package cli
+package app
 
 import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -21,17 +20,17 @@ import (
 // file, and the log says why.
 func TestMissingCameraFileOpensWindow(t *testing.T) {
 	var logged bytes.Buffer
-	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	log := slog.New(slog.NewTextHandler(&logged, nil))
 	missing := filepath.Join(t.TempDir(), "nonexistent.mp4")
 	cfg, err := config.Load(config.Overrides{DataDir: t.TempDir(), Camera: missing})
 	if err != nil {
 		t.Fatal(err)
 	}
-	choice, _, err := chooseCamera(env, cfg)
+	choice, _, err := ChooseCamera(log, cfg)
 	if err != nil {
 		t.Fatalf("a missing camera file refused the window: %v", err)
 	}
-	src := choice.Resilient(cameraName(cfg.Camera.Source)) // as runGUI does
+	src := choice.Resilient(CameraName(cfg.Camera.Source)) // as Open does
 	defer src.Close()
 	src.MinBackoff, src.MaxBackoff = time.Millisecond, time.Millisecond
 	if choice.Demo || src.Health().Online || !strings.Contains(src.Name(), missing) {
@@ -47,5 +46,15 @@ func TestMissingCameraFileOpensWindow(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "will keep trying") {
 		t.Errorf("log does not say the camera is retried: %s", logged.String())
+	}
+}
+
+// TestCameraNameForAutomaticSource: the automatic choice (no --camera)
+// watches device 0 and says so, not "camera ".
+func TestCameraNameForAutomaticSource(t *testing.T) {
+	for spec, want := range map[string]string{"": "camera 0", "2": "camera 2"} {
+		if got := CameraName(spec); got != want {
+			t.Errorf("CameraName(%q) = %q, want %q", spec, got, want)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"errors"
@@ -8,15 +8,15 @@ import (
 	"syscall"
 )
 
-// errWorkstationRunning means another workstation holds the data folder.
-var errWorkstationRunning = errors.New("another workstation is already running on this data folder")
+// ErrWorkstationRunning means another workstation holds the data folder.
+var ErrWorkstationRunning = errors.New("another workstation is already running on this data folder")
 
-// lockWorkstation takes the data folder's workstation lock (an flock on
+// LockWorkstation takes the data folder's workstation lock (an flock on
 // workstation.lock beside the database) for as long as the workstation
 // runs; the kernel drops it when the process ends, however it ends. One
 // workstation per data folder: an encounter found open at start-up can
 // then only be one a crash left behind.
-func lockWorkstation(database string) (unlock func(), err error) {
+func LockWorkstation(database string) (unlock func(), err error) {
 	path := filepath.Join(filepath.Dir(database), "workstation.lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -25,7 +25,7 @@ func lockWorkstation(database string) (unlock func(), err error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w (%s)", errWorkstationRunning, filepath.Dir(database))
+			return nil, fmt.Errorf("%w (%s)", ErrWorkstationRunning, filepath.Dir(database))
 		}
 		return nil, fmt.Errorf("workstation lock %s: %w", path, err)
 	}

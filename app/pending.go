@@ -1,7 +1,8 @@
-package cli
+package app
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -17,39 +18,39 @@ func pendingFile(cfg config.Config) string {
 
 // restorePending makes q keep its waiting records in file and writes those
 // a previous run left there. Counts only: no record content is logged.
-func restorePending(ctx context.Context, env *Env, q *booth.Queue, file string, s booth.PendingSealer) {
+func restorePending(ctx context.Context, log *slog.Logger, q *booth.Queue, file string, s booth.PendingSealer) {
 	n, err := q.KeepIn(file, s)
 	if err != nil {
-		env.Log.Error("records kept by the last run for a full disk could not be read back", "err", err)
+		log.Error("records kept by the last run for a full disk could not be read back", "err", err)
 		return
 	}
 	if n == 0 {
 		return
 	}
 	if err := q.Flush(ctx); err != nil {
-		env.Log.Error("a record kept by the last run could not be written", "err", err)
+		log.Error("a record kept by the last run could not be written", "err", err)
 	}
-	env.Log.Warn("records kept by the last run for a full disk read back", "calls", n,
+	log.Warn("records kept by the last run for a full disk read back", "calls", n,
 		"written", n-q.Waiting(), "still_waiting", q.Pending())
 }
 
 // flushPendingAtExit writes what still waits when the workstation ends (quit,
 // SIGTERM); what the disk still refuses stays in the file for the next start,
 // and the log says whether the file holds it all.
-func flushPendingAtExit(env *Env, q *booth.Queue) {
+func flushPendingAtExit(log *slog.Logger, q *booth.Queue) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := q.Flush(ctx); err != nil {
-		env.Log.Error("a record kept for a full disk could not be written at exit", "err", err)
+		log.Error("a record kept for a full disk could not be written at exit", "err", err)
 	}
 	if q.Waiting() == 0 {
 		return
 	}
 	if err := q.Kept(); err != nil {
-		env.Log.Error("records waiting for disk space at exit are NOT all in the file: they are lost",
+		log.Error("records waiting for disk space at exit are NOT all in the file: they are lost",
 			"travelers", q.Pending(), "calls", q.Waiting(), "err", err)
 		return
 	}
-	env.Log.Warn("records waiting for disk space at exit kept in the file; written at the next start",
+	log.Warn("records waiting for disk space at exit kept in the file; written at the next start",
 		"travelers", q.Pending(), "calls", q.Waiting())
 }

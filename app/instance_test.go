@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"errors"
@@ -10,15 +10,15 @@ import (
 // runs, and the folder is free again once it stops.
 func TestWorkstationLockOnePerDataFolder(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "veriport.db")
-	unlock, err := lockWorkstation(db)
+	unlock, err := LockWorkstation(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lockWorkstation(db); !errors.Is(err, errWorkstationRunning) {
-		t.Fatalf("second workstation on the same folder: %v, want errWorkstationRunning", err)
+	if _, err := LockWorkstation(db); !errors.Is(err, ErrWorkstationRunning) {
+		t.Fatalf("second workstation on the same folder: %v, want ErrWorkstationRunning", err)
 	}
 	unlock()
-	again, err := lockWorkstation(db)
+	again, err := LockWorkstation(db)
 	if err != nil {
 		t.Fatalf("folder not free after the first stopped: %v", err)
 	}

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"errors"
@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"veriport/app"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/verify"
@@ -46,7 +45,7 @@ func TestBoothPicksEngineOfGallery(t *testing.T) {
 	}
 	defer dlib.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	slot := &engineSlot{models: cfg.Paths.ModelsDir, log: log}
+	slot := NewEngines(cfg.Paths.ModelsDir, log)
 	defer slot.close()
 	if _, err := slot.pick(twoEngineBundle(3, true), ""); err == nil {
 		t.Fatal("a gallery was decided before the face models loaded")
@@ -73,11 +72,11 @@ func TestBoothPicksEngineOfGallery(t *testing.T) {
 	if _, err := slot.pick(dlibOnly, "sface"); !errors.Is(err, gallery.ErrNoEngine) {
 		t.Errorf("sface asked of a dlib-only gallery: %v, want ErrNoEngine", err)
 	}
-	if p := app.PolicyFor(cfg, verify.EngineSFace); p.Threshold != cfg.Verify.SFaceThreshold || p.Margin <= cfg.Verify.Margin {
+	if p := PolicyFor(cfg, verify.EngineSFace); p.Threshold != cfg.Verify.SFaceThreshold || p.Margin <= cfg.Verify.Margin {
 		t.Errorf("sface policy %+v: want sface_threshold and the margin scaled up", p)
 	}
 
-	bare := &engineSlot{models: t.TempDir(), log: log}
+	bare := NewEngines(t.TempDir(), log)
 	bare.set(dlib)
 	if e, err := bare.pick(both, ""); err != nil || e.Name() != verify.EngineDlib {
 		t.Errorf("without sface models: %v, %v; want dlib", e, err)

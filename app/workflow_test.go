@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 func TestLoginDemoOfficerOnlyInTheDemoProfile(t *testing.T) {
 	t.Setenv(retention.MasterKeyEnv, "")
 	ctx := context.Background()
-	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o := Options{Stderr: io.Discard, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, demo := range []bool{false, true} {
 		cfg, err := config.Load(config.Overrides{DataDir: t.TempDir()})
 		if err != nil {
@@ -26,11 +26,11 @@ func TestLoginDemoOfficerOnlyInTheDemoProfile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := retention.Open(st, cfg, env.Log)
+		k, err := retention.Open(st, cfg, o.Log)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wf, err := buildWorkflow(ctx, env, cfg, st, k, &engineSlot{}, demo, nil)
+		wf, err := OpenWorkflow(ctx, o, cfg, st, k, NewEngines("", o.Log), demo, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,6 +44,7 @@ func TestLoginDemoOfficerOnlyInTheDemoProfile(t *testing.T) {
 		if wf.Policy == nil || wf.Auth == nil || wf.Recorder == nil || wf.Station != cfg.Station {
 			t.Errorf("workflow %+v", wf)
 		}
+		wf.Stop()
 		st.Close()
 	}
 }

@@ -1,32 +1,38 @@
-package cli
+package app
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
-	"veriport/app"
 	"veriport/booth"
 	"veriport/config"
 	"veriport/gallery"
 	"veriport/verify"
 )
 
-// galleryManager is the flight picker's model: the encrypted gallery cache,
+// GalleryManager is the flight picker's model: the encrypted gallery cache,
 // the pinned issuer keys and, when a service is configured, its client. In
 // the demo profile the demo issuer key is trusted when none is configured;
 // otherwise no key means no picker (nil, nil).
-func galleryManager(env *Env, cfg config.Config, demo bool) (*gallery.Manager, error) {
+func GalleryManager(o Options, cfg config.Config, demo bool) (*gallery.Manager, error) {
 	if len(cfg.Gallery.IssuerKeys) == 0 && !demo {
-		env.Log.Warn("flight picker off: no gallery issuer key pinned (gallery.issuer_keys)")
+		o.Log.Warn("flight picker off: no gallery issuer key pinned (gallery.issuer_keys)")
 		return nil, nil
 	}
-	keys, err := issuerKeys(env, cfg, nil, demo)
+	warn := o.Stderr
+	if warn == nil {
+		warn = io.Discard
+	}
+	keys, err := IssuerKeys(warn, cfg, nil, demo)
 	if err != nil {
-		env.Log.Warn("flight picker off", "err", err)
+		o.Log.Warn("flight picker off", "err", err)
 		return nil, nil
 	}
 	cache, err := gallery.OpenCache(cfg.Paths.GalleryCache())
@@ -46,11 +52,11 @@ func galleryManager(env *Env, cfg config.Config, demo bool) (*gallery.Manager, e
 	return m, nil
 }
 
-// engineSlot hands the face engines to gallery loads: dlib, loaded in the
+// Engines hands the face engines to gallery loads: dlib, loaded in the
 // background at start, and sface, loaded from models the first time a
 // flight's gallery has its templates (so a booth whose galleries are dlib's
 // only never holds it).
-type engineSlot struct {
+type Engines struct {
 	models string
 	log    *slog.Logger
 
@@ -60,11 +66,15 @@ type engineSlot struct {
 	sfaceFailed error // why sface could not be opened; not retried
 }
 
-func (s *engineSlot) set(e *verify.Engine) { s.mu.Lock(); s.eng = e; s.mu.Unlock() }
-func (s *engineSlot) get() *verify.Engine  { s.mu.Lock(); defer s.mu.Unlock(); return s.eng }
+// NewEngines is an empty slot: sface's models are looked for in models,
+// dlib's engine is set once loaded.
+func NewEngines(models string, log *slog.Logger) *Engines { return &Engines{models: models, log: log} }
+
+func (s *Engines) set(e *verify.Engine) { s.mu.Lock(); s.eng = e; s.mu.Unlock() }
+func (s *Engines) get() *verify.Engine  { s.mu.Lock(); defer s.mu.Unlock(); return s.eng }
 
 // close frees sface (dlib belongs to whoever set it).
-func (s *engineSlot) close() {
+func (s *Engines) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sface != nil {
@@ -74,7 +84,7 @@ func (s *engineSlot) close() {
 }
 
 // loadSFace opens sface once; held under s.mu.
-func (s *engineSlot) loadSFace() verify.FaceEngine {
+func (s *Engines) loadSFace() verify.FaceEngine {
 	if s.sface == nil && s.sfaceFailed == nil {
 		e, err := verify.OpenSFace(s.models)
 		if err != nil {
@@ -92,7 +102,7 @@ func (s *engineSlot) loadSFace() verify.FaceEngine {
 // settings name ([verify] engine), else the best the gallery has among the
 // engines loaded. A gallery without templates of that engine for every
 // traveler is refused with the reason.
-func (s *engineSlot) pick(b *gallery.Bundle, want string) (verify.FaceEngine, error) {
+func (s *Engines) pick(b *gallery.Bundle, want string) (verify.FaceEngine, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.eng == nil {
@@ -127,7 +137,7 @@ func (s *engineSlot) pick(b *gallery.Bundle, want string) (verify.FaceEngine, er
 // for this gallery (never above the configured one) and logged, decided
 // with the configured margin, until the bundle's expiry or departure plus
 // grace, and only while its cached copy is there.
-func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Config) func(context.Context, gallery.Status) (booth.Decider, error) {
+func useGallery(o Options, m *gallery.Manager, engine *Engines, cfg config.Config) func(context.Context, gallery.Status) (booth.Decider, error) {
 	return func(_ context.Context, st gallery.Status) (booth.Decider, error) {
 		if engine.get() == nil {
 			return nil, errors.New("face models are still loading; try again in a moment")
@@ -140,9 +150,9 @@ func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Con
 		if err != nil {
 			return nil, fmt.Errorf("gallery %s: %w", st.Flight.ID(), err)
 		}
-		d := booth.NewCalibratedGalleryDecider(eng, b, app.PolicyFor(cfg, eng.Name()), app.CalibrationOptions(cfg))
+		d := booth.NewCalibratedGalleryDecider(eng, b, PolicyFor(cfg, eng.Name()), CalibrationOptions(cfg))
 		d.CheckPose(cfg.Quality)
-		env.Log.Info("gallery decided with", "flight", st.Flight.ID(), "engine", eng.Name())
+		o.Log.Info("gallery decided with", "flight", st.Flight.ID(), "engine", eng.Name())
 		key := st.Flight.Key()
 		var until time.Time // departure plus grace, when the cache purges it
 		if !b.Flight.Departure.IsZero() {
@@ -155,7 +165,55 @@ func useGallery(env *Env, m *gallery.Manager, engine *engineSlot, cfg config.Con
 			}
 			return err
 		})
-		logCalibration(env, st.Flight.ID()+" "+st.Flight.Date, d.Calibration())
+		LogCalibration(o.Log, st.Flight.ID()+" "+st.Flight.Date, d.Calibration())
 		return d, nil
+	}
+}
+
+// IssuerKeys is the keyring from --pub files, else the configured keys,
+// else, in the demo profile only, the demo issuer key (with a warning) when
+// setup made one. Outside the demo profile no key pinned is an error: a
+// workstation must never trust the demo issuer by default.
+// The warning about trusting the demo key goes to warn.
+func IssuerKeys(warn io.Writer, cfg config.Config, pubs []string, demoProfile bool) (gallery.Keyring, error) {
+	if len(pubs) == 0 {
+		pubs = cfg.Gallery.IssuerKeys
+	}
+	if len(pubs) == 0 && !demoProfile {
+		return nil, errors.New("no issuer key pinned: pass --pub or set gallery.issuer_keys")
+	}
+	if len(pubs) == 0 {
+		demo := filepath.Join(cfg.Paths.DemoGallery(), "issuer.pub")
+		if _, err := os.Stat(demo); err != nil {
+			return nil, errors.New("no issuer key pinned: pass --pub or set gallery.issuer_keys")
+		}
+		fmt.Fprintf(warn, "warning: no issuer key configured; trusting the DEMO issuer key %s\n", demo)
+		pubs = []string{demo}
+	}
+	return gallery.LoadKeyring(pubs...)
+}
+
+// LogCalibration logs a gallery's calibration: the threshold, the estimate
+// and what it rests on, duplicates and the fairness warning (counts only,
+// never a traveler id).
+func LogCalibration(log *slog.Logger, gallery string, c verify.GalleryCalibration) {
+	args := []any{"gallery", gallery, "threshold", c.Threshold, "configured", c.Configured, "calibrated", c.Calibrated,
+		"fpir_target", c.Target, "fpir_estimate", c.EstimatedFPIR, "binomial_error", c.BinomialError,
+		"travelers", c.Travelers, "searches", c.Searches, "comparisons", c.Comparisons,
+		"duplicates", len(c.Duplicates), "ms", c.Ms}
+	if c.Estimate != nil {
+		args = append(args, "estimate", *c.Estimate)
+	}
+	if c.Note != "" {
+		args = append(args, "note", c.Note)
+	}
+	log.Info("gallery threshold", args...)
+	if len(c.Duplicates) > 0 {
+		log.Warn("gallery quality: near-identical travelers", "gallery", gallery, "pairs", len(c.Duplicates),
+			"excluded_from_estimate", c.DuplicatesExcluded)
+	}
+	if c.PoorSeparation {
+		log.Warn("fairness warning: the engine separates this gallery's travelers poorly; expect many manual checks",
+			"gallery", gallery, "threshold", c.Threshold, "configured", c.Configured)
 	}
 }
