@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -47,6 +48,9 @@ type Workstation struct {
 	Live     *Live
 	Workflow *Workflow
 
+	log       *slog.Logger
+	healthMu  sync.Mutex
+	healthErr string // the last health read error logged
 	closers   []func()
 	closeOnce sync.Once
 }
@@ -57,7 +61,7 @@ type Workstation struct {
 // memory watch, the live capture checks and the officer workflow. What was
 // opened before a failure is released again.
 func Open(ctx context.Context, cfg config.Config, o Options) (*Workstation, error) {
-	w := &Workstation{Config: cfg, Demo: o.Demo}
+	w := &Workstation{Config: cfg, Demo: o.Demo, log: o.Log}
 	src := o.Camera.Resilient(CameraName(cfg.Camera.Source)) // reconnects with backoff when the camera fails
 	w.onClose(func() { src.Close() })
 	if err := w.openServices(ctx, o); err != nil {
@@ -137,8 +141,19 @@ func (w *Workstation) watchMemory(ctx context.Context, o Options) {
 }
 
 // Health reads the purge job's and the outbox's state for the status bar.
+// An error that keeps either from being read is logged once, when it first
+// appears (the status bar only says the status is unavailable).
 func (w *Workstation) Health(ctx context.Context) Health {
-	return ReadHealth(ctx, w.Store, w.Keeper, w.Config.Transmit.BacklogWarn, w.Sender != nil)
+	h := ReadHealth(ctx, w.Store, w.Keeper, w.Config.Transmit.BacklogWarn, w.Sender != nil)
+	msg := fmt.Sprint(h.RetentionErr, h.OutboxErr)
+	w.healthMu.Lock()
+	defer w.healthMu.Unlock()
+	if msg != w.healthErr && (h.RetentionErr != nil || h.OutboxErr != nil) {
+		w.log.Error("status bar: background service status unavailable", "retention_err", h.RetentionErr,
+			"outbox_err", h.OutboxErr)
+	}
+	w.healthErr = msg
+	return h
 }
 
 // onClose adds a release to run at Close, before those added earlier.

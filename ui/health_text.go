@@ -16,8 +16,9 @@ type OutboxFigures struct {
 }
 
 // HealthState is what the status bar's texts are made from: the purge
-// job's own status line and alarm, or why it could not be read; the
-// outbox's figures, or why they could not be read; whether the backlog
+// job's own status line and alarm, or the error that kept it from being
+// read; the outbox's figures, or the error that kept them from being read
+// (the errors' text goes to the log, never on screen); whether the backlog
 // calls for a warning and whether a back end is configured at all.
 type HealthState struct {
 	Retention      string
@@ -33,7 +34,7 @@ type HealthState struct {
 func (s HealthState) Health(now time.Time) Health {
 	var h Health
 	if s.RetentionErr != nil {
-		h.Retention, h.RetentionAlarm = "Retention: status unavailable — "+s.RetentionErr.Error(), true
+		h.Retention, h.RetentionAlarm = "Retention: status unavailable — tell a supervisor", true
 	} else {
 		h.Retention, h.RetentionAlarm = s.Retention, s.RetentionAlarm
 	}
