@@ -119,38 +119,12 @@ func galleryFetch(env *Env) *cobra.Command {
 			if err := purgeGalleries(cmd.Context(), env, cfg, cache); err != nil {
 				env.Log.Warn("gallery purge", "err", err)
 			}
-			bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(env.Stderr),
-				progressbar.OptionSetDescription("gallery "+flight+" "+date), progressbar.OptionShowBytes(true),
-				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionSetWidth(30),
-				progressbar.OptionShowCount(), progressbar.OptionUseANSICodes(false))
-			progress := func(done, total int64) {
-				if total > 0 && bar.GetMax64() != total {
-					bar.ChangeMax64(total)
-				}
-				bar.Set64(done)
-			}
+			progress, finish := fetchProgress(env, "gallery "+flight+" "+date)
 			client := gallery.NewClient(be.server, tlsCfg, keys)
 			client.Grace = cfg.Gallery.Grace
 			rec, err := client.Fetch(cmd.Context(), cache, date, flight, progress)
-			bar.Finish()
-			fmt.Fprintln(env.Stderr)
-			if err != nil {
-				if rec.Good {
-					fmt.Fprintf(env.Stderr, "keeping the last good gallery, issued %s, expires %s\n",
-						rec.IssuedAt.Format(time.RFC3339), rec.ExpiresAt.Format(time.RFC3339))
-				}
-				if asJSON {
-					env.PrintJSON(rec)
-				}
-				return refusal(err)
-			}
-			if asJSON {
-				return env.PrintJSON(rec)
-			}
-			fmt.Fprintf(env.Stdout, "stored %s %s %s-%s: %d travelers, %d templates, %d bytes, expires %s, in %s\n",
-				rec.Flight.ID(), rec.Flight.Date, rec.Flight.Origin, rec.Flight.Destination, rec.Entries,
-				rec.Templates, rec.Size, rec.ExpiresAt.Format(time.RFC3339), cache.Dir())
-			return nil
+			finish()
+			return printFetched(env, cache, rec, err, asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -161,6 +135,44 @@ func galleryFetch(env *Env) *cobra.Command {
 	f.BoolVar(&asJSON, "json", false, "print the cache record as JSON")
 	cmd.MarkFlagRequired("flight")
 	return cmd
+}
+
+// fetchProgress is a download's progress bar on stderr: progress sets it,
+// finish ends its line.
+func fetchProgress(env *Env, label string) (progress func(done, total int64), finish func()) {
+	bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(env.Stderr),
+		progressbar.OptionSetDescription(label), progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionSetWidth(30),
+		progressbar.OptionShowCount(), progressbar.OptionUseANSICodes(false))
+	progress = func(done, total int64) {
+		if total > 0 && bar.GetMax64() != total {
+			bar.ChangeMax64(total)
+		}
+		bar.Set64(done)
+	}
+	return progress, func() { bar.Finish(); fmt.Fprintln(env.Stderr) }
+}
+
+// printFetched says what fetch stored, or why it refused the bundle (and
+// which good one it kept); the refusal's exit code names the reason.
+func printFetched(env *Env, cache *gallery.Cache, rec gallery.Record, err error, asJSON bool) error {
+	if err != nil {
+		if rec.Good {
+			fmt.Fprintf(env.Stderr, "keeping the last good gallery, issued %s, expires %s\n",
+				rec.IssuedAt.Format(time.RFC3339), rec.ExpiresAt.Format(time.RFC3339))
+		}
+		if asJSON {
+			env.PrintJSON(rec)
+		}
+		return refusal(err)
+	}
+	if asJSON {
+		return env.PrintJSON(rec)
+	}
+	fmt.Fprintf(env.Stdout, "stored %s %s %s-%s: %d travelers, %d templates, %d bytes, expires %s, in %s\n",
+		rec.Flight.ID(), rec.Flight.Date, rec.Flight.Origin, rec.Flight.Destination, rec.Entries,
+		rec.Templates, rec.Size, rec.ExpiresAt.Format(time.RFC3339), cache.Dir())
+	return nil
 }
 
 var _ gallery.PurgeLogger = retention.PurgeLogger{}

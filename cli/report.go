@@ -120,6 +120,27 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
+// write writes the report in format to buf: the terminal-wide one from the
+// back end's result store (--backend-db, read only), else the station's
+// from its record store. demo says whether that was the demo profile's.
+func (a reportArgs) write(ctx context.Context, env *Env, f report.Filter, format string, buf *bytes.Buffer) (demo bool, err error) {
+	if a.backendDB != "" {
+		st, err := backend.OpenReadOnly(ctx, a.backendDB) // reads only, migrates nothing
+		if err != nil {
+			return false, err
+		}
+		defer st.Close()
+		return false, report.WriteTerminal(ctx, st, f, report.Options{}, format, buf)
+	}
+	cfg, store, demo, err := a.openStore(ctx, env)
+	if err != nil {
+		return demo, err
+	}
+	defer store.Close()
+	o := report.Options{BacklogWarn: cfg.Transmit.BacklogWarn, Demo: demo}
+	return demo, report.Write(ctx, store.DB, f, o, format, buf)
+}
+
 // reportCmd is `veriport report`: a supervisor shift report.
 func reportCmd(env *Env) *cobra.Command {
 	var a reportArgs
@@ -144,27 +165,9 @@ func reportCmd(env *Env) *cobra.Command {
 				return &ExitError{Code: 2, Err: errors.New("a PDF report needs --out FILE")}
 			}
 			var buf bytes.Buffer
-			var demo bool
-			if a.backendDB != "" {
-				st, err := backend.OpenReadOnly(cmd.Context(), a.backendDB) // reads only, migrates nothing
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				if err := report.WriteTerminal(cmd.Context(), st, f, report.Options{}, format, &buf); err != nil {
-					return err
-				}
-			} else {
-				cfg, store, d, err := a.openStore(cmd.Context(), env)
-				demo = d
-				if err != nil {
-					return err
-				}
-				defer store.Close()
-				o := report.Options{BacklogWarn: cfg.Transmit.BacklogWarn, Demo: demo}
-				if err := report.Write(cmd.Context(), store.DB, f, o, format, &buf); err != nil {
-					return err
-				}
+			demo, err := a.write(cmd.Context(), env, f, format, &buf)
+			if err != nil {
+				return err
 			}
 			if a.out == "" || a.out == "-" {
 				_, err := env.Stdout.Write(buf.Bytes())
