@@ -18,7 +18,7 @@ EXTLDFLAGS := -extldflags=-Wl,-z,relro,-z,now
 # make test's step times, printed at its end.
 TIMES := bin/test-times.txt
 
-.PHONY: all setup build run serve-gallery run-served test unit unit-tests real-model-test smoke bench vet clean package check-package purge-timer
+.PHONY: all setup build run serve-gallery run-served test unit unit-tests race-tests real-model-test smoke bench vet clean package check-package purge-timer
 
 all: build
 
@@ -60,12 +60,13 @@ test:
 	@$(call step,setup,setup)
 	@$(call step,vet,vet)
 	@$(call step,unit tests,unit-tests)
+	@$(call step,race tests,race-tests)
 	@$(call step,real-model test,real-model-test)
 	@$(call step,build + smoke,smoke)
 	@$(call step,packaging check,check-package)
 	@echo '[test] step times:'; cat $(TIMES)
 
-unit: vet unit-tests real-model-test
+unit: vet unit-tests race-tests real-model-test
 
 vet:
 	$(GO) vet ./...
@@ -73,6 +74,13 @@ vet:
 
 unit-tests:
 	$(GO) test -count=1 ./...
+
+## race-tests: the tests again under the race detector, on every package whose tests link neither OpenCV nor go-face (scripts/race-packages.sh)
+# -race does not build position-independent executables on linux/amd64:
+# -buildmode=default here, while GOFLAGS keeps PIE for what the tests build
+# themselves (isa's test builds the binary: a cache hit after unit-tests).
+race-tests:
+	$(GO) test -race -buildmode=default -count=1 $$(scripts/race-packages.sh)
 
 real-model-test:
 	@# The real-model test must run, never skip: say so in the log.
