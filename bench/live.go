@@ -85,69 +85,14 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	if err != nil {
 		return err
 	}
-	policy, err := encounter.NewPolicy(encounter.DefaultRules(), cfg.Workflow.PolicyRules)
+	lb, closeBooth, err := newLiveBooth(ctx, cfg, decider)
 	if err != nil {
 		return err
 	}
-	// The booth's own station and shift: the capture goes through the
-	// station, the decision through DecideShown (answer first, then the
-	// encounter stored in a real record store and vault).
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rec, closeRec, err := benchRecorder(ctx, quiet)
-	if err != nil {
-		return err
-	}
-	defer closeRec()
-	st := booth.NewStation(booth.StationConfig{Quality: cfg.Quality, Log: quiet})
-	flight, current := "BENCH", booth.Decider(decider)
-	login := func() error { // a logout drops the gallery: loaded again at each login
-		sh, err := booth.NewShift(ctx, officer.DemoOfficerID, booth.Config{Station: "bench", Policy: policy, Recorder: rec})
-		if err == nil {
-			st.Login(sh)
-			st.SetGallery(flight, current)
-		}
-		return err
-	}
-	if err := login(); err != nil {
-		return err
-	}
-	var posed atomic.Int32
+	defer closeBooth()
 	events := make([]*quality.Capture, liveCaptures)
 	for i := range events {
 		events[i] = captures[i%len(captures)]
-	}
-	var taken *quality.Capture
-	fullFrame := false // the decision on the whole frame, as before the tracked-face crop
-	prepare := func(ctx context.Context, c *quality.Capture) error {
-		if st.State().Phase == booth.PhaseDecided {
-			if err := st.Next(ctx); err != nil { // not a match: a new shift rather than a manual check
-				_ = st.Logout(ctx, "bench")
-				if err := login(); err != nil {
-					return err
-				}
-			}
-		}
-		var err error
-		taken, err = st.CaptureNow(time.Now(), c.Image, c.Report)
-		return err
-	}
-	decide := func(ctx context.Context, _ *quality.Capture, show func(error)) error {
-		box := taken.Report.Box
-		if fullFrame {
-			box = image.Rectangle{}
-		}
-		_, err := st.DecideShown(ctx, taken.Image, box, report.Summarize(taken.Report, true, taken.Auto),
-			func(_ booth.Decision, err error) {
-				if errors.Is(err, booth.ErrPose) {
-					err = nil // "capture again" is the answer the officer is shown
-				}
-				show(err)
-			})
-		if errors.Is(err, booth.ErrPose) {
-			posed.Add(1)
-			return nil
-		}
-		return err
 	}
 
 	live, err := camera.OpenFile(video, true)
@@ -156,39 +101,141 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 	}
 	defer live.Close()
 	deps := ui.Deps{Source: live, Demo: true, Database: "bench", Assessor: assessor, Quality: cfg.Quality, Log: env.Log}
-	type result struct {
-		fig               displayFigures
-		took, full, sface []time.Duration
-		err               error
-	}
-	done := make(chan result, 1)
-	go func() { // Fyne's calls must come from a goroutine other than main's.
-		fig, err := measureDisplay(ctx, deps, liveCPUSeconds*time.Second)
-		if err != nil {
-			done <- result{err: err}
-			return
-		}
-		took, err := measureCaptures(ctx, deps, events, captureGap, prepare, decide)
-		if err != nil {
-			done <- result{err: err}
-			return
-		}
-		fullFrame = true
-		full, err := measureCaptures(ctx, deps, events[:fullFrameCaptures], captureGap, prepare, decide)
-		if err != nil {
-			done <- result{err: err}
-			return
-		}
-		fullFrame = false
-		flight, current = "BENCH-SFACE", sfDecider
-		st.SetGallery(flight, current)
-		sface, err := measureCaptures(ctx, deps, events, captureGap, prepare, decide)
-		done <- result{fig: fig, took: took, full: full, sface: sface, err: err}
-	}()
-	res := <-done
+	res := runLive(ctx, deps, events, lb, sfDecider)
 	if res.err != nil {
 		return res.err
 	}
+	reportLive(env, out, res, len(captures), lb.posed.Load(), faces, sfaces)
+	return nil
+}
+
+// liveBooth is the booth's own station and shift as the live benchmark
+// drives them: the capture goes through the station, the decision through
+// DecideShown (answer first, then the encounter stored in a real record
+// store and vault).
+type liveBooth struct {
+	ctx       context.Context // the bench's: each shift's
+	st        *booth.Station
+	shift     booth.Config
+	flight    string
+	current   booth.Decider
+	taken     *quality.Capture
+	fullFrame bool // the decision on the whole frame, as before the tracked-face crop
+	posed     atomic.Int32
+}
+
+// newLiveBooth logs a shift in on a new station with decider's gallery;
+// the func closes its record store.
+func newLiveBooth(ctx context.Context, cfg config.Config, decider booth.Decider) (*liveBooth, func(), error) {
+	policy, err := encounter.NewPolicy(encounter.DefaultRules(), cfg.Workflow.PolicyRules)
+	if err != nil {
+		return nil, nil, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rec, closeRec, err := benchRecorder(ctx, quiet)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := &liveBooth{ctx: ctx, st: booth.NewStation(booth.StationConfig{Quality: cfg.Quality, Log: quiet}),
+		shift: booth.Config{Station: "bench", Policy: policy, Recorder: rec}, flight: "BENCH", current: decider}
+	if err := b.login(); err != nil {
+		closeRec()
+		return nil, nil, err
+	}
+	return b, closeRec, nil
+}
+
+// login starts a shift; a logout drops the gallery, so it is set again at
+// each login.
+func (b *liveBooth) login() error {
+	sh, err := booth.NewShift(b.ctx, officer.DemoOfficerID, b.shift)
+	if err == nil {
+		b.st.Login(sh)
+		b.st.SetGallery(b.flight, b.current)
+	}
+	return err
+}
+
+// useGallery decides with another gallery from now on.
+func (b *liveBooth) useGallery(flight string, d booth.Decider) {
+	b.flight, b.current = flight, d
+	b.st.SetGallery(flight, d)
+}
+
+// prepare takes capture c on the station, after moving on from the last
+// decision.
+func (b *liveBooth) prepare(ctx context.Context, c *quality.Capture) error {
+	if b.st.State().Phase == booth.PhaseDecided {
+		if err := b.st.Next(ctx); err != nil { // not a match: a new shift rather than a manual check
+			_ = b.st.Logout(ctx, "bench")
+			if err := b.login(); err != nil {
+				return err
+			}
+		}
+	}
+	var err error
+	b.taken, err = b.st.CaptureNow(time.Now(), c.Image, c.Report)
+	return err
+}
+
+// decide decides the capture taken, on its tracked box or the whole frame.
+func (b *liveBooth) decide(ctx context.Context, _ *quality.Capture, show func(error)) error {
+	box := b.taken.Report.Box
+	if b.fullFrame {
+		box = image.Rectangle{}
+	}
+	_, err := b.st.DecideShown(ctx, b.taken.Image, box, report.Summarize(b.taken.Report, true, b.taken.Auto),
+		func(_ booth.Decision, err error) {
+			if errors.Is(err, booth.ErrPose) {
+				err = nil // "capture again" is the answer the officer is shown
+			}
+			show(err)
+		})
+	if errors.Is(err, booth.ErrPose) {
+		b.posed.Add(1)
+		return nil
+	}
+	return err
+}
+
+// liveResult is what runLive measured.
+type liveResult struct {
+	fig               displayFigures
+	took, full, sface []time.Duration
+	err               error
+}
+
+// runLive measures the live view alone, then the captures decided on the
+// tracked box, on the whole frame, and with sfDecider's gallery.
+func runLive(ctx context.Context, deps ui.Deps, events []*quality.Capture, b *liveBooth, sfDecider booth.Decider) liveResult {
+	done := make(chan liveResult, 1)
+	go func() { // Fyne's calls must come from a goroutine other than main's.
+		fig, err := measureDisplay(ctx, deps, liveCPUSeconds*time.Second)
+		if err != nil {
+			done <- liveResult{err: err}
+			return
+		}
+		took, err := measureCaptures(ctx, deps, events, captureGap, b.prepare, b.decide)
+		if err != nil {
+			done <- liveResult{err: err}
+			return
+		}
+		b.fullFrame = true
+		full, err := measureCaptures(ctx, deps, events[:fullFrameCaptures], captureGap, b.prepare, b.decide)
+		if err != nil {
+			done <- liveResult{err: err}
+			return
+		}
+		b.fullFrame = false
+		b.useGallery("BENCH-SFACE", sfDecider)
+		sface, err := measureCaptures(ctx, deps, events, captureGap, b.prepare, b.decide)
+		done <- liveResult{fig: fig, took: took, full: full, sface: sface, err: err}
+	}()
+	return <-done
+}
+
+// reportLive puts the live figures in out and prints them.
+func reportLive(env *Env, out map[string]any, res liveResult, distinct int, posed int32, faces, sfaces *cropCounter) {
 	out["live_cpu_cores"] = round3(res.fig.CPUCores)
 	fmt.Fprintf(env.Stderr, "bench: live view %ds: %.2f cores, %.1f fps shown, %d frames analysed (load %s)\n",
 		liveCPUSeconds, res.fig.CPUCores, res.fig.FPS, res.fig.Analysed, loadAverage())
@@ -206,12 +253,11 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 		"(%d refused on the pose re-check, %d found on the whole frame because the crop showed no face): "+
 		"p50 %.1f ms, p95 %.1f ms, max %.1f ms; "+
 		"%d on the whole frame (no tracked box, as before the crop): p50 %.1f ms, p95 %.1f ms (load %s)\n",
-		len(msv), len(captures), posed.Load(), faces.fallbacks.Load(), verify.Percentile(msv, 50), verify.Percentile(msv, 95),
+		len(msv), distinct, posed, faces.fallbacks.Load(), verify.Percentile(msv, 50), verify.Percentile(msv, 95),
 		verify.Percentile(msv, 100), len(full), verify.Percentile(full, 50), verify.Percentile(full, 95), loadAverage())
 	fmt.Fprintf(env.Stderr, "bench: %d captures decided with sface during live view (%d found on the whole frame): "+
 		"p50 %.1f ms, p95 %.1f ms, max %.1f ms (load %s)\n", len(sfv), sfaces.fallbacks.Load(),
 		verify.Percentile(sfv, 50), verify.Percentile(sfv, 95), verify.Percentile(sfv, 100), loadAverage())
-	return nil
 }
 
 // cropCounter is the engine as the bench's decider uses it, counting the

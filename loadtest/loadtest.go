@@ -175,22 +175,73 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 	if err != nil {
 		return Figures{}, err
 	}
-	srvCert, err := p.leaf("localhost", x509.ExtKeyUsageServerAuth)
+	svc, err := startBackend(ctx, o, p)
 	if err != nil {
 		return Figures{}, err
+	}
+	defer svc.stop()
+	r := &run{o: o, base: time.Now().UTC().Add(-time.Hour)}
+	closeBooths, err := r.openBooths(ctx, p, svc.url)
+	defer closeBooths()
+	if err != nil {
+		return Figures{}, err
+	}
+	runCtx, stopSenders := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	r.start = time.Now()
+	for _, b := range r.booths {
+		wg.Add(1)
+		go func() { defer wg.Done(); b.sender.Run(runCtx) }()
+	}
+	fed, feedErr := r.startFeeding(ctx)
+	fig := Figures{}
+	runErr := r.waitSettled(ctx, fed, feedErr, &fig)
+	fig.Elapsed = time.Since(r.start)
+	stopSenders()
+	wg.Wait()
+	<-fed
+	if runErr != nil {
+		return fig, runErr
+	}
+	total := int(r.enqueued.Load())
+	fig.Results = total
+	fig.ResultsPerS = float64(total) / fig.Elapsed.Seconds()
+	fig.Refused = r.refused.Load()
+	var all []float64
+	for _, b := range r.booths {
+		t := b.sender.Client.Transport.(*timing)
+		all = append(all, t.ms...)
+	}
+	fig.AckP50MS, fig.AckP95MS = rank(all, 0.50), rank(all, 0.95)
+	return fig, check(ctx, svc.recv.Store(), r.booths, total)
+}
+
+// service is the back end under load: the reference gallery service with
+// the results receiver, on 127.0.0.1.
+type service struct {
+	url  string
+	recv *backend.Receiver
+	stop func() // stops the service, then closes the result store
+}
+
+func startBackend(ctx context.Context, o Options, p *pki) (*service, error) {
+	srvCert, err := p.leaf("localhost", x509.ExtKeyUsageServerAuth)
+	if err != nil {
+		return nil, err
 	}
 	recv, err := backend.OpenReceiver(ctx, o.DSN, o.Log)
 	if err != nil {
-		return Figures{}, err
+		return nil, err
 	}
-	defer recv.Close()
 	bundles := filepath.Join(o.Dir, "bundles")
 	if err := os.MkdirAll(bundles, 0o700); err != nil {
-		return Figures{}, err
+		recv.Close()
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return Figures{}, err
+		recv.Close()
+		return nil, err
 	}
 	srvCtx, stopSrv := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
@@ -198,64 +249,85 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 		srvDone <- (&galleryservice.Server{Dir: bundles, Log: o.Log, Results: recv}).Serve(srvCtx, ln,
 			backend.ServerTLSFor(srvCert, p.pool))
 	}()
-	defer func() { stopSrv(); <-srvDone }()
-	url := "https://" + ln.Addr().String()
+	return &service{url: "https://" + ln.Addr().String(), recv: recv,
+		stop: func() { stopSrv(); <-srvDone; recv.Close() }}, nil
+}
 
-	var refused atomic.Int64
+// run is one load run's booths and counters.
+type run struct {
+	o       Options
+	base    time.Time // the results' times start here
+	start   time.Time // the senders started
+	booths  []*booth
+	refused atomic.Int64
 	// settled counts the messages the booths are done with (acknowledged
 	// or dead-lettered), from the senders' own callbacks: polling 50
 	// outboxes every few milliseconds would take CPU from the back end
 	// being measured.
-	var settled, enqueued atomic.Int64
-	booths := make([]*booth, o.Booths)
-	base := time.Now().UTC().Add(-time.Hour)
-	for i := range booths {
+	settled, enqueued atomic.Int64
+}
+
+// openBooths makes each booth's record store, first results and sender to
+// url; the func closes the stores opened, also after an error.
+func (r *run) openBooths(ctx context.Context, p *pki, url string) (func(), error) {
+	var stores []*record.Store
+	closeAll := func() {
+		for i := len(stores) - 1; i >= 0; i-- {
+			stores[i].Close()
+		}
+	}
+	r.booths = make([]*booth, r.o.Booths)
+	for i := range r.booths {
 		b := &booth{station: fmt.Sprintf("booth-%02d", i+1)}
-		if b.store, err = record.Open(ctx, filepath.Join(o.Dir, b.station+".db")); err != nil {
-			return Figures{}, err
+		var err error
+		if b.store, err = record.Open(ctx, filepath.Join(r.o.Dir, b.station+".db")); err != nil {
+			return closeAll, err
 		}
-		defer b.store.Close()
-		if err := b.enqueue(ctx, o.PerBooth, base); err != nil {
-			return Figures{}, err
+		stores = append(stores, b.store)
+		if err := b.enqueue(ctx, r.o.PerBooth, r.base); err != nil {
+			return closeAll, err
 		}
-		enqueued.Add(int64(o.PerBooth))
-		count := func(context.Context, string, time.Time) error { settled.Add(1); b.settled.Add(1); return nil }
+		r.enqueued.Add(int64(r.o.PerBooth))
+		count := func(context.Context, string, time.Time) error { r.settled.Add(1); b.settled.Add(1); return nil }
 		cert, err := p.leaf(b.station, x509.ExtKeyUsageClientAuth)
 		if err != nil {
-			return Figures{}, err
+			return closeAll, err
 		}
 		client := transmit.HTTPClient(&tls.Config{RootCAs: p.pool, Certificates: []tls.Certificate{cert},
 			MinVersion: tls.VersionTLS12}, 30*time.Second)
-		client.Transport = &timing{next: client.Transport, refused: &refused}
+		client.Transport = &timing{next: client.Transport, refused: &r.refused}
 		b.sender = &transmit.Sender{Store: b.store, BaseURL: url, Client: client, MinBackoff: 20 * time.Millisecond,
-			MaxBackoff: 500 * time.Millisecond, Idle: 20 * time.Millisecond, Log: o.Log, OnAck: count, OnDead: count}
-		booths[i] = b
+			MaxBackoff: 500 * time.Millisecond, Idle: 20 * time.Millisecond, Log: r.o.Log, OnAck: count, OnDead: count}
+		r.booths[i] = b
 	}
-	runCtx, stopSenders := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for _, b := range booths {
-		wg.Add(1)
-		go func() { defer wg.Done(); b.sender.Run(runCtx) }()
-	}
+	return closeAll, nil
+}
+
+// startFeeding tops the booths' outboxes up until Duration has passed
+// (nothing with no Duration); fed closes when every booth is done.
+func (r *run) startFeeding(ctx context.Context) (fed chan struct{}, feedErr chan error) {
 	var feeding sync.WaitGroup
-	feedErr := make(chan error, len(booths))
-	if o.Duration > 0 {
-		end := start.Add(o.Duration)
-		for _, b := range booths {
+	feedErr = make(chan error, len(r.booths))
+	if r.o.Duration > 0 {
+		end := r.start.Add(r.o.Duration)
+		for _, b := range r.booths {
 			feeding.Add(1)
 			go func() {
 				defer feeding.Done()
-				if err := b.feed(ctx, o.PerBooth, base, end, &enqueued); err != nil {
+				if err := b.feed(ctx, r.o.PerBooth, r.base, end, &r.enqueued); err != nil {
 					feedErr <- err
 				}
 			}()
 		}
 	}
-	fed := make(chan struct{})
+	fed = make(chan struct{})
 	go func() { feeding.Wait(); close(fed) }()
-	fig := Figures{}
-	var runErr error
+	return fed, feedErr
+}
+
+// waitSettled waits until every message enqueued is settled and feeding is
+// over, restarting the database halfway when asked (fig.Restarted).
+func (r *run) waitSettled(ctx context.Context, fed chan struct{}, feedErr chan error, fig *Figures) error {
 	for {
 		feedingDone := false
 		select {
@@ -263,55 +335,35 @@ func Run(ctx context.Context, o Options) (Figures, error) {
 			feedingDone = true
 		default:
 		}
-		total := int(enqueued.Load())
-		n := total - int(settled.Load())
+		total := int(r.enqueued.Load())
+		n := total - int(r.settled.Load())
 		if len(feedErr) > 0 {
-			runErr = <-feedErr
-			break
+			return <-feedErr
 		}
 		if n <= 0 && feedingDone {
 			// The booths' own outboxes have the last word.
-			if n, runErr = pending(ctx, booths); runErr == nil && n != 0 {
-				runErr = fmt.Errorf("%w: the senders settled every message but %d are pending", ErrLost, n)
+			n, err := pending(ctx, r.booths)
+			if err == nil && n != 0 {
+				err = fmt.Errorf("%w: the senders settled every message but %d are pending", ErrLost, n)
 			}
-			break
+			return err
 		}
 		halfway := n <= total/2
-		if o.Duration > 0 {
-			halfway = time.Since(start) >= o.Duration/2
+		if r.o.Duration > 0 {
+			halfway = time.Since(r.start) >= r.o.Duration/2
 		}
-		if o.Restart != nil && !fig.Restarted && halfway {
+		if r.o.Restart != nil && !fig.Restarted && halfway {
 			fig.Restarted = true
-			o.Log.Info("load test: restarting the database", "pending", n)
-			if err := o.Restart(); err != nil {
-				runErr = fmt.Errorf("restart database: %w", err)
-				break
+			r.o.Log.Info("load test: restarting the database", "pending", n)
+			if err := r.o.Restart(); err != nil {
+				return fmt.Errorf("restart database: %w", err)
 			}
 		}
 		if ctx.Err() != nil {
-			runErr = fmt.Errorf("load test: %d of %d results still pending: %w", n, total, ctx.Err())
-			break
+			return fmt.Errorf("load test: %d of %d results still pending: %w", n, total, ctx.Err())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	fig.Elapsed = time.Since(start)
-	stopSenders()
-	wg.Wait()
-	<-fed
-	if runErr != nil {
-		return fig, runErr
-	}
-	total := int(enqueued.Load())
-	fig.Results = total
-	fig.ResultsPerS = float64(total) / fig.Elapsed.Seconds()
-	fig.Refused = refused.Load()
-	var all []float64
-	for _, b := range booths {
-		t := b.sender.Client.Transport.(*timing)
-		all = append(all, t.ms...)
-	}
-	fig.AckP50MS, fig.AckP95MS = rank(all, 0.50), rank(all, 0.95)
-	return fig, check(ctx, recv.Store(), booths, total)
 }
 
 // feed tops the booth's outbox up with n results whenever fewer than n/2

@@ -44,8 +44,7 @@ func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	onDisk := map[string]bool{}
-	dirs := map[string]bool{}
+	sw := vaultSweep{named: named, now: now, onDisk: map[string]bool{}, dirs: map[string]bool{}}
 	entries, err := os.ReadDir(k.vault.dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return rep, fmt.Errorf("reconcile vault: %w", err)
@@ -54,51 +53,77 @@ func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		if !b.IsDir() {
 			continue
 		}
-		files, err := os.ReadDir(filepath.Join(k.vault.dir, b.Name()))
-		if err != nil {
-			return rep, fmt.Errorf("reconcile vault: %w", err)
-		}
-		for _, f := range files {
-			name, rel := f.Name(), filepath.Join(b.Name(), f.Name())
-			switch {
-			case f.IsDir():
-			case strings.HasPrefix(name, ".put-") && strings.HasSuffix(name, ".tmp"):
-				if err := k.vault.fs.Remove(filepath.Join(k.vault.dir, rel)); err == nil {
-					rep.TempsRemoved++
-					dirs[b.Name()] = true
-				}
-			case named[rel].id != "":
-				onDisk[rel] = true
-			case strings.HasSuffix(name, fileSuffix):
-				id := strings.TrimSuffix(name, fileSuffix)
-				if err := k.vault.fs.Remove(filepath.Join(k.vault.dir, rel)); err != nil {
-					return rep, fmt.Errorf("reconcile vault: remove orphan: %w", err)
-				}
-				dirs[b.Name()] = true
-				if err := LogPurge(ctx, k.store, PurgeEntry{Kind: record.PurgeKindVaultFile, SubjectID: id,
-					PurgedAt: now, Method: record.MethodFileDelete, Result: record.ResultOrphan,
-					Detail: "bucket " + b.Name()}); err != nil {
-					return rep, err
-				}
-				rep.Orphans++
-				k.opts.Log.Warn("retention: orphan vault file deleted", "encounter", id, "bucket", b.Name())
-			}
+		if err := k.sweepBucket(ctx, b.Name(), &sw, &rep); err != nil {
+			return rep, err
 		}
 	}
 	if !k.vault.NoSync {
-		for d := range dirs {
+		for d := range sw.dirs {
 			if err := k.vault.fs.SyncDir(filepath.Join(k.vault.dir, d)); err != nil {
 				return rep, fmt.Errorf("reconcile vault: sync folder %s: %w", d, err)
 			}
 		}
 	}
-	for rel, r := range named {
+	if err := k.markMissing(ctx, &sw, &rep); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// vaultSweep is what Reconcile knows while it walks the vault.
+type vaultSweep struct {
+	named  map[string]vaultRow // bucket/id.vpv -> the row naming it
+	now    time.Time
+	onDisk map[string]bool // named files found
+	dirs   map[string]bool // buckets a file was removed from
+}
+
+// sweepBucket removes the temp files and orphans of one vault bucket and
+// notes the named files it holds.
+func (k *Keeper) sweepBucket(ctx context.Context, bucket string, sw *vaultSweep, rep *ReconcileReport) error {
+	files, err := os.ReadDir(filepath.Join(k.vault.dir, bucket))
+	if err != nil {
+		return fmt.Errorf("reconcile vault: %w", err)
+	}
+	for _, f := range files {
+		name, rel := f.Name(), filepath.Join(bucket, f.Name())
+		switch {
+		case f.IsDir():
+		case strings.HasPrefix(name, ".put-") && strings.HasSuffix(name, ".tmp"):
+			if err := k.vault.fs.Remove(filepath.Join(k.vault.dir, rel)); err == nil {
+				rep.TempsRemoved++
+				sw.dirs[bucket] = true
+			}
+		case sw.named[rel].id != "":
+			sw.onDisk[rel] = true
+		case strings.HasSuffix(name, fileSuffix):
+			id := strings.TrimSuffix(name, fileSuffix)
+			if err := k.vault.fs.Remove(filepath.Join(k.vault.dir, rel)); err != nil {
+				return fmt.Errorf("reconcile vault: remove orphan: %w", err)
+			}
+			sw.dirs[bucket] = true
+			if err := LogPurge(ctx, k.store, PurgeEntry{Kind: record.PurgeKindVaultFile, SubjectID: id,
+				PurgedAt: sw.now, Method: record.MethodFileDelete, Result: record.ResultOrphan,
+				Detail: "bucket " + bucket}); err != nil {
+				return err
+			}
+			rep.Orphans++
+			k.opts.Log.Warn("retention: orphan vault file deleted", "encounter", id, "bucket", bucket)
+		}
+	}
+	return nil
+}
+
+// markMissing records as lost every stored photo not yet due whose file
+// the sweep did not find, and raises the retention alarm for them.
+func (k *Keeper) markMissing(ctx context.Context, sw *vaultSweep, rep *ReconcileReport) error {
+	for rel, r := range sw.named {
 		// A purging photo without its file, or a due one (a purge on a full
 		// disk may remove files before it can record them), is the purge's
 		// to log.
-		if !onDisk[rel] && !r.purging && !r.due {
-			if err := k.markLost(ctx, r.id, now); err != nil {
-				return rep, err
+		if !sw.onDisk[rel] && !r.purging && !r.due {
+			if err := k.markLost(ctx, r.id, sw.now); err != nil {
+				return err
 			}
 			rep.Lost++
 		}
@@ -109,7 +134,7 @@ func (k *Keeper) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		k.mu.Unlock()
 		k.opts.Log.Error("retention: photos recorded as stored are missing from the vault", "lost", rep.Lost)
 	}
-	return rep, nil
+	return nil
 }
 
 // vaultRow is a photo the record says is in the vault.

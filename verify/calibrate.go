@@ -192,30 +192,68 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 	c = GalleryCalibration{Threshold: p.Threshold, Configured: p.Threshold, Target: o.Target, Duplicates: []DuplicatePair{}}
 	defer func() { c.Ms = float64(time.Since(start).Microseconds()) / 1000 }()
 
-	var names []string
-	byName := map[string]int{}
-	var tmpl [][]*Template
-	for s, t := range templates {
-		i, ok := byName[s]
-		if !ok {
-			i = len(names)
-			byName[s] = i
-			names = append(names, s)
-			tmpl = append(tmpl, nil)
-		}
-		tmpl[i] = append(tmpl[i], t)
-	}
-	c.Travelers = len(names)
+	g := groupByTraveler(templates)
+	c.Travelers = len(g.names)
 	if c.Travelers < o.MinTravelers {
 		c.Note = fmt.Sprintf("%d travelers: fewer than %d, too few to estimate; the configured threshold is used",
 			c.Travelers, o.MinTravelers)
 		return c
 	}
-	sampled := make([]int, c.Travelers)
+	total := ix.Len()
+	sampled := sampleTravelers(c.Travelers, total, o)
+	c.Sampled = len(sampled)
+
+	samples := looSearch(ix, g.names, g.tmpl, sampled, nil)
+	c.Searches = len(samples)
+	c.Comparisons = int64(c.Searches) * int64(total)
+
+	dups, flagged := findDuplicates(samples, g.names, o.DuplicateBelow)
+	c.Duplicates = append(c.Duplicates, dups...)
+	if len(dups) > 0 {
+		var redone int
+		samples, redone = searchWithoutDuplicates(ix, g, sampled, samples, dups)
+		c.Searches += redone
+		c.Comparisons += int64(redone) * int64(total)
+		c.DuplicatesExcluded = true
+		c.Note = fmt.Sprintf("%d near-identical pairs of travelers linked (%d travelers): a match on either is a "+
+			"document check, and their searches of each other are left out of the estimate", len(dups), len(flagged))
+	}
+	c.estimate(samples, p, o)
+	return c
+}
+
+// travelerTemplates are a gallery's templates grouped by traveler, in the
+// order the travelers first appear.
+type travelerTemplates struct {
+	names  []string
+	byName map[string]int // name -> index in names and tmpl
+	tmpl   [][]*Template
+}
+
+func groupByTraveler(templates iter.Seq2[string, *Template]) travelerTemplates {
+	g := travelerTemplates{byName: map[string]int{}}
+	for s, t := range templates {
+		i, ok := g.byName[s]
+		if !ok {
+			i = len(g.names)
+			g.byName[s] = i
+			g.names = append(g.names, s)
+			g.tmpl = append(g.tmpl, nil)
+		}
+		g.tmpl[i] = append(g.tmpl[i], t)
+	}
+	return g
+}
+
+// sampleTravelers is the travelers (indexes of n) whose searches the
+// estimate uses: all of them, or a seeded random sample, in order, when
+// o.MaxSearches or the comparison budget over an index of total templates
+// allows fewer.
+func sampleTravelers(n, total int, o CalibrationOptions) []int {
+	sampled := make([]int, n)
 	for i := range sampled {
 		sampled[i] = i
 	}
-	total := ix.Len()
 	limit := o.MaxSearches
 	if byBudget := int(o.MaxComparisons / int64(max(total, 1))); byBudget < limit {
 		limit = max(byBudget, min(minSampledSearches, limit))
@@ -226,41 +264,38 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 		sampled = sampled[:limit]
 		slices.Sort(sampled)
 	}
-	c.Sampled = len(sampled)
+	return sampled
+}
 
-	samples := looSearch(ix, names, tmpl, sampled, nil)
-	c.Searches = len(samples)
-	c.Comparisons = int64(c.Searches) * int64(total)
-
-	dups, flagged := findDuplicates(samples, names, o.DuplicateBelow)
-	c.Duplicates = append(c.Duplicates, dups...)
-	if len(dups) > 0 {
-		skip := map[int]map[string]bool{}
-		for _, d := range dups {
-			for _, pair := range [][2]string{{d.A, d.B}, {d.B, d.A}} {
-				i := byName[pair[0]]
-				if skip[i] == nil {
-					skip[i] = map[string]bool{}
-				}
-				skip[i][pair[1]] = true
+// searchWithoutDuplicates searches again, for each sampled traveler of a
+// near-identical pair, leaving its twin out of the hits, and puts those
+// searches in place of its first ones. It returns the samples and how many
+// searches it made.
+func searchWithoutDuplicates(ix *Index, g travelerTemplates, sampled []int, samples []looSample, dups []DuplicatePair) ([]looSample, int) {
+	skip := map[int]map[string]bool{}
+	for _, d := range dups {
+		for _, pair := range [][2]string{{d.A, d.B}, {d.B, d.A}} {
+			i := g.byName[pair[0]]
+			if skip[i] == nil {
+				skip[i] = map[string]bool{}
 			}
+			skip[i][pair[1]] = true
 		}
-		var again []int
-		for _, i := range sampled {
-			if skip[i] != nil {
-				again = append(again, i)
-			}
-		}
-		redone := looSearch(ix, names, tmpl, again, skip)
-		samples = slices.DeleteFunc(samples, func(s looSample) bool { return skip[s.traveler] != nil })
-		samples = append(samples, redone...)
-		c.Searches += len(redone)
-		c.Comparisons += int64(len(redone)) * int64(total)
-		c.DuplicatesExcluded = true
-		c.Note = fmt.Sprintf("%d near-identical pairs of travelers linked (%d travelers): a match on either is a "+
-			"document check, and their searches of each other are left out of the estimate", len(dups), len(flagged))
 	}
+	var again []int
+	for _, i := range sampled {
+		if skip[i] != nil {
+			again = append(again, i)
+		}
+	}
+	redone := looSearch(ix, g.names, g.tmpl, again, skip)
+	samples = slices.DeleteFunc(samples, func(s looSample) bool { return skip[s.traveler] != nil })
+	return append(samples, redone...), len(redone)
+}
 
+// estimate sets the calibrated threshold and its figures from the
+// leave-one-out samples of c.Sampled travelers.
+func (c *GalleryCalibration) estimate(samples []looSample, p Policy, o CalibrationOptions) {
 	m := float64(c.Sampled)
 	c.Calibrated = true
 	c.BinomialError = math.Sqrt(o.Target * (1 - o.Target) / m)
@@ -276,7 +311,6 @@ func CalibrateGallery(ix *Index, templates iter.Seq2[string, *Template], p Polic
 	}
 	c.EstimatedFPIR = falsePositiveShare(samples, p.Margin, c.Threshold) / m
 	c.PoorSeparation = c.Configured-c.Threshold >= o.WarnDrop-1e-9
-	return c
 }
 
 // looSearch searches each template of the given travelers against the
