@@ -62,5 +62,11 @@ fi
 if r=$(go_files | grep -vE '^(record|report)/' | xargs grep -nE "(FROM|JOIN)[[:space:]]+$tables\b"); then
   echo "[layering] FAIL: SQL reading the record store outside record/ and report/:" >&2; echo "$r" >&2; fail=1
 fi
-[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver; ui imports no verify, assess, record or transmit; no booth-side package imports backend; only record/ writes SQL on the record store"
+# No function outside tests over 80 lines (third_party/ aside): a go/ast
+# walk, listing each one. FUNCLEN_FLAGS=-report-only lists them without
+# failing.
+if ! go run ./scripts/funclen ${FUNCLEN_FLAGS:-}; then
+  fail=1
+fi
+[ "$fail" = 0 ] && echo "[layering] ok: no domain package imports fyne; camera and verify do not import SQLite; quality and report need neither OpenCV nor go-face; only bench/ and tests import Fyne's test driver; ui imports no verify, assess, record or transmit; no booth-side package imports backend; only record/ writes SQL on the record store; no function outside tests over 80 lines"
 exit $fail
