@@ -271,37 +271,83 @@ func start(f Filter, o Options) (*Report, error) {
 // totals is the one-pass aggregate over the encounters of the range.
 func totals(ctx context.Context, src source, r *Report, _ Options) error {
 	where, args := r.Filter.where(src)
-	var o = &r.Outcomes
-	var attempts, captured, fnm, fnmAmb, pfm int
-	err := src.q.QueryRowContext(ctx, src.sql(`SELECT COUNT(*),
-		`+count("outcome = 'match'")+`, `+count("outcome = 'no-match'")+`,
-		`+count("outcome = 'ambiguous'")+`, `+count("outcome = 'opt-out'")+`,
-		`+count("outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')")+`,
-		`+count("result = 'cleared'")+`, `+count("result = 'verified'")+`,
-		`+count("result = 'referred'")+`, `+count("result = 'interrupted'")+`,
-		`+count("manual_check_at IS NOT NULL")+`, `+count("outcome <> 'opt-out'")+`,
-		`+count("outcome <> 'opt-out' AND captured_at IS NOT NULL")+`,
-		`+count("outcome IN ('no-match', 'ambiguous') AND result = 'verified'")+`,
-		`+count("outcome = 'ambiguous' AND result = 'verified'")+`,
-		`+count("outcome = 'match' AND result = 'referred'")+`
-		FROM {encounters} WHERE `+where), args...).Scan(&r.Processed,
-		&o.Match, &o.NoMatch, &o.Ambiguous, &o.OptOut, &o.NoDecision, &o.Cleared, &o.ManualVerified,
-		&o.Referred, &o.Interrupted, &r.ManualChecks, &attempts, &captured, &fnm, &fnmAmb, &pfm)
-	if err != nil {
+	var t tally
+	if err := src.q.QueryRowContext(ctx, src.sql(`SELECT `+tallyColumns+` FROM {encounters} WHERE `+where),
+		args...).Scan(t.fields()...); err != nil {
 		return fmt.Errorf("count encounters: %w", err)
 	}
+	r.applyTotals(t)
+	return nil
+}
+
+// tally is the counts of a group of encounters that the report's totals
+// and breakdowns are made of, in tallyColumns' order.
+type tally struct {
+	processed, match, noMatch, ambiguous, optOut, noDecision, cleared, verified, referred, interrupted int
+	manual, attempts, captured, falseNonMatch, falseNonMatchAmb, possibleFalseMatch                    int
+}
+
+// tallyColumns are the SQL aggregates of a tally, the same in SQLite and
+// PostgreSQL.
+var tallyColumns = `COUNT(*),
+	` + count("outcome = 'match'") + `, ` + count("outcome = 'no-match'") + `,
+	` + count("outcome = 'ambiguous'") + `, ` + count("outcome = 'opt-out'") + `,
+	` + count("outcome NOT IN ('match', 'no-match', 'ambiguous', 'opt-out')") + `,
+	` + count("result = 'cleared'") + `, ` + count("result = 'verified'") + `,
+	` + count("result = 'referred'") + `, ` + count("result = 'interrupted'") + `,
+	` + count("manual_check_at IS NOT NULL") + `, ` + count("outcome <> 'opt-out'") + `,
+	` + count("outcome <> 'opt-out' AND captured_at IS NOT NULL") + `,
+	` + count("outcome IN ('no-match', 'ambiguous') AND result = 'verified'") + `,
+	` + count("outcome = 'ambiguous' AND result = 'verified'") + `,
+	` + count("outcome = 'match' AND result = 'referred'")
+
+// fields are t's scan targets in tallyColumns' order.
+func (t *tally) fields() []any {
+	return []any{&t.processed, &t.match, &t.noMatch, &t.ambiguous, &t.optOut, &t.noDecision, &t.cleared,
+		&t.verified, &t.referred, &t.interrupted, &t.manual, &t.attempts, &t.captured, &t.falseNonMatch,
+		&t.falseNonMatchAmb, &t.possibleFalseMatch}
+}
+
+// add adds u's counts to t.
+func (t *tally) add(u tally) {
+	t.processed += u.processed
+	t.match += u.match
+	t.noMatch += u.noMatch
+	t.ambiguous += u.ambiguous
+	t.optOut += u.optOut
+	t.noDecision += u.noDecision
+	t.cleared += u.cleared
+	t.verified += u.verified
+	t.referred += u.referred
+	t.interrupted += u.interrupted
+	t.manual += u.manual
+	t.attempts += u.attempts
+	t.captured += u.captured
+	t.falseNonMatch += u.falseNonMatch
+	t.falseNonMatchAmb += u.falseNonMatchAmb
+	t.possibleFalseMatch += u.possibleFalseMatch
+}
+
+// applyTotals fills r's totals, outcomes, capture and accuracy from the
+// tally of every encounter of its range.
+func (r *Report) applyTotals(t tally) {
+	r.Processed, r.ManualChecks = t.processed, t.manual
+	r.Outcomes = Outcomes{Match: t.match, NoMatch: t.noMatch, Ambiguous: t.ambiguous, OptOut: t.optOut,
+		NoDecision: t.noDecision, Cleared: t.cleared, ManualVerified: t.verified, Referred: t.referred,
+		Interrupted: t.interrupted}
+	o := &r.Outcomes
 	r.MatchRate = ratio(o.Match, o.Match+o.NoMatch+o.Ambiguous)
 	r.ManualCheckShare = ratio(r.ManualChecks, r.Processed)
 	r.TravelersPerHour = float64(r.Processed) / r.Filter.To.Sub(r.Filter.From).Hours()
-	r.Capture = Capture{Attempts: attempts, Captured: captured, Failed: attempts - captured,
-		SuccessRate: ratio(captured, attempts), TopReasons: []ReasonCount{}}
+	r.Capture = Capture{Attempts: t.attempts, Captured: t.captured, Failed: t.attempts - t.captured,
+		SuccessRate: ratio(t.captured, t.attempts), TopReasons: []ReasonCount{}}
 	a := &r.Accuracy
-	a.FalseNonMatch, a.FalseNonMatchAmbiguous, a.PossibleFalseMatch = fnm, fnmAmb, pfm
+	fnm := t.falseNonMatch
+	a.FalseNonMatch, a.FalseNonMatchAmbiguous, a.PossibleFalseMatch = fnm, t.falseNonMatchAmb, t.possibleFalseMatch
 	a.MatedSearches = o.Cleared + fnm
 	a.FNIR = ratio(fnm, a.MatedSearches)
 	a.Basis = fmt.Sprintf("%d false non-matches (no-match or ambiguous, verified at manual check) of %d mated searches (%d cleared matches + %d false non-matches)",
 		fnm, a.MatedSearches, o.Cleared, fnm)
-	return nil
 }
 
 // decisionTimes takes nearest-rank percentiles and the histogram in SQL.
@@ -339,14 +385,21 @@ func decisionTimes(ctx context.Context, src source, r *Report, _ Options) error 
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("time-to-decision histogram: %w", err)
 	}
+	d.setBars(counts, width)
+	return nil
+}
+
+// setBars makes d's histogram of the counts per bar of width ms (the last
+// bar is open).
+func (d *Decision) setBars(counts []int, width int64) {
+	d.Histogram = []Bucket{}
 	for i, n := range counts {
 		b := Bucket{FromMS: int64(i) * width, ToMS: int64(i+1) * width, Count: n}
-		if i == last {
+		if i == len(counts)-1 {
 			b.ToMS = -1 // open: everything slower
 		}
 		d.Histogram = append(d.Histogram, b)
 	}
-	return nil
 }
 
 // histogramBars is the number of time-to-decision bars; the last is open.

