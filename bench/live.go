@@ -24,7 +24,6 @@ import (
 	"veriport/quality"
 	"veriport/quality/assess"
 	"veriport/record"
-	"veriport/report"
 	"veriport/retention"
 	"veriport/ui"
 	"veriport/verify"
@@ -110,18 +109,20 @@ func benchLive(ctx context.Context, env *Env, out map[string]any) error {
 }
 
 // liveBooth is the booth's own station and shift as the live benchmark
-// drives them: the capture goes through the station, the decision through
-// DecideShown (answer first, then the encounter stored in a real record
-// store and vault).
+// drives them: the capture goes through the station's Capture, which
+// publishes the answer first (heard by answered), then stores the
+// encounter in a real record store and vault.
 type liveBooth struct {
 	ctx       context.Context // the bench's: each shift's
 	st        *booth.Station
 	shift     booth.Config
 	flight    string
 	current   booth.Decider
-	taken     *quality.Capture
 	fullFrame bool // the decision on the whole frame, as before the tracked-face crop
 	posed     atomic.Int32
+	// answered, while a capture is decided, hears its answer (the
+	// station's Notify runs on the deciding goroutine).
+	answered func(error)
 }
 
 // newLiveBooth logs a shift in on a new station with decider's gallery;
@@ -136,8 +137,9 @@ func newLiveBooth(ctx context.Context, cfg config.Config, decider booth.Decider)
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &liveBooth{ctx: ctx, st: booth.NewStation(booth.StationConfig{Quality: cfg.Quality, Log: quiet}),
-		shift: booth.Config{Station: "bench", Policy: policy, Recorder: rec}, flight: "BENCH", current: decider}
+	b := &liveBooth{ctx: ctx, shift: booth.Config{Station: "bench", Policy: policy, Recorder: rec},
+		flight: "BENCH", current: decider}
+	b.st = booth.NewStation(booth.StationConfig{Quality: cfg.Quality, Log: quiet, Notify: b.published})
 	if err := b.login(); err != nil {
 		closeRec()
 		return nil, nil, err
@@ -162,8 +164,16 @@ func (b *liveBooth) useGallery(flight string, d booth.Decider) {
 	b.st.SetGallery(flight, d)
 }
 
-// prepare takes capture c on the station, after moving on from the last
-// decision.
+// published hears the station's state: the answer to the capture being
+// decided.
+func (b *liveBooth) published(s booth.State) {
+	if f := b.answered; f != nil && s.Capture != nil && s.Phase != booth.PhaseDeciding {
+		b.answered = nil
+		f(s.NotDecided)
+	}
+}
+
+// prepare moves the station on from the last decision.
 func (b *liveBooth) prepare(ctx context.Context, c *quality.Capture) error {
 	if b.st.State().Phase == booth.PhaseDecided {
 		if err := b.st.Next(ctx); err != nil { // not a match: a new shift rather than a manual check
@@ -173,24 +183,25 @@ func (b *liveBooth) prepare(ctx context.Context, c *quality.Capture) error {
 			}
 		}
 	}
-	var err error
-	b.taken, err = b.st.CaptureNow(time.Now(), c.Image, c.Report)
-	return err
+	return nil
 }
 
-// decide decides the capture taken, on its tracked box or the whole frame.
-func (b *liveBooth) decide(ctx context.Context, _ *quality.Capture, show func(error)) error {
-	box := b.taken.Report.Box
+// decide takes capture c on the station, which decides it on its tracked
+// box or the whole frame and records it; show gets the answer as the
+// station publishes it.
+func (b *liveBooth) decide(ctx context.Context, c *quality.Capture, show func(error)) error {
+	r := c.Report
 	if b.fullFrame {
-		box = image.Rectangle{}
+		r.Box = image.Rectangle{}
 	}
-	_, err := b.st.DecideShown(ctx, b.taken.Image, box, report.Summarize(b.taken.Report, true, b.taken.Auto),
-		func(_ booth.Decision, err error) {
-			if errors.Is(err, booth.ErrPose) {
-				err = nil // "capture again" is the answer the officer is shown
-			}
-			show(err)
-		})
+	b.answered = func(err error) {
+		if errors.Is(err, booth.ErrPose) {
+			err = nil // "capture again" is the answer the officer is shown
+		}
+		show(err)
+	}
+	_, err := b.st.Capture(ctx, time.Now(), c.Image, r)
+	b.answered = nil
 	if errors.Is(err, booth.ErrPose) {
 		b.posed.Add(1)
 		return nil

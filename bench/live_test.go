@@ -33,9 +33,10 @@ func TestBenchRecorderStoresEncounterWithPhoto(t *testing.T) {
 	sh.SetGallery("BENCH", booth.DeciderFunc(func(context.Context, image.Image) (booth.Decision, error) {
 		return booth.Decision{Outcome: encounter.OutcomeNoMatch, Distance: 0.9}, nil
 	}))
-	if _, err := sh.Capture(ctx, image.NewRGBA(image.Rect(0, 0, 64, 48))); err != nil {
+	if _, err := sh.Decide(ctx, image.NewRGBA(image.Rect(0, 0, 64, 48)), image.Rectangle{}, ""); err != nil {
 		t.Fatal(err)
 	}
+	sh.RecordDecision(ctx)
 	rows, err := record.ListEncounters(ctx, rec.Store.DB, record.EncounterFilter{})
 	if err != nil || len(rows) != 1 || rows[0].PhotoState != record.PhotoStored {
 		t.Fatalf("encounters %+v (%v); want one with its photo stored", rows, err)

@@ -6,6 +6,7 @@ import (
 	"image"
 	"strings"
 	"testing"
+	"time"
 
 	"veriport/encounter"
 	"veriport/gallery"
@@ -52,11 +53,11 @@ func TestEncounterRecordsTheCalibratedThreshold(t *testing.T) {
 	}
 	s.SetGallery("LA420", g)
 	// ids[5] itself: within 0.35 or so of its enrolment capture, a match.
-	if _, err := s.Capture(ctx, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
+	if _, err := decideAndRecord(ctx, s, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.BeginManualCheck(); err == nil {
-		if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}); err != nil {
+	if err := s.BeginManualCheck(time.Time{}); err == nil {
+		if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}, nil); err != nil {
 			t.Fatal(err)
 		}
 	} else if err := s.Next(ctx); err != nil {
@@ -64,11 +65,11 @@ func TestEncounterRecordsTheCalibratedThreshold(t *testing.T) {
 	}
 	// A configured, uncalibrated decider: the row says so.
 	s.SetGallery("VP9", NewGalleryDecider(fakeFaces{t: ids[5]}, b, verify.Policy{Threshold: 0.5, Margin: 0.05}))
-	if _, err := s.Capture(ctx, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
+	if _, err := decideAndRecord(ctx, s, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.BeginManualCheck(); err == nil {
-		if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}); err != nil {
+	if err := s.BeginManualCheck(time.Time{}); err == nil {
+		if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}, nil); err != nil {
 			t.Fatal(err)
 		}
 	} else if err := s.Next(ctx); err != nil {

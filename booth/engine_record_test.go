@@ -33,7 +33,7 @@ func TestEngineOnRecord(t *testing.T) {
 	}
 	sf, load := sfaceDecider(t)
 	s.SetGallery("ZZ420", sf)
-	if d, err := s.Capture(ctx, load("obama2.jpg")); err != nil || d.Outcome != encounter.OutcomeMatch {
+	if d, err := decideAndRecord(ctx, s, load("obama2.jpg")); err != nil || d.Outcome != encounter.OutcomeMatch {
 		t.Fatalf("sface decision %+v %v", d, err)
 	}
 	if err := s.Next(ctx); err != nil {
@@ -43,7 +43,7 @@ func TestEngineOnRecord(t *testing.T) {
 	dl := NewGalleryDecider(fakeFaces{t: tpl(0.1)}, bundleOf(entry("T-1", gallery.CategoryInScope, tpl(0))),
 		verify.Policy{Threshold: 0.5, Margin: 0.05})
 	s.SetGallery("ZZ421", dl)
-	if d, err := s.Capture(ctx, img); err != nil || d.Outcome != encounter.OutcomeMatch {
+	if d, err := decideAndRecord(ctx, s, img); err != nil || d.Outcome != encounter.OutcomeMatch {
 		t.Fatalf("dlib decision %+v %v", d, err)
 	}
 	if err := s.Next(ctx); err != nil {

@@ -34,17 +34,17 @@ func TestExemptionReasonRecorded(t *testing.T) {
 	if err != nil || !d.MayOptOut || d.Reason != "canadian-b-visitor" {
 		t.Fatalf("opt-out of a Canadian B visitor: %+v %v", d, err)
 	}
-	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}); err != nil {
+	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.BeginManualCheck(); err != nil {
+	if err := s.BeginManualCheck(time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	child, err := s.DecideTraveler(encounter.Traveler{Nationality: "FRA", BirthDate: time.Now().AddDate(-9, 0, 0)})
 	if err != nil || child.Reason != encounter.ReasonYoungerThan {
 		t.Fatalf("decision for a child: %+v %v", child, err)
 	}
-	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true, Policy: &child}); err != nil {
+	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true, Policy: &child}, nil); err != nil {
 		t.Fatal(err)
 	}
 

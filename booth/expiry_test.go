@@ -34,10 +34,9 @@ func TestExpiredGalleryStopsDeciding(t *testing.T) {
 		st.Login(s)
 		clock = expires.Add(time.Second)
 		s.cfg.Now = func() time.Time { return clock }
-		c, err := st.CaptureNow(clock, img, passing)
+		d, err := st.Capture(ctx, clock, img, passing)
 		if err == nil {
-			d, derr := st.Decide(ctx, c.Image, c.Report.Box, "")
-			t.Fatalf("capture decided against a gallery expired at %s: %+v %v", expires, d, derr)
+			t.Fatalf("capture decided against a gallery expired at %s: %+v", expires, d)
 		}
 		if !errors.Is(err, ErrGalleryExpired) {
 			t.Fatalf("capture refused with %v, want ErrGalleryExpired", err)
@@ -61,11 +60,7 @@ func TestExpiredGalleryStopsDeciding(t *testing.T) {
 		st.SetGallery("XX123", g)
 		st.Login(s)
 		purged = true
-		c, err := st.CaptureNow(now, img, passing)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := st.Decide(ctx, c.Image, c.Report.Box, "")
+		d, err := st.Capture(ctx, now, img, passing)
 		if !errors.Is(err, ErrGalleryExpired) || d.Outcome != "" {
 			t.Fatalf("decision against a purged gallery: %+v %v", d, err)
 		}
@@ -75,7 +70,7 @@ func TestExpiredGalleryStopsDeciding(t *testing.T) {
 		if n := len(rec.Records()); n != 0 {
 			t.Fatalf("%d encounter(s) recorded with a decision", n)
 		}
-		if _, err := st.CaptureNow(now, img, passing); !errors.Is(err, ErrGalleryExpired) {
+		if _, err := st.Capture(ctx, now, img, passing); !errors.Is(err, ErrGalleryExpired) {
 			t.Fatalf("next capture: %v, want ErrGalleryExpired", err)
 		}
 	})
@@ -108,7 +103,7 @@ func TestLogoutDropsGallery(t *testing.T) {
 	if st.State().Armed {
 		t.Fatal("the next officer's booth captures with the previous shift's gallery")
 	}
-	if _, err := st.CaptureNow(time.Now(), img, passing); !errors.Is(err, ErrNoDecider) {
+	if _, err := st.Capture(context.Background(), time.Now(), img, passing); !errors.Is(err, ErrNoDecider) {
 		t.Fatalf("capture after logout and login: %v, want ErrNoDecider", err)
 	}
 }
@@ -128,12 +123,8 @@ func TestLogoutDuringDecisionRecorded(t *testing.T) {
 	st := NewStation(StationConfig{})
 	st.SetGallery("XX123", slow)
 	st.Login(s)
-	c, err := st.CaptureNow(time.Now(), img, passing)
-	if err != nil {
-		t.Fatal(err)
-	}
 	decided := make(chan error, 1)
-	go func() { _, err := st.Decide(ctx, c.Image, c.Report.Box, `{"captured":true}`); decided <- err }()
+	go func() { _, err := st.Capture(ctx, time.Now(), img, passing); decided <- err }()
 	<-started
 	loggedOut := make(chan error, 1)
 	go func() { loggedOut <- st.Logout(ctx, "quit") }()

@@ -59,7 +59,7 @@ func TestMatchWithSFace(t *testing.T) {
 		t.Errorf("calibration engine %q, want sface", g.Calibration().Engine)
 	}
 	s, rec := newTestShift(t, g)
-	d, err := s.Capture(context.Background(), load("obama2.jpg"))
+	d, err := decideAndRecord(context.Background(), s, load("obama2.jpg"))
 	if err != nil || d.Outcome != encounter.OutcomeMatch || d.Subject != "DEMO-OBAMA" || d.Category != encounter.CategoryUSCitizen {
 		t.Fatalf("decision %+v %v", d, err)
 	}

@@ -68,7 +68,7 @@ func TestDecisionUsesTrackedBox(t *testing.T) {
 	g := NewGalleryDecider(fakeFaces{t: tpl(0.1), box: &got}, b, verify.Policy{Threshold: 0.5, Margin: 0.05})
 	s, _ := newTestShift(t, g)
 	box := image.Rect(500, 200, 800, 500)
-	d, err := s.CaptureTracked(context.Background(), image.NewRGBA(image.Rect(0, 0, 1280, 720)), box, "")
+	d, err := s.Decide(context.Background(), image.NewRGBA(image.Rect(0, 0, 1280, 720)), box, "")
 	if err != nil || d.Outcome != encounter.OutcomeMatch {
 		t.Fatalf("decision %+v %v", d, err)
 	}
@@ -172,7 +172,7 @@ func TestMatchWithTheRealPipeline(t *testing.T) {
 		entry("DEMO-BIDEN", gallery.CategoryInScope, tmpl("biden.jpg")))
 	s, rec := newTestShift(t, NewGalleryDecider(eng, b, verify.Policy{Threshold: 0.5, Margin: 0.05}))
 	start := time.Now()
-	d, err := s.Capture(context.Background(), load("obama2.jpg"))
+	d, err := decideAndRecord(context.Background(), s, load("obama2.jpg"))
 	t.Logf("capture to decision: %v", time.Since(start))
 	if err != nil || d.Outcome != encounter.OutcomeMatch || d.Subject != "DEMO-OBAMA" || d.Category != encounter.CategoryUSCitizen {
 		t.Fatalf("decision %+v %v", d, err)

@@ -37,7 +37,7 @@ func TestOpenEncounterClosedAtStartup(t *testing.T) {
 	}
 	s.SetGallery("VP9", fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-3",
 		Category: encounter.CategoryInScope, Distance: 0.28}))
-	if _, err := s.CaptureRated(ctx, img, `{"captured":true,"score":0.9}`); err != nil {
+	if _, err := decideRated(ctx, s, img, `{"captured":true,"score":0.9}`); err != nil {
 		t.Fatal(err)
 	}
 	// The workstation dies here: no Next, no logout. A restart opens the

@@ -40,7 +40,7 @@ func TestPendingRecordsSurviveQuit(t *testing.T) {
 	}
 	s.SetGallery("VP9", fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-3",
 		Category: encounter.CategoryInScope, Distance: 0.3}))
-	if _, err := s.CaptureRated(ctx, photoImage(), `{"score":0.9}`); err != nil {
+	if _, err := decideRated(ctx, s, photoImage(), `{"score":0.9}`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Next(ctx); err != nil {

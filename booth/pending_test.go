@@ -64,7 +64,7 @@ func TestDiskFullEncounterKeptUntilSpace(t *testing.T) {
 	disk.setFull(true)
 	var ids []string
 	for range 3 {
-		if _, err := s.Capture(ctx, img); err != nil {
+		if _, err := decideAndRecord(ctx, s, img); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Next(ctx); err != nil {

@@ -88,7 +88,7 @@ type Shift struct {
 	processed int
 	ended     bool // End ran: a decision finishing later keeps nothing
 
-	// inflight counts decisions under way (DecideTracked): End waits for
+	// inflight counts decisions under way (Decide): End waits for
 	// them so a capture being decided at logout or quit is recorded.
 	inflight sync.WaitGroup
 
@@ -198,52 +198,20 @@ func (s *Shift) Snapshot() Snapshot {
 	return snap
 }
 
-// CanCapture reports whether a photo may be taken now: the booth is ready,
-// the traveler is in front of the camera, or agreed to the photo after a
-// refused opt-out (never after an allowed opt-out or a decision).
-func (s *Shift) CanCapture() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch s.enc.State() {
-	case encounter.StateReady, encounter.StateCapturing, encounter.StateOptOutRefused:
-		return true
-	}
-	return false
-}
-
-// Capture takes img as the traveler's photo (stepping up when the booth is
-// ready, or after a refused opt-out) and decides it. On an error the
+// Decide takes img as the traveler's photo (stepping up when the booth is
+// ready, or after a refused opt-out) and decides it; box is the face the
+// live tracker followed (frame coordinates; empty when unknown), from
+// which a TrackedDecider decides, and quality the capture's quality
+// summary (JSON, never the image), kept in the record. On an error the
 // encounter stays in capture so the officer can retry or go to the manual
-// check; the photo is kept only with a decision.
-func (s *Shift) Capture(ctx context.Context, img image.Image) (Decision, error) {
-	return s.CaptureRated(ctx, img, "")
-}
-
-// CaptureRated is Capture with the capture's quality summary (JSON, never
-// the image), kept in the record.
-func (s *Shift) CaptureRated(ctx context.Context, img image.Image, quality string) (Decision, error) {
-	return s.CaptureTracked(ctx, img, image.Rectangle{}, quality)
-}
-
-// CaptureTracked is CaptureRated for a capture whose face the live tracker
-// followed at box (frame coordinates; empty when unknown): a TrackedDecider
-// decides from the face there. The photo for the vault is encoded beside
-// the decision, never before it; a photo that cannot be encoded does not
-// cost the decision (the encounter is kept without a photo). The encounter
-// is on the record when it returns (DecideTracked, then RecordDecision).
-func (s *Shift) CaptureTracked(ctx context.Context, img image.Image, box image.Rectangle, quality string) (Decision, error) {
-	d, err := s.DecideTracked(ctx, img, box, quality)
-	if err == nil {
-		s.RecordDecision(ctx)
-	}
-	return d, err
-}
-
-// DecideTracked decides the capture as CaptureTracked does but leaves the
-// storage to RecordDecision, so that the decision can be shown first: the
-// photo waits in memory meanwhile, and an encounter that ends before
-// RecordDecision runs is recorded whole, photo included, when it ends.
-func (s *Shift) DecideTracked(ctx context.Context, img image.Image, box image.Rectangle, quality string) (Decision, error) {
+// check; the photo is kept only with a decision. The photo for the vault is
+// encoded beside the decision, never before it; a photo that cannot be
+// encoded does not cost the decision (the encounter is kept without a
+// photo). Storage is RecordDecision's, so that the decision can be shown
+// first: the photo waits in memory meanwhile, and an encounter that ends
+// before RecordDecision runs is recorded whole, photo included, when it
+// ends.
+func (s *Shift) Decide(ctx context.Context, img image.Image, box image.Rectangle, quality string) (Decision, error) {
 	s.mu.Lock()
 	if s.decider == nil {
 		s.mu.Unlock()
@@ -363,26 +331,15 @@ func (s *Shift) OptOut(ctx context.Context, t encounter.Traveler) (encounter.Dec
 	return d, nil
 }
 
-// BeginManualCheck routes the traveler to the manual document check; the
-// camera never blocks it.
-func (s *Shift) BeginManualCheck() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.enc.State() == encounter.StateManualCheck {
-		return nil
-	}
-	return s.enc.BeginManualCheck(s.cfg.Now())
-}
-
 // DecideTraveler applies the policy to a document's facts without changing
 // the encounter: the manual check shows it before the officer concludes.
 func (s *Shift) DecideTraveler(t encounter.Traveler) (encounter.Decision, error) {
 	return s.cfg.Policy.Decide(t, s.cfg.Now())
 }
 
-// CompleteManualCheck ends the manual check as verified or referred and
+// completeManualCheck ends the manual check as verified or referred and
 // records the encounter.
-func (s *Shift) CompleteManualCheck(ctx context.Context, r encounter.ManualResult) error {
+func (s *Shift) completeManualCheck(ctx context.Context, r encounter.ManualResult) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.enc.CompleteManualCheck(s.cfg.Now(), r); err != nil {

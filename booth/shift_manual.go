@@ -26,9 +26,10 @@ type Override struct {
 	Reason   string
 }
 
-// BeginManualCheckAt routes the traveler to the manual check as of at (when
-// the officer opened it); already in the manual check is fine.
-func (s *Shift) BeginManualCheckAt(at time.Time) error {
+// BeginManualCheck routes the traveler to the manual document check as of
+// at, when the officer opened it (zero: now); the camera never blocks it,
+// and already in the manual check is fine.
+func (s *Shift) BeginManualCheck(at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.enc.State() == encounter.StateManualCheck {
@@ -53,10 +54,11 @@ func (s *Shift) CancelManualCheck(ctx context.Context, returning string) error {
 	return nil
 }
 
-// CompleteManualCheckWith is CompleteManualCheck with the officer's
-// override of a failed document check, audited against the encounter
-// before it is recorded. Verified with problems but no reason is refused.
-func (s *Shift) CompleteManualCheckWith(ctx context.Context, r encounter.ManualResult, o *Override) error {
+// CompleteManualCheck ends the manual check as verified or referred and
+// records the encounter; o (nil: none) is the officer's override of a
+// failed document check, audited against the encounter before it is
+// recorded. Verified with problems but no reason is refused.
+func (s *Shift) CompleteManualCheck(ctx context.Context, r encounter.ManualResult, o *Override) error {
 	if o != nil && r.Verified {
 		if o.Reason == "" {
 			return E("manual check", NoOverrideReason, nil)
@@ -69,5 +71,5 @@ func (s *Shift) CompleteManualCheckWith(ctx context.Context, r encounter.ManualR
 			return fmt.Errorf("manual check override: audit: %w", err)
 		}
 	}
-	return s.CompleteManualCheck(ctx, r)
+	return s.completeManualCheck(ctx, r)
 }

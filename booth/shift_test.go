@@ -44,7 +44,7 @@ func TestShiftMatchIsClearedAndRecordedWithPhoto(t *testing.T) {
 	ctx := context.Background()
 	s, rec := newTestShift(t, fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-7",
 		Category: encounter.CategoryInScope, Distance: 0.3, Margin: 0.2}))
-	d, err := s.Capture(ctx, img)
+	d, err := decideAndRecord(ctx, s, img)
 	if err != nil || d.Subject != "T-7" {
 		t.Fatalf("capture: %+v %v", d, err)
 	}
@@ -77,16 +77,16 @@ func TestShiftMatchIsClearedAndRecordedWithPhoto(t *testing.T) {
 func TestShiftNoMatchNeedsManualCheck(t *testing.T) {
 	ctx := context.Background()
 	s, rec := newTestShift(t, fixed(Decision{Outcome: encounter.OutcomeNoMatch, Distance: 0.8}))
-	if _, err := s.Capture(ctx, img); err != nil {
+	if _, err := decideAndRecord(ctx, s, img); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Next(ctx); !errors.Is(err, ErrUnfinished) {
 		t.Fatalf("next after no-match: %v", err)
 	}
-	if err := s.BeginManualCheck(); err != nil {
+	if err := s.BeginManualCheck(time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	err := s.CompleteManualCheck(ctx, encounter.ManualResult{Referral: encounter.ReferDocumentMismatch})
+	err := s.CompleteManualCheck(ctx, encounter.ManualResult{Referral: encounter.ReferDocumentMismatch}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,10 +105,10 @@ func TestShiftOptOut(t *testing.T) {
 	if err != nil || !d.MayOptOut || d.Category != encounter.CategoryUSCitizen {
 		t.Fatalf("citizen opt-out: %+v %v", d, err)
 	}
-	if _, err := s.Capture(ctx, img); err == nil {
+	if _, err := decideAndRecord(ctx, s, img); err == nil {
 		t.Error("capture allowed after an allowed opt-out")
 	}
-	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}); err != nil {
+	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	r := rec.Records()[0]
@@ -124,7 +124,7 @@ func TestShiftOptOut(t *testing.T) {
 	if a := rec.Audits(); a[len(a)-1].Kind != AuditOptOut {
 		t.Errorf("refused opt-out not audited: %+v", a)
 	}
-	if _, err := s.Capture(ctx, img); err != nil { // the traveler agrees to the photo
+	if _, err := decideAndRecord(ctx, s, img); err != nil { // the traveler agrees to the photo
 		t.Fatalf("capture after refused opt-out: %v", err)
 	}
 	if err := s.Next(ctx); err != nil {
@@ -147,21 +147,37 @@ func TestShiftCaptureErrorsKeepTheEncounterOpen(t *testing.T) {
 	s, _ := newTestShift(t, DeciderFunc(func(context.Context, image.Image) (Decision, error) {
 		return Decision{}, errors.New("no face")
 	}))
-	if _, err := s.Capture(ctx, img); err == nil {
+	if _, err := decideAndRecord(ctx, s, img); err == nil {
 		t.Fatal("decider error swallowed")
 	}
 	if st := s.Snapshot().State; st != encounter.StateCapturing {
 		t.Errorf("state %s", st)
 	}
 	s.SetGallery("", nil)
-	if _, err := s.Capture(ctx, img); !errors.Is(err, ErrNoDecider) {
+	if _, err := decideAndRecord(ctx, s, img); !errors.Is(err, ErrNoDecider) {
 		t.Errorf("no gallery: %v", err)
 	}
 	s2, _ := newTestShift(t, nil)
-	if _, err := s2.Capture(ctx, img); !errors.Is(err, ErrNoDecider) || s2.Snapshot().State != encounter.StateReady {
+	if _, err := decideAndRecord(ctx, s2, img); !errors.Is(err, ErrNoDecider) || s2.Snapshot().State != encounter.StateReady {
 		t.Errorf("no gallery on a fresh encounter: %v, state %s", err, s2.Snapshot().State)
 	}
-	if err := s.BeginManualCheck(); err != nil {
+	if err := s.BeginManualCheck(time.Time{}); err != nil {
 		t.Errorf("manual check blocked by capture: %v", err)
 	}
+}
+
+// decideAndRecord is the station's capture on a lone shift: img decided
+// (no tracked face, no quality summary), then the encounter put on the
+// record.
+func decideAndRecord(ctx context.Context, s *Shift, img image.Image) (Decision, error) {
+	return decideRated(ctx, s, img, "")
+}
+
+// decideRated is decideAndRecord with the capture's quality summary.
+func decideRated(ctx context.Context, s *Shift, img image.Image, quality string) (Decision, error) {
+	d, err := s.Decide(ctx, img, image.Rectangle{}, quality)
+	if err == nil {
+		s.RecordDecision(ctx)
+	}
+	return d, err
 }

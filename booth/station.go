@@ -12,6 +12,7 @@ import (
 	"veriport/config"
 	"veriport/encounter"
 	"veriport/quality"
+	"veriport/report"
 )
 
 // Phase is where the booth stands in its workflow. Exactly one phase holds
@@ -58,9 +59,13 @@ type State struct {
 	// Capture is this traveler's photo being decided or decided (the
 	// frame, its quality report, how and when it was taken), nil until one
 	// is taken. It is never changed once taken.
-	Capture  *quality.Capture
-	Decision *Decision // the biometric decision on screen, if any
-	Policy   *encounter.Decision
+	Capture *quality.Capture
+	// NotDecided says why this traveler's last capture has no decision (no
+	// usable face, the gallery expired...): the booth waits for another
+	// capture or the manual check. Nil otherwise.
+	NotDecided error
+	Decision   *Decision // the biometric decision on screen, if any
+	Policy     *encounter.Decision
 	// Concluded is the manual check's conclusion while it is on screen
 	// (PhaseConcluded), nil otherwise.
 	Concluded *encounter.ManualResult
@@ -111,8 +116,12 @@ type Station struct {
 	takenAuto bool
 	takenHeld bool             // the capturer was holding: an officer's capture of a held traveler
 	taken     *quality.Capture // this traveler's last capture (State.Capture)
-	next      nextFace
-	seq       uint64 // states published
+	undecided error            // why it has no decision (State.NotDecided)
+	// busy: an action is writing to storage (audit, record) outside the
+	// lock; nothing is captured until it ends.
+	busy bool
+	next nextFace
+	seq  uint64 // states published
 }
 
 // NewStation starts a station on the login screen.
@@ -137,7 +146,7 @@ func (st *Station) State() State {
 }
 
 func (st *Station) stateLocked() State {
-	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler, Capture: st.taken,
+	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler, Capture: st.taken, NotDecided: st.undecided,
 		Flight: st.flight, Gallery: st.decider != nil, NextInView: st.phase.watchesFaces() && st.next.inView}
 	if st.concluded != nil {
 		r := *st.concluded
@@ -194,7 +203,7 @@ func (st *Station) setPhase(p Phase, why string) {
 func (st *Station) newTraveler(p Phase, why string) {
 	st.traveler++
 	st.capt.NextTraveler(st.cfg.Now()) // the last traveler's face must leave first
-	st.back, st.away, st.manualFrom, st.concluded, st.taken = "", "", time.Time{}, nil, nil
+	st.back, st.away, st.manualFrom, st.concluded, st.taken, st.undecided = "", "", time.Time{}, nil, nil, nil
 	st.next = nextFace{}
 	if p == st.phase { // logged all the same: a new traveler is a transition
 		st.cfg.Log.Info("booth phase", "from", st.phase, "to", p, "why", why, "traveler", st.traveler)
@@ -298,9 +307,11 @@ func (st *Station) CheckGallery(now time.Time) bool {
 // booth waits for the next traveler: in any other phase it returns at
 // once, with no frame copied. After an opt-out or a manual check the
 // capturer holds until Next and until that face has left the frame. A
-// completed capture moves the booth to deciding; the caller hands it to
-// Decide.
-func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
+// completed capture is decided and put on the record before Observe
+// returns (decide): the state is published as the photo is taken, as it
+// is decided and as it is stored. The analysis goroutine calls it and
+// waits meanwhile, as the live view holds its frame.
+func (st *Station) Observe(ctx context.Context, now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
 	st.mu.Lock()
 	if st.expireLocked(now) {
 		st.mu.Unlock()
@@ -315,7 +326,7 @@ func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityRepo
 		}
 		return quality.Step{}
 	}
-	if !st.armedLocked() || !st.phase.AutoCapture() {
+	if st.busy || !st.armedLocked() || !st.phase.AutoCapture() {
 		st.mu.Unlock()
 		return quality.Step{}
 	}
@@ -330,17 +341,42 @@ func (st *Station) Observe(now time.Time, img *image.RGBA, r quality.QualityRepo
 	st.mu.Unlock()
 	if step.Captured != nil {
 		st.notify()
+		_, _ = st.decide(ctx, step.Captured) // its outcome is in the state published
 	}
 	return step
 }
 
-// CaptureNow is the officer's capture of img (the frame last analysed or
-// shown): refused unless the booth waits for a traveler or the traveler
-// agreed to the photo after a refused opt-out.
-func (st *Station) CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error) {
+// Capture is the officer's capture of img (the frame last analysed or
+// shown): refused at once, with nothing taken, unless the booth waits for
+// a traveler or the traveler agreed to the photo after a refused opt-out
+// (CaptureRefusal). Otherwise the photo is decided and put on the record
+// before Capture returns, as an auto-capture is in Observe: slow, call it
+// off the UI thread.
+func (st *Station) Capture(ctx context.Context, now time.Time, img *image.RGBA, r quality.QualityReport) (Decision, error) {
+	c, err := st.take(now, img, r)
+	if err != nil {
+		return Decision{}, err
+	}
+	return st.decide(ctx, c)
+}
+
+// CaptureRefusal says why the camera may not capture now, nil when it
+// may: no shift, no gallery (or one dropped at its deadline), or a phase
+// that takes no photo.
+func (st *Station) CaptureRefusal() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.armedLocked() && !st.busy {
+		return nil
+	}
+	return st.refusalLocked()
+}
+
+// take takes the officer's capture of img, moving to deciding.
+func (st *Station) take(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error) {
 	st.mu.Lock()
 	st.expireLocked(now)
-	if !st.armedLocked() {
+	if st.busy || !st.armedLocked() {
 		err := st.refusalLocked()
 		st.mu.Unlock()
 		return nil, err
@@ -372,28 +408,20 @@ func (st *Station) refusalLocked() error {
 func (st *Station) capturedLocked(c *quality.Capture) {
 	st.cfg.Log.Info("frame captured", "phase", st.phase, "auto", c.Auto, "traveler", st.traveler,
 		"score", fmt.Sprintf("%.2f", c.Report.Score))
-	st.takenIn, st.takenAuto, st.takenHeld, st.taken = st.phase, c.Auto, false, c
+	st.takenIn, st.takenAuto, st.takenHeld, st.taken, st.undecided = st.phase, c.Auto, false, c, nil
 	st.setPhase(PhaseDeciding, "captured")
 }
 
-// Decide decides a capture taken by Observe or CaptureNow against the
-// gallery (slow: call it off the UI thread) and records its quality
-// summary; box is the face the live tracker followed (frame coordinates,
-// empty when unknown), so the template comes from a crop around it. A
-// decision for a traveler who has meanwhile left is dropped. The encounter
-// is on the record when it returns.
-func (st *Station) Decide(ctx context.Context, img image.Image, box image.Rectangle, qualitySummary string) (Decision, error) {
-	return st.DecideShown(ctx, img, box, qualitySummary, nil)
-}
-
-// DecideShown is Decide with the decision first and storage second: show
-// (when not nil) gets the answer as soon as the booth is in its new phase,
+// decide decides the capture c against the gallery, from the face the
+// live tracker followed (c.Report.Box, frame coordinates; empty when
+// unknown), and records its quality summary. The decision is published
+// first (decided, or back to capture with State.NotDecided saying why)
 // and only then is the encounter put on the record (vault photo, record
-// store), so the officer does not wait for the disk. The encounter is on
-// the record when DecideShown returns; one that ends first (Next, logout)
-// is recorded whole at its end.
-func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.Rectangle, qualitySummary string,
-	show func(Decision, error)) (Decision, error) {
+// store), so the officer does not wait for the disk. A decision for a
+// traveler who has meanwhile left is dropped. The encounter is on the
+// record when decide returns; one that ends first (Next, logout) is
+// recorded whole at its end.
+func (st *Station) decide(ctx context.Context, c *quality.Capture) (Decision, error) {
 	st.mu.Lock()
 	sh, trav, in, auto := st.shift, st.traveler, st.takenIn, st.takenAuto
 	st.mu.Unlock()
@@ -402,7 +430,7 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 	}
 	subject := sh.EncounterID()
 	defer sh.AuditCapture(ctx, subject, string(in), auto, st.cfg.Log)
-	d, err := sh.DecideTracked(ctx, img, box, qualitySummary)
+	d, err := sh.Decide(ctx, c.Image, c.Report.Box, report.Summarize(c.Report, true, c.Auto))
 	st.mu.Lock()
 	if st.traveler != trav || st.shift != sh || st.phase != PhaseDeciding {
 		st.mu.Unlock()
@@ -412,6 +440,7 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 		st.dropGalleryLocked(err.Error(), true)
 	}
 	if err != nil { // the same traveler: capture again, or the manual check
+		st.undecided = err
 		back := PhaseReady
 		if st.takenHeld || in == PhaseOptOutRefused {
 			st.capt.Hold(st.cfg.Now()) // still only by the officer's Capture
@@ -425,9 +454,6 @@ func (st *Station) DecideShown(ctx context.Context, img image.Image, box image.R
 	}
 	st.mu.Unlock()
 	st.notify()
-	if show != nil {
-		show(d, err)
-	}
 	if err == nil {
 		sh.RecordDecision(ctx)
 		st.notify() // recorded, or held in memory until the disk has room
@@ -464,17 +490,43 @@ func (st *Station) OpenOptOut() error {
 	return nil
 }
 
+// begin starts an action that writes to storage (audit log, record
+// store): it checks the shift and the phase and marks the station busy, so
+// that the writes run outside the lock while nothing else moves the
+// traveler on (the camera takes nothing meanwhile). The action ends with
+// end. Call without mu.
+func (st *Station) begin(action string, from ...Phase) (*Shift, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.busy {
+		return nil, E(action, NotNow, errors.New("another action is being stored"))
+	}
+	if err := st.require(action, from...); err != nil {
+		return nil, err
+	}
+	st.busy = true
+	return st.shift, nil
+}
+
+// end ends what begin started and takes mu: the caller applies the
+// action's outcome, unlocks and publishes.
+func (st *Station) end() {
+	st.mu.Lock()
+	st.busy = false
+}
+
 // DecideOptOut applies the policy to what the officer established. An
 // allowed opt-out opens the manual check (no photo is ever taken); a
 // refused one waits for the photo. Bad data changes nothing.
 func (st *Station) DecideOptOut(ctx context.Context, t encounter.Traveler) (encounter.Decision, error) {
-	st.mu.Lock()
-	defer st.notify()
-	defer st.mu.Unlock()
-	if err := st.require("opt-out", PhaseOptOut); err != nil {
+	sh, err := st.begin("opt-out", PhaseOptOut)
+	if err != nil {
 		return encounter.Decision{}, err
 	}
-	d, err := st.shift.OptOut(ctx, t)
+	d, err := sh.OptOut(ctx, t) // audits a refused opt-out
+	st.end()
+	defer st.notify()
+	defer st.mu.Unlock()
 	if err != nil {
 		return d, err
 	}
@@ -513,17 +565,21 @@ func (st *Station) BeginManual() error {
 // the flight picker and report, returning to where the booth was; capture
 // starts afresh only where the booth waits for a traveler.
 func (st *Station) Back(ctx context.Context) error {
-	st.mu.Lock()
+	sh, err := st.begin("back", PhaseOptOut, PhaseAway, PhaseManual)
+	if err != nil {
+		return err
+	}
+	st.mu.Lock() // the phase stays while busy
+	manual, returning := st.phase == PhaseManual, string(st.back)
+	st.mu.Unlock()
+	if manual {
+		err = sh.CancelManualCheck(ctx, returning) // audited
+	}
+	st.end()
 	defer st.notify()
 	defer st.mu.Unlock()
-	switch st.phase {
-	case PhaseOptOut, PhaseAway:
-	case PhaseManual:
-		if err := st.shift.CancelManualCheck(ctx, string(st.back)); err != nil {
-			return err
-		}
-	default:
-		return E("back", NotNow, fmt.Errorf("phase %s", st.phase))
+	if err != nil {
+		return err
 	}
 	to := st.back
 	if to == "" {
@@ -543,16 +599,19 @@ func (st *Station) Back(ctx context.Context) error {
 // nothing meanwhile, nor afterwards until that face has left the frame.
 // ErrNotRecorded still moves on.
 func (st *Station) CompleteManual(ctx context.Context, r encounter.ManualResult, o *Override) error {
+	sh, err := st.begin("manual check", PhaseManual)
+	if err != nil {
+		return err
+	}
 	st.mu.Lock()
+	from := st.manualFrom
+	st.mu.Unlock()
+	if err = sh.BeginManualCheck(from); err == nil {
+		err = sh.CompleteManualCheck(ctx, r, o) // audits an override, records the encounter
+	}
+	st.end()
 	defer st.notify()
 	defer st.mu.Unlock()
-	if err := st.require("manual check", PhaseManual); err != nil {
-		return err
-	}
-	if err := st.shift.BeginManualCheckAt(st.manualFrom); err != nil {
-		return err
-	}
-	err := st.shift.CompleteManualCheckWith(ctx, r, o)
 	if err != nil && !errors.Is(err, ErrNotRecorded) {
 		return err
 	}
@@ -565,14 +624,15 @@ func (st *Station) CompleteManual(ctx context.Context, r encounter.ManualResult,
 // Next finishes a MATCH (or an untouched booth) and waits for the next
 // traveler; ErrUnfinished when the traveler still needs the manual check.
 func (st *Station) Next(ctx context.Context) error {
-	st.mu.Lock()
-	defer st.notify()
-	defer st.mu.Unlock()
-	if err := st.require("next", PhaseReady, PhaseDeciding, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut,
-		PhaseConcluded); err != nil {
+	sh, err := st.begin("next", PhaseReady, PhaseDeciding, PhaseDecided, PhaseOptOutRefused, PhaseOptedOut,
+		PhaseConcluded)
+	if err != nil {
 		return err
 	}
-	err := st.shift.Next(ctx)
+	err = sh.Next(ctx) // records a finished encounter
+	st.end()
+	defer st.notify()
+	defer st.mu.Unlock()
 	if err != nil && !errors.Is(err, ErrNotRecorded) {
 		return err
 	}

@@ -32,9 +32,9 @@ func heldStation(t *testing.T) (*Station, *MemoryRecorder, func(quality.QualityR
 		got := 0
 		for i := 0; i < n; i++ {
 			now = now.Add(50 * time.Millisecond)
-			if step := st.Observe(now, img, r); step.Captured != nil {
+			if step := st.Observe(context.Background(), now, img, r); step.Captured != nil {
 				got++
-				if _, err := st.Decide(context.Background(), step.Captured.Image, step.Captured.Report.Box, ""); err != nil {
+				if err := st.State().NotDecided; err != nil {
 					t.Fatalf("decide: %v", err)
 				}
 			}
@@ -90,12 +90,8 @@ func TestNoCaptureAfterRefusedOptOut(t *testing.T) {
 	if a := captureAudits(t, rec); len(a) != 0 {
 		t.Fatalf("captures audited without any capture: %v", a)
 	}
-	c, err := st.CaptureNow(time.Now(), img, passing) // the traveler agrees: the officer's Capture
-	if err != nil {
+	if _, err := st.Capture(ctx, time.Now(), img, passing); err != nil { // the traveler agrees: the officer's Capture
 		t.Fatalf("officer's capture after a refused opt-out: %v", err)
-	}
-	if _, err := st.Decide(ctx, c.Image, c.Report.Box, ""); err != nil {
-		t.Fatal(err)
 	}
 	a := captureAudits(t, rec)
 	if len(a) != 1 || a[0]["phase"] != string(PhaseOptOutRefused) || a[0]["auto"] != false {
@@ -192,11 +188,7 @@ func TestCheckTheDocumentNeedsManualCheck(t *testing.T) {
 	if _, err := st.DecideOptOut(ctx, encounter.Traveler{Nationality: "FRA", BirthDate: born, VisaClass: "B-2"}); err != nil {
 		t.Fatal(err)
 	}
-	capt, err := st.CaptureNow(c.now(), img, passing)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Decide(ctx, capt.Image, capt.Report.Box, ""); err != nil {
+	if _, err := st.Capture(ctx, c.now(), img, passing); err != nil {
 		t.Fatal(err)
 	}
 	s := st.State()
@@ -212,7 +204,7 @@ func TestCheckTheDocumentNeedsManualCheck(t *testing.T) {
 		}
 	}
 	for i := range 20 {
-		if st.Observe(c.now(), img, passing).Captured != nil {
+		if st.Observe(context.Background(), c.now(), img, passing).Captured != nil {
 			t.Fatalf("captured over MATCH — CHECK THE DOCUMENT at frame %d", i)
 		}
 	}

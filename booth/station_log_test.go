@@ -30,8 +30,8 @@ func TestCaptureLogLinesForTheWalkCheck(t *testing.T) {
 	st.Login(s)
 	for i := 0; i < 3; i++ {
 		now = now.Add(50 * time.Millisecond)
-		if step := st.Observe(now, img, passing); step.Captured != nil {
-			if _, err := st.Decide(context.Background(), step.Captured.Image, step.Captured.Report.Box, ""); err != nil {
+		if step := st.Observe(context.Background(), now, img, passing); step.Captured != nil {
+			if err := st.State().NotDecided; err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -41,7 +41,7 @@ func TestCaptureLogLinesForTheWalkCheck(t *testing.T) {
 	}
 	for i := 0; i < 30; i++ { // the traveler leaves
 		now = now.Add(50 * time.Millisecond)
-		st.Observe(now, img, noFace)
+		st.Observe(context.Background(), now, img, noFace)
 	}
 	got := buf.String()
 	for _, want := range []string{

@@ -30,7 +30,7 @@ func newTestStation(t *testing.T, d Decision) (*Station, *MemoryRecorder, func()
 	feed := func() *quality.Capture {
 		for i := 0; i < 10; i++ {
 			now = now.Add(50 * time.Millisecond)
-			if step := st.Observe(now, img, passing); step.Captured != nil {
+			if step := st.Observe(context.Background(), now, img, passing); step.Captured != nil {
 				return step.Captured
 			}
 		}
@@ -44,11 +44,11 @@ func TestStationCapturesOnlyWhileWaiting(t *testing.T) {
 	st := NewStation(StationConfig{})
 	st.SetGallery("XX123", fixed(Decision{Outcome: encounter.OutcomeMatch}))
 	for i := 0; i < 10; i++ {
-		if st.Observe(time.Now(), img, passing).Captured != nil {
+		if st.Observe(ctx, time.Now(), img, passing).Captured != nil {
 			t.Fatal("captured before login")
 		}
 	}
-	if _, err := st.CaptureNow(time.Now(), img, passing); !errors.Is(err, ErrNoShift) {
+	if _, err := st.Capture(ctx, time.Now(), img, passing); !errors.Is(err, ErrNoShift) {
 		t.Fatalf("officer capture before login: %v", err)
 	}
 
@@ -79,15 +79,18 @@ func TestStationCapturesOnlyWhileWaiting(t *testing.T) {
 	if feed() != nil {
 		t.Fatal("the camera captured by itself after an opt-out form and a manual check")
 	}
-	c, err := st.CaptureNow(time.Now(), img, passing)
-	if err != nil || st.State().Phase != PhaseDeciding {
-		t.Fatalf("no officer's capture once back in ready: %v %s", err, st.State().Phase)
-	}
-	if feed() != nil {
-		t.Fatal("captured twice")
-	}
-	if d, err := st.Decide(ctx, c.Image, c.Report.Box, ""); err != nil || d.Subject != "T-1" || st.State().Phase != PhaseDecided {
-		t.Fatalf("decide: %+v %v %s", d, err, st.State().Phase)
+	// While the officer's capture is decided, the camera takes nothing.
+	st.SetGallery("XX123", DeciderFunc(func(context.Context, image.Image) (Decision, error) {
+		if p := st.State().Phase; p != PhaseDeciding {
+			t.Errorf("no officer's capture once back in ready: phase %s", p)
+		}
+		if feed() != nil {
+			t.Error("captured twice")
+		}
+		return Decision{Outcome: encounter.OutcomeMatch, Subject: "T-1"}, nil
+	}))
+	if d, err := st.Capture(ctx, time.Now(), img, passing); err != nil || d.Subject != "T-1" || st.State().Phase != PhaseDecided {
+		t.Fatalf("capture: %+v %v %s", d, err, st.State().Phase)
 	}
 	if feed() != nil {
 		t.Fatal("captured over a decision")
@@ -136,8 +139,8 @@ func TestStationNextDoesNotRetakeTheDecidedTraveler(t *testing.T) {
 	if c == nil {
 		t.Fatal("no capture of the first traveler")
 	}
-	if _, err := st.Decide(ctx, c.Image, c.Report.Box, ""); err != nil {
-		t.Fatal(err)
+	if s := st.State(); s.Phase != PhaseDecided {
+		t.Fatalf("the capture was not decided as it was taken: phase %s", s.Phase)
 	}
 	if err := st.Next(ctx); err != nil {
 		t.Fatal(err)
@@ -145,7 +148,7 @@ func TestStationNextDoesNotRetakeTheDecidedTraveler(t *testing.T) {
 	if again := feed(); again != nil {
 		t.Fatal("the traveler just decided was captured again after Next")
 	}
-	if _, err := st.CaptureNow(time.Now(), img, passing); err != nil {
+	if _, err := st.Capture(ctx, time.Now(), img, passing); err != nil {
 		t.Fatalf("officer capture after Next: %v", err)
 	}
 }

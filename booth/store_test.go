@@ -31,7 +31,7 @@ func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
 		Category: encounter.CategoryUSCitizen, Distance: 0.28}))
 	photo := image.NewRGBA(image.Rect(0, 0, 40, 30))
 	photo.Set(3, 3, color.RGBA{R: 200, A: 255})
-	if _, err := s.CaptureRated(ctx, photo, `{"score":0.91}`); err != nil {
+	if _, err := decideRated(ctx, s, photo, `{"score":0.91}`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Next(ctx); err != nil {
@@ -41,7 +41,7 @@ func TestStoreRecorderKeepsEncountersPhotosAuditAndOutbox(t *testing.T) {
 	if _, err := s.OptOut(ctx, encounter.Traveler{Nationality: "USA"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}); err != nil {
+	if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.End(ctx, "test"); err != nil {
@@ -123,7 +123,7 @@ func TestStoreRecorderSealsThePhotoForTheBackEnd(t *testing.T) {
 	}
 	s.SetGallery("VP9", fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-3",
 		Category: encounter.CategoryInScope, Distance: 0.28}))
-	if _, err := s.CaptureRated(ctx, image.NewRGBA(image.Rect(0, 0, 40, 30)), `{}`); err != nil {
+	if _, err := decideRated(ctx, s, image.NewRGBA(image.Rect(0, 0, 40, 30)), `{}`); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Next(ctx); err != nil {
@@ -168,7 +168,7 @@ func TestEncounterRecordedAtDecision(t *testing.T) {
 	t.Run("memory", func(t *testing.T) {
 		s, rec := newTestShift(t, fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-7",
 			Category: encounter.CategoryInScope, Distance: 0.3}))
-		if _, err := s.Capture(ctx, img); err != nil {
+		if _, err := decideAndRecord(ctx, s, img); err != nil {
 			t.Fatal(err)
 		}
 		rs := rec.Records()
@@ -195,7 +195,7 @@ func TestEncounterRecordedAtDecision(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.SetGallery("VP9", fixed(Decision{Outcome: encounter.OutcomeNoMatch, Distance: 0.8}))
-		if _, err := s.Capture(ctx, img); err != nil {
+		if _, err := decideAndRecord(ctx, s, img); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := record.ListEncounters(ctx, st.DB, record.EncounterFilter{})
@@ -208,11 +208,11 @@ func TestEncounterRecordedAtDecision(t *testing.T) {
 		if ob, _ := st.OutboxStats(ctx); ob.Pending != 0 {
 			t.Fatalf("result queued before the encounter ended: %+v", ob)
 		}
-		if err := s.BeginManualCheck(); err != nil {
+		if err := s.BeginManualCheck(time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.CompleteManualCheck(ctx, encounter.ManualResult{Verified: true, Attested: true,
-			Policy: &encounter.Decision{Category: encounter.CategoryInScope}}); err != nil {
+			Policy: &encounter.Decision{Category: encounter.CategoryInScope}}, nil); err != nil {
 			t.Fatal(err)
 		}
 		rows, _ = record.ListEncounters(ctx, st.DB, record.EncounterFilter{})

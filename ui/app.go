@@ -62,11 +62,15 @@ func Run(ctx context.Context, d Deps) error {
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("Veriport")
-	mw := newMainWindow(w, d)
-	content := mw.build()
-	ws := mw.withWorkflow(content)
-	if ws != nil {
-		content = ws.build()
+	var ws *workstation
+	var mw *mainWindow
+	var content fyne.CanvasObject
+	if d.Workflow != nil {
+		ws = newBooth(w, d)
+		mw, content = ws.mw, ws.build()
+	} else {
+		mw = newMainWindow(w, d)
+		content = mw.build()
 	}
 	w.SetContent(content)
 	w.Resize(defaultWindow)

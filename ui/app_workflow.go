@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 
 	"veriport/quality"
-	"veriport/report"
 )
 
 // errNoFrame means the camera has shown no frame yet.
@@ -16,46 +15,37 @@ var errNoFrame = errors.New("the camera has shown no frame yet")
 // errCameraOffline means the camera is offline: there is no frame to take.
 var errCameraOffline = errors.New("camera offline")
 
-// withWorkflow returns the officer workflow around the main window's
-// content (live view and status), or nil when the deps have none. The
-// workflow takes its photos from the live view unless the deps give a Grab.
-func (m *mainWindow) withWorkflow(live fyne.CanvasObject) *workstation {
-	if m.deps.Workflow == nil {
-		return nil
-	}
-	wf := *m.deps.Workflow
-	if wf.Grab == nil {
-		wf.Grab = m.grab
-	}
+// newBooth builds the officer workflow (d.Workflow) around the live view
+// in one go: the workstation and its station first, then the live side
+// built for it, with the station as its capture gate (it captures only
+// while the booth waits for a traveler, and decides and records what it
+// captures), the booth panel's buttons as the only place for each action,
+// and the camera's state and frames reported to the booth and the
+// traveler's screen. The workflow takes its photos from the live view
+// unless d gives a Grab.
+func newBooth(w fyne.Window, d Deps) *workstation {
+	wf := *d.Workflow
 	if wf.Log == nil {
-		wf.Log = m.log
+		wf.Log = d.Log
 	}
-	ws := newWorkstation(m.win, wf, live)
-	// The live capture decides what a capture is (auto-capture, its Capture
-	// button, Enter, and the booth's Alt+C all go through it); the
-	// workflow takes the delivered photo when the booth waits for one and
-	// records the report's quality summary with it (OnCapture does not say
-	// whether the capture was automatic, so "auto" is left unset).
-	ws.mw = m
-	m.cap.gate = ws.station // the station decides when the camera may capture
-	m.cap.armed = func() bool { return ws.station.State().Armed }
-	m.boothRenders = true  // the station's state holds the view and shows the capture
-	m.panel.capture.Hide() // one place per action: the booth panel's buttons
-	m.panel.manual.Hide()
-	ws.trigger = m.captureNow
-	m.onOffline = func(off bool) { // the booth never says "Ready" with the camera offline
-		if ws.booth != nil {
-			ws.booth.setCameraOffline(off)
-		}
+	ws := newWorkstation(w, wf, nil)
+	ws.mw = newLiveSide(w, d, liveHooks{
+		gate:  ws.station,
+		armed: func() bool { return ws.station.State().Armed },
+		offline: func(off bool) { // the booth never says "Ready" with the camera offline
+			if ws.booth != nil {
+				ws.booth.setCameraOffline(off)
+			}
+		},
+		frame:  func(f *image.RGBA) { ws.trav.screen.offerFrame(f) },
+		report: func(r quality.QualityReport, st captureStatus) { ws.trav.screen.setLive(r, st) },
+		manual: func() { ws.atBooth(ws.onManualCheck)() },
+	})
+	ws.mw.build()
+	if ws.wf.Grab == nil {
+		ws.wf.Grab = ws.mw.grab
 	}
-	if m.deps.OnCapture == nil {
-		m.deps.OnCapture = func(img *image.RGBA, r quality.QualityReport) {
-			ws.autoCaptured(img, r.Box, report.Summarize(r, true, false))
-		}
-	}
-	if m.deps.OnManualCheck == nil {
-		m.deps.OnManualCheck = ws.onManualCheck
-	}
+	ws.frame = ws.mw.lastFrame
 	return ws
 }
 

@@ -26,11 +26,10 @@ func TestMatchThroughTheLiveCapture(t *testing.T) {
 	policy, _ := encounter.NewPolicy(encounter.DefaultRules(), encounter.SeedRuleSet)
 	f.win = f.app.NewWindow("Veriport")
 	src := scriptedSource(func(int) uint8 { return kindFar }) // never good enough for auto-capture
-	mw := newMainWindow(f.win, Deps{Source: src, Database: "db", Assessor: &fakeAssessor{},
+	f.ws = newBooth(f.win, Deps{Source: src, Database: "db", Assessor: &fakeAssessor{},
 		Quality: config.DefaultQuality(), Workflow: &Workflow{Auth: auth, Policy: policy, Recorder: f.rec,
 			Station: "B7", Now: f.clock.now}})
-	live := mw.build()
-	f.ws = mw.withWorkflow(live)
+	mw := f.ws.mw
 	f.win.SetContent(f.ws.build())
 	f.win.Resize(fyne.NewSize(1280, 800))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -53,10 +53,9 @@ func newLiveWF(t *testing.T, decide booth.Decision, size fyne.Size, opts ...func
 	for _, o := range opts {
 		o(wf)
 	}
-	f.mw = newMainWindow(f.win, Deps{Source: src, Database: "/var/lib/veriport/veriport.db", Demo: true,
+	f.ws = newBooth(f.win, Deps{Source: src, Database: "/var/lib/veriport/veriport.db", Demo: true,
 		Assessor: &fakeAssessor{}, Quality: q, Workflow: wf})
-	live := f.mw.build()
-	f.ws = f.mw.withWorkflow(live)
+	f.mw = f.ws.mw
 	f.win.SetContent(f.ws.build())
 	f.win.Resize(size)
 	ctx, cancel := context.WithCancel(context.Background())

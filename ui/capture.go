@@ -135,24 +135,27 @@ func (p *capturePanel) showCapture(c *quality.Capture) {
 		how, c.At.Format("15:04:05"), 100*c.Report.Score))
 }
 
-// captureGate decides whether a frame may be captured: *booth.Station
-// when the officer workflow runs (it captures only while the booth waits
-// for a traveler), freeGate for the live view alone.
+// captureGate is where each analysed frame goes: *booth.Station when the
+// officer workflow runs (it captures only while the booth waits for a
+// traveler, and decides and records what it captures before Observe
+// returns), freeGate for the live view alone.
 type captureGate interface {
-	Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step
-	CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error)
+	Observe(ctx context.Context, now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step
 	CaptureStatus() (state quality.CaptureState, run, of int, offered bool)
 }
 
 // freeGate is the auto-capturer with no workflow around it: it always
-// captures (live view alone, bench).
+// captures (live view alone, bench), and deliver hands the capture on.
 type freeGate struct {
+	mu  sync.Mutex // the analysis goroutine and the officer's capture
 	m   *quality.Capturer
 	log *slog.Logger
 }
 
 // Observe implements captureGate.
-func (g *freeGate) Observe(now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
+func (g *freeGate) Observe(_ context.Context, now time.Time, img *image.RGBA, r quality.QualityReport) quality.Step {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	step := g.m.Observe(now, img, r)
 	if step.Captured != nil {
 		g.logged(step.Captured)
@@ -160,9 +163,18 @@ func (g *freeGate) Observe(now time.Time, img *image.RGBA, r quality.QualityRepo
 	return step
 }
 
-// CaptureNow implements captureGate.
-func (g *freeGate) CaptureNow(now time.Time, img *image.RGBA, r quality.QualityReport) (*quality.Capture, error) {
-	return g.logged(g.m.Capture(now, img, r)), nil
+// capture is the officer's capture of img.
+func (g *freeGate) capture(now time.Time, img *image.RGBA, r quality.QualityReport) *quality.Capture {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.logged(g.m.Capture(now, img, r))
+}
+
+// reset starts a fresh attempt (the officer chose the manual check).
+func (g *freeGate) reset(now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.m.Reset(now)
 }
 
 func (g *freeGate) logged(c *quality.Capture) *quality.Capture {
@@ -172,6 +184,8 @@ func (g *freeGate) logged(c *quality.Capture) *quality.Capture {
 
 // CaptureStatus implements captureGate.
 func (g *freeGate) CaptureStatus() (quality.CaptureState, int, int, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	run, of := g.m.Progress()
 	return g.m.State(), run, of, g.m.ManualOffered()
 }
@@ -179,9 +193,10 @@ func (g *freeGate) CaptureStatus() (quality.CaptureState, int, int, bool) {
 // capturer is the capture gate with the frame it last analysed, shared by
 // the analysis goroutine and the officer's capture.
 type capturer struct {
-	mu      sync.Mutex
-	gate    captureGate
-	armed   func() bool // nil: always
+	gate  captureGate
+	armed func() bool // nil: always
+
+	mu      sync.Mutex  // last and lastRep
 	last    *image.RGBA // the frame last analysed (owned)
 	lastRep quality.QualityReport
 }
@@ -207,14 +222,17 @@ func (m *mainWindow) analyseLoop(ctx context.Context) {
 		now := time.Now()
 		c := m.cap
 		c.mu.Lock()
-		step := c.gate.Observe(now, f, rep)
 		old := c.last
 		c.last, c.lastRep = f, rep
+		c.mu.Unlock()
+		m.recycle(old)
+		// The booth's station decides and records a capture before it
+		// returns (the live view holds meanwhile): one call from the frame
+		// to the state it publishes.
+		step := c.gate.Observe(ctx, now, f, rep)
 		st := captureStatus{lastReport: true}
 		paused := c.armed != nil && !c.armed()
 		st.state, st.run, st.of, st.offered = c.gate.CaptureStatus()
-		c.mu.Unlock()
-		m.recycle(old)
 		if step.OfferManual {
 			m.log.Info("manual document check offered", "after_s", m.deps.Quality.ManualCheckAfterSeconds)
 		}
@@ -282,50 +300,51 @@ func (m *mainWindow) offerFrame(src *image.RGBA) {
 	}
 }
 
-// onCapture is the officer's capture (Enter, Alt+C, the Capture button
-// of the live view alone): with the frame last analysed, or the frame shown
-// when there is no analysis; the gate may refuse it.
-func (m *mainWindow) onCapture() { _ = m.captureNow() }
+// onCapture is the live view's own capture (Enter, its Capture button;
+// no workflow): with the frame last analysed, or the frame shown when
+// there is no analysis.
+func (m *mainWindow) onCapture() {
+	g, ok := m.cap.gate.(*freeGate)
+	if !ok {
+		return // the booth's Capture is the workstation's (onCapture there)
+	}
+	img, rep, err := m.lastFrame()
+	if err != nil {
+		m.panel.captured.SetText("No frame to capture yet.")
+		return
+	}
+	capt := g.capture(time.Now(), img, rep)
+	m.overlay.setCaptured(true)
+	m.panel.set(captureStatus{state: quality.CaptureDone})
+	m.deliver(capt)
+}
 
-// captureNow takes the officer's capture through the gate. UI thread.
-func (m *mainWindow) captureNow() error {
+// lastFrame is a copy of the frame last analysed, with its report, or of
+// the frame shown when there is no analysis. UI thread (the buffers swap
+// there).
+func (m *mainWindow) lastFrame() (*image.RGBA, quality.QualityReport, error) {
 	c := m.cap
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	img, rep := c.last, c.lastRep
 	if img == nil {
 		img = m.bufs[m.front]
 	}
 	if img == nil {
-		c.mu.Unlock()
-		m.panel.captured.SetText("No frame to capture yet.")
-		return errNoFrame
+		return nil, rep, errNoFrame
 	}
-	now := time.Now
-	if wf := m.deps.Workflow; wf != nil && wf.Now != nil {
-		now = wf.Now // the capture's time is the workflow's
-	}
-	capt, err := c.gate.CaptureNow(now(), img, rep)
-	c.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	m.overlay.setCaptured(true)
-	m.panel.set(captureStatus{state: quality.CaptureDone})
-	m.deliver(capt)
-	return nil
+	return copyInto(nil, img), rep, nil
 }
 
 // onManual is the live view's own manual-check button (no workflow).
 func (m *mainWindow) onManual() {
 	m.log.Info("manual document check chosen")
 	if g, ok := m.cap.gate.(*freeGate); ok {
-		m.cap.mu.Lock()
-		g.m.Reset(time.Now())
-		m.cap.mu.Unlock()
+		g.reset(time.Now())
 	}
 	m.clearTraveler()
-	if m.deps.OnManualCheck != nil {
-		m.deps.OnManualCheck()
+	if m.onManualCheck != nil {
+		m.onManualCheck()
 	}
 }
 
@@ -339,12 +358,15 @@ func (m *mainWindow) clearTraveler() {
 	m.overlay.setCaptured(false)
 }
 
-// deliver shows the capture and hands it to verification off the UI thread.
+// deliver counts the capture and, for the live view alone, shows it and
+// hands it to Deps.OnCapture off the UI thread; the booth's station has
+// decided and recorded it already, and shows it from its state.
 func (m *mainWindow) deliver(c *quality.Capture) {
-	m.captures.Add(1)
-	if !m.boothRenders {
-		uiDo(func() { m.panel.showCapture(c) })
+	if m.boothRenders {
+		return // counted as the station published it (workstation.published)
 	}
+	m.captures.Add(1)
+	uiDo(func() { m.panel.showCapture(c) })
 	if m.deps.OnCapture == nil {
 		return
 	}

@@ -78,17 +78,51 @@ type mainWindow struct {
 	// report and capture state, on the UI thread: the traveler's screen.
 	onFrame  func(*image.RGBA)
 	onReport func(quality.QualityReport, captureStatus)
+	// onManualCheck is the officer's manual check chosen on the live side
+	// (liveHooks.manual, else Deps.OnManualCheck); nil: none.
+	onManualCheck func()
 }
 
-func newMainWindow(w fyne.Window, d Deps) *mainWindow {
+// liveHooks is what the officer workflow gives the live side it is built
+// around (newBooth); the zero value is the live view alone.
+type liveHooks struct {
+	gate  captureGate // nil: the live view's own auto-capturer (freeGate)
+	armed func() bool // whether the gate captures now; nil: always
+	// offline hears the camera go offline (true) and come back (false). UI
+	// thread.
+	offline func(bool)
+	// frame gets each frame shown (the camera goroutine's buffer, read
+	// only, during the call); report each analysed frame's report and
+	// capture state, on the UI thread: the traveler's screen.
+	frame  func(*image.RGBA)
+	report func(quality.QualityReport, captureStatus)
+	// manual is the officer's manual check, chosen on the live side;
+	// nil: Deps.OnManualCheck.
+	manual func()
+}
+
+// newMainWindow is the live view alone: its own auto-capturer, Capture and
+// manual-check buttons.
+func newMainWindow(w fyne.Window, d Deps) *mainWindow { return newLiveSide(w, d, liveHooks{}) }
+
+// newLiveSide is the live side with h: with a gate, the booth's (newBooth).
+func newLiveSide(w fyne.Window, d Deps, h liveHooks) *mainWindow {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
 	if d.Quality.StableFrames == 0 {
 		d.Quality = config.DefaultQuality()
 	}
-	m := &mainWindow{win: w, deps: d, log: d.Log,
-		cap:       &capturer{gate: &freeGate{m: quality.NewCapturer(d.Quality, time.Now()), log: d.Log}},
+	gate := h.gate
+	if gate == nil {
+		gate = &freeGate{m: quality.NewCapturer(d.Quality, time.Now()), log: d.Log}
+	}
+	if h.manual != nil {
+		d.OnManualCheck = h.manual
+	}
+	m := &mainWindow{win: w, deps: d, log: d.Log, boothRenders: h.gate != nil,
+		onOffline: h.offline, onFrame: h.frame, onReport: h.report, onManualCheck: d.OnManualCheck,
+		cap:       &capturer{gate: gate, armed: h.armed},
 		toAnalyse: make(chan *image.RGBA, 1), analyseFree: make(chan *image.RGBA, 3)}
 	for i := 0; i < cap(m.analyseFree); i++ {
 		m.analyseFree <- nil // copyInto allocates on first use
@@ -146,6 +180,10 @@ func (m *mainWindow) build() fyne.CanvasObject {
 	m.overlay = newOverlay(m.deps.Quality)
 	m.checks = newChecklist()
 	m.panel = newCapturePanel(m.onCapture, m.onManual, m.deps.Assessor != nil)
+	if m.boothRenders { // one place per action: the booth panel's buttons
+		m.panel.capture.Hide()
+		m.panel.manual.Hide()
+	}
 	offline := container.NewStack(canvas.NewRectangle(color.NRGBA{A: 0xc0}), container.NewPadded(m.offline))
 	m.offline.Hidden = false
 	offline.Hide()

@@ -60,10 +60,6 @@ func (ws *workstation) buildTraveler(content fyne.CanvasObject) fyne.CanvasObjec
 	ws.trav = ts
 	root := ts.screen.build()
 	ts.root = root
-	if ws.mw != nil {
-		ws.mw.onFrame = ts.screen.offerFrame
-		ws.mw.onReport = ts.screen.setLive
-	}
 	if ws.wf.TravelerDisplay > 0 {
 		ts.win = fyne.CurrentApp().NewWindow("Veriport — traveler")
 		ts.win.SetContent(root)

@@ -487,25 +487,29 @@ func TestKeyboardPickTheFlightThenMatch(t *testing.T) {
 
 func TestMatchByAutoCaptureOnlyWhenTheBoothWaits(t *testing.T) {
 	f := newWF(t, matchT7)
+	ctx := context.Background()
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	if _, err := f.ws.station.CaptureNow(f.clock.now(), img, quality.QualityReport{}); !errors.Is(err, booth.ErrNoShift) {
+	good := quality.QualityReport{Faces: 1, Score: 0.9, Box: image.Rect(1, 1, 6, 6)}
+	if _, err := f.ws.station.Capture(ctx, f.clock.now(), img, quality.QualityReport{}); !errors.Is(err, booth.ErrNoShift) {
 		t.Fatalf("capture while logged out: %v", err) // the gate refuses it
 	}
-	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // a stray delivery: dropped
+	for range 10 { // frames offered to the auto-capture: dropped
+		f.ws.station.Observe(ctx, f.clock.now(), img, good)
+	}
 	if f.ws.showing() != screenLogin || len(f.rec.Records()) != 0 {
 		t.Fatal("a photo delivered while logged out changed the booth")
 	}
 	f.login(testPIN, f.code(), true)
-	c, err := f.ws.station.CaptureNow(f.clock.now(), img, quality.QualityReport{})
-	if err != nil {
+	if _, err := f.ws.station.Capture(ctx, f.clock.now(), img, quality.QualityReport{}); err != nil {
 		t.Fatal(err)
 	}
-	f.ws.autoCaptured(c.Image, c.Report.Box, `{"score":0.9}`)
 	f.decided("MATCH")
-	if _, err := f.ws.station.CaptureNow(f.clock.now(), img, quality.QualityReport{}); !errors.Is(err, booth.ErrPhase) {
+	if _, err := f.ws.station.Capture(ctx, f.clock.now(), img, quality.QualityReport{}); !errors.Is(err, booth.ErrPhase) {
 		t.Errorf("capture over a decision: %v", err)
 	}
-	f.ws.autoCaptured(img, image.Rectangle{}, `{"score":0.9}`) // decided: dropped, the banner stays
+	for range 10 { // decided: dropped, the banner stays
+		f.ws.station.Observe(ctx, f.clock.now(), img, good)
+	}
 	if f.ws.booth.bannerTitle.Text != "MATCH" || f.ws.booth.message.Visible() {
 		t.Errorf("second auto-capture changed the booth: %q %q", f.ws.booth.bannerTitle.Text, f.ws.booth.message.Text)
 	}

@@ -115,15 +115,19 @@ type workstation struct {
 	mw       *mainWindow   // the live side, when the workflow runs in the main window
 	idle     *officer.IdleTimer
 	gallery  string // gallery state line for the booth
-	lastMs   int64  // capture to banner of the last decision, milliseconds
+	// counted is the last capture counted (mainWindow.captures) and
+	// answered the last whose outcome was shown (answer).
+	counted  atomic.Pointer[quality.Capture]
+	answered *quality.Capture
 	// async runs slow work (login check, decision) off the UI thread; it
 	// reports back through fyne.Do. Tests on the Fyne test driver, which
 	// has no UI thread, run it inline.
 	async func(func())
-	// trigger, when set, takes the photo through the live capture, which
-	// delivers it back through autoCaptured; otherwise Workflow.Grab.
-	trigger func() error
-	admin   adminUI // officer administration (ui/admin.go)
+	// frame, with a live view, is the officer's photo: a copy of the frame
+	// last analysed and its report (mainWindow.lastFrame); without one,
+	// Workflow.Grab's photo.
+	frame func() (*image.RGBA, quality.QualityReport, error)
+	admin adminUI // officer administration (ui/admin.go)
 	// trav is the traveler's screen (ui/traveler_window.go).
 	trav *travelerSide
 	// logoutWarned is the traveler (State.Traveler) whose unfinished
@@ -152,6 +156,9 @@ func newWorkstation(w fyne.Window, wf Workflow, live fyne.CanvasObject) *worksta
 // through uiDo too (ws.say), so that it follows the rendering.
 func (ws *workstation) published(s booth.State) {
 	if ws.mw != nil && ws.heard(s.Seq) {
+		if c := s.Capture; c != nil && ws.counted.Swap(c) != c {
+			ws.mw.captures.Add(1)
+		}
 		// The live view holds its frame while a capture is decided (the
 		// decision has the CPU), at once, from this goroutine.
 		if s.Phase == booth.PhaseDeciding {
@@ -531,28 +538,7 @@ func (ws *workstation) render(s booth.State) {
 		ws.optOut.reset()
 	}
 	if newTraveler || s.Phase != prev.Phase || s.Decision != prev.Decision && (s.Decision == nil || prev.Decision == nil || *s.Decision != *prev.Decision) {
-		switch s.Phase {
-		case booth.PhaseReady:
-			ws.booth.showReady()
-		case booth.PhaseDeciding:
-			ws.booth.showDeciding()
-		case booth.PhaseDecided:
-			if s.Decision != nil {
-				ws.booth.showDecision(*s.Decision, s.Policy)
-			}
-		case booth.PhaseOptOutRefused:
-			sentence := ""
-			if s.Policy != nil {
-				sentence = s.Policy.Sentence
-			}
-			ws.booth.showOptOutRefused(sentence)
-		case booth.PhaseOptedOut:
-			ws.booth.showOptedOut()
-		case booth.PhaseConcluded:
-			if s.Concluded != nil {
-				ws.booth.showConcluded(*s.Concluded)
-			}
-		}
+		ws.renderBanner(s)
 	}
 	if s.NextInView {
 		ws.booth.showNextInView()
@@ -573,11 +559,52 @@ func (ws *workstation) render(s booth.State) {
 	if ws.trav != nil {
 		ws.trav.render(s)
 	}
+	ws.renderCapture(s)
+}
+
+// renderCapture shows the capture side of s: why the camera takes no
+// photo, this traveler's photo with its answer, or the photo taken while
+// it is decided. UI thread.
+func (ws *workstation) renderCapture(s booth.State) {
 	if ws.mw != nil && !s.Armed {
 		ws.mw.panel.set(captureStatus{state: quality.CaptureSearching, paused: pausedText(s)})
 	}
 	if c := s.Capture; ws.mw != nil && c != nil && s.Phase != booth.PhaseDeciding && ws.mw.panel.shown != c {
 		ws.mw.panel.showCapture(c) // with its decision, or why there is none
+	}
+	if ws.mw != nil && s.Phase == booth.PhaseDeciding {
+		ws.mw.overlay.setCaptured(true) // the officer's capture: the photo is taken
+	}
+	if c := s.Capture; c != nil && s.Phase != booth.PhaseDeciding && ws.answered != c {
+		ws.answered = c
+		ws.answer(s)
+	}
+}
+
+// renderBanner shows the banner for the state's phase (a new traveler,
+// phase or decision). UI thread.
+func (ws *workstation) renderBanner(s booth.State) {
+	switch s.Phase {
+	case booth.PhaseReady:
+		ws.booth.showReady()
+	case booth.PhaseDeciding:
+		ws.booth.showDeciding()
+	case booth.PhaseDecided:
+		if s.Decision != nil {
+			ws.booth.showDecision(*s.Decision, s.Policy)
+		}
+	case booth.PhaseOptOutRefused:
+		sentence := ""
+		if s.Policy != nil {
+			sentence = s.Policy.Sentence
+		}
+		ws.booth.showOptOutRefused(sentence)
+	case booth.PhaseOptedOut:
+		ws.booth.showOptedOut()
+	case booth.PhaseConcluded:
+		if s.Concluded != nil {
+			ws.booth.showConcluded(*s.Concluded)
+		}
 	}
 }
 

@@ -25,37 +25,46 @@ func (ws *workstation) captureRefusal(err error) string {
 	return captureRefusal(err)
 }
 
-// onCapture is the officer's capture (Alt+C, Enter): through the live
-// capture when there is one, else Workflow.Grab; the station refuses it
-// unless the booth waits for a traveler.
+// onCapture is the officer's capture (Alt+C, Enter): of the live view's
+// frame last analysed (Workflow.Grab's photo without a live view), refused
+// at once unless the booth waits for a traveler. The station decides and
+// records it off the UI thread; the state it publishes shows the answer.
 func (ws *workstation) onCapture() {
-	if ws.trigger != nil {
-		if err := ws.trigger(); err != nil {
-			ws.booth.showMessage(ws.captureRefusal(err), true)
-		}
-		return
-	}
-	if ws.wf.Grab == nil {
+	if ws.frame == nil && ws.wf.Grab == nil {
 		ws.booth.showMessage("No camera: use the manual check [Alt+M].", true)
 		return
 	}
-	if !ws.station.State().Armed {
-		_, err := ws.station.CaptureNow(ws.wf.Now(), nil, quality.QualityReport{})
+	if err := ws.station.CaptureRefusal(); err != nil {
 		ws.booth.showMessage(ws.captureRefusal(err), true)
 		return
 	}
-	img, err := ws.wf.Grab()
+	img, rep, err := ws.photo()
 	if err != nil {
 		ws.wf.Log.Warn("no photo", "err", err)
 		ws.booth.showMessage(captureRefusal(err), true)
 		return
 	}
-	c, err := ws.station.CaptureNow(ws.wf.Now(), toRGBA(img), quality.QualityReport{})
-	if err != nil {
-		ws.booth.showMessage(ws.captureRefusal(err), true)
-		return
+	now, before := ws.wf.Now(), ws.station.State().Capture
+	ctx := ws.ctx
+	ws.async(func() {
+		_, err := ws.station.Capture(ctx, now, img, rep)
+		if err != nil && ws.station.State().Capture == before { // refused meanwhile: nothing taken
+			ws.say(ws.captureRefusal(err), true)
+		}
+	})
+}
+
+// photo is the officer's photo: a copy of the live view's frame last
+// analysed, with its report, or Workflow.Grab's. UI thread.
+func (ws *workstation) photo() (*image.RGBA, quality.QualityReport, error) {
+	if ws.frame != nil {
+		return ws.frame()
 	}
-	ws.decide(c.Image, c.Report.Box, "", time.Now())
+	img, err := ws.wf.Grab()
+	if err != nil {
+		return nil, quality.QualityReport{}, err
+	}
+	return toRGBA(img), quality.QualityReport{}, nil
 }
 
 // toRGBA returns img as an RGBA image (a copy unless it is one already).
@@ -73,52 +82,18 @@ func toRGBA(img image.Image) *image.RGBA {
 // decision (mainWindow.holdLive); a decision takes well under a second.
 const maxDecisionHold = 2 * time.Second
 
-// autoCaptured hands a photo the station let the live capture take (off
-// the UI thread) to the decision with the box of the face the tracker
-// followed and its quality summary, and decides it here, without waiting
-// for the UI thread. capture_to_banner_ms counts from here, the capture
-// event.
-func (ws *workstation) autoCaptured(img image.Image, box image.Rectangle, quality string) {
-	at := time.Now()
-	// Nothing is redrawn until the answer (the booth goes from waiting to
-	// the banner): on a booth without a GPU a redraw takes CPU from it.
-	ws.decideOff(img, box, quality, at)
-}
-
-// decide decides the photo in the background and shows the answer. UI thread.
-func (ws *workstation) decide(img image.Image, box image.Rectangle, quality string, start time.Time) {
-	ws.async(func() { ws.decideOff(img, box, quality, start) })
-}
-
-// decideOff decides the photo (off the UI thread) and shows the answer as
-// soon as there is one; the encounter is stored after that
-// (booth.Station.DecideShown).
-func (ws *workstation) decideOff(img image.Image, box image.Rectangle, quality string, start time.Time) {
-	shown := false
-	d, err := ws.station.DecideShown(context.Background(), img, box, quality, func(d booth.Decision, err error) {
-		shown = true
-		uiDo(func() { ws.applyDecision(d, err, start) })
-	})
-	if !shown { // refused before deciding (no shift, the traveler changed): the view resumes
-		uiDo(func() { ws.applyDecision(d, err, start) })
+// answer follows a capture's outcome on screen, once: why it has no
+// decision, or, in the log, the time from the capture to its banner. UI
+// thread (render).
+func (ws *workstation) answer(s booth.State) {
+	switch {
+	case s.NotDecided != nil:
+		ws.wf.Log.Warn("capture not decided", "err", s.NotDecided)
+		ws.booth.showMessage(notDecided(s.NotDecided), true)
+	case s.Phase == booth.PhaseDecided && s.Decision != nil:
+		ms := ws.wf.Now().Sub(s.Capture.At).Milliseconds()
+		ws.wf.Log.Info("decision shown", "outcome", s.Decision.Outcome, "capture_to_banner_ms", ms)
 	}
-}
-
-// applyDecision follows the decision's state on screen (render shows the
-// banner and the capture, and the live view runs again): it says why there
-// is no decision, or logs the time from the capture to the banner. UI
-// thread.
-func (ws *workstation) applyDecision(d booth.Decision, err error, start time.Time) {
-	if errors.Is(err, booth.ErrPhase) || errors.Is(err, booth.ErrNoShift) {
-		return // the traveler left, or the officer logged out, meanwhile
-	}
-	if err != nil {
-		ws.wf.Log.Warn("capture not decided", "err", err)
-		ws.booth.showMessage(notDecided(err), true)
-		return
-	}
-	ws.lastMs = time.Since(start).Milliseconds()
-	ws.wf.Log.Info("decision shown", "outcome", d.Outcome, "capture_to_banner_ms", ws.lastMs)
 }
 
 // onOptOut opens the opt-out screen: capture stops.

@@ -4,32 +4,34 @@ import (
 	"context"
 	"image"
 	"testing"
+	"time"
 
 	"veriport/encounter"
 )
 
 // The decision goes to the screen before the encounter is stored (storage
-// waits for no answer), and the encounter is on the record, photo
-// included, when the decision call returns.
+// waits for no answer): the station publishes the decided state first.
+// The encounter is on the record, photo included, when the capture
+// returns.
 func TestDecisionShownBeforeStorage(t *testing.T) {
-	st, rec, feed := newTestStation(t, Decision{Outcome: encounter.OutcomeMatch, Subject: "T-7",
-		Category: encounter.CategoryInScope, Distance: 0.3, Margin: 0.2})
-	c := feed()
-	if c == nil {
-		t.Fatal("no capture")
-	}
+	d := Decision{Outcome: encounter.OutcomeMatch, Subject: "T-7", Category: encounter.CategoryInScope,
+		Distance: 0.3, Margin: 0.2}
+	s, rec := newTestShift(t, fixed(d))
 	shown := -1
-	d, err := st.DecideShown(context.Background(), c.Image, image.Rectangle{}, "", func(d Decision, err error) {
-		if err != nil || d.Subject != "T-7" {
-			t.Errorf("shown %+v %v", d, err)
+	st := NewStation(StationConfig{Notify: func(s State) {
+		if s.Phase != PhaseDecided || shown >= 0 {
+			return
 		}
-		if p := st.State().Phase; p != PhaseDecided {
-			t.Errorf("shown in phase %s, want decided", p)
+		if s.Decision == nil || s.Decision.Subject != "T-7" {
+			t.Errorf("shown %+v", s.Decision)
 		}
 		shown = len(rec.Records())
-	})
-	if err != nil || d.Subject != "T-7" {
-		t.Fatalf("decide: %+v %v", d, err)
+	}})
+	st.SetGallery("XX123", fixed(d))
+	st.Login(s)
+	got, err := st.Capture(context.Background(), time.Now(), img, passing)
+	if err != nil || got.Subject != "T-7" {
+		t.Fatalf("capture: %+v %v", got, err)
 	}
 	if shown != 0 {
 		t.Fatalf("%d encounters on the record when the decision was shown: storage came first", shown)
@@ -46,11 +48,11 @@ func TestNextBeforeStorageRecordsOnce(t *testing.T) {
 	ctx := context.Background()
 	s, rec := newTestShift(t, fixed(Decision{Outcome: encounter.OutcomeMatch, Subject: "T-7",
 		Category: encounter.CategoryInScope, Distance: 0.3}))
-	if _, err := s.DecideTracked(ctx, img, image.Rectangle{}, ""); err != nil {
+	if _, err := s.Decide(ctx, img, image.Rectangle{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(rec.Records()); n != 0 {
-		t.Fatalf("DecideTracked stored %d encounters; storage is RecordDecision's", n)
+		t.Fatalf("Decide stored %d encounters; storage is RecordDecision's", n)
 	}
 	if err := s.Next(ctx); err != nil {
 		t.Fatal(err)
@@ -67,7 +69,7 @@ func TestNextBeforeStorageRecordsOnce(t *testing.T) {
 func TestLogoutBeforeStorageRecordsTheDecision(t *testing.T) {
 	ctx := context.Background()
 	s, rec := newTestShift(t, fixed(Decision{Outcome: encounter.OutcomeNoMatch, Distance: 0.8}))
-	if _, err := s.DecideTracked(ctx, img, image.Rectangle{}, ""); err != nil {
+	if _, err := s.Decide(ctx, img, image.Rectangle{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.End(ctx, "idle"); err != nil {
