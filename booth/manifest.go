@@ -40,9 +40,7 @@ func (g *GalleryDecider) OnManifest(surname, given string) (string, bool) {
 // LookupManifest looks a traveler up on the loaded flight's manifest;
 // known is false when no gallery is loaded or it cannot be searched by name.
 func (st *Station) LookupManifest(surname, given string) (flight, seat string, found, known bool) {
-	st.mu.Lock()
-	d, flight := st.decider, st.flight
-	st.mu.Unlock()
+	flight, d, _ := st.gallery.get()
 	m, ok := d.(ManifestLookup)
 	if !ok {
 		return flight, "", false, false

@@ -72,10 +72,10 @@ type Shift struct {
 	cfg     Config
 	officer string
 
-	mu        sync.Mutex
-	decider   Decider
-	cal       *verify.GalleryCalibration // the decider's, when it is Calibrated
-	flight    string
+	mu sync.Mutex
+	// gallery is the gallery in use: its own (SetGallery) until a station
+	// shares its own with it (Station.Login).
+	gallery   *inUse
 	enc       *encounter.Encounter
 	id        string // current encounter's record id
 	photo     []byte // JPEG of the current capture, until recorded
@@ -107,7 +107,7 @@ func NewShift(ctx context.Context, officerID string, cfg Config) (*Shift, error)
 	if cfg.Policy == nil || cfg.Recorder == nil {
 		return nil, errors.New("booth shift: policy and recorder are required")
 	}
-	s := &Shift{cfg: cfg, officer: officerID}
+	s := &Shift{cfg: cfg, officer: officerID, gallery: &inUse{}}
 	s.reset()
 	if err := cfg.Recorder.Audit(ctx, AuditLogin, officerID, "", `{"result":"ok"}`); err != nil {
 		return nil, fmt.Errorf("booth shift: audit login: %w", err)
@@ -158,15 +158,20 @@ func (s *Shift) reset() {
 }
 
 // SetGallery sets the loaded flight and the decider searching its gallery
-// (nil when none is loaded).
+// (nil when none is loaded) of a shift on no station; on a station the
+// gallery is the station's (Station.SetGallery).
 func (s *Shift) SetGallery(flight string, d Decider) {
 	s.mu.Lock()
+	g := s.gallery
+	s.mu.Unlock()
+	g.set(flight, d)
+}
+
+// useGallery makes g the shift's gallery state.
+func (s *Shift) useGallery(g *inUse) {
+	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.flight, s.decider, s.cal = flight, d, nil
-	if c, ok := d.(Calibrated); ok {
-		cal := c.Calibration()
-		s.cal = &cal
-	}
+	s.gallery = g
 }
 
 // Snapshot is what the booth screen shows of the shift.
@@ -186,8 +191,9 @@ type Snapshot struct {
 func (s *Shift) Snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	flight, d, _ := s.gallery.get()
 	snap := Snapshot{State: s.enc.State(), Policy: s.enc.Policy(), Processed: s.processed,
-		Flight: s.flight, Gallery: s.decider != nil}
+		Flight: flight, Gallery: d != nil}
 	if s.decision != nil {
 		d := *s.decision
 		snap.Decision = &d
@@ -213,12 +219,14 @@ func (s *Shift) Snapshot() Snapshot {
 // ends.
 func (s *Shift) Decide(ctx context.Context, img image.Image, box image.Rectangle, quality string) (Decision, error) {
 	s.mu.Lock()
-	if s.decider == nil {
+	_, dec, _ := s.gallery.get()
+	if dec == nil {
 		s.mu.Unlock()
 		return Decision{}, ErrNoDecider // nobody stepped up for a photo that cannot be decided
 	}
-	if err := usable(s.decider, s.cfg.Now()); err != nil {
-		s.flight, s.decider, s.cal = "", nil, nil // never decides again, nor stays in memory
+	if err := usable(dec, s.cfg.Now()); err != nil {
+		// The station drops it on this error (expired, logged): it never
+		// decides again, nor stays in memory.
 		s.mu.Unlock()
 		return Decision{}, fmt.Errorf("capture: %w", err)
 	}
@@ -231,7 +239,7 @@ func (s *Shift) Decide(ctx context.Context, img image.Image, box image.Rectangle
 		s.mu.Unlock()
 		return Decision{}, E("capture", NotNow, fmt.Errorf("encounter %s", st))
 	}
-	dec, id := s.decider, s.id
+	id := s.id
 	captured := s.cfg.Now()
 	s.inflight.Add(1) // End waits for it
 	defer s.inflight.Done()
@@ -397,7 +405,8 @@ func (s *Shift) finish(ctx context.Context) error {
 // record builds the row of the done encounter. Caller holds mu.
 func (s *Shift) record() Record {
 	t := s.enc.Timings()
-	r := Record{ID: s.id, Station: s.cfg.Station, OfficerID: s.officer, Flight: s.flight,
+	flight, _, cal := s.gallery.get()
+	r := Record{ID: s.id, Station: s.cfg.Station, OfficerID: s.officer, Flight: flight,
 		StartedAt: t.SteppedUp, DecidedAt: t.Decided, ManualAt: t.ManualCheck, DoneAt: t.Done,
 		Category: s.category, Result: s.enc.Result(), Referral: s.enc.Referral(),
 		Decision: s.enc.TimeToDecision(), RulesetUsed: s.ruleset, ExemptionReason: s.reason}
@@ -409,9 +418,9 @@ func (s *Shift) record() Record {
 			r.Decision = t.Decided.Sub(s.captured)
 		}
 	}
-	if s.cal != nil {
-		r.Threshold, r.ThresholdCalibrated, r.PoorSeparation = s.cal.Threshold, s.cal.Calibrated, s.cal.PoorSeparation
-		r.Engine = s.cal.Engine
+	if cal != nil {
+		r.Threshold, r.ThresholdCalibrated, r.PoorSeparation = cal.Threshold, cal.Calibrated, cal.PoorSeparation
+		r.Engine = cal.Engine
 	}
 	switch {
 	case s.decision != nil:

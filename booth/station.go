@@ -103,9 +103,8 @@ type Station struct {
 	back       Phase // where away and a cancelled manual check return to
 	away       string
 	shift      *Shift
-	flight     string
-	decider    Decider
-	expired    bool // the last gallery was dropped at its deadline or purge
+	gallery    *inUse // the flight and the decider in use, shared with the shift
+	expired    bool   // the last gallery was dropped at its deadline or purge
 	capt       *quality.Capturer
 	traveler   int
 	manualFrom time.Time
@@ -135,7 +134,7 @@ func NewStation(cfg StationConfig) *Station {
 	if cfg.Quality.StableFrames == 0 {
 		cfg.Quality = config.DefaultQuality()
 	}
-	return &Station{cfg: cfg, phase: PhaseLoggedOut, capt: quality.NewCapturer(cfg.Quality, cfg.Now())}
+	return &Station{cfg: cfg, phase: PhaseLoggedOut, gallery: &inUse{}, capt: quality.NewCapturer(cfg.Quality, cfg.Now())}
 }
 
 // State returns the current state.
@@ -146,8 +145,9 @@ func (st *Station) State() State {
 }
 
 func (st *Station) stateLocked() State {
+	flight, d, _ := st.gallery.get()
 	s := State{Phase: st.phase, Away: st.away, Armed: st.armedLocked(), Traveler: st.traveler, Capture: st.taken, NotDecided: st.undecided,
-		Flight: st.flight, Gallery: st.decider != nil, NextInView: st.phase.watchesFaces() && st.next.inView}
+		Flight: flight, Gallery: d != nil, NextInView: st.phase.watchesFaces() && st.next.inView}
 	if st.concluded != nil {
 		r := *st.concluded
 		s.Concluded = &r
@@ -162,7 +162,8 @@ func (st *Station) stateLocked() State {
 
 // armedLocked: officer, gallery and a waiting phase. Caller holds mu.
 func (st *Station) armedLocked() bool {
-	return st.shift != nil && st.decider != nil && st.phase.MayCapture()
+	_, d, _ := st.gallery.get()
+	return st.shift != nil && d != nil && st.phase.MayCapture()
 }
 
 // Shift is the logged-in officer's shift, nil on the login screen.
@@ -215,7 +216,7 @@ func (st *Station) newTraveler(p Phase, why string) {
 func (st *Station) Login(sh *Shift) {
 	st.mu.Lock()
 	st.shift = sh
-	sh.SetGallery(st.flight, st.decider)
+	sh.useGallery(st.gallery) // one gallery state: the station's
 	st.newTraveler(PhaseReady, "login")
 	st.mu.Unlock()
 	st.notify()
@@ -231,6 +232,7 @@ func (st *Station) Logout(ctx context.Context, reason string) error {
 		return nil
 	}
 	st.shift = nil
+	sh.useGallery(st.gallery.copy())      // its last records name the flight it ran on
 	st.dropGalleryLocked("logout", false) // the next officer loads a current one
 	st.newTraveler(PhaseLoggedOut, "logout: "+reason)
 	st.mu.Unlock()
@@ -239,14 +241,18 @@ func (st *Station) Logout(ctx context.Context, reason string) error {
 	return err
 }
 
+// galleryLocked reports whether a gallery is in use. Caller holds mu.
+func (st *Station) galleryLocked() bool {
+	_, d, _ := st.gallery.get()
+	return d != nil
+}
+
 // SetGallery sets the flight in use and the decider searching its gallery
 // (nil: none, the camera stays idle).
 func (st *Station) SetGallery(flight string, d Decider) {
 	st.mu.Lock()
-	st.flight, st.decider, st.expired = flight, d, false
-	if st.shift != nil {
-		st.shift.SetGallery(flight, d)
-	}
+	st.gallery.set(flight, d)
+	st.expired = false
 	st.mu.Unlock()
 	st.notify()
 }
@@ -254,7 +260,7 @@ func (st *Station) SetGallery(flight string, d Decider) {
 // expireLocked drops the gallery when it is past its deadline at now and
 // reports whether it did. Caller holds mu.
 func (st *Station) expireLocked(now time.Time) bool {
-	if st.decider == nil || !pastDeadline(st.decider, now) {
+	if _, d, _ := st.gallery.get(); d == nil || !pastDeadline(d, now) {
 		return false
 	}
 	st.dropGalleryLocked("past its deadline", true)
@@ -266,14 +272,13 @@ func (st *Station) expireLocked(now time.Time) bool {
 // deadline or purge, so a capture is refused with ErrGalleryExpired.
 // Caller holds mu.
 func (st *Station) dropGalleryLocked(why string, expired bool) {
-	if st.decider == nil {
+	flight, d, _ := st.gallery.get()
+	if d == nil {
 		return
 	}
-	st.cfg.Log.Info("gallery dropped", "flight", st.flight, "why", why)
-	st.flight, st.decider, st.expired = "", nil, expired
-	if st.shift != nil {
-		st.shift.SetGallery("", nil)
-	}
+	st.cfg.Log.Info("gallery dropped", "flight", flight, "why", why)
+	st.gallery.set("", nil)
+	st.expired = expired
 }
 
 // CheckGallery drops the gallery in use when it may no longer decide at
@@ -281,9 +286,7 @@ func (st *Station) dropGalleryLocked(why string, expired bool) {
 // reports whether it did; the workstation calls it on its status tick so a
 // purged gallery leaves memory without waiting for a capture.
 func (st *Station) CheckGallery(now time.Time) bool {
-	st.mu.Lock()
-	d := st.decider
-	st.mu.Unlock()
+	_, d, _ := st.gallery.get()
 	if d == nil {
 		return false
 	}
@@ -292,7 +295,8 @@ func (st *Station) CheckGallery(now time.Time) bool {
 		return false
 	}
 	st.mu.Lock()
-	dropped := st.decider == d
+	_, current, _ := st.gallery.get()
+	dropped := current == d
 	if dropped {
 		st.dropGalleryLocked(err.Error(), true)
 	}
@@ -395,9 +399,9 @@ func (st *Station) refusalLocked() error {
 	switch {
 	case st.shift == nil:
 		return ErrNoShift
-	case st.decider == nil && st.expired:
+	case !st.galleryLocked() && st.expired:
 		return ErrGalleryExpired
-	case st.decider == nil:
+	case !st.galleryLocked():
 		return ErrNoDecider
 	}
 	return E("capture", NotNow, fmt.Errorf("phase %s", st.phase))
