@@ -38,6 +38,13 @@ var sfaceCropWidth = 96.0
 const (
 	sfaceSize    = 112 // the aligned crop's side
 	yunetMaxSide = 640 // whole images are scaled down to this for YuNet
+	// findSide: the booth's whole-frame search (SingleNear's fallback) only
+	// finds the traveler, on a copy this large, before the template is
+	// made from a crop around the face found. A booth frame's face is at
+	// least 70 px between the eyes (quality's warning), about 50 px wide
+	// in a 1280-px frame's copy. YuNet's buffers stay at the largest input
+	// it has run: at 640 px they kept 20 MB more for the rest of the shift.
+	findSide = 320
 
 )
 
@@ -172,8 +179,9 @@ func (s *SFace) SingleAt(ctx context.Context, img image.Image, prio Priority) (F
 // box: YuNet runs on the region around box (half a face of margin on each
 // side) scaled so the face is about sfaceCropWidth wide, and the alignment
 // samples the region at full resolution. When the region shows no face (or
-// box is empty) the whole image is searched. The face nearest box is the
-// traveler's (Traveler).
+// box is empty) the whole image is searched at a coarse scale (findSide)
+// for the face nearest box (Traveler), and the template is made from the
+// region around that face, as above.
 func (s *SFace) SingleNear(ctx context.Context, img image.Image, box image.Rectangle, prio Priority) (Face, bool, error) {
 	if !box.Empty() {
 		if err := ctx.Err(); err != nil {
@@ -184,12 +192,43 @@ func (s *SFace) SingleNear(ctx context.Context, img image.Image, box image.Recta
 			return f, found && err == nil, err
 		}
 	}
-	faces, err := s.FacesAt(ctx, img, prio)
+	at, err := s.find(ctx, img, box)
 	if err != nil {
 		return Face{}, false, err
 	}
-	f, err := Traveler(faces, box)
+	f, found, err := s.cropFace(ctx, img, at)
+	if err == nil && !found {
+		err = ErrNoFace
+	}
 	return f, false, err
+}
+
+// find is the box of the face in img nearest box (any face when box is
+// empty), from YuNet on a copy of img no larger than findSide.
+func (s *SFace) find(ctx context.Context, img image.Image, box image.Rectangle) (image.Rectangle, error) {
+	if img == nil || img.Bounds().Empty() {
+		return image.Rectangle{}, ErrNotImage
+	}
+	bgr, err := bgrMat(img, img.Bounds())
+	if err != nil {
+		return image.Rectangle{}, err
+	}
+	defer bgr.Close()
+	if err := s.lock(ctx); err != nil {
+		return image.Rectangle{}, err
+	}
+	k := math.Min(1, findSide/float64(max(bgr.Cols(), bgr.Rows())))
+	dets, err := s.detect(bgr, k)
+	s.mu.Unlock()
+	if err != nil {
+		return image.Rectangle{}, err
+	}
+	faces := make([]Face, len(dets))
+	for i, d := range dets {
+		faces[i] = d.scaled(k, img.Bounds().Min).face()
+	}
+	f, err := Traveler(faces, box)
+	return f.Box, err
 }
 
 func (s *SFace) cropFace(ctx context.Context, img image.Image, box image.Rectangle) (Face, bool, error) {
