@@ -49,12 +49,13 @@ func measureDisplay(ctx context.Context, d ui.Deps, dur time.Duration) (displayF
 
 // measureCaptures runs the live view headless as measureDisplay does and,
 // while it runs, hands each capture over the way the booth's capture path
-// does: the booth takes the capture (prepare, not timed: in the booth the
-// capturer has its copy before the event), then from the capture event the
-// live view holds its frame (as the booth's does while it decides), decide
-// runs off the UI thread and calls show with the answer, which is applied
-// on the UI thread and resumes the view; decide may go on (storage) after
-// show. It returns, for each capture, the time from the capture event to
+// does: prepare readies the station for a new traveler (not timed), then
+// from the capture event the live view holds its frame (as the booth's does
+// while it decides), decide runs off the UI thread, where the station takes
+// the capture (its copy of the frame, about 1 ms, is timed, as in the booth,
+// where Station.Observe takes and decides in one step) and calls show with
+// the answer, which is applied on the UI thread and resumes the view;
+// decide may go on (storage) after show. It returns, for each capture, the time from the capture event to
 // the answer applied on the UI thread. Captures are spaced by gap.
 func measureCaptures(ctx context.Context, d ui.Deps, captures []*quality.Capture, gap time.Duration,
 	prepare func(context.Context, *quality.Capture) error,
