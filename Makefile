@@ -70,6 +70,10 @@ unit: vet unit-tests race-tests real-model-test
 
 vet:
 	$(GO) vet ./...
+	@# gofmt: every Go file of ours, as the toolchain formats it
+	@bad=$$(find . -name '*.go' -not -path './third_party/*' -not -path './.git/*' -print0 | \
+		xargs -0 "$$($(GO) env GOROOT)/bin/gofmt" -l); \
+		if [ -n "$$bad" ]; then echo "[vet] gofmt would change:"; echo "$$bad"; exit 1; fi
 	scripts/check-layering.sh
 
 unit-tests:

@@ -45,7 +45,6 @@ const (
 	// in a 1280-px frame's copy. YuNet's buffers stay at the largest input
 	// it has run: at 640 px they kept 20 MB more for the rest of the shift.
 	findSide = 320
-
 )
 
 // SFace is the sface engine: YuNet (2023) finds faces and their five
